@@ -1,0 +1,226 @@
+app-name = Госпаблики
+language-name = Русский
+skip-to-content = Перейти к содержанию
+footer-text = Реестр и мониторинг официальных страниц органов власти и подведомственных учреждений
+nav-region = Разделы региона
+nav-overview = Обзор
+nav-orgs = Организации
+nav-pages = Страницы
+nav-municipalities = Муниципалитеты
+nav-sectors = Отрасли
+nav-people = Пользователи
+scope-switch = Мои разделы
+scope-operator = Оператор платформы: регионы
+sign-in = Войти
+sign-out = Выйти
+yes = да
+no = нет
+edit = Изменить
+save = Сохранить
+saved = Изменения сохранены.
+actions = Действия
+invite = Пригласить
+search-label = Поиск
+search-button = Найти
+nothing-found = Ничего не найдено.
+pager-label = Страницы списка
+pager-prev = ← Назад
+pager-next = Вперёд →
+pager-page = Страница
+pager-total = всего
+form-has-errors = Исправьте ошибки в отмеченных полях.
+
+count-organizations = { $count ->
+    [one] { $count } организация
+    [few] { $count } организации
+   *[many] { $count } организаций
+}
+count-pages = { $count ->
+    [one] { $count } страница
+    [few] { $count } страницы
+   *[many] { $count } страниц
+}
+
+role-admin = администратор
+role-coordinator = координатор
+role-editor = редактор
+
+level-regional_body = Региональный орган власти
+level-local_government = Орган местного самоуправления
+level-state_institution = Государственное учреждение
+level-municipal_institution = Муниципальное учреждение
+level-other = Иная организация
+
+municipality-kind-city_okrug = Городской округ
+municipality-kind-municipal_okrug = Муниципальный округ
+municipality-kind-municipal_district = Муниципальный район
+municipality-kind-urban_settlement = Городское поселение
+municipality-kind-rural_settlement = Сельское поселение
+
+platform-vk = ВКонтакте
+platform-ok = Одноклассники
+platform-telegram = Telegram
+platform-max = MAX
+platform-other = Другая площадка
+
+field-name = Наименование
+field-short-name = Краткое наименование
+field-inn = ИНН
+field-ogrn = ОГРН
+field-level = Уровень
+field-founder = Учредитель
+field-founder-ogrn = ОГРН учредителя
+field-municipality = Муниципалитет
+field-sector = Отрасль
+field-sectors = Отрасли
+field-sectors-up-to-three = Отрасли (не более трёх)
+field-exempt = Освобождена от обязанности вести официальную страницу
+field-exemption-basis = Основание освобождения
+field-archived = В архиве (не учитывается в охвате)
+field-kind = Вид
+field-oktmo = ОКТМО
+field-position = Порядок в списке
+field-platform = Площадка
+field-url = Адрес страницы
+field-title = Название страницы
+field-organization = Организация
+field-email = Электронная почта
+field-password = Пароль
+field-new-password = Новый пароль
+field-password-confirm = Пароль ещё раз
+field-person = Имя и фамилия
+field-role = Роль
+field-slug = Код в адресе
+field-time-zone = Часовой пояс
+
+field-required = Заполните это поле.
+field-too-long = Слишком длинное значение.
+field-choose = Выберите значение из списка.
+field-number = Введите целое число.
+email-invalid = Введите адрес электронной почты, например ivanova@mail.ru.
+inn-format = ИНН организации состоит из 10 цифр.
+inn-check-digit = Контрольная цифра ИНН не сходится: проверьте, нет ли опечатки.
+ogrn-format = ОГРН состоит из 13 цифр.
+ogrn-check-digit = Контрольная цифра ОГРН не сходится: проверьте, нет ли опечатки.
+ogrn-taken = Организация с этим ОГРН уже есть: { $org }.
+ogrn-taken-plain = Организация с этим ОГРН уже есть в регионе.
+oktmo-format = Код ОКТМО состоит из 8 или 11 цифр.
+oktmo-taken = Муниципалитет с этим кодом ОКТМО уже есть.
+municipality-name-taken = Муниципалитет с таким наименованием уже есть.
+sector-name-taken = Отрасль с таким наименованием уже есть.
+sector-repeated = Эта отрасль уже выбрана.
+parent-unknown = В регионе нет организации с таким ОГРН.
+parent-self = Организация не может быть учредителем самой себя.
+parent-cycle = Эта организация подчинена редактируемой: получится замкнутый круг.
+exemption-basis-required = Укажите основание освобождения.
+organization-unknown = В регионе нет организации с таким ОГРН.
+
+page-url-empty = Укажите адрес страницы.
+page-url-invalid = Это не похоже на адрес страницы.
+page-url-wrong-platform = Это адрес на площадке «{ $platform }»: выберите её или исправьте адрес.
+page-url-not-a-page = Это адрес раздела сайта, а не страницы сообщества.
+page-url-private = Это ссылка-приглашение в закрытый канал: жители не смогут его открыть. Укажите публичный адрес.
+page-url-taken = Эта страница уже зарегистрирована за организацией «{ $org }».
+page-url-taken-elsewhere = Эта страница уже зарегистрирована за организацией другого региона.
+page-url-hint = Подойдёт любая форма адреса: vk.com/club123, https://m.vk.com/name, ok.ru/group/123, t.me/name, @name, max.ru/name.
+
+login-title = Вход
+login-failed = Неверная электронная почта или пароль.
+
+home-title = Мои разделы
+home-choose-scope = Выберите, с чем работать:
+home-no-scopes = У вас пока нет доступа ни к одному региону. Обратитесь к администратору вашего региона.
+
+overview-title = Обзор
+overview-organizations = Организаций
+overview-with-pages = С официальной страницей
+overview-exempt = Освобождены
+overview-pages = Страниц
+overview-own-orgs = Мои организации
+overview-admin-actions = Администрирование
+
+orgs-title = Организации
+orgs-search-hint = Наименование, ИНН или ОГРН
+orgs-pages-count = Страниц
+orgs-no-pages = нет страниц
+org-new = Добавить организацию
+org-edit = Изменить организацию
+org-created = Организация добавлена.
+org-saved = Изменения сохранены.
+org-archived = в архиве
+org-pages = Официальные страницы
+org-subordinates = Подведомственные организации
+municipality-none = региональный уровень
+
+pages-title = Официальные страницы
+pages-search-hint = Организация или адрес страницы
+page-new = Добавить страницу
+page-edit = Изменить страницу
+page-created = Страница добавлена.
+
+municipality-new = Добавить муниципалитет
+municipality-edit = Изменить муниципалитет
+sector-new = Добавить отрасль
+sector-edit = Изменить отрасль
+
+regions-title = Регионы
+region-new = Создать регион
+region-created = Регион создан. Пригласите его первого администратора.
+region-slug-hint = Латиница, цифры и дефис, например altai-krai.
+region-slug-format = От 3 до 40 символов: строчная латиница, цифры и дефис.
+region-slug-taken = Этот код уже занят другим регионом.
+region-time-zone-unknown = Неизвестный часовой пояс. Пример: Asia/Barnaul.
+region-invite-admin = Пригласить администратора региона
+
+people-invite = Пригласить пользователя
+people-members = Участники
+people-scope = Область доступа
+people-whole-region = весь регион
+people-municipality-scope = Муниципалитет (для координатора муниципалитета)
+people-organization-ogrn = ОГРН организации (для редактора или координатора ведомства)
+people-scope-hint = Редактору укажите его организацию. Координатору — муниципалитет, учредителя или ничего (весь регион).
+user-disabled = отключён
+invite-editor-needs-org = Укажите ОГРН организации редактора.
+invite-editor-no-municipality = Редактор работает с организацией, муниципалитет не нужен.
+invite-coordinator-one-scope = Укажите либо муниципалитет, либо организацию-учредителя.
+invite-admin-whole-region = Администратор работает со всем регионом: уберите муниципалитет и организацию.
+invitations-title = Приглашения
+invitation-created = Приглашение создано. Передайте ссылку адресату: { $link }
+invitation-created-at = Создано
+invitation-status = Состояние
+invitation-pending-status = ожидает
+invitation-accepted-status = принято
+invitation-expired-status = истекло
+invitation-title = Приглашение
+invitation-intro = Вас пригласили в раздел «{ $region }» с ролью:
+invitation-existing-user = У вас уже есть учётная запись: введите её пароль, чтобы принять приглашение.
+invitation-password-wrong = Неверный пароль.
+invitation-accept = Принять приглашение
+invitation-accepted = Приглашение принято.
+invitation-invalid = Ссылка недействительна: приглашение уже принято, истекло или не существует. Попросите администратора прислать новое.
+password-too-short = { $count ->
+    [one] Пароль должен быть не короче { $count } символа.
+   *[other] Пароль должен быть не короче { $count } символов.
+}
+password-mismatch = Пароли не совпадают.
+
+error-not-found-title = Страница не найдена
+error-not-found = Такой страницы нет или у вас нет к ней доступа.
+error-forbidden-title = Недостаточно прав
+error-forbidden = Для этого действия нужна другая роль. Если форма была открыта давно, обновите страницу и повторите.
+error-login-required-title = Нужен вход
+error-login-required = Войдите, чтобы продолжить.
+error-bad-request-title = Некорректный запрос
+error-bad-request = Запрос не удалось разобрать. Вернитесь назад и попробуйте ещё раз.
+error-conflict-title = Конфликт изменений
+error-conflict = Данные изменились, пока вы работали. Обновите страницу.
+error-internal-title = Внутренняя ошибка
+error-internal = Что-то пошло не так на нашей стороне. Мы уже знаем об этом; сообщите код запроса в поддержку.
+error-too-large-title = Слишком большой запрос
+error-too-large = Отправленные данные превышают допустимый размер.
+error-timeout-title = Время ожидания истекло
+error-timeout = Запрос выполнялся слишком долго. Попробуйте ещё раз.
+error-unavailable-title = Сервис временно недоступен
+error-unavailable = База данных не отвечает. Попробуйте через минуту.
+error-request-id = Код запроса:
+error-go-home = На главную

@@ -1,0 +1,102 @@
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::web::access::MaybeUser;
+use crate::web::chrome::Chrome;
+use crate::web::render::render;
+use crate::web::session::Session;
+use crate::web::{redirect, safe_next};
+
+use super::{password, users};
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+pub struct LoginPage {
+    pub chrome: Chrome,
+    pub email: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_form(
+    chrome: Chrome,
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
+    if user.is_some() {
+        return Ok(redirect("/home"));
+    }
+    render(&LoginPage {
+        chrome,
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    chrome: Chrome,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let found = users::credentials(&mut conn, &form.email).await?;
+    let (user_id, stored, disabled) = match found {
+        Some(c) => (Some(c.id), Some(c.password_hash), c.disabled),
+        None => (None, None, false),
+    };
+    let valid = password::verify(form.password, stored).await?;
+    match user_id {
+        Some(id) if valid && !disabled => {
+            session.sign_in(id).await?;
+            crate::audit::record(
+                &mut conn,
+                None,
+                Some(id),
+                "sign_in",
+                "user",
+                Some(id.0),
+                serde_json::json!({}),
+            )
+            .await?;
+            let next = safe_next(Some(&form.next));
+            Ok(redirect(if next == "/" { "/home" } else { &next }))
+        }
+        _ => {
+            tracing::info!("failed sign-in");
+            let page = LoginPage {
+                error: Some(chrome.t("login-failed")),
+                email: form.email.trim().to_owned(),
+                next: safe_next(Some(&form.next)),
+                chrome,
+            };
+            Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+pub async fn logout(session: Session) -> AppResult<Response> {
+    session.sign_out().await?;
+    Ok(redirect("/login"))
+}

@@ -1,0 +1,186 @@
+//! The subcommands of the `gospublic` binary.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::{Context, bail};
+use tokio::net::TcpListener;
+
+use crate::config::{Cli, Command, CreateAdminArgs, ServeArgs, Settings};
+use crate::state::AppState;
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Migrate => {
+            crate::db::connect_and_migrate(&cli.database_url).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
+            crate::demo::seed(&db).await?;
+            tracing::info!("demo data loaded");
+            Ok(())
+        }
+        Command::CreateAdmin(args) => create_admin(&cli.database_url, args).await,
+        Command::Serve(args) => serve(&cli.database_url, args).await,
+    }
+}
+
+async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
+    let db = crate::db::connect_and_migrate(url).await?;
+    if args.demo {
+        crate::demo::seed(&db).await.context("loading demo data")?;
+        tracing::info!("demo data loaded");
+    }
+    if crate::demo::accounts_exist(&db).await? {
+        tracing::warn!(
+            "demo accounts with a published password exist in this database; do not expose this server to real users"
+        );
+    }
+    if !args.secure_cookies {
+        tracing::warn!("session cookies are not marked Secure: plain-HTTP development mode");
+    }
+    let settings = Settings::from_args(&args);
+    let state = AppState::new(db.clone(), settings.clone());
+    spawn_session_cleanup(db, settings.session_idle);
+    let listener = TcpListener::bind(args.bind).await.with_context(|| {
+        format!(
+            "cannot listen on {}; is another server using it? (set GOSPUBLIC_BIND)",
+            args.bind
+        )
+    })?;
+    tracing::info!("listening on http://{}", args.bind);
+    axum::serve(
+        listener,
+        crate::web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn spawn_session_cleanup(db: sqlx::PgPool, idle: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            match crate::web::session::delete_expired(&db, idle).await {
+                Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "expired session cleanup failed"),
+            }
+        }
+    });
+}
+
+/// Requests in flight finish; new connections are refused.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Reads the password from stdin (piped) or asks for it without echo (terminal).
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let terminal = stdin.is_terminal();
+    if terminal {
+        eprint!(
+            "Password (at least {} characters): ",
+            crate::auth::password::MIN_LENGTH
+        );
+        std::io::stderr().flush().ok();
+        let _ = std::process::Command::new("stty").arg("-echo").status();
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if terminal {
+        let _ = std::process::Command::new("stty").arg("echo").status();
+        eprintln!();
+    }
+    read.context("reading the password from stdin")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn create_admin(
+    url: &crate::config::DatabaseUrl,
+    args: CreateAdminArgs,
+) -> anyhow::Result<()> {
+    if !crate::auth::users::looks_like_email(&args.email) {
+        bail!("{} is not an email address", args.email);
+    }
+    if args.name.trim().is_empty() {
+        bail!("--name must not be empty");
+    }
+    let password = read_password()?;
+    if password.chars().count() < crate::auth::password::MIN_LENGTH {
+        bail!(
+            "the password must have at least {} characters",
+            crate::auth::password::MIN_LENGTH
+        );
+    }
+    let db = crate::db::connect_and_migrate(url).await?;
+    let mut tx = db.begin().await?;
+    let region = match &args.region {
+        Some(slug) => Some(
+            crate::regions::db::find_by_slug(&mut tx, slug)
+                .await?
+                .with_context(|| format!("there is no region with the slug {slug}"))?,
+        ),
+        None => None,
+    };
+    if crate::auth::users::find_by_email(&mut tx, &args.email)
+        .await?
+        .is_some()
+    {
+        bail!("a user with the email {} already exists", args.email);
+    }
+    let hash = crate::auth::password::hash(password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = crate::auth::users::create(
+        &mut tx,
+        &args.email,
+        &args.name,
+        &hash,
+        region.is_none(),
+        false,
+    )
+    .await?;
+    if let Some(region) = region {
+        crate::invitations::db::add_membership(&mut tx, region, user, "admin", None, None).await?;
+    }
+    crate::audit::record(
+        &mut tx,
+        region,
+        None,
+        "create",
+        "user",
+        Some(user.0),
+        serde_json::json!({ "email": args.email, "via": "cli" }),
+    )
+    .await?;
+    tx.commit().await?;
+    match &args.region {
+        Some(slug) => println!("created admin {} of region {slug}", args.email),
+        None => println!("created platform operator {}", args.email),
+    }
+    Ok(())
+}

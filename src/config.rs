@@ -1,0 +1,179 @@
+//! Command line and environment configuration: one clap struct gives flags, env vars and --help.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/gospublic";
+
+#[derive(Parser)]
+#[command(
+    name = "gospublic",
+    version,
+    about = "Registry and monitoring of official pages of government bodies"
+)]
+pub struct Cli {
+    /// PostgreSQL connection string; the database is created if it is missing.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true, global = true)]
+    pub database_url: DatabaseUrl,
+
+    /// Log format: human-readable lines or one JSON object per line.
+    #[arg(long, env = "GOSPUBLIC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Create the database if needed and apply migrations.
+    Migrate,
+    /// Create a platform operator (or, with --region, an admin of that region).
+    /// The password is read from stdin or asked for, never taken from arguments.
+    CreateAdmin(CreateAdminArgs),
+    /// Load the demo region (Altai Krai) with organizations, pages and one account per role.
+    SeedDemo,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GOSPUBLIC_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Mark the session cookie Secure. Set to false only for plain-HTTP development.
+    #[arg(long, env = "GOSPUBLIC_SECURE_COOKIES", default_value_t = true, action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
+
+    /// Load the demo data and demo accounts before serving.
+    #[arg(long, env = "GOSPUBLIC_DEMO")]
+    pub demo: bool,
+
+    /// Sign a user out after this many minutes without a request.
+    #[arg(long, env = "GOSPUBLIC_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: u64,
+
+    /// Sign a user out this many hours after sign-in, active or not.
+    #[arg(long, env = "GOSPUBLIC_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u64,
+
+    /// How long an invitation link stays valid.
+    #[arg(long, env = "GOSPUBLIC_INVITATION_TTL_HOURS", default_value_t = 72)]
+    pub invitation_ttl_hours: u64,
+
+    /// Public base URL used in invitation links.
+    #[arg(
+        long,
+        env = "GOSPUBLIC_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub base_url: String,
+}
+
+#[derive(clap::Args)]
+pub struct CreateAdminArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// Make the user an admin of this region instead of a platform operator.
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// A connection string that never prints its password.
+#[derive(Clone)]
+pub struct DatabaseUrl(pub String);
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(DatabaseUrl(s.to_owned()))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl DatabaseUrl {
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(mut u) if u.password().is_some() => {
+                let _ = u.set_password(Some("***"));
+                u.to_string()
+            }
+            Ok(u) => u.to_string(),
+            Err(_) => "***".to_owned(),
+        }
+    }
+}
+
+/// What the running web app needs to know, detached from clap so tests can build it.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub secure_cookies: bool,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub invitation_ttl: Duration,
+    pub base_url: String,
+}
+
+impl Settings {
+    pub fn from_args(args: &ServeArgs) -> Self {
+        Settings {
+            secure_cookies: args.secure_cookies,
+            session_idle: Duration::from_secs(args.session_idle_minutes * 60),
+            session_max: Duration::from_secs(args.session_max_hours * 3600),
+            invitation_ttl: Duration::from_secs(args.invitation_ttl_hours * 3600),
+            base_url: args.base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    pub fn for_tests() -> Self {
+        Settings {
+            secure_cookies: true,
+            session_idle: Duration::from_secs(120 * 60),
+            session_max: Duration::from_secs(12 * 3600),
+            invitation_ttl: Duration::from_secs(72 * 3600),
+            base_url: "http://127.0.0.1:8080".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_hides_password() {
+        let url = DatabaseUrl("postgres://app:s3cret@db:5432/gospublic".into());
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert!(url.to_string().contains("***"));
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,81 @@
+//! Connecting to PostgreSQL: create the database when missing, apply migrations, and explain
+//! in one sentence what to do when no server answers.
+
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, PgPool};
+
+use crate::config::DatabaseUrl;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub async fn connect_and_migrate(url: &DatabaseUrl) -> anyhow::Result<PgPool> {
+    let options: PgConnectOptions = url
+        .0
+        .parse()
+        .with_context(|| format!("DATABASE_URL is not a PostgreSQL connection string: {url}"))?;
+    ensure_database(&options, url).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| unreachable_hint(url, e))?;
+    MIGRATOR.run(&pool).await.context("applying migrations")?;
+    Ok(pool)
+}
+
+async fn ensure_database(options: &PgConnectOptions, url: &DatabaseUrl) -> anyhow::Result<()> {
+    let name = options.get_database().unwrap_or("postgres").to_owned();
+    let maintenance = options.clone().database("postgres");
+    let mut conn = maintenance
+        .connect()
+        .await
+        .map_err(|e| unreachable_hint(url, e))?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        let quoted = name.replace('"', "\"\"");
+        // Two instances starting at once may race here; losing the race is fine.
+        if let Err(e) = sqlx::query(&format!("create database \"{quoted}\""))
+            .execute(&mut conn)
+            .await
+        {
+            let duplicate = e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "42P04");
+            if !duplicate {
+                return Err(e).context("creating the database");
+            }
+        }
+        tracing::info!(database = %name, "created database");
+    }
+    conn.close().await.ok();
+    Ok(())
+}
+
+fn unreachable_hint(url: &DatabaseUrl, err: sqlx::Error) -> anyhow::Error {
+    anyhow!(
+        "cannot reach PostgreSQL at {url} ({err}); start one with `docker compose up -d db` \
+         or set DATABASE_URL to a running server"
+    )
+}
+
+/// Whether every migration this binary knows has been applied; used by /readyz.
+pub async fn migrations_applied(pool: &PgPool) -> bool {
+    let expected = MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .count() as i64;
+    let applied: Result<i64, _> =
+        sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+            .fetch_one(pool)
+            .await;
+    matches!(applied, Ok(n) if n >= expected)
+}

@@ -1,0 +1,126 @@
+//! The one error type of the web layer. Handlers return `Result<_, AppError>`; the response
+//! carries only a marker, and the error-page middleware renders it in the site's layout with
+//! the visitor's language, so no handler builds an error page by hand.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("sign-in required")]
+    LoginRequired,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Render(#[from] askama::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// Placed in the response extensions for the error-page middleware.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorPage {
+    NotFound,
+    Forbidden,
+    LoginRequired,
+    BadRequest,
+    Conflict,
+    Internal,
+    PayloadTooLarge,
+    Timeout,
+    Unavailable,
+}
+
+impl ErrorPage {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorPage::NotFound => StatusCode::NOT_FOUND,
+            ErrorPage::Forbidden => StatusCode::FORBIDDEN,
+            ErrorPage::LoginRequired => StatusCode::SEE_OTHER,
+            ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorPage::Conflict => StatusCode::CONFLICT,
+            ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorPage::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorPage::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    pub fn from_status(status: StatusCode) -> Option<ErrorPage> {
+        Some(match status {
+            StatusCode::NOT_FOUND => ErrorPage::NotFound,
+            StatusCode::FORBIDDEN => ErrorPage::Forbidden,
+            StatusCode::BAD_REQUEST => ErrorPage::BadRequest,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorPage::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => ErrorPage::Timeout,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorPage::BadRequest,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorPage::BadRequest,
+            StatusCode::UNPROCESSABLE_ENTITY => ErrorPage::BadRequest,
+            StatusCode::SERVICE_UNAVAILABLE => ErrorPage::Unavailable,
+            StatusCode::INTERNAL_SERVER_ERROR => ErrorPage::Internal,
+            _ => return None,
+        })
+    }
+
+    /// Key of the title and the explanation in the catalog.
+    pub fn key(self) -> &'static str {
+        match self {
+            ErrorPage::NotFound => "error-not-found",
+            ErrorPage::Forbidden => "error-forbidden",
+            ErrorPage::LoginRequired => "error-login-required",
+            ErrorPage::BadRequest => "error-bad-request",
+            ErrorPage::Conflict => "error-conflict",
+            ErrorPage::Internal => "error-internal",
+            ErrorPage::PayloadTooLarge => "error-too-large",
+            ErrorPage::Timeout => "error-timeout",
+            ErrorPage::Unavailable => "error-unavailable",
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let page = match &self {
+            AppError::NotFound => ErrorPage::NotFound,
+            AppError::Forbidden => ErrorPage::Forbidden,
+            AppError::LoginRequired => ErrorPage::LoginRequired,
+            AppError::BadRequest(_) => ErrorPage::BadRequest,
+            AppError::Conflict(_) => ErrorPage::Conflict,
+            AppError::Database(e) if is_unavailable(e) => {
+                tracing::error!(error = %self, "database unavailable");
+                ErrorPage::Unavailable
+            }
+            AppError::Database(_) | AppError::Render(_) | AppError::Internal(_) => {
+                // The request id is on the enclosing span, so this line can be matched to
+                // the id the user is shown.
+                tracing::error!(error = ?self, "internal error");
+                ErrorPage::Internal
+            }
+        };
+        let mut response = page.status().into_response();
+        response.extensions_mut().insert(page);
+        response
+    }
+}
+
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
+    )
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// The name of the violated constraint, when the error is one.
+pub fn constraint_of(e: &sqlx::Error) -> Option<&str> {
+    e.as_database_error().and_then(|d| d.constraint())
+}

@@ -1,0 +1,101 @@
+//! Where people land: the scope chooser after sign-in and each region's overview, whose
+//! content depends on the member's role.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+
+use crate::error::AppResult;
+use crate::orgs::db::ScopeCounts;
+use crate::state::AppState;
+use crate::web::access::{MaybeUser, Membership, RegionAccess, Role, SignedIn};
+use crate::web::chrome::{Chrome, ScopeLink, scope_links};
+use crate::web::redirect;
+use crate::web::render::render;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(root))
+        .route("/home", get(home))
+        .route("/r/{region}", get(region_overview))
+}
+
+/// An editor of one organization works on that organization; everyone else starts at the
+/// region's overview.
+pub fn landing_for(m: &Membership) -> String {
+    match (m.role, &m.organization) {
+        (Role::Editor, Some((org, _))) => format!("/r/{}/orgs/{org}", m.region_slug),
+        _ => format!("/r/{}", m.region_slug),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home/home.html")]
+pub struct HomePage {
+    pub chrome: Chrome,
+    pub scopes: Vec<ScopeLink>,
+}
+
+#[derive(Template)]
+#[template(path = "home/region.html")]
+pub struct RegionOverviewPage {
+    pub chrome: Chrome,
+    pub counts: ScopeCounts,
+    pub is_admin: bool,
+    pub roles: Vec<String>,
+    pub own_orgs: Vec<(i64, String)>,
+}
+
+impl RegionOverviewPage {
+    pub fn coverage_percent(&self) -> i64 {
+        let required = self.counts.organizations - self.counts.exempt;
+        if required <= 0 {
+            0
+        } else {
+            self.counts.with_pages * 100 / required
+        }
+    }
+}
+
+async fn root(MaybeUser(user): MaybeUser) -> Response {
+    redirect(if user.is_some() { "/home" } else { "/login" })
+}
+
+async fn home(SignedIn(user): SignedIn, chrome: Chrome) -> AppResult<Response> {
+    let scopes = scope_links(chrome.locale, &user, None);
+    if scopes.len() == 1 {
+        return Ok(redirect(&scopes[0].href));
+    }
+    render(&HomePage { chrome, scopes })
+}
+
+async fn region_overview(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    chrome: Chrome,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let counts =
+        crate::orgs::db::scope_counts(&mut conn, access.region.id, &access.org_scope()).await?;
+    let roles = access
+        .memberships
+        .iter()
+        .map(|m| crate::web::chrome::scope_label(chrome.locale, m))
+        .collect();
+    let own_orgs = access
+        .memberships
+        .iter()
+        .filter(|m| m.role == Role::Editor)
+        .filter_map(|m| m.organization.clone())
+        .map(|(id, name)| (id.0, name))
+        .collect();
+    render(&RegionOverviewPage {
+        chrome,
+        counts,
+        is_admin: access.is_admin(),
+        roles,
+        own_orgs,
+    })
+}

@@ -1,0 +1,302 @@
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::db::{self, InvitationRow, MemberRow, NewInvitation, PendingInvitation};
+use crate::auth::{password, users};
+use crate::error::AppResult;
+use crate::ids::MunicipalityId;
+use crate::state::AppState;
+use crate::web::access::{RegionAccess, RegionAdmin, Role};
+use crate::web::chrome::Chrome;
+use crate::web::forms::{FieldErrors, SelectOption};
+use crate::web::redirect;
+use crate::web::render::{render, render_invalid};
+use crate::web::session::Session;
+
+#[derive(Template)]
+#[template(path = "invitations/people.html")]
+pub struct PeoplePage {
+    pub chrome: Chrome,
+    pub members: Vec<MemberRow>,
+    pub invitations: Vec<InvitationRow>,
+    pub municipalities: Vec<SelectOption>,
+    pub form: InviteForm,
+    pub errors: FieldErrors,
+}
+
+impl PeoplePage {
+    pub fn roles(&self) -> Vec<(&'static str, String)> {
+        ["editor", "coordinator", "admin"]
+            .iter()
+            .map(|r| (*r, self.chrome.t(&format!("role-{r}"))))
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invitations/accept.html")]
+pub struct AcceptPage {
+    pub chrome: Chrome,
+    pub invitation: Option<PendingInvitation>,
+    pub existing_user: bool,
+    pub person_name: String,
+    pub errors: FieldErrors,
+    pub token: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    pub email: String,
+    pub role: String,
+    pub municipality_id: String,
+    pub organization_ogrn: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AcceptForm {
+    pub name: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+async fn people_page(
+    state: &AppState,
+    access: &RegionAccess,
+    chrome: Chrome,
+    form: InviteForm,
+    errors: FieldErrors,
+) -> AppResult<PeoplePage> {
+    let mut conn = state.db.acquire().await?;
+    Ok(PeoplePage {
+        members: db::members(&mut conn, access.region.id).await?,
+        invitations: db::list(&mut conn, access.region.id).await?,
+        municipalities: crate::municipalities::db::options(&mut conn, access.region.id).await?,
+        chrome,
+        form,
+        errors,
+    })
+}
+
+pub async fn people(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    chrome: Chrome,
+) -> AppResult<Response> {
+    let form = InviteForm {
+        role: "editor".into(),
+        ..Default::default()
+    };
+    render(&people_page(&state, &access, chrome, form, FieldErrors::default()).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    session: Session,
+    chrome: Chrome,
+    Form(form): Form<InviteForm>,
+) -> AppResult<Response> {
+    let l = chrome.locale;
+    let region = access.region.id;
+    let mut tx = state.db.begin().await?;
+    let mut e = FieldErrors::default();
+    if !users::looks_like_email(&form.email) {
+        e.add("email", l.t("email-invalid"));
+    }
+    let role = Role::parse(&form.role);
+    if role.is_none() {
+        e.add("role", l.t("field-choose"));
+    }
+    let municipality_id = match form.municipality_id.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id)
+                if crate::municipalities::db::exists(&mut tx, region, MunicipalityId(id))
+                    .await? =>
+            {
+                Some(MunicipalityId(id))
+            }
+            _ => {
+                e.add("municipality_id", l.t("field-choose"));
+                None
+            }
+        },
+    };
+    let ogrn = form.organization_ogrn.trim();
+    let organization = if ogrn.is_empty() {
+        None
+    } else {
+        let found = crate::orgs::db::find_by_ogrn(&mut tx, region, ogrn).await?;
+        if found.is_none() {
+            e.add("organization_ogrn", l.t("organization-unknown"));
+        }
+        found
+    };
+    match role {
+        Some(Role::Editor) if organization.is_none() && !e.has("organization_ogrn") => {
+            e.add("organization_ogrn", l.t("invite-editor-needs-org"))
+        }
+        Some(Role::Editor) if municipality_id.is_some() => {
+            e.add("municipality_id", l.t("invite-editor-no-municipality"))
+        }
+        Some(Role::Coordinator) if municipality_id.is_some() && organization.is_some() => {
+            e.add("organization_ogrn", l.t("invite-coordinator-one-scope"))
+        }
+        Some(Role::Admin) if municipality_id.is_some() || organization.is_some() => {
+            e.add("role", l.t("invite-admin-whole-region"))
+        }
+        _ => {}
+    }
+    let (Some(role), true) = (role, e.is_empty()) else {
+        drop(tx);
+        return render_invalid(&people_page(&state, &access, chrome, form, e).await?);
+    };
+    let new = NewInvitation {
+        email: form.email.clone(),
+        role,
+        municipality_id,
+        organization_id: organization.map(|o| o.id),
+    };
+    let link = db::create(&mut tx, &state, region, &new, access.user_id()).await?;
+    tx.commit().await?;
+    session
+        .set_flash(l.t1("invitation-created", "link", &link))
+        .await?;
+    Ok(redirect(&format!("/r/{}/people", access.region.slug)))
+}
+
+async fn existing_user(state: &AppState, email: &str) -> AppResult<bool> {
+    let mut conn = state.db.acquire().await?;
+    Ok(users::find_by_email(&mut conn, email).await?.is_some())
+}
+
+pub async fn accept_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let invitation = db::pending(&mut conn, &token).await?;
+    drop(conn);
+    let Some(invitation) = invitation else {
+        let page = AcceptPage {
+            chrome,
+            invitation: None,
+            existing_user: false,
+            person_name: String::new(),
+            errors: FieldErrors::default(),
+            token,
+        };
+        return Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response());
+    };
+    let existing_user = existing_user(&state, &invitation.email).await?;
+    render(&AcceptPage {
+        chrome,
+        invitation: Some(invitation),
+        existing_user,
+        person_name: String::new(),
+        errors: FieldErrors::default(),
+        token,
+    })
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    session: Session,
+    chrome: Chrome,
+    Path(token): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> AppResult<Response> {
+    let l = chrome.locale;
+    let mut tx = state.db.begin().await?;
+    let Some(invitation) = db::pending(&mut tx, &token).await? else {
+        drop(tx);
+        let page = AcceptPage {
+            chrome,
+            invitation: None,
+            existing_user: false,
+            person_name: String::new(),
+            errors: FieldErrors::default(),
+            token,
+        };
+        return Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response());
+    };
+    let mut e = FieldErrors::default();
+    let user_id = match users::credentials(&mut tx, &invitation.email).await? {
+        Some(existing) => {
+            if !password::verify(form.password.clone(), Some(existing.password_hash)).await?
+                || existing.disabled
+            {
+                e.add("password", l.t("invitation-password-wrong"));
+            }
+            existing.id
+        }
+        None => {
+            let name = form.name.trim();
+            if name.is_empty() {
+                e.add("name", l.t("field-required"));
+            }
+            if form.password.chars().count() < password::MIN_LENGTH {
+                e.add(
+                    "password",
+                    l.tn("password-too-short", password::MIN_LENGTH as i64),
+                );
+            } else if form.password != form.password_confirm {
+                e.add("password_confirm", l.t("password-mismatch"));
+            }
+            if !e.is_empty() {
+                drop(tx);
+                return render_invalid(&AcceptPage {
+                    chrome,
+                    invitation: Some(invitation),
+                    existing_user: false,
+                    person_name: form.name,
+                    errors: e,
+                    token,
+                });
+            }
+            let hash = password::hash(form.password.clone()).await?;
+            users::create(&mut tx, &invitation.email, name, &hash, false, false).await?
+        }
+    };
+    if !e.is_empty() {
+        drop(tx);
+        return render_invalid(&AcceptPage {
+            chrome,
+            invitation: Some(invitation),
+            existing_user: true,
+            person_name: String::new(),
+            errors: e,
+            token,
+        });
+    }
+    db::add_membership(
+        &mut tx,
+        invitation.region_id,
+        user_id,
+        &invitation.role,
+        invitation.municipality_id,
+        invitation.organization_id,
+    )
+    .await?;
+    db::mark_accepted(&mut tx, invitation.id, user_id).await?;
+    crate::audit::record(
+        &mut tx,
+        Some(invitation.region_id),
+        Some(user_id),
+        "accept",
+        "invitation",
+        Some(invitation.id.0),
+        serde_json::json!({ "role": invitation.role }),
+    )
+    .await?;
+    tx.commit().await?;
+    session.sign_in(user_id).await?;
+    session.set_flash(l.t("invitation-accepted")).await?;
+    Ok(redirect("/home"))
+}

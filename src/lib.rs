@@ -1,0 +1,25 @@
+//! gospublic: registry and monitoring of the official social-media pages of government
+//! bodies, one region per tenant.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod home;
+pub mod i18n;
+pub mod ids;
+pub mod invitations;
+pub mod municipalities;
+pub mod orgs;
+pub mod pages;
+pub mod regions;
+pub mod sectors;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+pub use web::app;

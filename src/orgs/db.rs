@@ -1,0 +1,344 @@
+//! Every SQL statement about organizations. The region is always the first filter.
+
+use sqlx::PgConnection;
+
+use crate::ids::{MunicipalityId, OrgId, RegionId, SectorId};
+use crate::web::access::{OrgPlacement, OrgScope};
+use crate::web::forms::{ListQuery, PAGE_SIZE};
+
+/// Organizations a member may see; binds $1 region, $2 all, $3 municipalities, $4 founder
+/// subtrees, $5 own organizations (see `bind_scope`).
+pub const VISIBLE: &str = r#"(
+    $2 or o.municipality_id = any($3) or o.id = any($5) or o.id in (
+        with recursive sub(id) as (
+            select id from organizations where region_id = $1 and id = any($4)
+            union all
+            select c.id from organizations c join sub on c.parent_id = sub.id where c.region_id = $1
+        )
+        select id from sub
+    )
+)"#;
+
+pub fn bind_scope<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    region: RegionId,
+    scope: &'q OrgScope,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    q.bind(region)
+        .bind(scope.all)
+        .bind(&scope.municipalities)
+        .bind(&scope.subtrees)
+        .bind(&scope.organizations)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrgListRow {
+    pub id: OrgId,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub inn: String,
+    pub ogrn: String,
+    pub level: String,
+    pub municipality_name: Option<String>,
+    pub page_count: i64,
+    pub archived: bool,
+}
+
+pub async fn list(
+    db: &mut PgConnection,
+    region: RegionId,
+    scope: &OrgScope,
+    query: &ListQuery,
+) -> Result<(Vec<OrgListRow>, i64), sqlx::Error> {
+    let filter = format!(
+        r#"o.region_id = $1 and {VISIBLE}
+           and (lower(o.name) like $6 or lower(coalesce(o.short_name, '')) like $6 or o.inn = $7 or o.ogrn = $7)"#
+    );
+    let total: (i64,) = bind_scope(
+        sqlx::query_as(&format!(
+            "select count(*) from organizations o where {filter}"
+        )),
+        region,
+        scope,
+    )
+    .bind(query.pattern())
+    .bind(query.q.trim())
+    .fetch_one(&mut *db)
+    .await?;
+    let sql = format!(
+        r#"select o.id, o.name, o.short_name, o.inn, o.ogrn, o.level, m.name as municipality_name,
+                  (select count(*) from pages p where p.region_id = o.region_id and p.organization_id = o.id) as page_count,
+                  o.archived_at is not null as archived
+           from organizations o
+           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
+           where {filter}
+           order by o.archived_at is not null, o.name, o.id
+           limit $8 offset $9"#
+    );
+    let rows = bind_scope(sqlx::query_as::<_, OrgListRow>(&sql), region, scope)
+        .bind(query.pattern())
+        .bind(query.q.trim())
+        .bind(PAGE_SIZE)
+        .bind(query.offset())
+        .fetch_all(&mut *db)
+        .await?;
+    Ok((rows, total.0))
+}
+
+#[derive(sqlx::FromRow)]
+struct PlacementRow {
+    id: OrgId,
+    municipality_id: Option<MunicipalityId>,
+    lineage: Vec<i64>,
+}
+
+/// Where the organization sits (municipality and chain of founders), or None if the region
+/// has no such organization.
+pub async fn placement(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: OrgId,
+) -> Result<Option<OrgPlacement>, sqlx::Error> {
+    let row = sqlx::query_as::<_, PlacementRow>(
+        r#"with recursive up(id, parent_id, depth) as (
+               select id, parent_id, 0 from organizations where region_id = $1 and id = $2
+               union all
+               select o.id, o.parent_id, up.depth + 1 from organizations o
+               join up on o.id = up.parent_id
+               where o.region_id = $1 and up.depth < 64
+           )
+           select o.id, o.municipality_id, (select array_agg(id) from up) as lineage
+           from organizations o where o.region_id = $1 and o.id = $2"#,
+    )
+    .bind(region)
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| OrgPlacement {
+        id: r.id,
+        municipality_id: r.municipality_id,
+        lineage: r.lineage.into_iter().map(OrgId).collect(),
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrgDetail {
+    pub id: OrgId,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub inn: String,
+    pub ogrn: String,
+    pub level: String,
+    pub parent_id: Option<OrgId>,
+    pub parent_name: Option<String>,
+    pub parent_ogrn: Option<String>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub municipality_name: Option<String>,
+    pub exempt: bool,
+    pub exemption_basis: Option<String>,
+    pub archived: bool,
+    pub sector_ids: Vec<i64>,
+    pub sector_names: Vec<String>,
+}
+
+pub async fn get(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: OrgId,
+) -> Result<Option<OrgDetail>, sqlx::Error> {
+    sqlx::query_as::<_, OrgDetail>(
+        r#"select o.id, o.name, o.short_name, o.inn, o.ogrn, o.level, o.parent_id,
+                  p.name as parent_name, p.ogrn as parent_ogrn,
+                  o.municipality_id, m.name as municipality_name,
+                  o.exempt, o.exemption_basis, o.archived_at is not null as archived,
+                  coalesce(array(select s.sector_id from organization_sectors s
+                                 where s.region_id = o.region_id and s.organization_id = o.id order by s.slot), '{}') as sector_ids,
+                  coalesce(array(select sc.name from organization_sectors s
+                                 join sectors sc on sc.region_id = s.region_id and sc.id = s.sector_id
+                                 where s.region_id = o.region_id and s.organization_id = o.id order by s.slot), '{}') as sector_names
+           from organizations o
+           left join organizations p on p.region_id = o.region_id and p.id = o.parent_id
+           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
+           where o.region_id = $1 and o.id = $2"#,
+    )
+    .bind(region)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrgRef {
+    pub id: OrgId,
+    pub name: String,
+}
+
+pub async fn find_by_ogrn(
+    db: &mut PgConnection,
+    region: RegionId,
+    ogrn: &str,
+) -> Result<Option<OrgRef>, sqlx::Error> {
+    sqlx::query_as::<_, OrgRef>(
+        "select id, name from organizations where region_id = $1 and ogrn = $2",
+    )
+    .bind(region)
+    .bind(ogrn)
+    .fetch_optional(db)
+    .await
+}
+
+/// Subordinate organizations, one level down.
+pub async fn children(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: OrgId,
+) -> Result<Vec<OrgRef>, sqlx::Error> {
+    sqlx::query_as::<_, OrgRef>(
+        "select id, name from organizations where region_id = $1 and parent_id = $2 order by name limit 500",
+    )
+    .bind(region)
+    .bind(id)
+    .fetch_all(db)
+    .await
+}
+
+/// The fields an organization is saved with, already validated.
+#[derive(Clone, Debug)]
+pub struct OrgFields {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub inn: String,
+    pub ogrn: String,
+    pub level: String,
+    pub parent_id: Option<OrgId>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub sectors: Vec<SectorId>,
+    pub exempt: bool,
+    pub exemption_basis: Option<String>,
+    pub archived: bool,
+}
+
+pub async fn insert(
+    db: &mut PgConnection,
+    region: RegionId,
+    f: &OrgFields,
+) -> Result<OrgId, sqlx::Error> {
+    let id: OrgId = sqlx::query_scalar(
+        r#"insert into organizations
+             (region_id, name, short_name, inn, ogrn, level, parent_id, municipality_id, exempt, exemption_basis, archived_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, case when $11 then now() end)
+           returning id"#,
+    )
+    .bind(region)
+    .bind(&f.name)
+    .bind(&f.short_name)
+    .bind(&f.inn)
+    .bind(&f.ogrn)
+    .bind(&f.level)
+    .bind(f.parent_id)
+    .bind(f.municipality_id)
+    .bind(f.exempt)
+    .bind(&f.exemption_basis)
+    .bind(f.archived)
+    .fetch_one(&mut *db)
+    .await?;
+    set_sectors(db, region, id, &f.sectors).await?;
+    Ok(id)
+}
+
+pub async fn update(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: OrgId,
+    f: &OrgFields,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        r#"update organizations set name = $3, short_name = $4, inn = $5, ogrn = $6, level = $7, parent_id = $8,
+                  municipality_id = $9, exempt = $10, exemption_basis = $11,
+                  archived_at = case when $12 then coalesce(archived_at, now()) end,
+                  updated_at = now()
+           where region_id = $1 and id = $2"#,
+    )
+    .bind(region)
+    .bind(id)
+    .bind(&f.name)
+    .bind(&f.short_name)
+    .bind(&f.inn)
+    .bind(&f.ogrn)
+    .bind(&f.level)
+    .bind(f.parent_id)
+    .bind(f.municipality_id)
+    .bind(f.exempt)
+    .bind(&f.exemption_basis)
+    .bind(f.archived)
+    .execute(&mut *db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    set_sectors(db, region, id, &f.sectors).await?;
+    Ok(true)
+}
+
+async fn set_sectors(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: OrgId,
+    sectors: &[SectorId],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from organization_sectors where region_id = $1 and organization_id = $2")
+        .bind(region)
+        .bind(id)
+        .execute(&mut *db)
+        .await?;
+    for (slot, sector) in sectors.iter().enumerate() {
+        sqlx::query(
+            "insert into organization_sectors (region_id, organization_id, sector_id, slot) values ($1, $2, $3, $4)",
+        )
+        .bind(region)
+        .bind(id)
+        .bind(sector)
+        .bind(slot as i16 + 1)
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether making `parent` the founder of `id` would close a loop.
+pub async fn would_cycle(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: OrgId,
+    parent: OrgId,
+) -> Result<bool, sqlx::Error> {
+    Ok(placement(db, region, parent)
+        .await?
+        .is_some_and(|p| p.lineage.contains(&id)))
+}
+
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct ScopeCounts {
+    pub organizations: i64,
+    pub with_pages: i64,
+    pub exempt: i64,
+    pub pages: i64,
+}
+
+pub async fn scope_counts(
+    db: &mut PgConnection,
+    region: RegionId,
+    scope: &OrgScope,
+) -> Result<ScopeCounts, sqlx::Error> {
+    let sql = format!(
+        r#"select count(*) as organizations,
+                  count(*) filter (where exists (select 1 from pages p where p.region_id = o.region_id and p.organization_id = o.id)) as with_pages,
+                  count(*) filter (where o.exempt) as exempt,
+                  coalesce(sum((select count(*) from pages p where p.region_id = o.region_id and p.organization_id = o.id)), 0)::bigint as pages
+           from organizations o
+           where o.region_id = $1 and o.archived_at is null and {VISIBLE}"#
+    );
+    bind_scope(sqlx::query_as::<_, ScopeCounts>(&sql), region, scope)
+        .fetch_one(db)
+        .await
+}

@@ -1,0 +1,259 @@
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::Response;
+
+use super::db::{self, OrgDetail, OrgListRow, OrgRef};
+use super::forms::{LEVELS, OrgForm};
+use crate::error::{AppError, AppResult, constraint_of};
+use crate::ids::OrgId;
+use crate::pages::db::PageRow;
+use crate::state::AppState;
+use crate::web::access::{RegionAccess, RegionAdmin};
+use crate::web::chrome::Chrome;
+use crate::web::forms::{FieldErrors, IdPath, ListQuery, Pager, SelectOption};
+use crate::web::redirect;
+use crate::web::render::{render, render_invalid};
+use crate::web::session::Session;
+
+#[derive(Template)]
+#[template(path = "orgs/list.html")]
+pub struct OrgListPage {
+    pub chrome: Chrome,
+    pub rows: Vec<OrgListRow>,
+    pub query: ListQuery,
+    pub pager: Pager,
+    pub can_create: bool,
+}
+
+#[derive(Template)]
+#[template(path = "orgs/show.html")]
+pub struct OrgPage {
+    pub chrome: Chrome,
+    pub org: OrgDetail,
+    pub pages: Vec<PageRow>,
+    pub children: Vec<OrgRef>,
+    pub can_edit: bool,
+    pub can_add_pages: bool,
+}
+
+#[derive(Template)]
+#[template(path = "orgs/form.html")]
+pub struct OrgFormPage {
+    pub chrome: Chrome,
+    pub form: OrgForm,
+    pub errors: FieldErrors,
+    pub action: String,
+    pub editing: bool,
+    pub municipalities: Vec<SelectOption>,
+    pub sectors: Vec<SelectOption>,
+}
+
+impl OrgFormPage {
+    pub fn levels(&self) -> Vec<(&'static str, String)> {
+        LEVELS
+            .iter()
+            .map(|(code, key)| (*code, self.chrome.t(key)))
+            .collect()
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
+    let pager = Pager::new(&format!("/r/{}/orgs", access.region.slug), &query, total);
+    render(&OrgListPage {
+        chrome,
+        rows,
+        query,
+        pager,
+        can_create: access.is_admin(),
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let region = access.region.id;
+    let placement = db::placement(&mut conn, region, OrgId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access.require_view_org(&placement)?;
+    let org = db::get(&mut conn, region, OrgId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pages = crate::pages::db::for_org(&mut conn, region, org.id).await?;
+    let children = db::children(&mut conn, region, org.id).await?;
+    render(&OrgPage {
+        can_edit: access.is_admin(),
+        can_add_pages: access.can_edit_pages_of(&placement),
+        chrome,
+        org,
+        pages,
+        children,
+    })
+}
+
+async fn form_page(
+    state: &AppState,
+    access: &RegionAccess,
+    chrome: Chrome,
+    form: OrgForm,
+    errors: FieldErrors,
+    editing: Option<OrgId>,
+) -> AppResult<OrgFormPage> {
+    let mut conn = state.db.acquire().await?;
+    let slug = &access.region.slug;
+    Ok(OrgFormPage {
+        action: match editing {
+            Some(id) => format!("/r/{slug}/orgs/{id}"),
+            None => format!("/r/{slug}/orgs"),
+        },
+        editing: editing.is_some(),
+        municipalities: crate::municipalities::db::options(&mut conn, access.region.id).await?,
+        sectors: crate::sectors::db::options(&mut conn, access.region.id).await?,
+        chrome,
+        form,
+        errors,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    chrome: Chrome,
+) -> AppResult<Response> {
+    let form = OrgForm {
+        level: "state_institution".into(),
+        ..OrgForm::default()
+    };
+    render(&form_page(&state, &access, chrome, form, FieldErrors::default(), None).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    session: Session,
+    chrome: Chrome,
+    Form(form): Form<OrgForm>,
+) -> AppResult<Response> {
+    let region = access.region.id;
+    let mut tx = state.db.begin().await?;
+    let fields = match form.validate(&mut tx, region, None, chrome.locale).await? {
+        Ok(f) => f,
+        Err(errors) => {
+            drop(tx);
+            return render_invalid(&form_page(&state, &access, chrome, form, errors, None).await?);
+        }
+    };
+    let id = match db::insert(&mut tx, region, &fields).await {
+        Ok(id) => id,
+        Err(e) if constraint_of(&e) == Some("organizations_ogrn_key") => {
+            drop(tx);
+            let mut errors = FieldErrors::default();
+            errors.add("ogrn", chrome.t("ogrn-taken-plain"));
+            return render_invalid(&form_page(&state, &access, chrome, form, errors, None).await?);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    crate::audit::record(
+        &mut tx,
+        Some(region),
+        Some(access.user_id()),
+        "create",
+        "organization",
+        Some(id.0),
+        serde_json::json!({ "name": fields.name, "ogrn": fields.ogrn }),
+    )
+    .await?;
+    tx.commit().await?;
+    session.set_flash(chrome.t("org-created")).await?;
+    Ok(redirect(&format!("/r/{}/orgs/{id}", access.region.slug)))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let org = db::get(&mut conn, access.region.id, OrgId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let form = OrgForm::from_detail(&org);
+    render(
+        &form_page(
+            &state,
+            &access,
+            chrome,
+            form,
+            FieldErrors::default(),
+            Some(org.id),
+        )
+        .await?,
+    )
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<OrgForm>,
+) -> AppResult<Response> {
+    let region = access.region.id;
+    let id = OrgId(id);
+    let mut tx = state.db.begin().await?;
+    if db::placement(&mut tx, region, id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let fields = match form
+        .validate(&mut tx, region, Some(id), chrome.locale)
+        .await?
+    {
+        Ok(f) => f,
+        Err(errors) => {
+            drop(tx);
+            return render_invalid(
+                &form_page(&state, &access, chrome, form, errors, Some(id)).await?,
+            );
+        }
+    };
+    match db::update(&mut tx, region, id, &fields).await {
+        Ok(true) => {}
+        Ok(false) => return Err(AppError::NotFound),
+        Err(e) if constraint_of(&e) == Some("organizations_ogrn_key") => {
+            drop(tx);
+            let mut errors = FieldErrors::default();
+            errors.add("ogrn", chrome.t("ogrn-taken-plain"));
+            return render_invalid(
+                &form_page(&state, &access, chrome, form, errors, Some(id)).await?,
+            );
+        }
+        Err(e) => return Err(e.into()),
+    }
+    crate::audit::record(
+        &mut tx,
+        Some(region),
+        Some(access.user_id()),
+        "update",
+        "organization",
+        Some(id.0),
+        serde_json::json!({ "name": fields.name, "ogrn": fields.ogrn, "archived": fields.archived }),
+    )
+    .await?;
+    tx.commit().await?;
+    session.set_flash(chrome.t("org-saved")).await?;
+    Ok(redirect(&format!("/r/{}/orgs/{id}", access.region.slug)))
+}

@@ -1,0 +1,313 @@
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use sqlx::PgConnection;
+
+use super::db::{self, PageFields, PageRow};
+use super::url::{Platform, UrlError, normalize};
+use crate::error::{AppError, AppResult, constraint_of};
+use crate::i18n::Locale;
+use crate::ids::{OrgId, PageId, RegionId};
+use crate::orgs::db::OrgRef;
+use crate::state::AppState;
+use crate::web::access::RegionAccess;
+use crate::web::chrome::Chrome;
+use crate::web::forms::{FieldErrors, IdPath, ListQuery, Pager, optional};
+use crate::web::redirect;
+use crate::web::render::{render, render_invalid};
+use crate::web::session::Session;
+
+#[derive(Template)]
+#[template(path = "pages/list.html")]
+pub struct PageListPage {
+    pub chrome: Chrome,
+    pub rows: Vec<PageRow>,
+    pub query: ListQuery,
+    pub pager: Pager,
+}
+
+#[derive(Template)]
+#[template(path = "pages/form.html")]
+pub struct PageFormPage {
+    pub chrome: Chrome,
+    pub org: OrgRef,
+    pub form: PageForm,
+    pub errors: FieldErrors,
+    pub action: String,
+    pub editing: bool,
+}
+
+impl PageFormPage {
+    pub fn platforms(&self) -> Vec<(&'static str, String)> {
+        Platform::ALL
+            .iter()
+            .map(|p| (p.code(), self.chrome.t(p.label_key())))
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageForm {
+    pub platform: String,
+    pub url: String,
+    pub title: String,
+}
+
+impl PageForm {
+    async fn validate(
+        &self,
+        db: &mut PgConnection,
+        region: RegionId,
+        current: Option<PageId>,
+        l: Locale,
+    ) -> Result<Result<PageFields, FieldErrors>, sqlx::Error> {
+        let mut e = FieldErrors::default();
+        let Some(platform) = Platform::parse(&self.platform) else {
+            e.add("platform", l.t("field-choose"));
+            return Ok(Err(e));
+        };
+        let title = optional(&self.title);
+        if title.as_ref().is_some_and(|t| t.chars().count() > 300) {
+            e.add("title", l.t("field-too-long"));
+        }
+        let normalized = match normalize(platform, &self.url) {
+            Ok(u) => u,
+            Err(err) => {
+                let message = match err {
+                    UrlError::WrongPlatform(Some(found)) => {
+                        l.t1(err.message_key(), "platform", &l.t(found.label_key()))
+                    }
+                    UrlError::WrongPlatform(None) => l.t("page-url-invalid"),
+                    _ => l.t(err.message_key()),
+                };
+                e.add("url", message);
+                return Ok(Err(e));
+            }
+        };
+        if let Some(holder) = db::holder(db, platform.code(), &normalized.key).await?
+            && Some(holder.page_id) != current
+        {
+            let message = if holder.region_id == region {
+                l.t1("page-url-taken", "org", &holder.organization_name)
+            } else {
+                // Another region's organization is not named: tenants do not see each other.
+                l.t("page-url-taken-elsewhere")
+            };
+            e.add("url", message);
+        }
+        Ok(e.into_result(PageFields {
+            platform: platform.code().to_owned(),
+            url_key: normalized.key,
+            url: normalized.url,
+            title,
+        }))
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    chrome: Chrome,
+    Query(query): Query<ListQuery>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
+    let pager = Pager::new(&format!("/r/{}/pages", access.region.slug), &query, total);
+    render(&PageListPage {
+        chrome,
+        rows,
+        query,
+        pager,
+    })
+}
+
+/// The organization a page belongs to, once the user is allowed to edit its pages.
+async fn editable_org(
+    db: &mut PgConnection,
+    access: &RegionAccess,
+    org: OrgId,
+) -> AppResult<OrgRef> {
+    let placement = crate::orgs::db::placement(db, access.region.id, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access.require_edit_pages_of(&placement)?;
+    let detail = crate::orgs::db::get(db, access.region.id, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(OrgRef {
+        id: detail.id,
+        name: detail.name,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let org = editable_org(&mut conn, &access, OrgId(id)).await?;
+    render(&PageFormPage {
+        action: format!("/r/{}/orgs/{}/pages", access.region.slug, org.id),
+        chrome,
+        org,
+        form: PageForm {
+            platform: "vk".into(),
+            ..Default::default()
+        },
+        errors: FieldErrors::default(),
+        editing: false,
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<PageForm>,
+) -> AppResult<Response> {
+    let region = access.region.id;
+    let mut tx = state.db.begin().await?;
+    let org = editable_org(&mut tx, &access, OrgId(id)).await?;
+    let action = format!("/r/{}/orgs/{}/pages", access.region.slug, org.id);
+    let fields = match form.validate(&mut tx, region, None, chrome.locale).await? {
+        Ok(f) => f,
+        Err(errors) => {
+            return render_invalid(&PageFormPage {
+                chrome,
+                org,
+                form,
+                errors,
+                action,
+                editing: false,
+            });
+        }
+    };
+    let page_id = match db::insert(&mut tx, region, org.id, &fields).await {
+        Ok(id) => id,
+        Err(e) if constraint_of(&e) == Some("pages_url_key") => {
+            let mut errors = FieldErrors::default();
+            errors.add("url", chrome.t("page-url-taken-elsewhere"));
+            return render_invalid(&PageFormPage {
+                chrome,
+                org,
+                form,
+                errors,
+                action,
+                editing: false,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    crate::audit::record(
+        &mut tx,
+        Some(region),
+        Some(access.user_id()),
+        "create",
+        "page",
+        Some(page_id.0),
+        serde_json::json!({ "organization_id": org.id, "platform": fields.platform, "url": fields.url }),
+    )
+    .await?;
+    tx.commit().await?;
+    session.set_flash(chrome.t("page-created")).await?;
+    Ok(redirect(&format!(
+        "/r/{}/orgs/{}",
+        access.region.slug, org.id
+    )))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let page = db::get(&mut conn, access.region.id, PageId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = editable_org(&mut conn, &access, page.organization_id).await?;
+    render(&PageFormPage {
+        action: format!("/r/{}/pages/{}", access.region.slug, page.id),
+        chrome,
+        org,
+        form: PageForm {
+            platform: page.platform,
+            url: page.url,
+            title: page.title.unwrap_or_default(),
+        },
+        errors: FieldErrors::default(),
+        editing: true,
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<PageForm>,
+) -> AppResult<Response> {
+    let region = access.region.id;
+    let mut tx = state.db.begin().await?;
+    let page = db::get(&mut tx, region, PageId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = editable_org(&mut tx, &access, page.organization_id).await?;
+    let action = format!("/r/{}/pages/{}", access.region.slug, page.id);
+    let fields = match form
+        .validate(&mut tx, region, Some(page.id), chrome.locale)
+        .await?
+    {
+        Ok(f) => f,
+        Err(errors) => {
+            return render_invalid(&PageFormPage {
+                chrome,
+                org,
+                form,
+                errors,
+                action,
+                editing: true,
+            });
+        }
+    };
+    match db::update(&mut tx, region, page.id, &fields).await {
+        Ok(_) => {}
+        Err(e) if constraint_of(&e) == Some("pages_url_key") => {
+            let mut errors = FieldErrors::default();
+            errors.add("url", chrome.t("page-url-taken-elsewhere"));
+            return render_invalid(&PageFormPage {
+                chrome,
+                org,
+                form,
+                errors,
+                action,
+                editing: true,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    }
+    crate::audit::record(
+        &mut tx,
+        Some(region),
+        Some(access.user_id()),
+        "update",
+        "page",
+        Some(page.id.0),
+        serde_json::json!({ "platform": fields.platform, "url": fields.url }),
+    )
+    .await?;
+    tx.commit().await?;
+    session.set_flash(chrome.t("saved")).await?;
+    Ok(redirect(&format!(
+        "/r/{}/orgs/{}",
+        access.region.slug, org.id
+    )))
+}

@@ -1,0 +1,203 @@
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::db::{self, RegionRow};
+use crate::error::{AppError, AppResult, constraint_of};
+use crate::ids::RegionId;
+use crate::invitations::db::{InvitationRow, NewInvitation};
+use crate::state::AppState;
+use crate::web::access::{Operator, Role};
+use crate::web::chrome::Chrome;
+use crate::web::forms::{FieldErrors, IdPath};
+use crate::web::redirect;
+use crate::web::render::{render, render_invalid};
+use crate::web::session::Session;
+
+#[derive(Template)]
+#[template(path = "regions/list.html")]
+pub struct RegionListPage {
+    pub chrome: Chrome,
+    pub rows: Vec<RegionRow>,
+}
+
+#[derive(Template)]
+#[template(path = "regions/form.html")]
+pub struct RegionFormPage {
+    pub chrome: Chrome,
+    pub form: RegionForm,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "regions/show.html")]
+pub struct RegionPage {
+    pub chrome: Chrome,
+    pub region: RegionRow,
+    pub invitations: Vec<InvitationRow>,
+    pub email: String,
+    pub errors: FieldErrors,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegionForm {
+    pub name: String,
+    pub slug: String,
+    pub time_zone: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteAdminForm {
+    pub email: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    _op: Operator,
+    chrome: Chrome,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    let rows = db::list(&mut conn).await?;
+    render(&RegionListPage { chrome, rows })
+}
+
+pub async fn new_form(_op: Operator, chrome: Chrome) -> AppResult<Response> {
+    let form = RegionForm {
+        time_zone: "Europe/Moscow".into(),
+        ..Default::default()
+    };
+    render(&RegionFormPage {
+        chrome,
+        form,
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Operator(op): Operator,
+    session: Session,
+    chrome: Chrome,
+    Form(form): Form<RegionForm>,
+) -> AppResult<Response> {
+    let l = chrome.locale;
+    let mut errors = FieldErrors::default();
+    let name = form.name.trim().to_owned();
+    let slug = form.slug.trim().to_lowercase();
+    let tz = form.time_zone.trim().to_owned();
+    if name.is_empty() {
+        errors.add("name", l.t("field-required"));
+    }
+    if !db::valid_slug(&slug) {
+        errors.add("slug", l.t("region-slug-format"));
+    }
+    if !db::valid_time_zone(&tz) {
+        errors.add("time_zone", l.t("region-time-zone-unknown"));
+    }
+    if !errors.is_empty() {
+        return render_invalid(&RegionFormPage {
+            chrome,
+            form,
+            errors,
+        });
+    }
+    let mut tx = state.db.begin().await?;
+    let id = match db::insert(&mut tx, &slug, &name, &tz).await {
+        Ok(id) => id,
+        Err(e) if constraint_of(&e) == Some("regions_slug_key") => {
+            errors.add("slug", l.t("region-slug-taken"));
+            return render_invalid(&RegionFormPage {
+                chrome,
+                form,
+                errors,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    crate::audit::record(
+        &mut tx,
+        Some(id),
+        Some(op.user.id),
+        "create",
+        "region",
+        Some(id.0),
+        serde_json::json!({ "slug": slug, "name": name }),
+    )
+    .await?;
+    tx.commit().await?;
+    session.set_flash(l.t("region-created")).await?;
+    Ok(redirect(&format!("/operator/regions/{id}")))
+}
+
+async fn region_page(
+    state: &AppState,
+    chrome: Chrome,
+    id: RegionId,
+    email: String,
+    errors: FieldErrors,
+) -> AppResult<RegionPage> {
+    let mut conn = state.db.acquire().await?;
+    let region = db::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let invitations = crate::invitations::db::list(&mut conn, id).await?;
+    Ok(RegionPage {
+        chrome,
+        region,
+        invitations,
+        email,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    _op: Operator,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    render(
+        &region_page(
+            &state,
+            chrome,
+            RegionId(id),
+            String::new(),
+            FieldErrors::default(),
+        )
+        .await?,
+    )
+}
+
+pub async fn invite_admin(
+    State(state): State<AppState>,
+    Operator(op): Operator,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<InviteAdminForm>,
+) -> AppResult<Response> {
+    let region = RegionId(id);
+    let mut tx = state.db.begin().await?;
+    if db::get(&mut tx, region).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if !crate::auth::users::looks_like_email(&form.email) {
+        let mut errors = FieldErrors::default();
+        errors.add("email", chrome.t("email-invalid"));
+        drop(tx);
+        return render_invalid(&region_page(&state, chrome, region, form.email, errors).await?);
+    }
+    let new = NewInvitation {
+        email: form.email.clone(),
+        role: Role::Admin,
+        municipality_id: None,
+        organization_id: None,
+    };
+    let link = crate::invitations::db::create(&mut tx, &state, region, &new, op.user.id).await?;
+    tx.commit().await?;
+    session
+        .set_flash(chrome.t1("invitation-created", "link", &link))
+        .await?;
+    Ok(redirect(&format!("/operator/regions/{id}")))
+}

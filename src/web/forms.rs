@@ -1,0 +1,111 @@
+//! Field-level validation messages, already translated, keyed by the form field's name.
+
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default)]
+pub struct FieldErrors(BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: String) {
+        self.0.entry(field).or_insert(message);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    pub fn into_result<T>(self, ok: T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(ok) } else { Err(self) }
+    }
+}
+
+/// Trimmed text, `None` when blank.
+pub fn optional(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+/// Page numbers and search terms from list URLs.
+#[derive(serde::Deserialize, Default, Clone, Debug)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: Option<String>,
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+impl ListQuery {
+    pub fn page(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+            .min(100_000)
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page() - 1) * PAGE_SIZE
+    }
+
+    /// A LIKE pattern with the user's wildcards escaped.
+    pub fn pattern(&self) -> String {
+        let q = self
+            .q
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{q}%")
+    }
+}
+
+/// Links for a paginated list, preserving the search.
+#[derive(Clone, Debug)]
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(base: &str, query: &ListQuery, total: i64) -> Pager {
+        let page = query.page();
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        let q: String = url::form_urlencoded::byte_serialize(query.q.trim().as_bytes()).collect();
+        let link = |p: i64| format!("{base}?q={q}&page={p}");
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+}
+
+/// The `{id}` of a path such as `/r/{region}/orgs/{id}`.
+#[derive(serde::Deserialize, Clone, Copy, Debug)]
+pub struct IdPath {
+    pub id: i64,
+}
+
+/// An option of a select box.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SelectOption {
+    pub id: i64,
+    pub name: String,
+}
