@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult, constraint_of};
 use crate::i18n::Locale;
 use crate::ids::MunicipalityId;
 use crate::state::AppState;
-use crate::web::access::RegionAdmin;
+use crate::web::access::{RegionAccess, RegionAdmin};
 use crate::web::chrome::Chrome;
 use crate::web::forms::{FieldErrors, IdPath, ListQuery, Pager, optional};
 use crate::web::redirect;
@@ -182,7 +182,7 @@ pub async fn create(
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    RegionAdmin(access): RegionAdmin,
+    access: RegionAccess,
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
@@ -190,6 +190,7 @@ pub async fn edit_form(
     let m = db::get(&mut conn, access.region.id, MunicipalityId(id))
         .await?
         .ok_or(AppError::NotFound)?;
+    access.require_admin()?;
     render(&MunicipalityFormPage {
         chrome,
         form: MunicipalityForm {
@@ -205,7 +206,7 @@ pub async fn edit_form(
 
 pub async fn update(
     State(state): State<AppState>,
-    RegionAdmin(access): RegionAdmin,
+    access: RegionAccess,
     session: Session,
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
@@ -228,6 +229,7 @@ pub async fn update(
     {
         return Err(AppError::NotFound);
     }
+    access.require_admin()?;
     let v = match form.validate(chrome.locale) {
         Ok(v) => v,
         Err(errors) => return invalid(chrome, form, errors),

@@ -179,13 +179,28 @@ pub async fn create(
     Ok(redirect(&format!("/r/{}/orgs/{id}", access.region.slug)))
 }
 
+/// The object is looked up before the role is checked: another region's id is 404 for
+/// everyone, and only then is a member without the admin role refused with 403.
+async fn require_admin_over(
+    db: &mut sqlx::PgConnection,
+    access: &RegionAccess,
+    id: OrgId,
+) -> AppResult<()> {
+    let placement = db::placement(db, access.region.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access.require_view_org(&placement)?;
+    access.require_admin()
+}
+
 pub async fn edit_form(
     State(state): State<AppState>,
-    RegionAdmin(access): RegionAdmin,
+    access: RegionAccess,
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
     let mut conn = state.db.acquire().await?;
+    require_admin_over(&mut conn, &access, OrgId(id)).await?;
     let org = db::get(&mut conn, access.region.id, OrgId(id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -206,7 +221,7 @@ pub async fn edit_form(
 
 pub async fn update(
     State(state): State<AppState>,
-    RegionAdmin(access): RegionAdmin,
+    access: RegionAccess,
     session: Session,
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
@@ -215,9 +230,7 @@ pub async fn update(
     let region = access.region.id;
     let id = OrgId(id);
     let mut tx = state.db.begin().await?;
-    if db::placement(&mut tx, region, id).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
+    require_admin_over(&mut tx, &access, id).await?;
     let fields = match form
         .validate(&mut tx, region, Some(id), chrome.locale)
         .await?

@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult, constraint_of};
 use crate::i18n::Locale;
 use crate::ids::SectorId;
 use crate::state::AppState;
-use crate::web::access::RegionAdmin;
+use crate::web::access::{RegionAccess, RegionAdmin};
 use crate::web::chrome::Chrome;
 use crate::web::forms::{FieldErrors, IdPath};
 use crate::web::redirect;
@@ -133,7 +133,7 @@ pub async fn create(
 
 pub async fn edit_form(
     State(state): State<AppState>,
-    RegionAdmin(access): RegionAdmin,
+    access: RegionAccess,
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
@@ -141,6 +141,7 @@ pub async fn edit_form(
     let s = db::get(&mut conn, access.region.id, SectorId(id))
         .await?
         .ok_or(AppError::NotFound)?;
+    access.require_admin()?;
     render(&SectorFormPage {
         chrome,
         form: SectorForm {
@@ -155,7 +156,7 @@ pub async fn edit_form(
 
 pub async fn update(
     State(state): State<AppState>,
-    RegionAdmin(access): RegionAdmin,
+    access: RegionAccess,
     session: Session,
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
@@ -178,6 +179,7 @@ pub async fn update(
     {
         return Err(AppError::NotFound);
     }
+    access.require_admin()?;
     let (name, position) = match form.validate(chrome.locale) {
         Ok(v) => v,
         Err(errors) => return invalid(chrome, form, errors),

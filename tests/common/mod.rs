@@ -1,0 +1,399 @@
+//! The test app: the real router over a fresh database from `#[sqlx::test]`, with a cookie
+//! jar and the CSRF token of the last page, like a browser.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use gospublic::config::Settings;
+use gospublic::state::AppState;
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tokio::sync::OnceCell;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "test-password-1";
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: StatusCode) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body:\n{}",
+            self.body
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_redirect(&self, to: &str) {
+        assert_eq!(
+            self.status,
+            StatusCode::SEE_OTHER,
+            "expected a redirect; body:\n{}",
+            self.body
+        );
+        assert_eq!(self.location(), Some(to));
+    }
+
+    #[track_caller]
+    pub fn assert_contains(&self, fragment: &str) -> &Self {
+        assert!(
+            self.body.contains(fragment),
+            "expected {fragment:?} in:\n{}",
+            self.body
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_lacks(&self, fragment: &str) -> &Self {
+        assert!(
+            !self.body.contains(fragment),
+            "did not expect {fragment:?} in:\n{}",
+            self.body
+        );
+        self
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: PgPool,
+    pub state: AppState,
+    pub cookies: HashMap<String, String>,
+    pub csrf: Option<String>,
+}
+
+impl TestApp {
+    pub fn new(db: PgPool) -> TestApp {
+        Self::with_settings(db, Settings::for_tests())
+    }
+
+    pub fn with_settings(db: PgPool, settings: Settings) -> TestApp {
+        let state = AppState::new(db.clone(), settings);
+        TestApp {
+            router: gospublic::app(state.clone()),
+            db,
+            state,
+            cookies: HashMap::new(),
+            csrf: None,
+        }
+    }
+
+    /// A second browser on the same server and database.
+    pub fn fresh_browser(&self) -> TestApp {
+        TestApp {
+            router: self.router.clone(),
+            db: self.db.clone(),
+            state: self.state.clone(),
+            cookies: HashMap::new(),
+            csrf: None,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all("set-cookie") {
+            let text = value.to_str().unwrap();
+            let first = text.split(';').next().unwrap();
+            let (name, val) = first.split_once('=').unwrap();
+            if text.contains("Max-Age=0") || val.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), val.to_owned());
+            }
+        }
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(token) = extract_csrf(&body) {
+            self.csrf = Some(token);
+        }
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let req = Request::get(path)
+            .header("cookie", self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form with the CSRF token of the last page seen.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let token = self.csrf.clone();
+        if let Some(t) = &token {
+            all.push(("csrf", t));
+        }
+        self.post_raw(path, &encode(&all), &[]).await
+    }
+
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut req = Request::post(path)
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+
+    /// Signs in through the real form; panics unless it succeeds.
+    pub async fn login(&mut self, email: &str) {
+        self.get("/login").await.assert_status(StatusCode::OK);
+        let r = self
+            .post_form(
+                "/login",
+                &[("email", email), ("password", PASSWORD), ("next", "")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {email} failed:\n{}",
+            r.body
+        );
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+    }
+}
+
+pub fn encode(fields: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+}
+
+fn extract_csrf(body: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+static HASH: OnceCell<String> = OnceCell::const_new();
+
+pub async fn password_hash() -> String {
+    HASH.get_or_init(|| async {
+        gospublic::auth::password::hash(PASSWORD.to_owned())
+            .await
+            .unwrap()
+    })
+    .await
+    .clone()
+}
+
+/// One region's worth of objects, for isolation and role tests.
+#[derive(Clone, Debug)]
+pub struct RegionFixture {
+    pub id: i64,
+    pub slug: String,
+    pub municipality: i64,
+    pub other_municipality: i64,
+    pub sector: i64,
+    /// A ministry (no municipality), founder of `child`.
+    pub founder: i64,
+    /// A school in `municipality`, founded by `founder`.
+    pub child: i64,
+    /// An organization in `other_municipality` outside the founder's subtree.
+    pub other: i64,
+    pub child_page: i64,
+    pub other_page: i64,
+    pub admin: String,
+    pub coordinator: String,
+    pub municipal_coordinator: String,
+    pub subtree_coordinator: String,
+    pub editor: String,
+}
+
+pub async fn user(db: &PgPool, email: &str, operator: bool) -> i64 {
+    sqlx::query_scalar("insert into users (email, name, password_hash, is_operator) values ($1, $2, $3, $4) returning id")
+        .bind(email)
+        .bind(format!("Пользователь {email}"))
+        .bind(password_hash().await)
+        .bind(operator)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+pub async fn member(
+    db: &PgPool,
+    region: i64,
+    user: i64,
+    role: &str,
+    municipality: Option<i64>,
+    org: Option<i64>,
+) {
+    sqlx::query("insert into memberships (region_id, user_id, role, municipality_id, organization_id) values ($1, $2, $3, $4, $5)")
+        .bind(region)
+        .bind(user)
+        .bind(role)
+        .bind(municipality)
+        .bind(org)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+pub async fn operator(db: &PgPool) -> String {
+    let email = "operator@test.example".to_owned();
+    user(db, &email, true).await;
+    email
+}
+
+/// `n` distinguishes the regions' numbers and addresses (1 or 2).
+pub async fn region(db: &PgPool, slug: &str, n: u32) -> RegionFixture {
+    use gospublic::orgs::identifiers::{complete_inn, complete_ogrn};
+    let mut conn = db.acquire().await.unwrap();
+    let id =
+        gospublic::regions::db::insert(&mut conn, slug, &format!("Регион {slug}"), "Asia/Barnaul")
+            .await
+            .unwrap()
+            .0;
+    let muni = |name: String, oktmo: String| {
+        sqlx::query_scalar::<_, i64>("insert into municipalities (region_id, name, kind, oktmo) values ($1, $2, 'municipal_district', $3) returning id")
+            .bind(id)
+            .bind(name)
+            .bind(oktmo)
+    };
+    let municipality = muni(format!("Первый район {n}"), format!("0{n}601000"))
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let other_municipality = muni(format!("Второй район {n}"), format!("0{n}602000"))
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let sector: i64 =
+        sqlx::query_scalar("select id from sectors where region_id = $1 and name = 'Образование'")
+            .bind(id)
+            .fetch_one(db)
+            .await
+            .unwrap();
+    let org = |name: &str, k: u32, parent: Option<i64>, m: Option<i64>| {
+        sqlx::query_scalar::<_, i64>(
+            "insert into organizations (region_id, name, inn, ogrn, level, parent_id, municipality_id) values ($1, $2, $3, $4, 'state_institution', $5, $6) returning id",
+        )
+        .bind(id)
+        .bind(name.to_owned())
+        .bind(complete_inn(&format!("22{n}{k:06}")))
+        .bind(complete_ogrn(&format!("10222{n}{k:06}")))
+        .bind(parent)
+        .bind(m)
+    };
+    let founder = org(&format!("Министерство образования {n}"), 1, None, None)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let child = org(
+        &format!("Школа № 1 региона {n}"),
+        2,
+        Some(founder),
+        Some(municipality),
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let other = org(
+        &format!("Больница региона {n}"),
+        3,
+        None,
+        Some(other_municipality),
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let page = |org: i64, key: String| {
+        sqlx::query_scalar::<_, i64>("insert into pages (region_id, organization_id, platform, url_key, url) values ($1, $2, 'vk', $3, 'https://' || $3) returning id")
+            .bind(id)
+            .bind(org)
+            .bind(key)
+    };
+    let child_page = page(child, format!("vk.com/school{n}"))
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let other_page = page(other, format!("vk.com/hospital{n}"))
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let email = |role: &str| format!("{role}@{slug}.example");
+    let f = RegionFixture {
+        id,
+        slug: slug.to_owned(),
+        municipality,
+        other_municipality,
+        sector,
+        founder,
+        child,
+        other,
+        child_page,
+        other_page,
+        admin: email("admin"),
+        coordinator: email("coordinator"),
+        municipal_coordinator: email("municipal"),
+        subtree_coordinator: email("subtree"),
+        editor: email("editor"),
+    };
+    let u = user(db, &f.admin, false).await;
+    member(db, id, u, "admin", None, None).await;
+    let u = user(db, &f.coordinator, false).await;
+    member(db, id, u, "coordinator", None, None).await;
+    let u = user(db, &f.municipal_coordinator, false).await;
+    member(db, id, u, "coordinator", Some(municipality), None).await;
+    let u = user(db, &f.subtree_coordinator, false).await;
+    member(db, id, u, "coordinator", None, Some(founder)).await;
+    let u = user(db, &f.editor, false).await;
+    member(db, id, u, "editor", None, Some(child)).await;
+    f
+}
+
+/// Two regions, as every isolation test needs.
+pub async fn two_regions(db: &PgPool) -> (RegionFixture, RegionFixture) {
+    (
+        region(db, "region-a", 1).await,
+        region(db, "region-b", 2).await,
+    )
+}
