@@ -1,0 +1,130 @@
+//! The translation catalog: every key the code and templates use exists in both languages,
+//! and both languages define the same keys.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+fn catalog(lang: &str) -> BTreeSet<String> {
+    let text = fs::read_to_string(format!(
+        "{}/locales/{lang}/main.ftl",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    text.lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+        .collect()
+}
+
+fn files(dir: &Path, out: &mut Vec<String>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(fs::read_to_string(&path).unwrap());
+        }
+    }
+}
+
+/// Literal first arguments of t(…), t1(…) and tn(…) calls.
+fn literal_keys(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for call in ["t(\"", "t1(\"", "tn(\""] {
+        for (i, _) in text.match_indices(call) {
+            let before = text[..i].chars().last();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let start = i + call.len();
+            if let Some(end) = text[start..].find('"') {
+                keys.push(text[start..start + end].to_owned());
+            }
+        }
+    }
+    keys
+}
+
+fn used_keys() -> BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    files(&root.join("src"), &mut texts);
+    files(&root.join("templates"), &mut texts);
+    let mut keys: BTreeSet<String> = texts.iter().flat_map(|t| literal_keys(t)).collect();
+    // Keys built at run time from coded values.
+    for (_, key) in gospublic::orgs::LEVELS {
+        keys.insert(key.to_owned());
+    }
+    for p in gospublic::pages::url::Platform::ALL {
+        keys.insert(p.label_key().to_owned());
+        keys.insert(format!("platform-{}", p.code()));
+    }
+    for role in ["admin", "coordinator", "editor"] {
+        keys.insert(format!("role-{role}"));
+    }
+    for kind in gospublic::municipalities::KINDS {
+        keys.insert(format!("municipality-kind-{kind}"));
+    }
+    use gospublic::error::ErrorPage::*;
+    for page in [
+        NotFound,
+        Forbidden,
+        LoginRequired,
+        BadRequest,
+        Conflict,
+        Internal,
+        PayloadTooLarge,
+        Timeout,
+        Unavailable,
+    ] {
+        keys.insert(page.key().to_owned());
+        keys.insert(format!("{}-title", page.key()));
+    }
+    use gospublic::pages::url::UrlError;
+    for e in [
+        UrlError::Empty,
+        UrlError::Invalid,
+        UrlError::WrongPlatform(None),
+        UrlError::NotAPage,
+        UrlError::Private,
+    ] {
+        keys.insert(e.message_key().to_owned());
+    }
+    keys
+}
+
+#[test]
+fn both_languages_define_the_same_keys() {
+    let ru = catalog("ru");
+    let en = catalog("en");
+    let only_ru: Vec<_> = ru.difference(&en).collect();
+    let only_en: Vec<_> = en.difference(&ru).collect();
+    assert!(
+        only_ru.is_empty() && only_en.is_empty(),
+        "only in ru: {only_ru:?}; only in en: {only_en:?}"
+    );
+}
+
+#[test]
+fn every_key_in_use_exists_in_both_languages() {
+    let used = used_keys();
+    assert!(
+        used.len() > 100,
+        "the scan found too few keys: {}",
+        used.len()
+    );
+    for lang in ["ru", "en"] {
+        let defined = catalog(lang);
+        let missing: Vec<_> = used.difference(&defined).collect();
+        assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+    }
+}
+
+#[test]
+fn messages_render_without_isolation_marks() {
+    use gospublic::i18n::Locale;
+    let text = Locale::Ru.t1("ogrn-taken", "org", "Школа");
+    assert_eq!(text, "Организация с этим ОГРН уже есть: Школа.");
+    assert!(!text.contains('\u{2068}'));
+}
