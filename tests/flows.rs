@@ -348,3 +348,27 @@ async fn oversized_forms_get_a_413_page(db: PgPool) {
     res.assert_status(StatusCode::PAYLOAD_TOO_LARGE)
         .assert_contains("Слишком большой запрос");
 }
+
+#[sqlx::test]
+async fn internal_errors_show_a_request_id_and_no_internals(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut app = TestApp::new(db.clone());
+    app.login(&a.admin).await;
+    sqlx::query("alter table sectors rename to sectors_gone")
+        .execute(&db)
+        .await
+        .unwrap();
+    let res = app.get("/r/region-a/sectors").await;
+    res.assert_status(StatusCode::INTERNAL_SERVER_ERROR)
+        .assert_contains("Внутренняя ошибка")
+        .assert_lacks("sectors_gone")
+        .assert_lacks("does not exist");
+    let id = res
+        .headers
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    res.assert_contains(&format!("<code>{id}</code>"));
+}
