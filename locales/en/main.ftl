@@ -222,3 +222,7 @@ error-unavailable-title = Service temporarily unavailable
 error-unavailable = The database does not answer. Please try again in a minute.
 error-request-id = Request id:
 error-go-home = Home
+login-throttled = { $count ->
+    [one] Too many failed sign-in attempts. Try again in { $count } minute.
+   *[other] Too many failed sign-in attempts. Try again in { $count } minutes.
+}

@@ -12,7 +12,8 @@ use crate::web::render::render;
 use crate::web::session::Session;
 use crate::web::{redirect, safe_next};
 
-use super::{password, users};
+use super::{password, throttle, users};
+use crate::web::access::ClientAddr;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -54,21 +55,44 @@ pub async fn login_form(
     })
 }
 
+fn login_failed(
+    chrome: Chrome,
+    form: &LoginForm,
+    status: StatusCode,
+    message: String,
+) -> AppResult<Response> {
+    let page = LoginPage {
+        error: Some(message),
+        email: form.email.trim().to_owned(),
+        next: safe_next(Some(&form.next)),
+        chrome,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
     chrome: Chrome,
+    ClientAddr(addr): ClientAddr,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let mut conn = state.db.acquire().await?;
+    let keys = throttle::keys(&form.email, addr);
+    if let Some(minutes) = throttle::locked_minutes(&mut conn, &keys).await? {
+        tracing::warn!("sign-in refused: too many failures");
+        let message = chrome.locale.tn("login-throttled", minutes);
+        return login_failed(chrome, &form, StatusCode::TOO_MANY_REQUESTS, message);
+    }
     let found = users::credentials(&mut conn, &form.email).await?;
     let (user_id, stored, disabled) = match found {
         Some(c) => (Some(c.id), Some(c.password_hash), c.disabled),
         None => (None, None, false),
     };
-    let valid = password::verify(form.password, stored).await?;
+    let valid = password::verify(form.password.clone(), stored).await?;
     match user_id {
         Some(id) if valid && !disabled => {
+            throttle::clear(&mut conn, &keys).await?;
             session.sign_in(id).await?;
             crate::audit::record(
                 &mut conn,
@@ -85,13 +109,9 @@ pub async fn login(
         }
         _ => {
             tracing::info!("failed sign-in");
-            let page = LoginPage {
-                error: Some(chrome.t("login-failed")),
-                email: form.email.trim().to_owned(),
-                next: safe_next(Some(&form.next)),
-                chrome,
-            };
-            Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
+            throttle::record_failure(&mut conn, &keys).await?;
+            let message = chrome.t("login-failed");
+            login_failed(chrome, &form, StatusCode::UNAUTHORIZED, message)
         }
     }
 }

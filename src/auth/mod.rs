@@ -3,6 +3,7 @@
 
 mod handlers;
 pub mod password;
+pub mod throttle;
 pub mod users;
 
 use axum::Router;

@@ -75,6 +75,8 @@ pub struct TestApp {
     pub state: AppState,
     pub cookies: HashMap<String, String>,
     pub csrf: Option<String>,
+    /// The client address the server sees, as `serve` reports it through ConnectInfo.
+    pub peer: std::net::SocketAddr,
 }
 
 impl TestApp {
@@ -90,6 +92,7 @@ impl TestApp {
             state,
             cookies: HashMap::new(),
             csrf: None,
+            peer: "192.0.2.10:40000".parse().unwrap(),
         }
     }
 
@@ -101,6 +104,7 @@ impl TestApp {
             state: self.state.clone(),
             cookies: HashMap::new(),
             csrf: None,
+            peer: self.peer,
         }
     }
 
@@ -112,7 +116,9 @@ impl TestApp {
             .join("; ")
     }
 
-    pub async fn send(&mut self, req: Request<Body>) -> TestResponse {
+    pub async fn send(&mut self, mut req: Request<Body>) -> TestResponse {
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.peer));
         let response = self
             .router
             .clone()
