@@ -1,6 +1,7 @@
 //! gospublic: registry and monitoring of the official social-media pages of government
 //! bodies, one region per tenant.
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod cli;

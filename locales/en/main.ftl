@@ -226,3 +226,13 @@ login-throttled = { $count ->
     [one] Too many failed sign-in attempts. Try again in { $count } minute.
    *[other] Too many failed sign-in attempts. Try again in { $count } minutes.
 }
+field-current-password = Current password
+password-change-title = Change password
+password-change-hint = Changing the password ends every other session of this account.
+password-current-wrong = The current password is wrong.
+password-changed = Password changed. Other sessions have ended.
+password-reset-title = New password
+password-reset-issued = The password reset link works once, for 24 hours. Give it to the user: { $link }
+password-reset-invalid = This link is not valid: it was already used or has expired. Ask your admin for a new one.
+people-reset-password = Issue a password reset link
+nav-password = Change password

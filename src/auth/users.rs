@@ -72,3 +72,32 @@ pub async fn create(
     .fetch_one(db)
     .await
 }
+
+/// Sets a new password and ends every session of the user: a changed password must lock out
+/// whoever else might be signed in.
+pub async fn set_password(
+    db: &mut PgConnection,
+    user: UserId,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update users set password_hash = $2, password_changed_at = now(), updated_at = now() where id = $1")
+        .bind(user)
+        .bind(password_hash)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query("delete from sessions where user_id = $1")
+        .bind(user)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn password_hash_of(
+    db: &mut PgConnection,
+    user: UserId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("select password_hash from users where id = $1")
+        .bind(user)
+        .fetch_optional(db)
+        .await
+}

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(crate::health::router())
         .merge(crate::auth::router())
+        .merge(crate::account::router())
         .merge(crate::home::router())
         .merge(crate::regions::router())
         .merge(crate::municipalities::router())

@@ -1,0 +1,253 @@
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::auth::{password, users};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+use crate::ids::UserId;
+use crate::state::AppState;
+use crate::web::access::{RegionAccess, SignedIn};
+use crate::web::chrome::Chrome;
+use crate::web::forms::{FieldErrors, IdPath};
+use crate::web::redirect;
+use crate::web::render::{render, render_invalid};
+use crate::web::session::{Session, hash_token, random_token};
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+pub struct PasswordPage {
+    pub chrome: Chrome,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "account/reset.html")]
+pub struct ResetPage {
+    pub chrome: Chrome,
+    pub valid: bool,
+    pub email: String,
+    pub token: String,
+    pub errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current: String,
+    password: String,
+    password_confirm: String,
+}
+
+fn check_new_password(form: &PasswordForm, l: Locale, e: &mut FieldErrors) {
+    if form.password.chars().count() < password::MIN_LENGTH {
+        e.add(
+            "password",
+            l.tn("password-too-short", password::MIN_LENGTH as i64),
+        );
+    } else if form.password != form.password_confirm {
+        e.add("password_confirm", l.t("password-mismatch"));
+    }
+}
+
+pub async fn password_form(_user: SignedIn, chrome: Chrome) -> AppResult<Response> {
+    render(&PasswordPage {
+        chrome,
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    session: Session,
+    chrome: Chrome,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let l = chrome.locale;
+    let mut tx = state.db.begin().await?;
+    let stored = users::password_hash_of(&mut tx, user.user.id).await?;
+    let mut e = FieldErrors::default();
+    if !password::verify(form.current.clone(), stored).await? {
+        e.add("current", l.t("password-current-wrong"));
+    }
+    check_new_password(&form, l, &mut e);
+    if !e.is_empty() {
+        return render_invalid(&PasswordPage { chrome, errors: e });
+    }
+    let hash = password::hash(form.password.clone()).await?;
+    users::set_password(&mut tx, user.user.id, &hash).await?;
+    crate::audit::record(
+        &mut tx,
+        None,
+        Some(user.user.id),
+        "change_password",
+        "user",
+        Some(user.user.id.0),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    // Every session ended with the change; this browser continues under a new one.
+    session.sign_in(user.user.id).await?;
+    session.set_flash(l.t("password-changed")).await?;
+    Ok(redirect("/home"))
+}
+
+/// Issues a reset link for a member of this region. Someone who also works elsewhere (or
+/// the operator) is out of this admin's reach: a regional admin must not take over an
+/// account that holds power in another region.
+pub async fn issue_reset(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let target = UserId(id);
+    let mut tx = state.db.begin().await?;
+    let (here, elsewhere, operator): (i64, i64, bool) = sqlx::query_as(
+        r#"select count(*) filter (where m.region_id = $2),
+                  count(*) filter (where m.region_id <> $2),
+                  coalesce(bool_or(u.is_operator), false)
+           from users u left join memberships m on m.user_id = u.id
+           where u.id = $1"#,
+    )
+    .bind(target)
+    .bind(access.region.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if here == 0 {
+        return Err(AppError::NotFound);
+    }
+    access.require_admin()?;
+    if elsewhere > 0 || operator {
+        return Err(AppError::Forbidden);
+    }
+    let token = random_token();
+    sqlx::query(
+        r#"insert into password_resets (region_id, user_id, token_hash, created_by, expires_at)
+           values ($1, $2, $3, $4, now() + make_interval(hours => $5))"#,
+    )
+    .bind(access.region.id)
+    .bind(target)
+    .bind(hash_token(&token))
+    .bind(access.user_id())
+    .bind(super::RESET_TTL_HOURS)
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        Some(access.region.id),
+        Some(access.user_id()),
+        "issue_password_reset",
+        "user",
+        Some(target.0),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    let link = format!("{}/password-reset/{token}", state.settings.base_url);
+    tracing::info!(user = %target, %link, "password reset link issued");
+    session
+        .set_flash(chrome.t1("password-reset-issued", "link", &link))
+        .await?;
+    Ok(redirect(&format!("/r/{}/people", access.region.slug)))
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingReset {
+    id: i64,
+    user_id: UserId,
+    email: String,
+}
+
+async fn pending(
+    db: &mut sqlx::PgConnection,
+    token: &str,
+) -> Result<Option<PendingReset>, sqlx::Error> {
+    sqlx::query_as::<_, PendingReset>(
+        r#"select r.id, r.user_id, u.email from password_resets r join users u on u.id = r.user_id
+           where r.token_hash = $1 and r.used_at is null and r.expires_at > now() and u.disabled_at is null
+           for update of r"#,
+    )
+    .bind(hash_token(token))
+    .fetch_optional(db)
+    .await
+}
+
+fn invalid_link(chrome: Chrome, token: String) -> AppResult<Response> {
+    let page = ResetPage {
+        chrome,
+        valid: false,
+        email: String::new(),
+        token,
+        errors: FieldErrors::default(),
+    };
+    Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response())
+}
+
+pub async fn reset_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let mut conn = state.db.acquire().await?;
+    match pending(&mut conn, &token).await? {
+        Some(r) => render(&ResetPage {
+            chrome,
+            valid: true,
+            email: r.email,
+            token,
+            errors: FieldErrors::default(),
+        }),
+        None => invalid_link(chrome, token),
+    }
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    session: Session,
+    chrome: Chrome,
+    Path(token): Path<String>,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let l = chrome.locale;
+    let mut tx = state.db.begin().await?;
+    let Some(reset) = pending(&mut tx, &token).await? else {
+        return invalid_link(chrome, token);
+    };
+    let mut e = FieldErrors::default();
+    check_new_password(&form, l, &mut e);
+    if !e.is_empty() {
+        return render_invalid(&ResetPage {
+            chrome,
+            valid: true,
+            email: reset.email,
+            token,
+            errors: e,
+        });
+    }
+    let hash = password::hash(form.password.clone()).await?;
+    users::set_password(&mut tx, reset.user_id, &hash).await?;
+    sqlx::query("update password_resets set used_at = now() where id = $1")
+        .bind(reset.id)
+        .execute(&mut *tx)
+        .await?;
+    crate::audit::record(
+        &mut tx,
+        None,
+        Some(reset.user_id),
+        "reset_password",
+        "user",
+        Some(reset.user_id.0),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    session.sign_in(reset.user_id).await?;
+    session.set_flash(l.t("password-changed")).await?;
+    Ok(redirect("/home"))
+}
