@@ -9,8 +9,12 @@ use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
+use axum::extract::State;
+
 use crate::error::ErrorPage;
+use crate::state::AppState;
 use crate::web::chrome::{Chrome, locale_of};
+use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]
@@ -21,7 +25,7 @@ pub struct ErrorTemplate {
     pub status: u16,
 }
 
-pub async fn middleware(req: Request, next: Next) -> Response {
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let locale = locale_of(req.headers(), None);
     let here = req
         .uri()
@@ -65,17 +69,32 @@ pub async fn middleware(req: Request, next: Next) -> Response {
         .filter(|(k, _)| *k != CONTENT_TYPE && *k != axum::http::header::CONTENT_LENGTH)
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    let mut chrome = Chrome::minimal(
+        locale,
+        here,
+        (page == ErrorPage::Internal)
+            .then_some(request_id)
+            .flatten(),
+    );
+    if let Some(session) = response.extensions().get::<Session>()
+        && let Some(record) = session.record().await
+    {
+        chrome.csrf = record.csrf_token;
+        if let Some(user) = record.user_id {
+            // Best effort: an error page must render even when the database is the problem.
+            chrome.user_name = sqlx::query_scalar("select name from users where id = $1")
+                .bind(user)
+                .fetch_optional(&state.db)
+                .await
+                .ok()
+                .flatten();
+        }
+    }
     let template = ErrorTemplate {
         title: locale.t(&format!("{}-title", page.key())),
         message: locale.t(page.key()),
         status: status.as_u16(),
-        chrome: Chrome::minimal(
-            locale,
-            here,
-            (page == ErrorPage::Internal)
-                .then_some(request_id)
-                .flatten(),
-        ),
+        chrome,
     };
     let mut out = match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

@@ -64,7 +64,7 @@ pub fn app(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(CatchPanicLayer::new())
-        .layer(from_fn(errors::middleware))
+        .layer(from_fn_with_state(state.clone(), errors::middleware))
         .nest_service("/static", ServeDir::new(static_dir()))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

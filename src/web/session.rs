@@ -168,6 +168,8 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     };
     req.extensions_mut().insert(session.clone());
     let mut response = next.run(req).await;
+    // Error pages are rendered further out; they use this to show who is signed in.
+    response.extensions_mut().insert(session.clone());
     if let Some(change) = session.inner.lock().await.cookie.take() {
         let value = match change {
             CookieChange::Set(token) => format!(

@@ -1,0 +1,174 @@
+//! Journeys in a real browser, with an accessibility check on every screen they pass.
+mod browser;
+mod common;
+
+use anyhow::ensure;
+use browser::journey;
+use common::{PASSWORD, operator, two_regions};
+use sqlx::PgPool;
+
+#[sqlx::test]
+async fn each_role_signs_in_and_lands_on_its_page(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let op = operator(&db).await;
+    let cases = vec![
+        (
+            a.admin.clone(),
+            "/r/region-a".to_owned(),
+            "Администрирование",
+        ),
+        (a.coordinator.clone(), "/r/region-a".to_owned(), "Обзор"),
+        (
+            a.municipal_coordinator.clone(),
+            "/r/region-a".to_owned(),
+            "Первый район 1",
+        ),
+        (
+            a.editor.clone(),
+            format!("/r/region-a/orgs/{}", a.child),
+            "Школа № 1 региона 1",
+        ),
+        (op, "/operator/regions".to_owned(), "Регионы"),
+    ];
+    journey(db, "roles", async |b| {
+        b.visit("/").await?;
+        ensure!(
+            b.path().await? == "/login",
+            "anonymous visitors go to sign-in"
+        );
+        b.check_accessibility().await?;
+        for (email, landing, text) in &cases {
+            b.sign_in(email, PASSWORD).await?;
+            let path = b.path().await?;
+            ensure!(
+                &path == landing,
+                "{email} landed on {path}, expected {landing}"
+            );
+            b.expect_text(text).await?;
+            b.check_accessibility().await?;
+            b.sign_out().await?;
+            ensure!(b.path().await? == "/login", "sign-out returns to sign-in");
+        }
+        // A wrong password keeps the email and says so.
+        b.visit("/login").await?;
+        b.fill("email", "admin@region-a.example").await?;
+        b.fill("password", "wrong password").await?;
+        b.submit().await?;
+        b.expect_text("Неверная электронная почта или пароль.")
+            .await?;
+        ensure!(b.value_of("email").await? == "admin@region-a.example");
+        b.check_accessibility().await
+    })
+    .await;
+}
+
+#[sqlx::test]
+async fn admin_creates_an_organization_and_a_page_through_a_form_error(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let municipality = a.municipality.to_string();
+    journey(db, "admin-creates", async |b| {
+        b.sign_in(&a.admin, PASSWORD).await?;
+        b.click_link("Организации").await?;
+        b.check_accessibility().await?;
+        b.click_link("Добавить организацию").await?;
+        b.check_accessibility().await?;
+        b.fill("name", "МБОУ «Гимназия № 5»").await?;
+        b.fill("inn", "2225066622").await?;
+        b.fill("ogrn", "1022200918376").await?;
+        b.choose("level", "municipal_institution").await?;
+        b.choose("municipality_id", &municipality).await?;
+        b.submit().await?;
+        b.expect_text("Контрольная цифра ИНН не сходится").await?;
+        ensure!(
+            b.value_of("name").await? == "МБОУ «Гимназия № 5»",
+            "the name is kept"
+        );
+        ensure!(
+            b.value_of("municipality_id").await? == municipality,
+            "the municipality is kept"
+        );
+        b.check_accessibility().await?;
+        b.fill("inn", "2225066621").await?;
+        b.submit().await?;
+        b.expect_text("Организация добавлена.").await?;
+        b.expect_text("Первый район 1").await?;
+        b.check_accessibility().await?;
+        b.click_link("Добавить страницу").await?;
+        b.choose("platform", "vk").await?;
+        b.fill("url", "https://m.vk.com/school1").await?;
+        b.submit().await?;
+        b.expect_text("Эта страница уже зарегистрирована за организацией «Школа № 1 региона 1».")
+            .await?;
+        ensure!(b.value_of("url").await? == "https://m.vk.com/school1");
+        b.check_accessibility().await?;
+        b.fill("url", "https://vk.com/public5550555").await?;
+        b.submit().await?;
+        b.expect_text("Страница добавлена.").await?;
+        b.expect_text("https://vk.com/club5550555").await?;
+        b.check_accessibility().await
+    })
+    .await;
+}
+
+#[sqlx::test]
+async fn the_language_switch_sticks(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    journey(db, "language", async |b| {
+        b.visit("/login").await?;
+        b.expect_text("Вход").await?;
+        b.click_link("English").await?;
+        ensure!(b.path().await? == "/login");
+        b.expect_text("Sign in").await?;
+        b.sign_in(&a.admin, PASSWORD).await?;
+        b.expect_text("Administration").await?;
+        b.click_link("Organizations").await?;
+        b.expect_text("State institution").await?;
+        b.check_accessibility().await?;
+        b.click_link("Русский").await?;
+        b.expect_text("Организации").await?;
+        b.visit("/r/region-a").await?;
+        b.expect_text("Администрирование").await
+    })
+    .await;
+}
+
+#[sqlx::test]
+async fn main_screens_pass_the_accessibility_check(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let op = operator(&db).await;
+    let admin_screens = vec![
+        "/r/region-a/orgs".to_owned(),
+        format!("/r/region-a/orgs/{}", a.founder),
+        format!("/r/region-a/orgs/{}/edit", a.child),
+        format!("/r/region-a/orgs/{}/pages/new", a.child),
+        format!("/r/region-a/pages/{}", a.child_page),
+        "/r/region-a/pages".to_owned(),
+        "/r/region-a/municipalities".to_owned(),
+        format!("/r/region-a/municipalities/{}", a.municipality),
+        "/r/region-a/sectors".to_owned(),
+        "/r/region-a/people".to_owned(),
+        "/account/password".to_owned(),
+        "/r/region-a/nowhere".to_owned(),
+    ];
+    journey(db, "accessibility", async |b| {
+        b.sign_in(&a.admin, PASSWORD).await?;
+        for screen in &admin_screens {
+            b.visit(screen).await?;
+            b.check_accessibility().await?;
+        }
+        // The scope switcher opened.
+        b.sign_out().await?;
+        b.sign_in(&op, PASSWORD).await?;
+        for screen in ["/operator/regions", "/operator/regions/new"] {
+            b.visit(screen).await?;
+            b.check_accessibility().await?;
+        }
+        b.visit("/operator/regions/new").await?;
+        b.fill("name", "Тестовый край").await?;
+        b.fill("slug", "x").await?;
+        b.submit().await?;
+        b.expect_text("строчная латиница").await?;
+        b.check_accessibility().await
+    })
+    .await;
+}
