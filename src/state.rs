@@ -1,8 +1,9 @@
 use std::sync::Arc;
 
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::config::Settings;
+use crate::ids::RegionId;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,4 +18,32 @@ impl AppState {
             settings: Arc::new(settings),
         }
     }
+}
+
+/// The database role region-scoped transactions run as (see the row-level security migration).
+pub const TENANT_ROLE: &str = "gospublic_app";
+
+impl AppState {
+    /// A transaction confined to one region by row-level security: it runs as the tenant role,
+    /// which cannot see or write another region's rows whatever the query says. Commit it to
+    /// keep changes; dropping it rolls back.
+    pub async fn tenant(
+        &self,
+        region: RegionId,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        tenant_tx(&self.db, region).await
+    }
+}
+
+pub async fn tenant_tx(
+    db: &PgPool,
+    region: RegionId,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("select set_config('role', $1, true), set_config('app.region_id', $2, true)")
+        .bind(TENANT_ROLE)
+        .bind(region.0.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }

@@ -107,7 +107,8 @@ pub async fn issue_reset(
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
     let target = UserId(id);
-    let mut tx = state.db.begin().await?;
+    // Memberships in other regions are exactly what the tenant role cannot see: this one
+    // read runs outside it, on purpose.
     let (here, elsewhere, operator): (i64, i64, bool) = sqlx::query_as(
         r#"select count(*) filter (where m.region_id = $2),
                   count(*) filter (where m.region_id <> $2),
@@ -117,7 +118,7 @@ pub async fn issue_reset(
     )
     .bind(target)
     .bind(access.region.id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&state.db)
     .await?;
     if here == 0 {
         return Err(AppError::NotFound);
@@ -126,6 +127,7 @@ pub async fn issue_reset(
     if elsewhere > 0 || operator {
         return Err(AppError::Forbidden);
     }
+    let mut tx = state.tenant(access.region.id).await?;
     let token = random_token();
     sqlx::query(
         r#"insert into password_resets (region_id, user_id, token_hash, created_by, expires_at)

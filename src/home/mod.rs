@@ -76,7 +76,7 @@ async fn region_overview(
     access: RegionAccess,
     chrome: Chrome,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let counts =
         crate::orgs::db::scope_counts(&mut conn, access.region.id, &access.org_scope()).await?;
     let roles = access

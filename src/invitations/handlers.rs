@@ -71,7 +71,7 @@ async fn people_page(
     form: InviteForm,
     errors: FieldErrors,
 ) -> AppResult<PeoplePage> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     Ok(PeoplePage {
         members: db::members(&mut conn, access.region.id).await?,
         invitations: db::list(&mut conn, access.region.id).await?,
@@ -103,7 +103,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let l = chrome.locale;
     let region = access.region.id;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     let mut e = FieldErrors::default();
     if !users::looks_like_email(&form.email) {
         e.add("email", l.t("email-invalid"));

@@ -100,7 +100,7 @@ pub async fn list(
     chrome: Chrome,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &query).await?;
     let pager = Pager::new(
         &format!("/r/{}/municipalities", access.region.slug),
@@ -149,7 +149,7 @@ pub async fn create(
         Ok(v) => v,
         Err(errors) => return invalid(chrome, form, errors),
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     let id = match db::insert(
         &mut tx,
         access.region.id,
@@ -186,7 +186,7 @@ pub async fn edit_form(
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let m = db::get(&mut conn, access.region.id, MunicipalityId(id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -222,7 +222,7 @@ pub async fn update(
             editing: true,
         })
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     if db::get(&mut tx, access.region.id, MunicipalityId(id))
         .await?
         .is_none()

@@ -63,7 +63,7 @@ pub async fn list(
     chrome: Chrome,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
     let pager = Pager::new(&format!("/r/{}/orgs", access.region.slug), &query, total);
     render(&OrgListPage {
@@ -81,7 +81,7 @@ pub async fn show(
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let region = access.region.id;
     let placement = db::placement(&mut conn, region, OrgId(id))
         .await?
@@ -110,7 +110,7 @@ async fn form_page(
     errors: FieldErrors,
     editing: Option<OrgId>,
 ) -> AppResult<OrgFormPage> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let slug = &access.region.slug;
     Ok(OrgFormPage {
         action: match editing {
@@ -146,7 +146,7 @@ pub async fn create(
     Form(form): Form<OrgForm>,
 ) -> AppResult<Response> {
     let region = access.region.id;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     let fields = match form.validate(&mut tx, region, None, chrome.locale).await? {
         Ok(f) => f,
         Err(errors) => {
@@ -199,7 +199,7 @@ pub async fn edit_form(
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     require_admin_over(&mut conn, &access, OrgId(id)).await?;
     let org = db::get(&mut conn, access.region.id, OrgId(id))
         .await?
@@ -229,7 +229,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let region = access.region.id;
     let id = OrgId(id);
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     require_admin_over(&mut tx, &access, id).await?;
     let fields = match form
         .validate(&mut tx, region, Some(id), chrome.locale)

@@ -112,7 +112,7 @@ pub async fn list(
     chrome: Chrome,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
     let pager = Pager::new(&format!("/r/{}/pages", access.region.slug), &query, total);
     render(&PageListPage {
@@ -148,7 +148,7 @@ pub async fn new_form(
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let org = editable_org(&mut conn, &access, OrgId(id)).await?;
     render(&PageFormPage {
         action: format!("/r/{}/orgs/{}/pages", access.region.slug, org.id),
@@ -172,7 +172,7 @@ pub async fn create(
     Form(form): Form<PageForm>,
 ) -> AppResult<Response> {
     let region = access.region.id;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     let org = editable_org(&mut tx, &access, OrgId(id)).await?;
     let action = format!("/r/{}/orgs/{}/pages", access.region.slug, org.id);
     let fields = match form.validate(&mut tx, region, None, chrome.locale).await? {
@@ -228,7 +228,7 @@ pub async fn edit_form(
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let page = db::get(&mut conn, access.region.id, PageId(id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -256,7 +256,7 @@ pub async fn update(
     Form(form): Form<PageForm>,
 ) -> AppResult<Response> {
     let region = access.region.id;
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     let page = db::get(&mut tx, region, PageId(id))
         .await?
         .ok_or(AppError::NotFound)?;

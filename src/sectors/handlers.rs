@@ -72,7 +72,7 @@ pub async fn list(
     RegionAdmin(access): RegionAdmin,
     chrome: Chrome,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let rows = db::list(&mut conn, access.region.id).await?;
     render(&SectorListPage { chrome, rows })
 }
@@ -108,7 +108,7 @@ pub async fn create(
         Ok(v) => v,
         Err(errors) => return invalid(chrome, form, errors),
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     let id = match db::insert(&mut tx, access.region.id, &name, position).await {
         Ok(id) => id,
         Err(e) => match name_taken(&e, chrome.locale) {
@@ -137,7 +137,7 @@ pub async fn edit_form(
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.tenant(access.region.id).await?;
     let s = db::get(&mut conn, access.region.id, SectorId(id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -172,7 +172,7 @@ pub async fn update(
             editing: true,
         })
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.tenant(access.region.id).await?;
     if db::get(&mut tx, access.region.id, SectorId(id))
         .await?
         .is_none()

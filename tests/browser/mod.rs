@@ -168,6 +168,24 @@ impl Browser {
         Ok(())
     }
 
+    /// Clicks and waits until the next page has replaced this one: the old page's body
+    /// goes stale, then the new page's footer appears.
+    async fn click_and_wait(&self, element: fantoccini::elements::Element) -> anyhow::Result<()> {
+        let old_body = self.client.find(Locator::Css("body")).await?;
+        element.click().await?;
+        for _ in 0..200 {
+            if old_body.tag_name().await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.client
+            .wait()
+            .for_element(Locator::Css("footer.site-footer"))
+            .await?;
+        Ok(())
+    }
+
     /// Clicks the main form's submit button and waits for the next page.
     pub async fn submit(&self) -> anyhow::Result<()> {
         let button = self
@@ -176,26 +194,16 @@ impl Browser {
                 "main form[method=\"post\"] button[type=\"submit\"]",
             ))
             .await?;
-        button.click().await?;
-        self.client
-            .wait()
-            .for_element(Locator::Css("footer.site-footer"))
-            .await?;
-        Ok(())
+        self.click_and_wait(button).await
     }
 
     pub async fn click_link(&self, text: &str) -> anyhow::Result<()> {
-        self.client
+        let link = self
+            .client
             .find(Locator::LinkText(text))
             .await
-            .with_context(|| format!("link {text:?}"))?
-            .click()
-            .await?;
-        self.client
-            .wait()
-            .for_element(Locator::Css("footer.site-footer"))
-            .await?;
-        Ok(())
+            .with_context(|| format!("link {text:?}"))?;
+        self.click_and_wait(link).await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> anyhow::Result<()> {
@@ -206,18 +214,12 @@ impl Browser {
     }
 
     pub async fn sign_out(&self) -> anyhow::Result<()> {
-        self.client
+        let button = self
+            .client
             .find(Locator::Css("form[action=\"/logout\"] button"))
-            .await?
-            .click()
             .await?;
-        self.client
-            .wait()
-            .for_element(Locator::Css("footer.site-footer"))
-            .await?;
-        Ok(())
+        self.click_and_wait(button).await
     }
-
     /// Runs axe-core on the current page; serious and critical violations fail the journey.
     pub async fn check_accessibility(&self) -> anyhow::Result<()> {
         self.client
