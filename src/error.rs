@@ -35,6 +35,7 @@ pub enum ErrorPage {
     Conflict,
     Internal,
     PayloadTooLarge,
+    MethodNotAllowed,
     Timeout,
     Unavailable,
 }
@@ -49,6 +50,7 @@ impl ErrorPage {
             ErrorPage::Conflict => StatusCode::CONFLICT,
             ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorPage::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorPage::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorPage::Timeout => StatusCode::REQUEST_TIMEOUT,
             ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -61,7 +63,7 @@ impl ErrorPage {
             StatusCode::BAD_REQUEST => ErrorPage::BadRequest,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorPage::PayloadTooLarge,
             StatusCode::REQUEST_TIMEOUT => ErrorPage::Timeout,
-            StatusCode::METHOD_NOT_ALLOWED => ErrorPage::BadRequest,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorPage::MethodNotAllowed,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorPage::BadRequest,
             StatusCode::UNPROCESSABLE_ENTITY => ErrorPage::BadRequest,
             StatusCode::SERVICE_UNAVAILABLE => ErrorPage::Unavailable,
@@ -80,6 +82,7 @@ impl ErrorPage {
             ErrorPage::Conflict => "error-conflict",
             ErrorPage::Internal => "error-internal",
             ErrorPage::PayloadTooLarge => "error-too-large",
+            ErrorPage::MethodNotAllowed => "error-method",
             ErrorPage::Timeout => "error-timeout",
             ErrorPage::Unavailable => "error-unavailable",
         }

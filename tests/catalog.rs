@@ -75,6 +75,7 @@ fn used_keys() -> BTreeSet<String> {
         Conflict,
         Internal,
         PayloadTooLarge,
+        MethodNotAllowed,
         Timeout,
         Unavailable,
     ] {

@@ -236,3 +236,5 @@ password-reset-issued = The password reset link works once, for 24 hours. Give i
 password-reset-invalid = This link is not valid: it was already used or has expired. Ask your admin for a new one.
 people-reset-password = Issue a password reset link
 nav-password = Change password
+error-method-title = Action not available
+error-method = This address does not accept this action.

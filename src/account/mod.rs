@@ -3,22 +3,27 @@
 
 mod handlers;
 
-use axum::Router;
 use axum::routing::{get, post};
 
-use crate::state::AppState;
+use crate::web::routes::{Access, GET, POST, Routes};
 
 pub const RESET_TTL_HOURS: i32 = 24;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
             "/account/password",
+            &[(GET, Access::SignedIn), (POST, Access::SignedIn)],
             get(handlers::password_form).post(handlers::change_password),
         )
-        .route("/r/{region}/people/{id}/reset", post(handlers::issue_reset))
-        .route(
+        .add(
+            "/r/{region}/people/{id}/reset",
+            &[(POST, Access::RegionAdmin)],
+            post(handlers::issue_reset),
+        )
+        .add(
             "/password-reset/{token}",
+            &[(GET, Access::Public), (POST, Access::Public)],
             get(handlers::reset_form).post(handlers::reset),
         )
 }

@@ -6,13 +6,16 @@ pub mod password;
 pub mod throttle;
 pub mod users;
 
-use axum::Router;
 use axum::routing::{get, post};
 
-use crate::state::AppState;
+use crate::web::routes::{Access, GET, POST, Routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(handlers::login_form).post(handlers::login))
-        .route("/logout", post(handlers::logout))
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
+            "/login",
+            &[(GET, Access::Public), (POST, Access::Public)],
+            get(handlers::login_form).post(handlers::login),
+        )
+        .add("/logout", &[(POST, Access::Public)], post(handlers::logout))
 }

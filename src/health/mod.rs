@@ -1,16 +1,16 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 
 use crate::state::AppState;
+use crate::web::routes::{Access, GET, Routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+pub fn router() -> Routes {
+    Routes::new()
+        .add("/healthz", &[(GET, Access::Public)], get(healthz))
+        .add("/readyz", &[(GET, Access::Public)], get(readyz))
 }
 
 async fn healthz() -> &'static str {

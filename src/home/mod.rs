@@ -2,7 +2,6 @@
 //! content depends on the member's role.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
@@ -14,12 +13,17 @@ use crate::web::access::{MaybeUser, Membership, RegionAccess, Role, SignedIn};
 use crate::web::chrome::{Chrome, ScopeLink, scope_links};
 use crate::web::redirect;
 use crate::web::render::render;
+use crate::web::routes::{Access, GET, Routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(root))
-        .route("/home", get(home))
-        .route("/r/{region}", get(region_overview))
+pub fn router() -> Routes {
+    Routes::new()
+        .add("/", &[(GET, Access::Public)], get(root))
+        .add("/home", &[(GET, Access::SignedIn)], get(home))
+        .add(
+            "/r/{region}",
+            &[(GET, Access::RegionMember)],
+            get(region_overview),
+        )
 }
 
 /// An editor of one organization works on that organization; everyone else starts at the

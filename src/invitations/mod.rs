@@ -4,17 +4,25 @@
 pub mod db;
 mod handlers;
 
-use axum::Router;
 use axum::routing::{get, post};
 
-use crate::state::AppState;
+use crate::web::routes::{Access, GET, POST, Routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/r/{region}/people", get(handlers::people))
-        .route("/r/{region}/invitations", post(handlers::create))
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
+            "/r/{region}/people",
+            &[(GET, Access::RegionAdmin)],
+            get(handlers::people),
+        )
+        .add(
+            "/r/{region}/invitations",
+            &[(POST, Access::RegionAdmin)],
+            post(handlers::create),
+        )
+        .add(
             "/invitations/{token}",
+            &[(GET, Access::Public), (POST, Access::Public)],
             get(handlers::accept_form).post(handlers::accept),
         )
 }

@@ -4,10 +4,9 @@
 pub mod db;
 mod handlers;
 
-use axum::Router;
 use axum::routing::get;
 
-use crate::state::AppState;
+use crate::web::routes::{Access, GET, POST, Routes};
 
 pub const KINDS: [&str; 5] = [
     "city_okrug",
@@ -17,15 +16,21 @@ pub const KINDS: [&str; 5] = [
     "rural_settlement",
 ];
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
             "/r/{region}/municipalities",
+            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
             get(handlers::list).post(handlers::create),
         )
-        .route("/r/{region}/municipalities/new", get(handlers::new_form))
-        .route(
+        .add(
+            "/r/{region}/municipalities/new",
+            &[(GET, Access::RegionAdmin)],
+            get(handlers::new_form),
+        )
+        .add(
             "/r/{region}/municipalities/{id}",
+            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
             get(handlers::edit_form).post(handlers::update),
         )
 }

@@ -7,23 +7,32 @@ mod forms;
 mod handlers;
 pub mod identifiers;
 
-use axum::Router;
 use axum::routing::get;
 
-use crate::state::AppState;
+use crate::web::routes::{Access, GET, POST, Routes};
 
 pub use forms::LEVELS;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
             "/r/{region}/orgs",
+            &[(GET, Access::RegionMember), (POST, Access::RegionAdmin)],
             get(handlers::list).post(handlers::create),
         )
-        .route("/r/{region}/orgs/new", get(handlers::new_form))
-        .route(
+        .add(
+            "/r/{region}/orgs/new",
+            &[(GET, Access::RegionAdmin)],
+            get(handlers::new_form),
+        )
+        .add(
             "/r/{region}/orgs/{id}",
+            &[(GET, Access::RegionMember), (POST, Access::RegionAdmin)],
             get(handlers::show).post(handlers::update),
         )
-        .route("/r/{region}/orgs/{id}/edit", get(handlers::edit_form))
+        .add(
+            "/r/{region}/orgs/{id}/edit",
+            &[(GET, Access::RegionAdmin)],
+            get(handlers::edit_form),
+        )
 }

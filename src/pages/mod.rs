@@ -7,21 +7,30 @@ pub mod db;
 mod handlers;
 pub mod url;
 
-use axum::Router;
 use axum::routing::get;
 
-use crate::state::AppState;
+use crate::web::routes::{Access, GET, POST, Routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/r/{region}/pages", get(handlers::list))
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
+            "/r/{region}/pages",
+            &[(GET, Access::RegionMember)],
+            get(handlers::list),
+        )
+        .add(
             "/r/{region}/orgs/{id}/pages",
+            &[(POST, Access::RegionMember)],
             axum::routing::post(handlers::create),
         )
-        .route("/r/{region}/orgs/{id}/pages/new", get(handlers::new_form))
-        .route(
+        .add(
+            "/r/{region}/orgs/{id}/pages/new",
+            &[(GET, Access::RegionMember)],
+            get(handlers::new_form),
+        )
+        .add(
             "/r/{region}/pages/{id}",
+            &[(GET, Access::RegionMember), (POST, Access::RegionMember)],
             get(handlers::edit_form).post(handlers::update),
         )
 }

@@ -4,21 +4,30 @@
 pub mod db;
 mod handlers;
 
-use axum::Router;
 use axum::routing::{get, post};
 
-use crate::state::AppState;
+use crate::web::routes::{Access, GET, POST, Routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
             "/operator/regions",
+            &[(GET, Access::Operator), (POST, Access::Operator)],
             get(handlers::list).post(handlers::create),
         )
-        .route("/operator/regions/new", get(handlers::new_form))
-        .route("/operator/regions/{id}", get(handlers::show))
-        .route(
+        .add(
+            "/operator/regions/new",
+            &[(GET, Access::Operator)],
+            get(handlers::new_form),
+        )
+        .add(
+            "/operator/regions/{id}",
+            &[(GET, Access::Operator)],
+            get(handlers::show),
+        )
+        .add(
             "/operator/regions/{id}/invitations",
+            &[(POST, Access::Operator)],
             post(handlers::invite_admin),
         )
 }

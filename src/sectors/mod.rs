@@ -4,10 +4,9 @@
 pub mod db;
 mod handlers;
 
-use axum::Router;
 use axum::routing::get;
 
-use crate::state::AppState;
+use crate::web::routes::{Access, GET, POST, Routes};
 
 /// The list most regions start from. Sector names are data of the region, kept in Russian.
 pub const DEFAULT_SECTORS: [&str; 14] = [
@@ -27,15 +26,21 @@ pub const DEFAULT_SECTORS: [&str; 14] = [
     "Занятость населения",
 ];
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
             "/r/{region}/sectors",
+            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
             get(handlers::list).post(handlers::create),
         )
-        .route("/r/{region}/sectors/new", get(handlers::new_form))
-        .route(
+        .add(
+            "/r/{region}/sectors/new",
+            &[(GET, Access::RegionAdmin)],
+            get(handlers::new_form),
+        )
+        .add(
             "/r/{region}/sectors/{id}",
+            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
             get(handlers::edit_form).post(handlers::update),
         )
 }

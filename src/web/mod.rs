@@ -7,6 +7,7 @@ pub mod errors;
 pub mod forms;
 pub mod headers;
 pub mod render;
+pub mod routes;
 pub mod session;
 
 use std::time::Duration;
@@ -30,12 +31,13 @@ use crate::error::AppResult;
 use crate::i18n::{LOCALE_COOKIE, Locale};
 use crate::state::AppState;
 use access::MaybeUser;
+use routes::{Access, RouteInfo, Routes};
 
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Every route of the application, without the middleware stack (tests walk this list).
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// Every route of the application with its access rule, without the middleware stack.
+pub fn routes() -> Routes {
+    Routes::new()
         .merge(crate::health::router())
         .merge(crate::auth::router())
         .merge(crate::account::router())
@@ -46,12 +48,22 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::orgs::router())
         .merge(crate::pages::router())
         .merge(crate::invitations::router())
-        .route("/lang/{code}", get(switch_language))
+        .add(
+            "/lang/{code}",
+            &[(routes::GET, Access::Public)],
+            get(switch_language),
+        )
+}
+
+/// The access table, for the test that walks every route.
+pub fn route_table() -> Vec<RouteInfo> {
+    routes().into_parts().1
 }
 
 pub fn app(state: AppState) -> Router {
     let secure = state.settings.secure_cookies;
-    routes()
+    let (router, _) = routes().into_parts();
+    router
         .layer(DefaultBodyLimit::max(csrf::FORM_LIMIT))
         .layer(from_fn(csrf::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware))

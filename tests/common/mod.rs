@@ -198,6 +198,10 @@ impl TestApp {
             "sign-in of {email} failed:\n{}",
             r.body
         );
+        // The session changed at sign-in; pick up its CSRF token like a browser would.
+        self.get("/account/password")
+            .await
+            .assert_status(StatusCode::OK);
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

@@ -1,0 +1,189 @@
+//! Walks every route of the router's access table and checks that each method keeps the
+//! access it promises: signed-out visitors, members of another region, members without the
+//! role, and the right role. A route added later is in the table by construction and is
+//! walked too; a new kind of id in a path fails here until it gets a sample.
+mod common;
+
+use axum::http::StatusCode;
+use common::{RegionFixture, TestApp, TestResponse, operator, two_regions};
+use gospublic::web::routes::{Access, RouteInfo};
+use sqlx::PgPool;
+
+fn fill(path: &str, a: &RegionFixture, editor_id: i64) -> String {
+    let id = if path.contains("{id}") {
+        let sample = if path.starts_with("/r/{region}/orgs/{id}") {
+            a.child
+        } else if path.starts_with("/r/{region}/pages/{id}") {
+            a.child_page
+        } else if path.starts_with("/r/{region}/municipalities/{id}") {
+            a.municipality
+        } else if path.starts_with("/r/{region}/sectors/{id}") {
+            a.sector
+        } else if path.starts_with("/r/{region}/people/{id}") {
+            editor_id
+        } else if path.starts_with("/operator/regions/{id}") {
+            a.id
+        } else {
+            panic!("no sample id for {path}: teach tests/authorization.rs what {{id}} means there");
+        };
+        sample.to_string()
+    } else {
+        String::new()
+    };
+    let filled = path
+        .replace("{region}", &a.slug)
+        .replace("{id}", &id)
+        .replace("{token}", "0000")
+        .replace("{code}", "en");
+    assert!(!filled.contains('{'), "unknown parameter in {path}");
+    filled
+}
+
+async fn call(app: &mut TestApp, method: &str, url: &str) -> TestResponse {
+    match method {
+        "GET" => app.get(url).await,
+        "POST" => app.post_form(url, &[]).await,
+        other => panic!("unexpected method {other}"),
+    }
+}
+
+fn is_login_redirect(res: &TestResponse) -> bool {
+    res.status == StatusCode::SEE_OTHER && res.location().is_some_and(|l| l.starts_with("/login"))
+}
+
+fn allowed(res: &TestResponse) -> bool {
+    !matches!(
+        res.status,
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+    ) && !is_login_redirect(res)
+        && res.status.as_u16() < 500
+}
+
+#[sqlx::test]
+async fn every_route_keeps_its_access_rule(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let op = operator(&db).await;
+    let editor_id: i64 = sqlx::query_scalar("select id from users where email = $1")
+        .bind(&a.editor)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let table: Vec<RouteInfo> = gospublic::web::route_table();
+    assert!(table.len() >= 35, "the table lost routes: {}", table.len());
+
+    let mut anonymous = TestApp::new(db.clone());
+    anonymous.get("/login").await;
+    let mut sessions = Vec::new();
+    for email in [&a.admin, &a.coordinator, &a.editor, &b.admin, &op] {
+        let mut app = TestApp::new(db.clone());
+        app.login(email).await;
+        app.get("/home").await;
+        sessions.push(app);
+    }
+    let [admin, coordinator, editor, foreign_admin, operator_app] = &mut sessions[..] else {
+        unreachable!()
+    };
+
+    for route in &table {
+        let url = fill(route.path, &a, editor_id);
+        let what = format!("{} {} ({:?})", route.method, route.path, route.access);
+
+        // Signed out (with a fresh anonymous session, so the CSRF check is not what refuses).
+        anonymous.get("/login").await;
+        let res = call(&mut anonymous, route.method, &url).await;
+        match route.access {
+            // "/" and sign-out lead to the sign-in page by design.
+            Access::Public => assert!(
+                res.status != StatusCode::FORBIDDEN
+                    && res.status.as_u16() < 500
+                    && (!is_login_redirect(&res) || ["/", "/logout"].contains(&route.path)),
+                "{what}: public route answered {}",
+                res.status
+            ),
+            _ => assert!(
+                is_login_redirect(&res),
+                "{what}: signed-out visitor got {}",
+                res.status
+            ),
+        }
+
+        if route.access == Access::Public {
+            continue;
+        }
+
+        // A member of another region only.
+        let res = call(foreign_admin, route.method, &url).await;
+        match route.access {
+            Access::RegionMember | Access::RegionAdmin => assert_eq!(
+                res.status,
+                StatusCode::NOT_FOUND,
+                "{what}: other region's admin"
+            ),
+            Access::Operator => {
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{what}: non-operator")
+            }
+            Access::SignedIn => assert!(
+                allowed(&res),
+                "{what}: signed-in user got {} {:?}",
+                res.status,
+                res.location()
+            ),
+            Access::Public => {}
+        }
+
+        // Members of this region without the admin role.
+        if route.access == Access::RegionAdmin {
+            for (who, app) in [("coordinator", &mut *coordinator), ("editor", &mut *editor)] {
+                let res = call(app, route.method, &url).await;
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{what}: {who}");
+            }
+        }
+
+        // The right role gets through.
+        let res = match route.access {
+            Access::RegionMember => call(editor, route.method, &url).await,
+            Access::RegionAdmin => call(admin, route.method, &url).await,
+            Access::Operator => call(operator_app, route.method, &url).await,
+            Access::SignedIn => call(coordinator, route.method, &url).await,
+            Access::Public => continue,
+        };
+        assert!(
+            allowed(&res),
+            "{what}: the right role got {}:\n{}",
+            res.status,
+            res.body
+        );
+    }
+}
+
+#[sqlx::test]
+async fn methods_outside_the_table_are_not_allowed(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let editor_id: i64 = sqlx::query_scalar("select id from users where email = $1")
+        .bind(&a.editor)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let table = gospublic::web::route_table();
+    let mut app = TestApp::new(db.clone());
+    app.login(&a.admin).await;
+    app.get("/home").await;
+    for route in &table {
+        for method in ["GET", "POST"] {
+            if table
+                .iter()
+                .any(|r| r.path == route.path && r.method == method)
+            {
+                continue;
+            }
+            let url = fill(route.path, &a, editor_id);
+            let res = call(&mut app, method, &url).await;
+            assert_eq!(
+                res.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {} answers although the table does not list it",
+                route.path
+            );
+        }
+    }
+}
