@@ -66,6 +66,10 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_INVITATION_TTL_HOURS", default_value_t = 72)]
     pub invitation_ttl_hours: u64,
 
+    /// Answer 408 to a request that takes longer than this many seconds.
+    #[arg(long, env = "GOSPUBLIC_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
     /// Public base URL used in invitation links.
     #[arg(
         long,
@@ -135,6 +139,7 @@ pub struct Settings {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub invitation_ttl: Duration,
+    pub request_timeout: Duration,
     pub base_url: String,
 }
 
@@ -145,6 +150,7 @@ impl Settings {
             session_idle: Duration::from_secs(args.session_idle_minutes * 60),
             session_max: Duration::from_secs(args.session_max_hours * 3600),
             invitation_ttl: Duration::from_secs(args.invitation_ttl_hours * 3600),
+            request_timeout: Duration::from_secs(args.request_timeout_secs),
             base_url: args.base_url.trim_end_matches('/').to_owned(),
         }
     }
@@ -155,6 +161,7 @@ impl Settings {
             session_idle: Duration::from_secs(120 * 60),
             session_max: Duration::from_secs(12 * 3600),
             invitation_ttl: Duration::from_secs(72 * 3600),
+            request_timeout: Duration::from_secs(30),
             base_url: "http://127.0.0.1:8080".to_owned(),
         }
     }

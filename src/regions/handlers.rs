@@ -54,13 +54,26 @@ pub struct InviteAdminForm {
     pub email: String,
 }
 
+/// The federal overview reads every region at once: outside row-level security on purpose,
+/// for the operator only, and recorded in the audit log.
 pub async fn list(
     State(state): State<AppState>,
-    _op: Operator,
+    Operator(op): Operator,
     chrome: Chrome,
 ) -> AppResult<Response> {
-    let mut conn = state.db.acquire().await?;
-    let rows = db::list(&mut conn).await?;
+    let mut tx = state.db.begin().await?;
+    let rows = db::list(&mut tx).await?;
+    crate::audit::record(
+        &mut tx,
+        None,
+        Some(op.user.id),
+        "view",
+        "federal_overview",
+        None,
+        serde_json::json!({ "regions": rows.len() }),
+    )
+    .await?;
+    tx.commit().await?;
     render(&RegionListPage { chrome, rows })
 }
 

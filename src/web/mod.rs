@@ -10,8 +10,6 @@ pub mod render;
 pub mod routes;
 pub mod session;
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
@@ -32,8 +30,6 @@ use crate::i18n::{LOCALE_COOKIE, Locale};
 use crate::state::AppState;
 use access::MaybeUser;
 use routes::{Access, RouteInfo, Routes};
-
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every route of the application with its access rule, without the middleware stack.
 pub fn routes() -> Routes {
@@ -68,16 +64,17 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn(csrf::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware))
         .layer(tower_http::csrf::CsrfLayer::new())
-        .layer(from_fn(move |req, next| {
-            headers::middleware(secure, req, next)
-        }))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            state.settings.request_timeout,
         ))
         .layer(CatchPanicLayer::new())
         .layer(from_fn_with_state(state.clone(), errors::middleware))
         .nest_service("/static", ServeDir::new(static_dir()))
+        // Outside the error pages and the static files, so every response gets them.
+        .layer(from_fn(move |req, next| {
+            headers::middleware(secure, req, next)
+        }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
