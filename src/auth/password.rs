@@ -10,6 +10,11 @@ use crate::error::AppError;
 
 pub const MIN_LENGTH: usize = 10;
 
+/// Each argon2 run takes 19 MiB and a core for tens of milliseconds. Bounding how many run at
+/// once keeps a burst of sign-ins from spreading that memory over many blocking threads (each
+/// with its own allocator arena that never shrinks) and from starving page requests of CPU.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Verified against when the email is unknown, so both failures take the same time.
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_blocking("dummy password for timing").expect("hashing a constant"));
@@ -32,6 +37,10 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
@@ -40,6 +49,10 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 
 /// `stored` is None for an unknown email: the dummy hash is checked and false returned.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     tokio::task::spawn_blocking(move || match stored {
         Some(hash) => verify_blocking(&password, &hash),
         None => {
