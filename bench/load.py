@@ -111,8 +111,9 @@ def worker(n, args, deadline, stats, lock, acked):
             form = {"csrf": b.csrf or "", "name": f"Нагрузочная организация {n}-{serial}", "short_name": "",
                     "inn": inn(f"229{code[:6]}"), "ogrn": o, "level": "other"}
             status, _, location = b.request("create", "POST", f"/r/{REGION}/orgs", form)
-            if status == 303 and location:
-                org_id = int(location.rsplit("/", 1)[1])
+            created = re.fullmatch(rf"/r/{REGION}/orgs/(\d+)", location or "")
+            if status == 303 and created:
+                org_id = int(created.group(1))
                 mine.append((org_id, o, form))
                 with lock:
                     acked["created"].append(o)
@@ -123,8 +124,8 @@ def worker(n, args, deadline, stats, lock, acked):
             edit = dict(form, csrf=b.csrf or "", short_name=value)
             with lock:
                 acked["attempted"].setdefault(org_id, []).append(value)
-            status, _, _ = b.request("edit", "POST", f"/r/{REGION}/orgs/{org_id}", edit)
-            if status == 303:
+            status, _, location = b.request("edit", "POST", f"/r/{REGION}/orgs/{org_id}", edit)
+            if status == 303 and location == f"/r/{REGION}/orgs/{org_id}":
                 with lock:
                     acked["edited"][org_id] = value
         elif roll < 0.45:

@@ -114,11 +114,21 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The database is down or restarting, as opposed to a query that is wrong: the client may
+/// retry, so it gets 503 rather than 500.
 fn is_unavailable(e: &sqlx::Error) -> bool {
-    matches!(
-        e,
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-    )
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::Io(_)
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_) => true,
+        // SQLSTATE class 08 (connection exception) and 57 (operator intervention: shutdown,
+        // restart, "cannot connect now").
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57")),
+        _ => false,
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
