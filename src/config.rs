@@ -38,6 +38,31 @@ pub enum Command {
     CreateAdmin(CreateAdminArgs),
     /// Load the demo region (Altai Krai) with organizations, pages and one account per role.
     SeedDemo,
+    /// Check a spreadsheet (XLSX or CSV) against a region's registry; with --commit, write it.
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// What the file holds.
+    #[arg(value_enum)]
+    pub kind: ImportKind,
+    /// The XLSX or CSV file.
+    pub file: std::path::PathBuf,
+    /// The region's slug, for example altai-krai.
+    #[arg(long)]
+    pub region: String,
+    /// Write the changes when the file has no problems (otherwise only report).
+    #[arg(long)]
+    pub commit: bool,
+    /// Language of the report.
+    #[arg(long, default_value = "ru")]
+    pub locale: String,
+}
+
+#[derive(Clone, Copy, ValueEnum, Debug)]
+pub enum ImportKind {
+    Organizations,
 }
 
 #[derive(clap::Args, Clone)]

@@ -13,6 +13,7 @@ pub mod health;
 pub mod home;
 pub mod i18n;
 pub mod ids;
+pub mod import;
 pub mod invitations;
 pub mod municipalities;
 pub mod orgs;

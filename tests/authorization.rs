@@ -9,7 +9,7 @@ use common::{RegionFixture, TestApp, TestResponse, operator, two_regions};
 use gospublic::web::routes::{Access, RouteInfo};
 use sqlx::PgPool;
 
-fn fill(path: &str, a: &RegionFixture, editor_id: i64) -> String {
+fn fill(path: &str, a: &RegionFixture, editor_id: i64, import_id: i64) -> String {
     let id = if path.contains("{id}") {
         let sample = if path.starts_with("/r/{region}/orgs/{id}") {
             a.child
@@ -21,6 +21,8 @@ fn fill(path: &str, a: &RegionFixture, editor_id: i64) -> String {
             a.sector
         } else if path.starts_with("/r/{region}/people/{id}") {
             editor_id
+        } else if path.starts_with("/r/{region}/imports/{id}") {
+            import_id
         } else if path.starts_with("/operator/regions/{id}") {
             a.id
         } else {
@@ -37,6 +39,24 @@ fn fill(path: &str, a: &RegionFixture, editor_id: i64) -> String {
         .replace("{code}", "en");
     assert!(!filled.contains('{'), "unknown parameter in {path}");
     filled
+}
+
+async fn sample_import(db: &PgPool, a: &RegionFixture) -> i64 {
+    let region = gospublic::ids::RegionId(a.id);
+    let mut tx = gospublic::state::tenant_tx(db, region).await.unwrap();
+    let bytes = "Наименование;ИНН;ОГРН;Уровень\nШкола;2225066621;1022200918376;Иное\n";
+    let outcome = gospublic::import::run::preview(
+        &mut tx,
+        region,
+        None,
+        "sample.csv",
+        bytes.as_bytes(),
+        gospublic::i18n::Locale::Ru,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    outcome.id
 }
 
 async fn call(app: &mut TestApp, method: &str, url: &str) -> TestResponse {
@@ -68,6 +88,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
         .fetch_one(&db)
         .await
         .unwrap();
+    let import_id = sample_import(&db, &a).await;
     let table: Vec<RouteInfo> = gospublic::web::route_table();
     assert!(table.len() >= 35, "the table lost routes: {}", table.len());
 
@@ -85,7 +106,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
     };
 
     for route in &table {
-        let url = fill(route.path, &a, editor_id);
+        let url = fill(route.path, &a, editor_id, import_id);
         let what = format!("{} {} ({:?})", route.method, route.path, route.access);
 
         // Signed out (with a fresh anonymous session, so the CSRF check is not what refuses).
@@ -164,6 +185,7 @@ async fn methods_outside_the_table_are_not_allowed(db: PgPool) {
         .fetch_one(&db)
         .await
         .unwrap();
+    let import_id = sample_import(&db, &a).await;
     let table = gospublic::web::route_table();
     let mut app = TestApp::new(db.clone());
     app.login(&a.admin).await;
@@ -176,7 +198,7 @@ async fn methods_outside_the_table_are_not_allowed(db: PgPool) {
             {
                 continue;
             }
-            let url = fill(route.path, &a, editor_id);
+            let url = fill(route.path, &a, editor_id, import_id);
             let res = call(&mut app, method, &url).await;
             assert_eq!(
                 res.status,

@@ -22,6 +22,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin(args) => create_admin(&cli.database_url, args).await,
+        Command::Import(args) => crate::import::cli::run(&cli.database_url, args).await,
         Command::Serve(args) => serve(&cli.database_url, args).await,
     }
 }

@@ -15,6 +15,8 @@ pub const FIELD: &str = "csrf";
 pub const HEADER: &str = "x-csrf-token";
 /// Forms are small; uploads get their own, larger limit on their routes.
 pub const FORM_LIMIT: usize = 256 * 1024;
+/// Uploads (spreadsheets): the file limit plus room for the other fields.
+pub const UPLOAD_LIMIT: usize = crate::import::MAX_FILE_BYTES + 64 * 1024;
 
 pub async fn middleware(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -32,26 +34,32 @@ pub async fn middleware(req: Request, next: Next) -> Response {
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("")
+        .to_owned();
     let (presented, body) = if let Some(token) = header_token {
         (Some(token), body)
-    } else if is_form {
-        let bytes = match to_bytes(body, FORM_LIMIT).await {
-            Ok(b) => b,
-            Err(_) => {
-                let mut response = ErrorPage::PayloadTooLarge.status().into_response();
-                response.extensions_mut().insert(ErrorPage::PayloadTooLarge);
-                return response;
-            }
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
+            return too_large();
         };
         let token = url::form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == FIELD)
             .map(|(_, v)| v.into_owned());
         (token, Body::from(bytes))
+    } else if content_type.starts_with("multipart/form-data") {
+        // Uploads: the token is a field of the form like any other; the body is read once
+        // here (bounded by the upload limit) and handed on unchanged.
+        let Ok(bytes) = to_bytes(body, UPLOAD_LIMIT).await else {
+            return too_large();
+        };
+        (
+            multipart_token(&content_type, bytes.clone()).await,
+            Body::from(bytes),
+        )
     } else {
         (None, body)
     };
@@ -64,6 +72,29 @@ pub async fn middleware(req: Request, next: Next) -> Response {
             AppError::Forbidden.into_response()
         }
     }
+}
+
+fn too_large() -> Response {
+    let mut response = ErrorPage::PayloadTooLarge.status().into_response();
+    response.extensions_mut().insert(ErrorPage::PayloadTooLarge);
+    response
+}
+
+async fn multipart_token(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    use axum::extract::FromRequest;
+    let request = Request::builder()
+        .header(axum::http::header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .ok()?;
+    let mut multipart = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

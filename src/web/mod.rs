@@ -44,6 +44,7 @@ pub fn routes() -> Routes {
         .merge(crate::orgs::router())
         .merge(crate::pages::router())
         .merge(crate::invitations::router())
+        .merge(crate::import::router())
         .add(
             "/lang/{code}",
             &[(routes::GET, Access::Public)],

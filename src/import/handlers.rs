@@ -1,0 +1,169 @@
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
+use super::db::{self, ImportRow};
+use super::run::{self, CommitResult};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::access::{RegionAccess, RegionAdmin};
+use crate::web::chrome::Chrome;
+use crate::web::forms::IdPath;
+use crate::web::redirect;
+use crate::web::render::{render, render_invalid};
+use crate::web::session::Session;
+
+#[derive(Template)]
+#[template(path = "import/list.html")]
+pub struct ImportListPage {
+    pub chrome: Chrome,
+    pub imports: Vec<ImportRow>,
+    pub error: Option<String>,
+    pub max_mib: usize,
+}
+
+#[derive(Template)]
+#[template(path = "import/show.html")]
+pub struct ImportPage {
+    pub chrome: Chrome,
+    pub import: ImportRow,
+}
+
+async fn list_page(
+    state: &AppState,
+    access: &RegionAccess,
+    chrome: Chrome,
+    error: Option<String>,
+) -> AppResult<ImportListPage> {
+    let mut tx = state.tenant(access.region.id).await?;
+    Ok(ImportListPage {
+        imports: db::list(&mut tx, access.region.id).await?,
+        chrome,
+        error,
+        max_mib: super::MAX_FILE_BYTES / 1024 / 1024,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    chrome: Chrome,
+) -> AppResult<Response> {
+    render(&list_page(&state, &access, chrome, None).await?)
+}
+
+pub async fn template(RegionAdmin(_access): RegionAdmin) -> AppResult<Response> {
+    let bytes = super::template::organizations().map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"gospublic-organizations.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    chrome: Chrome,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(name, bytes)| !name.is_empty() || !bytes.is_empty())
+    else {
+        let message = chrome.t("import-choose-file");
+        return render_invalid(&list_page(&state, &access, chrome, Some(message)).await?);
+    };
+    if bytes.len() > super::MAX_FILE_BYTES {
+        let message = chrome.t1(
+            "import-file-too-large",
+            "mib",
+            &(super::MAX_FILE_BYTES / 1024 / 1024).to_string(),
+        );
+        return render_invalid(&list_page(&state, &access, chrome, Some(message)).await?);
+    }
+    let mut tx = state.tenant(access.region.id).await?;
+    let outcome = run::preview(
+        &mut tx,
+        access.region.id,
+        Some(access.user_id()),
+        &name,
+        &bytes,
+        chrome.locale,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect(&format!(
+        "/r/{}/imports/{}",
+        access.region.slug, outcome.id
+    )))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    RegionAdmin(access): RegionAdmin,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut tx = state.tenant(access.region.id).await?;
+    let import = db::get(&mut tx, access.region.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    render(&ImportPage { chrome, import })
+}
+
+pub async fn commit(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut tx = state.tenant(access.region.id).await?;
+    if db::get(&mut tx, access.region.id, id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    access.require_admin()?;
+    let result = run::commit(
+        &mut tx,
+        access.region.id,
+        Some(access.user_id()),
+        id,
+        chrome.locale,
+    )
+    .await?;
+    let message = match result {
+        CommitResult::NotFound => return Err(AppError::NotFound),
+        CommitResult::AlreadyDone => chrome.t("import-already-committed"),
+        CommitResult::Refused(errors) => {
+            chrome.tn("import-refused-on-commit", &(errors.len() as i64))
+        }
+        CommitResult::Committed(_) => chrome.t("import-committed"),
+    };
+    tx.commit().await?;
+    session.set_flash(message).await?;
+    Ok(redirect(&format!("/r/{}/imports/{id}", access.region.slug)))
+}

@@ -1,0 +1,867 @@
+//! Importing organizations: every row is checked against the file and the region's registry,
+//! the result is a plan (create, update, unchanged) with a list of problems, and only a plan
+//! without problems is written — in one transaction, in bulk.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::PgConnection;
+
+use super::columns::{ColumnMap, ColumnSpec, normalize};
+use super::reader::Table;
+use super::{Counts, RowError};
+use crate::i18n::Locale;
+use crate::ids::{MunicipalityId, OrgId, RegionId, SectorId, UserId};
+use crate::orgs::identifiers::{IdError, validate_inn, validate_ogrn};
+
+pub const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        code: "name",
+        label_key: "field-name",
+        required: true,
+        headers: &[
+            "наименование",
+            "полное наименование",
+            "наименование организации",
+            "название",
+            "организация",
+            "name",
+            "full name",
+            "organization",
+            "organization name",
+        ],
+    },
+    ColumnSpec {
+        code: "short_name",
+        label_key: "field-short-name",
+        required: false,
+        headers: &[
+            "краткое наименование",
+            "сокращенное наименование",
+            "short name",
+        ],
+    },
+    ColumnSpec {
+        code: "inn",
+        label_key: "field-inn",
+        required: true,
+        headers: &["инн", "inn"],
+    },
+    ColumnSpec {
+        code: "ogrn",
+        label_key: "field-ogrn",
+        required: true,
+        headers: &["огрн", "ogrn"],
+    },
+    ColumnSpec {
+        code: "level",
+        label_key: "field-level",
+        required: true,
+        headers: &[
+            "уровень",
+            "тип",
+            "тип организации",
+            "вид организации",
+            "level",
+            "type",
+        ],
+    },
+    ColumnSpec {
+        code: "founder",
+        label_key: "field-founder",
+        required: false,
+        headers: &[
+            "учредитель",
+            "огрн учредителя",
+            "учредитель огрн или наименование",
+            "подведомственность",
+            "founder",
+            "founder ogrn",
+            "parent",
+        ],
+    },
+    ColumnSpec {
+        code: "municipality",
+        label_key: "field-municipality",
+        required: false,
+        headers: &[
+            "муниципалитет",
+            "муниципальное образование",
+            "мо",
+            "район",
+            "октмо",
+            "municipality",
+            "oktmo",
+        ],
+    },
+    ColumnSpec {
+        code: "sector1",
+        label_key: "field-sector",
+        required: false,
+        headers: &["отрасль", "отрасль 1", "sector", "sector 1"],
+    },
+    ColumnSpec {
+        code: "sector2",
+        label_key: "field-sector",
+        required: false,
+        headers: &["отрасль 2", "sector 2"],
+    },
+    ColumnSpec {
+        code: "sector3",
+        label_key: "field-sector",
+        required: false,
+        headers: &["отрасль 3", "sector 3"],
+    },
+    ColumnSpec {
+        code: "sectors",
+        label_key: "field-sectors",
+        required: false,
+        headers: &["отрасли", "sectors"],
+    },
+    ColumnSpec {
+        code: "exemption",
+        label_key: "field-exemption-basis",
+        required: false,
+        headers: &[
+            "основание освобождения",
+            "освобождение",
+            "exemption",
+            "exemption basis",
+        ],
+    },
+];
+
+/// A level as written in a registry, or None.
+pub fn parse_level(value: &str, has_municipality: bool) -> Option<&'static str> {
+    let v = normalize(value);
+    let level = match v.as_str() {
+        "regionalbody"
+        | "региональныйорганвласти"
+        | "региональныйорган"
+        | "органвласти"
+        | "органисполнительнойвласти"
+        | "оив"
+        | "министерство"
+        | "ведомство"
+        | "ministry"
+        | "управление"
+        | "комитет" => "regional_body",
+        "localgovernment"
+        | "омсу"
+        | "органместногосамоуправления"
+        | "администрация"
+        | "муниципальныйорган" => "local_government",
+        "stateinstitution"
+        | "государственноеучреждение"
+        | "гу"
+        | "краевоеучреждение"
+        | "областноеучреждение" => "state_institution",
+        "municipalinstitution" | "муниципальноеучреждение" | "му" => {
+            "municipal_institution"
+        }
+        // Registries often say only "subordinate institution"; where it sits tells whose.
+        "подведомственноеучреждение" | "учреждение" | "subordinateinstitution" => {
+            if has_municipality {
+                "municipal_institution"
+            } else {
+                "state_institution"
+            }
+        }
+        "other" | "иное" | "другое" | "прочее" | "инаяорганизация" => {
+            "other"
+        }
+        _ => return None,
+    };
+    Some(level)
+}
+
+/// Generic words around a municipality's name that people add or drop.
+fn municipality_key(name: &str) -> String {
+    let mut k = normalize(name);
+    for prefix in ["городскойокруг", "город", "г"] {
+        if let Some(rest) = k.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            k = rest.to_owned();
+            break;
+        }
+    }
+    for suffix in [
+        "муниципальныйрайон",
+        "муниципальныйокруг",
+        "городскойокруг",
+        "район",
+        "округ",
+    ] {
+        if let Some(rest) = k.strip_suffix(suffix)
+            && !rest.is_empty()
+        {
+            k = rest.to_owned();
+            break;
+        }
+    }
+    k
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgValues {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub inn: String,
+    pub ogrn: String,
+    pub level: String,
+    /// The founder's OGRN (in the file or the registry).
+    pub founder: Option<String>,
+    pub municipality: Option<MunicipalityId>,
+    pub sectors: Vec<SectorId>,
+    pub exemption_basis: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update,
+    Unchanged,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlannedOrg {
+    pub row: usize,
+    pub existing: Option<OrgId>,
+    pub values: OrgValues,
+    pub change: Change,
+}
+
+pub struct OrgPlan {
+    pub rows: Vec<PlannedOrg>,
+    pub errors: Vec<RowError>,
+    pub counts: Counts,
+    pub founder_column: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ExistingOrg {
+    id: OrgId,
+    name: String,
+    short_name: Option<String>,
+    inn: String,
+    ogrn: String,
+    level: String,
+    parent_ogrn: Option<String>,
+    municipality_id: Option<MunicipalityId>,
+    exemption_basis: Option<String>,
+    sector_ids: Vec<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct NamedRow {
+    id: i64,
+    name: String,
+    oktmo: Option<String>,
+}
+
+struct Registry {
+    orgs: Vec<ExistingOrg>,
+    by_ogrn: HashMap<String, usize>,
+    by_inn: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+    municipalities: Vec<NamedRow>,
+    sectors: Vec<NamedRow>,
+}
+
+async fn load_registry(db: &mut PgConnection, region: RegionId) -> Result<Registry, sqlx::Error> {
+    let orgs = sqlx::query_as::<_, ExistingOrg>(
+        r#"select o.id, o.name, o.short_name, o.inn, o.ogrn, o.level, p.ogrn as parent_ogrn, o.municipality_id,
+                  o.exemption_basis,
+                  coalesce(array(select s.sector_id from organization_sectors s
+                                 where s.region_id = o.region_id and s.organization_id = o.id order by s.slot), '{}') as sector_ids
+           from organizations o
+           left join organizations p on p.region_id = o.region_id and p.id = o.parent_id
+           where o.region_id = $1"#,
+    )
+    .bind(region)
+    .fetch_all(&mut *db)
+    .await?;
+    let municipalities = sqlx::query_as::<_, NamedRow>(
+        "select id, name, oktmo from municipalities where region_id = $1",
+    )
+    .bind(region)
+    .fetch_all(&mut *db)
+    .await?;
+    let sectors = sqlx::query_as::<_, NamedRow>(
+        "select id, name, null::text as oktmo from sectors where region_id = $1",
+    )
+    .bind(region)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut by_ogrn = HashMap::new();
+    let mut by_inn: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, o) in orgs.iter().enumerate() {
+        by_ogrn.insert(o.ogrn.clone(), i);
+        by_inn.entry(o.inn.clone()).or_default().push(i);
+        by_name.entry(normalize(&o.name)).or_default().push(i);
+    }
+    Ok(Registry {
+        orgs,
+        by_ogrn,
+        by_inn,
+        by_name,
+        municipalities,
+        sectors,
+    })
+}
+
+struct Draft {
+    row: usize,
+    values: OrgValues,
+    founder_text: String,
+}
+
+pub async fn plan(
+    db: &mut PgConnection,
+    region: RegionId,
+    table: &Table,
+    l: Locale,
+) -> Result<OrgPlan, sqlx::Error> {
+    let (map, missing) = ColumnMap::new(COLUMNS, &table.headers);
+    let mut errors = Vec::new();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing
+            .iter()
+            .map(|code| {
+                COLUMNS
+                    .iter()
+                    .find(|c| c.code == *code)
+                    .map(|c| l.t(c.label_key))
+                    .unwrap_or_default()
+            })
+            .collect();
+        errors.push(RowError {
+            row: 1,
+            column: None,
+            message: l.t1("import-columns-missing", "columns", &names.join(", ")),
+        });
+        return Ok(OrgPlan {
+            rows: Vec::new(),
+            errors,
+            counts: Counts::default(),
+            founder_column: false,
+        });
+    }
+    let registry = load_registry(db, region).await?;
+    let col = |code: &str| map.header_of(code).map(str::to_owned);
+    let mut err = |row: usize, code: &str, message: String| {
+        errors.push(RowError {
+            row,
+            column: col(code),
+            message,
+        })
+    };
+
+    // Pass 1: each row on its own.
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut first_row_of_ogrn: HashMap<String, usize> = HashMap::new();
+    for (i, cells) in table.rows.iter().enumerate() {
+        let row = i + 2;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let name = map.cell(cells, "name");
+        if name.is_empty() {
+            err(row, "name", l.t("field-required"));
+        } else if name.chars().count() > 500 {
+            err(row, "name", l.t("field-too-long"));
+        }
+        let inn = map.cell(cells, "inn").to_owned();
+        match validate_inn(&inn) {
+            Ok(()) => {}
+            Err(IdError::Format) if inn.is_empty() => err(row, "inn", l.t("field-required")),
+            Err(IdError::Format) => err(row, "inn", l.t("inn-format")),
+            Err(IdError::CheckDigit) => err(row, "inn", l.t("inn-check-digit")),
+        }
+        let ogrn = map.cell(cells, "ogrn").to_owned();
+        let ogrn_ok = match validate_ogrn(&ogrn) {
+            Ok(()) => true,
+            Err(IdError::Format) if ogrn.is_empty() => {
+                err(row, "ogrn", l.t("field-required"));
+                false
+            }
+            Err(IdError::Format) => {
+                err(row, "ogrn", l.t("ogrn-format"));
+                false
+            }
+            Err(IdError::CheckDigit) => {
+                err(row, "ogrn", l.t("ogrn-check-digit"));
+                false
+            }
+        };
+        if ogrn_ok {
+            if let Some(first) = first_row_of_ogrn.get(&ogrn) {
+                err(
+                    row,
+                    "ogrn",
+                    l.t1("import-duplicate-ogrn", "row", &first.to_string()),
+                );
+            } else {
+                first_row_of_ogrn.insert(ogrn.clone(), row);
+            }
+        }
+        let existing = registry.by_ogrn.get(&ogrn).map(|i| &registry.orgs[*i]);
+
+        let municipality_text = map.cell(cells, "municipality");
+        let municipality = if !map.has("municipality") {
+            existing.and_then(|e| e.municipality_id)
+        } else if municipality_text.is_empty() {
+            None
+        } else {
+            let digits = municipality_text.chars().all(|c| c.is_ascii_digit());
+            let exact = normalize(municipality_text);
+            let key = municipality_key(municipality_text);
+            let found: Vec<&NamedRow> = if digits {
+                registry
+                    .municipalities
+                    .iter()
+                    .filter(|m| m.oktmo.as_deref() == Some(municipality_text))
+                    .collect()
+            } else {
+                let exact_matches: Vec<&NamedRow> = registry
+                    .municipalities
+                    .iter()
+                    .filter(|m| normalize(&m.name) == exact)
+                    .collect();
+                if exact_matches.is_empty() {
+                    registry
+                        .municipalities
+                        .iter()
+                        .filter(|m| municipality_key(&m.name) == key)
+                        .collect()
+                } else {
+                    exact_matches
+                }
+            };
+            match found.as_slice() {
+                [m] => Some(MunicipalityId(m.id)),
+                _ => {
+                    err(
+                        row,
+                        "municipality",
+                        l.t1("import-municipality-unknown", "value", municipality_text),
+                    );
+                    None
+                }
+            }
+        };
+
+        let level_text = map.cell(cells, "level");
+        let level = match parse_level(level_text, municipality.is_some()) {
+            Some(level) => level.to_owned(),
+            None if level_text.is_empty() => {
+                err(row, "level", l.t("field-required"));
+                String::new()
+            }
+            None => {
+                err(
+                    row,
+                    "level",
+                    l.t1("import-level-unknown", "value", level_text),
+                );
+                String::new()
+            }
+        };
+
+        let has_sector_columns = ["sector1", "sector2", "sector3", "sectors"]
+            .iter()
+            .any(|c| map.has(c));
+        let mut sectors = Vec::new();
+        if has_sector_columns {
+            let mut names: Vec<(&str, &str)> = Vec::new();
+            for code in ["sector1", "sector2", "sector3"] {
+                let v = map.cell(cells, code);
+                if !v.is_empty() {
+                    names.push((code, v));
+                }
+            }
+            for part in map.cell(cells, "sectors").split([';', '|']) {
+                let v = part.trim();
+                if !v.is_empty() {
+                    names.push(("sectors", v));
+                }
+            }
+            for (code, v) in names {
+                match registry
+                    .sectors
+                    .iter()
+                    .find(|s| normalize(&s.name) == normalize(v))
+                {
+                    Some(s) if !sectors.contains(&SectorId(s.id)) => sectors.push(SectorId(s.id)),
+                    Some(_) => {}
+                    None => err(row, code, l.t1("import-sector-unknown", "value", v)),
+                }
+            }
+            if sectors.len() > 3 {
+                err(row, "sectors", l.t("import-sectors-too-many"));
+            }
+        } else if let Some(e) = existing {
+            sectors = e.sector_ids.iter().map(|id| SectorId(*id)).collect();
+        }
+
+        let short_name = if map.has("short_name") {
+            Some(map.cell(cells, "short_name").to_owned()).filter(|s| !s.is_empty())
+        } else {
+            existing.and_then(|e| e.short_name.clone())
+        };
+        let exemption_basis = if map.has("exemption") {
+            Some(map.cell(cells, "exemption").to_owned()).filter(|s| !s.is_empty())
+        } else {
+            existing.and_then(|e| e.exemption_basis.clone())
+        };
+        drafts.push(Draft {
+            row,
+            founder_text: map.cell(cells, "founder").to_owned(),
+            values: OrgValues {
+                name: name.to_owned(),
+                short_name,
+                inn,
+                ogrn,
+                level,
+                founder: None,
+                municipality,
+                sectors,
+                exemption_basis,
+            },
+        });
+    }
+
+    // Pass 2: founders, which may be anywhere in the file or already in the registry.
+    let file_ogrns: HashSet<String> = drafts.iter().map(|d| d.values.ogrn.clone()).collect();
+    let mut file_by_name: HashMap<String, Vec<String>> = HashMap::new();
+    for d in &drafts {
+        file_by_name
+            .entry(normalize(&d.values.name))
+            .or_default()
+            .push(d.values.ogrn.clone());
+    }
+    let mut founders: Vec<Option<String>> = Vec::with_capacity(drafts.len());
+    for d in &drafts {
+        let text = d.founder_text.as_str();
+        let existing = registry
+            .by_ogrn
+            .get(&d.values.ogrn)
+            .map(|i| &registry.orgs[*i]);
+        let founder = if !map.has("founder") {
+            existing.and_then(|e| e.parent_ogrn.clone())
+        } else if text.is_empty() {
+            None
+        } else if text.len() == 13 && text.bytes().all(|b| b.is_ascii_digit()) {
+            if file_ogrns.contains(text) || registry.by_ogrn.contains_key(text) {
+                Some(text.to_owned())
+            } else {
+                err(
+                    d.row,
+                    "founder",
+                    l.t1("import-founder-unknown", "value", text),
+                );
+                None
+            }
+        } else {
+            let key = normalize(text);
+            let mut candidates: Vec<String> = file_by_name.get(&key).cloned().unwrap_or_default();
+            for i in registry.by_name.get(&key).into_iter().flatten() {
+                let o = &registry.orgs[*i].ogrn;
+                if !candidates.contains(o) {
+                    candidates.push(o.clone());
+                }
+            }
+            match candidates.as_slice() {
+                [one] => Some(one.clone()),
+                [] => {
+                    err(
+                        d.row,
+                        "founder",
+                        l.t1("import-founder-unknown", "value", text),
+                    );
+                    None
+                }
+                _ => {
+                    err(
+                        d.row,
+                        "founder",
+                        l.t1("import-founder-ambiguous", "value", text),
+                    );
+                    None
+                }
+            }
+        };
+        if founder.as_deref() == Some(d.values.ogrn.as_str()) {
+            err(d.row, "founder", l.t("parent-self"));
+            founders.push(None);
+        } else {
+            founders.push(founder);
+        }
+    }
+    for (d, f) in drafts.iter_mut().zip(founders) {
+        d.values.founder = f;
+    }
+
+    // Pass 3: no loops in the resulting tree of founders.
+    let mut parent: HashMap<String, String> = registry
+        .orgs
+        .iter()
+        .filter_map(|o| o.parent_ogrn.clone().map(|p| (o.ogrn.clone(), p)))
+        .collect();
+    for d in &drafts {
+        match &d.values.founder {
+            Some(f) => parent.insert(d.values.ogrn.clone(), f.clone()),
+            None => parent.remove(&d.values.ogrn),
+        };
+    }
+    for d in &drafts {
+        let mut at = d.values.ogrn.as_str();
+        for _ in 0..parent.len() + 1 {
+            match parent.get(at) {
+                Some(p) if p == &d.values.ogrn => {
+                    err(d.row, "founder", l.t("parent-cycle"));
+                    break;
+                }
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+    }
+
+    // Pass 4: what each row would do.
+    let mut counts = Counts::default();
+    let mut rows = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let existing = registry.by_ogrn.get(&d.values.ogrn).copied().or_else(|| {
+            // Matched by INN when the OGRN is new and exactly one organization has the INN.
+            match registry.by_inn.get(&d.values.inn).map(Vec::as_slice) {
+                Some([i]) if !file_ogrns.contains(&registry.orgs[*i].ogrn) => Some(*i),
+                _ => None,
+            }
+        });
+        let change = match existing.map(|i| &registry.orgs[i]) {
+            None => Change::Create,
+            Some(e) => {
+                let current = OrgValues {
+                    name: e.name.clone(),
+                    short_name: e.short_name.clone(),
+                    inn: e.inn.clone(),
+                    ogrn: e.ogrn.clone(),
+                    level: e.level.clone(),
+                    founder: e.parent_ogrn.clone(),
+                    municipality: e.municipality_id,
+                    sectors: e.sector_ids.iter().map(|s| SectorId(*s)).collect(),
+                    exemption_basis: e.exemption_basis.clone(),
+                };
+                if current == d.values {
+                    Change::Unchanged
+                } else {
+                    Change::Update
+                }
+            }
+        };
+        match change {
+            Change::Create => counts.created += 1,
+            Change::Update => counts.updated += 1,
+            Change::Unchanged => counts.unchanged += 1,
+        }
+        rows.push(PlannedOrg {
+            row: d.row,
+            existing: existing.map(|i| registry.orgs[i].id),
+            values: d.values,
+            change,
+        });
+    }
+    errors.sort_by_key(|e| e.row);
+    Ok(OrgPlan {
+        rows,
+        errors,
+        counts,
+        founder_column: map.has("founder"),
+    })
+}
+
+/// Writes a plan without problems. Runs inside the caller's transaction.
+pub async fn commit(
+    db: &mut PgConnection,
+    region: RegionId,
+    user: Option<UserId>,
+    import: i64,
+    plan: &OrgPlan,
+) -> Result<(), sqlx::Error> {
+    let creates: Vec<&PlannedOrg> = plan
+        .rows
+        .iter()
+        .filter(|r| r.change == Change::Create)
+        .collect();
+    let updates: Vec<&PlannedOrg> = plan
+        .rows
+        .iter()
+        .filter(|r| r.change == Change::Update)
+        .collect();
+    let column = |rows: &[&PlannedOrg],
+                  f: &dyn Fn(&OrgValues) -> Option<String>|
+     -> Vec<Option<String>> { rows.iter().map(|r| f(&r.values)).collect() };
+
+    let created: Vec<(OrgId, String)> = sqlx::query_as(
+        r#"insert into organizations (region_id, name, short_name, inn, ogrn, level, municipality_id, exempt, exemption_basis)
+           select $1, u.name, u.short_name, u.inn, u.ogrn, u.level, u.municipality_id, u.basis is not null, u.basis
+           from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
+                as u(name, short_name, inn, ogrn, level, municipality_id, basis)
+           returning id, ogrn"#,
+    )
+    .bind(region)
+    .bind(column(&creates, &|v| Some(v.name.clone())))
+    .bind(column(&creates, &|v| v.short_name.clone()))
+    .bind(column(&creates, &|v| Some(v.inn.clone())))
+    .bind(column(&creates, &|v| Some(v.ogrn.clone())))
+    .bind(column(&creates, &|v| Some(v.level.clone())))
+    .bind(creates.iter().map(|r| r.values.municipality.map(|m| m.0)).collect::<Vec<_>>())
+    .bind(column(&creates, &|v| v.exemption_basis.clone()))
+    .fetch_all(&mut *db)
+    .await?;
+
+    sqlx::query(
+        r#"update organizations o set name = u.name, short_name = u.short_name, inn = u.inn, ogrn = u.ogrn, level = u.level,
+                  municipality_id = u.municipality_id, exempt = u.basis is not null, exemption_basis = u.basis, updated_at = now()
+           from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
+                as u(id, name, short_name, inn, ogrn, level, municipality_id, basis)
+           where o.region_id = $1 and o.id = u.id"#,
+    )
+    .bind(region)
+    .bind(updates.iter().map(|r| r.existing.map(|id| id.0)).collect::<Vec<_>>())
+    .bind(column(&updates, &|v| Some(v.name.clone())))
+    .bind(column(&updates, &|v| v.short_name.clone()))
+    .bind(column(&updates, &|v| Some(v.inn.clone())))
+    .bind(column(&updates, &|v| Some(v.ogrn.clone())))
+    .bind(column(&updates, &|v| Some(v.level.clone())))
+    .bind(updates.iter().map(|r| r.values.municipality.map(|m| m.0)).collect::<Vec<_>>())
+    .bind(column(&updates, &|v| v.exemption_basis.clone()))
+    .execute(&mut *db)
+    .await?;
+
+    // Founders last: every organization of the file exists by now, wherever its row was.
+    let changed: Vec<&PlannedOrg> = creates.iter().chain(updates.iter()).copied().collect();
+    sqlx::query(
+        r#"update organizations o set parent_id = p.id
+           from unnest($2::text[], $3::text[]) as u(ogrn, founder)
+           left join organizations p on p.region_id = $1 and p.ogrn = u.founder
+           where o.region_id = $1 and o.ogrn = u.ogrn"#,
+    )
+    .bind(region)
+    .bind(column(&changed, &|v| Some(v.ogrn.clone())))
+    .bind(column(&changed, &|v| v.founder.clone()))
+    .execute(&mut *db)
+    .await?;
+
+    let mut ids: HashMap<&str, OrgId> = created
+        .iter()
+        .map(|(id, ogrn)| (ogrn.as_str(), *id))
+        .collect();
+    for r in &updates {
+        if let Some(id) = r.existing {
+            ids.insert(r.values.ogrn.as_str(), id);
+        }
+    }
+    let touched: Vec<i64> = ids.values().map(|id| id.0).collect();
+    sqlx::query(
+        "delete from organization_sectors where region_id = $1 and organization_id = any($2)",
+    )
+    .bind(region)
+    .bind(&touched)
+    .execute(&mut *db)
+    .await?;
+    let (mut org_ids, mut sector_ids, mut slots) = (Vec::new(), Vec::new(), Vec::new());
+    for r in &changed {
+        for (slot, sector) in r.values.sectors.iter().take(3).enumerate() {
+            org_ids.push(ids[r.values.ogrn.as_str()].0);
+            sector_ids.push(sector.0);
+            slots.push(slot as i16 + 1);
+        }
+    }
+    sqlx::query(
+        r#"insert into organization_sectors (region_id, organization_id, sector_id, slot)
+           select $1, u.org, u.sector, u.slot from unnest($2::bigint[], $3::bigint[], $4::int2[]) as u(org, sector, slot)"#,
+    )
+    .bind(region)
+    .bind(&org_ids)
+    .bind(&sector_ids)
+    .bind(&slots)
+    .execute(&mut *db)
+    .await?;
+
+    let (mut actions, mut objects, mut details) = (Vec::new(), Vec::new(), Vec::new());
+    for r in &changed {
+        actions.push(if r.change == Change::Create {
+            "import_create"
+        } else {
+            "import_update"
+        });
+        objects.push(ids[r.values.ogrn.as_str()].0);
+        details.push(
+            serde_json::json!({ "import": import, "row": r.row, "name": r.values.name, "ogrn": r.values.ogrn, "inn": r.values.inn,
+                                "level": r.values.level, "founder": r.values.founder })
+            .to_string(),
+        );
+    }
+    sqlx::query(
+        r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)
+           select $1, $2, u.action, 'organization', u.object, u.details::jsonb
+           from unnest($3::text[], $4::bigint[], $5::text[]) as u(action, object, details)"#,
+    )
+    .bind(region)
+    .bind(user)
+    .bind(&actions)
+    .bind(&objects)
+    .bind(&details)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_as_registries_write_them() {
+        assert_eq!(parse_level("Министерство", false), Some("regional_body"));
+        assert_eq!(parse_level("ОМСУ", true), Some("local_government"));
+        assert_eq!(
+            parse_level("Подведомственное учреждение", true),
+            Some("municipal_institution")
+        );
+        assert_eq!(
+            parse_level("подведомственное учреждение", false),
+            Some("state_institution")
+        );
+        assert_eq!(
+            parse_level("Муниципальное учреждение", true),
+            Some("municipal_institution")
+        );
+        assert_eq!(
+            parse_level("state_institution", false),
+            Some("state_institution")
+        );
+        assert_eq!(parse_level("Иная организация", false), Some("other"));
+        assert_eq!(parse_level("корпорация", false), None);
+    }
+
+    #[test]
+    fn municipality_names_with_and_without_generic_words() {
+        assert_eq!(
+            municipality_key("город Барнаул"),
+            municipality_key("Барнаул")
+        );
+        assert_eq!(municipality_key("г. Барнаул"), municipality_key("Барнаул"));
+        assert_eq!(
+            municipality_key("Алейский район"),
+            municipality_key("Алейский муниципальный район")
+        );
+        assert_ne!(
+            municipality_key("Бийский район"),
+            municipality_key("город Бийск")
+        );
+    }
+}

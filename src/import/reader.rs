@@ -1,0 +1,243 @@
+//! Reads a spreadsheet as Russian offices produce it: XLSX, or CSV in UTF-8 (with or without
+//! BOM) or Windows-1251, separated by `;`, `,` or tabs, with quoted fields that may hold line
+//! breaks. Everything is detected from the bytes; the result is a header and rows of text.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, Xlsx};
+
+/// Uncompressed size an XLSX may claim in all; more is treated as a zip bomb.
+const MAX_XLSX_UNPACKED: u64 = 256 * 1024 * 1024;
+/// And how much more than its packed size: real spreadsheets compress 5–20 times.
+const MAX_XLSX_RATIO: u64 = 200;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    /// Data rows; row `i` is spreadsheet row `i + 2` (the header is row 1).
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    Empty,
+    NotATable,
+    Bomb,
+    Broken(String),
+}
+
+impl ReadError {
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            ReadError::Empty => "import-file-empty",
+            ReadError::NotATable => "import-file-not-a-table",
+            ReadError::Bomb => "import-file-bomb",
+            ReadError::Broken(_) => "import-file-broken",
+        }
+    }
+}
+
+pub fn read(bytes: &[u8]) -> Result<Table, ReadError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ReadError::Empty);
+    }
+    let rows = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    let mut rows = rows.into_iter();
+    let headers: Vec<String> = rows
+        .next()
+        .ok_or(ReadError::Empty)?
+        .into_iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(ReadError::Empty);
+    }
+    let rows: Vec<Vec<String>> = rows.collect();
+    Ok(Table { headers, rows })
+}
+
+fn decode(bytes: &[u8]) -> Result<String, ReadError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec()).map_err(|_| ReadError::NotATable);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_owned());
+    }
+    // Not UTF-8: Russian Excel's "CSV (разделители — запятые)" writes Windows-1251.
+    let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
+    Ok(text.into_owned())
+}
+
+fn looks_binary(text: &str) -> bool {
+    text.chars()
+        .take(4096)
+        .any(|c| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// The delimiter that splits the header line into the most fields, outside quotes.
+fn sniff_delimiter(text: &str) -> u8 {
+    let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in text.bytes() {
+        match c {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                for (d, n) in counts.iter_mut() {
+                    if c == *d {
+                        *n += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(d, _)| *d)
+        .unwrap_or(b';')
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    let text = decode(bytes)?;
+    if looks_binary(&text) {
+        return Err(ReadError::NotATable);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sniff_delimiter(&text))
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ReadError::Broken(e.to_string()))?;
+        rows.push(record.iter().map(str::to_owned).collect());
+    }
+    Ok(rows)
+}
+
+fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::NotATable)?;
+    let mut unpacked: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|_| ReadError::NotATable)?;
+        unpacked = unpacked.saturating_add(entry.size());
+    }
+    if unpacked > MAX_XLSX_UNPACKED
+        || unpacked > (bytes.len() as u64).saturating_mul(MAX_XLSX_RATIO)
+    {
+        return Err(ReadError::Bomb);
+    }
+    Ok(())
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        // INN and OGRN typed as numbers come back as floats: 13 digits are exact in an f64.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => {
+            if *b {
+                "да".into()
+            } else {
+                "нет".into()
+            }
+        }
+        Data::DateTime(d) => d.to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(_) => String::new(),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    check_zip(bytes)?;
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| ReadError::NotATable)?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or(ReadError::Empty)?
+        .map_err(|e| ReadError::Broken(e.to_string()))?;
+    Ok(range
+        .rows()
+        .map(|row| row.iter().map(cell_text).collect())
+        .collect())
+}
+
+/// Reads at most `limit` bytes; more is an error the caller reports as "file too large".
+pub fn read_limited(mut source: impl Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    source
+        .by_ref()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn csv_in_every_encoding_and_delimiter_reads_the_same() {
+        let expected = Table {
+            headers: vec!["Наименование".into(), "ИНН".into()],
+            rows: vec![
+                vec!["Школа; № 1".into(), "2225066621".into()],
+                vec!["Сад\n«Солнышко»".into(), "7707083893".into()],
+            ],
+        };
+        let semicolon =
+            "Наименование;ИНН\r\n\"Школа; № 1\";2225066621\r\n\"Сад\n«Солнышко»\";7707083893\r\n";
+        let comma = "Наименование,ИНН\n\"Школа; № 1\",2225066621\n\"Сад\n«Солнышко»\",7707083893\n";
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(semicolon);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(comma.as_bytes());
+        for bytes in [
+            semicolon.as_bytes().to_vec(),
+            comma.as_bytes().to_vec(),
+            cp1251.into_owned(),
+            bom,
+        ] {
+            assert_eq!(read(&bytes).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_table() {
+        assert_eq!(read(b""), Err(ReadError::Empty));
+        assert_eq!(read(b"  \n"), Err(ReadError::Empty));
+        assert_eq!(
+            read(b"\x89PNG\r\n\x1a\n\0\0\0IHDR"),
+            Err(ReadError::NotATable)
+        );
+        assert_eq!(read(b"PK\x03\x04garbage"), Err(ReadError::NotATable));
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = read(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "[\\PC;,\"\\n\\r\\t]{0,400}") {
+            let _ = read(text.as_bytes());
+        }
+
+        #[test]
+        fn arbitrary_zip_prefixed_bytes_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..1024)) {
+            let mut bytes = b"PK\x03\x04".to_vec();
+            bytes.extend(tail);
+            let _ = read(&bytes);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The two steps every import goes through, from the web or the command line: preview
+//! (read, check, record) and commit (check again against the registry as it is now, write).
+
+use sqlx::PgConnection;
+
+use super::db::{self, NewImport};
+use super::{Counts, RowError, orgs, reader};
+use crate::i18n::Locale;
+use crate::ids::{RegionId, UserId};
+
+pub const KIND_ORGANIZATIONS: &str = "organizations";
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub id: i64,
+    pub rows: usize,
+    pub counts: Counts,
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug)]
+pub enum CommitResult {
+    NotFound,
+    AlreadyDone,
+    Refused(Vec<RowError>),
+    Committed(Counts),
+}
+
+fn file_error(l: Locale, e: &reader::ReadError) -> Vec<RowError> {
+    vec![RowError {
+        row: 0,
+        column: None,
+        message: l.t(e.message_key()),
+    }]
+}
+
+pub async fn preview(
+    db: &mut PgConnection,
+    region: RegionId,
+    user: Option<UserId>,
+    file_name: &str,
+    bytes: &[u8],
+    l: Locale,
+) -> Result<Outcome, sqlx::Error> {
+    let (rows, counts, errors, status) = match reader::read(bytes) {
+        Err(e) => (0, Counts::default(), file_error(l, &e), "refused"),
+        Ok(table) => {
+            let plan = orgs::plan(db, region, &table, l).await?;
+            (table.rows.len(), plan.counts, plan.errors, "previewed")
+        }
+    };
+    let keep = (status == "previewed").then_some(bytes);
+    let id = db::insert(
+        db,
+        region,
+        &NewImport {
+            kind: KIND_ORGANIZATIONS,
+            file_name,
+            bytes: keep,
+            user,
+            status,
+            rows,
+            counts,
+            errors: &errors,
+        },
+    )
+    .await?;
+    Ok(Outcome {
+        id,
+        rows,
+        counts,
+        errors,
+    })
+}
+
+pub async fn commit(
+    db: &mut PgConnection,
+    region: RegionId,
+    user: Option<UserId>,
+    id: i64,
+    l: Locale,
+) -> Result<CommitResult, sqlx::Error> {
+    let Some((_kind, status, bytes)) = db::lock_file(db, region, id).await? else {
+        return Ok(match db::get(db, region, id).await? {
+            Some(_) => CommitResult::AlreadyDone,
+            None => CommitResult::NotFound,
+        });
+    };
+    if status != "previewed" {
+        return Ok(CommitResult::AlreadyDone);
+    }
+    let table = match reader::read(&bytes) {
+        Ok(t) => t,
+        Err(e) => return Ok(CommitResult::Refused(file_error(l, &e))),
+    };
+    // The registry may have changed since the preview: check again, inside this transaction.
+    let plan = orgs::plan(db, region, &table, l).await?;
+    if !plan.errors.is_empty() {
+        db::record_result(db, region, id, "previewed", plan.counts, &plan.errors).await?;
+        return Ok(CommitResult::Refused(plan.errors));
+    }
+    orgs::commit(db, region, user, id, &plan).await?;
+    db::record_result(db, region, id, "committed", plan.counts, &[]).await?;
+    crate::audit::record(
+        db,
+        Some(region),
+        user,
+        "commit",
+        "import",
+        Some(id),
+        serde_json::json!({ "created": plan.counts.created, "updated": plan.counts.updated, "unchanged": plan.counts.unchanged }),
+    )
+    .await?;
+    Ok(CommitResult::Committed(plan.counts))
+}

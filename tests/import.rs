@@ -1,0 +1,460 @@
+//! Bulk import of organizations from the fixture files of tests/fixtures.
+mod common;
+
+use std::process::Command;
+
+use axum::http::StatusCode;
+use common::{RegionFixture, TestApp, fixture, region, two_regions};
+use gospublic::i18n::Locale;
+use gospublic::ids::RegionId;
+use gospublic::import::run::{self, CommitResult, Outcome};
+use gospublic::state::tenant_tx;
+use sqlx::PgPool;
+
+const GOOD_FILES: [&str; 5] = [
+    "organizations-cp1251-semicolon.csv",
+    "organizations-utf8-bom-comma.csv",
+    "organizations-utf8-tab.csv",
+    "organizations-english-headers.csv",
+    "organizations.xlsx",
+];
+
+async fn preview(db: &PgPool, r: &RegionFixture, file: &str) -> Outcome {
+    let mut tx = tenant_tx(db, RegionId(r.id)).await.unwrap();
+    let outcome = run::preview(
+        &mut tx,
+        RegionId(r.id),
+        None,
+        file,
+        &fixture(file),
+        Locale::Ru,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    outcome
+}
+
+async fn commit(db: &PgPool, r: &RegionFixture, id: i64) -> CommitResult {
+    let mut tx = tenant_tx(db, RegionId(r.id)).await.unwrap();
+    let result = run::commit(&mut tx, RegionId(r.id), None, id, Locale::Ru)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    result
+}
+
+async fn snapshot(db: &PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        r#"select concat_ws('|', o.name, o.short_name, o.inn, o.ogrn, o.level, p.ogrn, m.name, o.exempt, o.exemption_basis,
+                  (select string_agg(s.name, ',' order by os.slot) from organization_sectors os join sectors s on s.id = os.sector_id where os.organization_id = o.id))
+           from organizations o
+           left join organizations p on p.id = o.parent_id
+           left join municipalities m on m.id = o.municipality_id
+           order by o.ogrn"#,
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn every_encoding_delimiter_and_format_gives_the_same_plan(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    for file in GOOD_FILES {
+        let outcome = preview(&db, &r, file).await;
+        assert!(outcome.errors.is_empty(), "{file}: {:?}", outcome.errors);
+        assert_eq!(
+            (
+                outcome.rows,
+                outcome.counts.created,
+                outcome.counts.updated,
+                outcome.counts.unchanged
+            ),
+            (4, 4, 0, 0),
+            "{file}"
+        );
+    }
+    assert_eq!(
+        common::TestApp::new(db)
+            .count("select count(*) from organizations")
+            .await,
+        3,
+        "a preview changes nothing"
+    );
+}
+
+#[sqlx::test]
+async fn commit_writes_everything_with_founders_named_later_in_the_file(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    let outcome = preview(&db, &r, "organizations-cp1251-semicolon.csv").await;
+    assert!(
+        matches!(commit(&db, &r, outcome.id).await, CommitResult::Committed(c) if c.created == 4)
+    );
+    let rows = snapshot(&db).await;
+    let find = |ogrn: &str| rows.iter().find(|r| r.contains(ogrn)).cloned().unwrap();
+    assert_eq!(
+        find("1042240000010"),
+        "МБДОУ «Детский сад № 7 \"Ромашка\"»|Детский сад № 7|2240000015|1042240000010|municipal_institution|1042240000032|Первый район 1|f|Образование"
+    );
+    assert_eq!(
+        find("1042240000021"),
+        "МБОУ «Гимназия № 2»\nимени А. С. Пушкина|Гимназия № 2|2240000022|1042240000021|municipal_institution|1022210000010|Первый район 1|f|Образование,Культура"
+    );
+    assert!(
+        find("1042240000043")
+            .ends_with("|t|Не взаимодействует с гражданами (письмо от 01.02.2026 № 12)")
+    );
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'import_create'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(audited, 4);
+    // Committed once only.
+    assert!(matches!(
+        commit(&db, &r, outcome.id).await,
+        CommitResult::AlreadyDone
+    ));
+}
+
+#[sqlx::test]
+async fn importing_the_same_file_again_changes_nothing_and_a_changed_row_updates(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    let first = preview(&db, &r, "organizations-cp1251-semicolon.csv").await;
+    commit(&db, &r, first.id).await;
+    let before = snapshot(&db).await;
+    for file in GOOD_FILES {
+        let again = preview(&db, &r, file).await;
+        assert_eq!(
+            (
+                again.counts.created,
+                again.counts.updated,
+                again.counts.unchanged
+            ),
+            (0, 0, 4),
+            "{file}"
+        );
+    }
+    let again = preview(&db, &r, "organizations.xlsx").await;
+    commit(&db, &r, again.id).await;
+    assert_eq!(before, snapshot(&db).await);
+    let changed = preview(&db, &r, "organizations-changed.csv").await;
+    assert_eq!(
+        (
+            changed.counts.created,
+            changed.counts.updated,
+            changed.counts.unchanged
+        ),
+        (0, 1, 3)
+    );
+    commit(&db, &r, changed.id).await;
+    let name: String =
+        sqlx::query_scalar("select name from organizations where ogrn = '1042240000043'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(name, "Архивный отдел Первого района");
+}
+
+#[sqlx::test]
+async fn every_kind_of_row_problem_is_reported_with_row_and_column(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    let outcome = preview(&db, &r, "organizations-errors.csv").await;
+    let found: Vec<(usize, String, String)> = outcome
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.row,
+                e.column.clone().unwrap_or_default(),
+                e.message.clone(),
+            )
+        })
+        .collect();
+    let expect = [
+        (2, "Наименование", "Заполните это поле."),
+        (3, "ИНН", "Контрольная цифра ИНН не сходится"),
+        (4, "ОГРН", "Контрольная цифра ОГРН не сходится"),
+        (5, "ОГРН", "Этот ОГРН уже встречается в строке 2."),
+        (6, "Уровень", "Неизвестный уровень «Корпорация»"),
+        (7, "Учредитель", "Учредитель «1027700132195» не найден"),
+        (8, "Муниципалитет", "Муниципалитет «Нарния» не найден"),
+        (9, "Отрасль 1", "Отрасль «Космонавтика» не найдена"),
+        (10, "ИНН", "Заполните это поле."),
+    ];
+    for (row, column, message) in expect {
+        assert!(
+            found
+                .iter()
+                .any(|(r, c, m)| *r == row && c == column && m.contains(message)),
+            "row {row} {column}: {message} not in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), expect.len(), "{found:#?}");
+}
+
+#[sqlx::test]
+async fn a_file_mixing_good_and_bad_rows_changes_nothing(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    let before = snapshot(&db).await;
+    let outcome = preview(&db, &r, "organizations-mixed.csv").await;
+    assert_eq!(outcome.errors.len(), 1);
+    assert_eq!(outcome.errors[0].row, 5);
+    assert!(matches!(
+        commit(&db, &r, outcome.id).await,
+        CommitResult::AlreadyDone | CommitResult::Refused(_)
+    ));
+    assert_eq!(before, snapshot(&db).await);
+}
+
+#[sqlx::test]
+async fn missing_columns_and_files_that_are_not_tables_are_refused(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    let mut tx = tenant_tx(&db, RegionId(r.id)).await.unwrap();
+    let outcome = run::preview(
+        &mut tx,
+        RegionId(r.id),
+        None,
+        "x.csv",
+        "Название;Телефон\nШкола;123\n".as_bytes(),
+        Locale::Ru,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.errors.len(), 1);
+    assert!(
+        outcome.errors[0]
+            .message
+            .contains("Нет обязательных столбцов: ИНН, ОГРН, Уровень"),
+        "{:?}",
+        outcome.errors
+    );
+    let outcome = run::preview(
+        &mut tx,
+        RegionId(r.id),
+        None,
+        "photo.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+        Locale::Ru,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.errors[0].message, "Это не таблица XLSX или CSV.");
+}
+
+#[sqlx::test]
+async fn admin_previews_and_commits_an_upload_in_the_browser_flow(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin
+        .get("/r/region-a/imports")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("enctype=\"multipart/form-data\"");
+    let template = admin.get("/r/region-a/imports/template.xlsx").await;
+    assert_eq!(
+        template.headers.get("content-type").unwrap(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let res = admin
+        .post_file(
+            "/r/region-a/imports",
+            "file",
+            "реестр.csv",
+            &fixture("organizations-errors.csv"),
+        )
+        .await;
+    let errors_page = res.location().unwrap().to_owned();
+    admin
+        .get(&errors_page)
+        .await
+        .assert_contains("Контрольная цифра ИНН не сходится")
+        .assert_lacks("Внести изменения");
+    let res = admin
+        .post_file(
+            "/r/region-a/imports",
+            "file",
+            "реестр.csv",
+            &fixture("organizations-cp1251-semicolon.csv"),
+        )
+        .await;
+    let page = res.location().unwrap().to_owned();
+    let preview = admin.get(&page).await;
+    preview
+        .assert_contains("Внести изменения")
+        .assert_contains("<dd>4</dd>");
+    admin
+        .post_form(&format!("{page}/commit"), &[])
+        .await
+        .assert_redirect(&page);
+    admin
+        .get(&page)
+        .await
+        .assert_contains("Изменения внесены.")
+        .assert_contains("внесён");
+    assert_eq!(
+        admin
+            .count("select count(*) from organizations where ogrn like '104224%'")
+            .await,
+        4
+    );
+    admin
+        .get("/r/region-a/imports")
+        .await
+        .assert_contains("реестр.csv");
+    // Not a table: a page with the message, not an error.
+    let res = admin
+        .post_file(
+            "/r/region-a/imports",
+            "file",
+            "photo.png",
+            b"\x89PNG\r\n\x1a\n\0\0",
+        )
+        .await;
+    let refused = res.location().unwrap().to_owned();
+    admin
+        .get(&refused)
+        .await
+        .assert_contains("Это не таблица XLSX или CSV.");
+    // No file chosen.
+    admin.get("/r/region-a/imports").await;
+    admin
+        .post_file("/r/region-a/imports", "file", "", b"")
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Выберите файл");
+}
+
+#[sqlx::test]
+async fn uploads_need_the_token_the_role_and_the_region(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin.get("/r/region-a/imports").await;
+    let token = admin.csrf.take();
+    assert_eq!(
+        admin
+            .post_file(
+                "/r/region-a/imports",
+                "file",
+                "r.csv",
+                &fixture("organizations-mixed.csv")
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    admin.csrf = token;
+    let res = admin
+        .post_file(
+            "/r/region-a/imports",
+            "file",
+            "r.csv",
+            &fixture("organizations-mixed.csv"),
+        )
+        .await;
+    let page = res.location().unwrap().to_owned();
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    assert_eq!(coordinator.get(&page).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        coordinator
+            .post_file(
+                "/r/region-a/imports",
+                "file",
+                "r.csv",
+                &fixture("organizations-mixed.csv")
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut other = TestApp::new(db.clone());
+    other.login(&b.admin).await;
+    assert_eq!(other.get(&page).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other
+            .get(&page.replace("region-a", "region-b"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn database_url(db: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").unwrap();
+    format!("{}/{name}", base.rsplit_once('/').unwrap().0)
+}
+
+#[sqlx::test]
+async fn the_command_line_reports_the_same_and_commits_only_clean_files(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    let url = database_url(&db).await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gospublic"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    let path = |f: &str| format!("{}/tests/fixtures/{f}", env!("CARGO_MANIFEST_DIR"));
+    let out = run(&[
+        "import",
+        "organizations",
+        &path("organizations-errors.csv"),
+        "--region",
+        &r.slug,
+        "--commit",
+    ]);
+    assert!(!out.status.success());
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("Строка 3\tИНН\tКонтрольная цифра ИНН не сходится"),
+        "{report}"
+    );
+    let out = run(&[
+        "import",
+        "organizations",
+        &path("organizations.xlsx"),
+        "--region",
+        &r.slug,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Будет создано: 4"));
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from organizations")
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 3);
+    let out = run(&[
+        "import",
+        "organizations",
+        &path("organizations.xlsx"),
+        "--region",
+        &r.slug,
+        "--commit",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count().await, 7);
+    let imports: i64 = sqlx::query_scalar("select count(*) from imports where user_id is null")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(imports, 3);
+}
