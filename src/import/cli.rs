@@ -71,8 +71,9 @@ pub async fn run(url: &DatabaseUrl, args: ImportArgs) -> anyhow::Result<()> {
     }
     let started = std::time::Instant::now();
     match run::commit(&mut tx, region, None, outcome.id, l).await? {
-        CommitResult::Committed(_) => {
+        CommitResult::Committed(counts) => {
             tx.commit().await?;
+            run::refresh_statistics(&db, counts).await;
             eprintln!("commit took {:.2} s", started.elapsed().as_secs_f64());
             println!("{}", l.t("import-committed"));
             Ok(())

@@ -155,7 +155,7 @@ pub async fn commit(
         chrome.locale,
     )
     .await?;
-    let message = match result {
+    let message = match &result {
         CommitResult::NotFound => return Err(AppError::NotFound),
         CommitResult::AlreadyDone => chrome.t("import-already-committed"),
         CommitResult::Refused(errors) => {
@@ -164,6 +164,9 @@ pub async fn commit(
         CommitResult::Committed(_) => chrome.t("import-committed"),
     };
     tx.commit().await?;
+    if let CommitResult::Committed(counts) = result {
+        run::refresh_statistics(&state.db, counts).await;
+    }
     session.set_flash(message).await?;
     Ok(redirect(&format!("/r/{}/imports/{id}", access.region.slug)))
 }

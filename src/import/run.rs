@@ -113,3 +113,18 @@ pub async fn commit(
     .await?;
     Ok(CommitResult::Committed(plan.counts))
 }
+
+/// After a large import the planner's row counts are stale until autovacuum gets to them, and
+/// the next import's registry query would pick a nested loop over tens of thousands of rows.
+/// Runs outside the tenant role: ANALYZE needs the tables' owner.
+pub async fn refresh_statistics(db: &sqlx::PgPool, counts: Counts) {
+    if counts.created + counts.updated < 500 {
+        return;
+    }
+    if let Err(e) = sqlx::query("analyze organizations, organization_sectors")
+        .execute(db)
+        .await
+    {
+        tracing::warn!(error = %e, "could not refresh planner statistics after an import");
+    }
+}
