@@ -60,6 +60,15 @@ fn used_keys() -> BTreeSet<String> {
         keys.insert(p.label_key().to_owned());
         keys.insert(format!("platform-{}", p.code()));
     }
+    for action in gospublic::audit::ACTIONS {
+        keys.insert(format!("audit-action-{action}"));
+    }
+    for object in gospublic::audit::OBJECT_TYPES {
+        keys.insert(format!("audit-object-{object}"));
+    }
+    for status in ["previewed", "committed", "refused"] {
+        keys.insert(format!("import-status-{status}"));
+    }
     for role in ["admin", "coordinator", "editor"] {
         keys.insert(format!("role-{role}"));
     }

@@ -148,6 +148,8 @@ async fn main_screens_pass_the_accessibility_check(db: PgPool) {
         "/r/region-a/sectors".to_owned(),
         "/r/region-a/people".to_owned(),
         "/account/password".to_owned(),
+        "/r/region-a/imports".to_owned(),
+        "/r/region-a/audit".to_owned(),
         "/r/region-a/nowhere".to_owned(),
     ];
     journey(db, "accessibility", async |b| {

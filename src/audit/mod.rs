@@ -1,4 +1,47 @@
 //! The audit log: every change that matters, written in the same transaction as the change.
+//! The database keeps it append-only; admins browse their region's part of it.
+
+mod browse;
+
+use axum::routing::get;
+
+use crate::web::routes::{Access, GET, Routes};
+
+/// Every action written to the log; each has a label `audit-action-<code>` in the catalog.
+pub const ACTIONS: [&str; 11] = [
+    "create",
+    "update",
+    "sign_in",
+    "accept",
+    "commit",
+    "view",
+    "change_password",
+    "issue_password_reset",
+    "reset_password",
+    "import_create",
+    "import_update",
+];
+
+/// Every kind of object in the log; each has a label `audit-object-<code>`.
+pub const OBJECT_TYPES: [&str; 9] = [
+    "organization",
+    "page",
+    "municipality",
+    "sector",
+    "region",
+    "invitation",
+    "user",
+    "import",
+    "federal_overview",
+];
+
+pub fn router() -> Routes {
+    Routes::new().add(
+        "/r/{region}/audit",
+        &[(GET, Access::RegionAdmin)],
+        get(browse::list),
+    )
+}
 
 use serde_json::Value;
 use sqlx::PgConnection;

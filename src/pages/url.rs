@@ -459,3 +459,33 @@ mod tests {
         assert_eq!(detect("https://example.org"), Some(Other));
     }
 }
+
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_input_never_panics(input in "\\PC{0,200}") {
+            for p in Platform::ALL {
+                let _ = normalize(p, &input);
+            }
+            let _ = detect(&input);
+        }
+
+        #[test]
+        fn normalizing_is_idempotent(name in "[a-z][a-z0-9_]{4,30}") {
+            for (p, address) in [
+                (Platform::Vk, format!("https://m.vk.com/{name}")),
+                (Platform::Ok, format!("ok.ru/{name}")),
+                (Platform::Telegram, format!("@{name}")),
+                (Platform::Max, format!("max.ru/{name}")),
+            ] {
+                if let Ok(first) = normalize(p, &address) {
+                    prop_assert_eq!(normalize(p, &first.url), Ok(first.clone()));
+                }
+            }
+        }
+    }
+}

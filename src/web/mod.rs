@@ -45,6 +45,7 @@ pub fn routes() -> Routes {
         .merge(crate::pages::router())
         .merge(crate::invitations::router())
         .merge(crate::import::router())
+        .merge(crate::audit::router())
         .add(
             "/lang/{code}",
             &[(routes::GET, Access::Public)],
