@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod municipalities;
 pub mod orgs;
 pub mod pages;
+pub mod people;
 pub mod regions;
 pub mod sectors;
 pub mod state;

@@ -47,6 +47,8 @@ fn check_new_password(form: &PasswordForm, l: Locale, e: &mut FieldErrors) {
             "password",
             l.tn("password-too-short", password::MIN_LENGTH as i64),
         );
+    } else if password::is_common(&form.password) {
+        e.add("password", l.t("password-common"));
     } else if form.password != form.password_confirm {
         e.add("password_confirm", l.t("password-mismatch"));
     }

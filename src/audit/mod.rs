@@ -8,7 +8,12 @@ use axum::routing::get;
 use crate::web::routes::{Access, GET, Routes};
 
 /// Every action written to the log; each has a label `audit-action-<code>` in the catalog.
-pub const ACTIONS: [&str; 11] = [
+pub const ACTIONS: [&str; 16] = [
+    "delete",
+    "disable",
+    "enable",
+    "revoke",
+    "resend",
     "create",
     "update",
     "sign_in",
@@ -23,7 +28,8 @@ pub const ACTIONS: [&str; 11] = [
 ];
 
 /// Every kind of object in the log; each has a label `audit-object-<code>`.
-pub const OBJECT_TYPES: [&str; 9] = [
+pub const OBJECT_TYPES: [&str; 10] = [
+    "membership",
     "organization",
     "page",
     "municipality",

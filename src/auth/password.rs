@@ -15,6 +15,55 @@ pub const MIN_LENGTH: usize = 10;
 /// with its own allocator arena that never shrinks) and from starving page requests of CPU.
 static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
+/// Passwords at least MIN_LENGTH long that still top every leaked-password list, in Russia too.
+const COMMON: [&str; 40] = [
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "1234567890a",
+    "0987654321",
+    "1111111111",
+    "0000000000",
+    "1q2w3e4r5t",
+    "1q2w3e4r5t6y",
+    "qwertyuiop",
+    "qwerty1234",
+    "qwerty12345",
+    "qwerty123456",
+    "password1",
+    "password12",
+    "password123",
+    "passw0rd123",
+    "1qaz2wsx3edc",
+    "zaq12wsxcde3",
+    "asdfghjkl1",
+    "йцукенгшщз",
+    "пароль1234",
+    "пароль12345",
+    "parol12345",
+    "iloveyou12",
+    "abc1234567",
+    "abcd123456",
+    "aa12345678",
+    "qazwsxedcr",
+    "1234qwerasdf",
+    "q1w2e3r4t5",
+    "12341234",
+    "123123123123",
+    "111222333444",
+    "9876543210",
+    "admin12345",
+    "administrator",
+    "welcome123",
+    "letmein123",
+    "gospublic1",
+];
+
+pub fn is_common(password: &str) -> bool {
+    let p = password.trim().to_lowercase();
+    COMMON.contains(&p.as_str()) || p.chars().all(|c| c == p.chars().next().unwrap_or(' '))
+}
+
 /// Verified against when the email is unknown, so both failures take the same time.
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_blocking("dummy password for timing").expect("hashing a constant"));
@@ -67,6 +116,15 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_passwords_are_recognized() {
+        assert!(is_common("1234567890"));
+        assert!(is_common("Qwerty12345"));
+        assert!(is_common("ЙЦУКЕНГШЩЗ"));
+        assert!(is_common("zzzzzzzzzzzz"));
+        assert!(!is_common("горный Алтай 2026"));
+    }
 
     #[test]
     fn hash_verifies_and_is_argon2id() {

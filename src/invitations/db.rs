@@ -61,15 +61,20 @@ pub struct InvitationRow {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 impl InvitationRow {
+    pub fn is_pending(&self) -> bool {
+        self.accepted_at.is_none() && self.revoked_at.is_none()
+    }
+
     pub fn created(&self) -> String {
         self.created_at.format("%d.%m.%Y %H:%M UTC").to_string()
     }
 
     pub fn is_expired(&self) -> bool {
-        self.accepted_at.is_none() && self.expires_at < Utc::now()
+        self.is_pending() && self.expires_at < Utc::now()
     }
 }
 
@@ -78,7 +83,8 @@ pub async fn list(
     region: RegionId,
 ) -> Result<Vec<InvitationRow>, sqlx::Error> {
     sqlx::query_as::<_, InvitationRow>(
-        r#"select i.id, i.email, i.role, coalesce(m.name, o.name) as scope_name, i.created_at, i.expires_at, i.accepted_at
+        r#"select i.id, i.email, i.role, coalesce(m.name, o.name) as scope_name, i.created_at, i.expires_at, i.accepted_at,
+                  i.revoked_at
            from invitations i
            left join municipalities m on m.region_id = i.region_id and m.id = i.municipality_id
            left join organizations o on o.region_id = i.region_id and o.id = i.organization_id
@@ -113,7 +119,7 @@ pub async fn pending(
            join regions r on r.id = i.region_id
            left join municipalities m on m.region_id = i.region_id and m.id = i.municipality_id
            left join organizations o on o.region_id = i.region_id and o.id = i.organization_id
-           where i.token_hash = $1 and i.accepted_at is null and i.expires_at > now()
+           where i.token_hash = $1 and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()
            for update of i"#,
     )
     .bind(hash_token(token))
@@ -158,6 +164,7 @@ pub async fn add_membership(
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MemberRow {
+    pub membership_id: i64,
     pub user_id: UserId,
     pub name: String,
     pub email: String,
@@ -171,7 +178,7 @@ pub async fn members(
     region: RegionId,
 ) -> Result<Vec<MemberRow>, sqlx::Error> {
     sqlx::query_as::<_, MemberRow>(
-        r#"select u.id as user_id, u.name, u.email, m.role, coalesce(mu.name, o.name) as scope_name,
+        r#"select m.id as membership_id, u.id as user_id, u.name, u.email, m.role, coalesce(mu.name, o.name) as scope_name,
                   u.disabled_at is not null as disabled
            from memberships m
            join users u on u.id = m.user_id

@@ -7,9 +7,8 @@ use serde::Deserialize;
 use super::db::{self, InvitationRow, MemberRow, NewInvitation, PendingInvitation};
 use crate::auth::{password, users};
 use crate::error::AppResult;
-use crate::ids::MunicipalityId;
 use crate::state::AppState;
-use crate::web::access::{RegionAccess, RegionAdmin, Role};
+use crate::web::access::{RegionAccess, RegionAdmin};
 use crate::web::chrome::Chrome;
 use crate::web::forms::{FieldErrors, SelectOption};
 use crate::web::redirect;
@@ -108,59 +107,25 @@ pub async fn create(
     if !users::looks_like_email(&form.email) {
         e.add("email", l.t("email-invalid"));
     }
-    let role = Role::parse(&form.role);
-    if role.is_none() {
-        e.add("role", l.t("field-choose"));
-    }
-    let municipality_id = match form.municipality_id.trim() {
-        "" => None,
-        s => match s.parse::<i64>() {
-            Ok(id)
-                if crate::municipalities::db::exists(&mut tx, region, MunicipalityId(id))
-                    .await? =>
-            {
-                Some(MunicipalityId(id))
-            }
-            _ => {
-                e.add("municipality_id", l.t("field-choose"));
-                None
-            }
-        },
-    };
-    let ogrn = form.organization_ogrn.trim();
-    let organization = if ogrn.is_empty() {
-        None
-    } else {
-        let found = crate::orgs::db::find_by_ogrn(&mut tx, region, ogrn).await?;
-        if found.is_none() {
-            e.add("organization_ogrn", l.t("organization-unknown"));
-        }
-        found
-    };
-    match role {
-        Some(Role::Editor) if organization.is_none() && !e.has("organization_ogrn") => {
-            e.add("organization_ogrn", l.t("invite-editor-needs-org"))
-        }
-        Some(Role::Editor) if municipality_id.is_some() => {
-            e.add("municipality_id", l.t("invite-editor-no-municipality"))
-        }
-        Some(Role::Coordinator) if municipality_id.is_some() && organization.is_some() => {
-            e.add("organization_ogrn", l.t("invite-coordinator-one-scope"))
-        }
-        Some(Role::Admin) if municipality_id.is_some() || organization.is_some() => {
-            e.add("role", l.t("invite-admin-whole-region"))
-        }
-        _ => {}
-    }
-    let (Some(role), true) = (role, e.is_empty()) else {
+    let scope = super::scope::validate(
+        &mut tx,
+        region,
+        &form.role,
+        &form.municipality_id,
+        &form.organization_ogrn,
+        l,
+        &mut e,
+    )
+    .await?;
+    let (Some(scope), true) = (scope, e.is_empty()) else {
         drop(tx);
         return render_invalid(&people_page(&state, &access, chrome, form, e).await?);
     };
     let new = NewInvitation {
         email: form.email.clone(),
-        role,
-        municipality_id,
-        organization_id: organization.map(|o| o.id),
+        role: scope.role,
+        municipality_id: scope.municipality,
+        organization_id: scope.organization,
     };
     let link = db::create(&mut tx, &state, region, &new, access.user_id()).await?;
     tx.commit().await?;
@@ -246,6 +211,8 @@ pub async fn accept(
                     "password",
                     l.tn("password-too-short", password::MIN_LENGTH as i64),
                 );
+            } else if password::is_common(&form.password) {
+                e.add("password", l.t("password-common"));
             } else if form.password != form.password_confirm {
                 e.add("password_confirm", l.t("password-mismatch"));
             }

@@ -3,6 +3,7 @@
 
 pub mod db;
 mod handlers;
+pub mod scope;
 
 use axum::routing::{get, post};
 

@@ -46,6 +46,7 @@ pub fn routes() -> Routes {
         .merge(crate::invitations::router())
         .merge(crate::import::router())
         .merge(crate::audit::router())
+        .merge(crate::people::router())
         .add(
             "/lang/{code}",
             &[(routes::GET, Access::Public)],

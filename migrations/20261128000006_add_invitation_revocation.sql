@@ -1,0 +1,1 @@
+alter table invitations add column revoked_at timestamptz;

@@ -1,0 +1,399 @@
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::error::{AppError, AppResult, constraint_of};
+use crate::ids::UserId;
+use crate::invitations::scope;
+use crate::state::AppState;
+use crate::web::access::{RegionAccess, Role};
+use crate::web::chrome::Chrome;
+use crate::web::forms::{FieldErrors, IdPath, SelectOption};
+use crate::web::redirect;
+use crate::web::render::{render, render_invalid};
+use crate::web::session::{Session, hash_token, random_token};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MembershipDetail {
+    pub id: i64,
+    pub user_id: UserId,
+    pub user_name: String,
+    pub email: String,
+    pub role: String,
+    pub municipality_id: Option<i64>,
+    pub organization_ogrn: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MembershipForm {
+    pub role: String,
+    pub municipality_id: String,
+    pub organization_ogrn: String,
+}
+
+#[derive(Template)]
+#[template(path = "people/membership.html")]
+pub struct MembershipPage {
+    pub chrome: Chrome,
+    pub membership: MembershipDetail,
+    pub form: MembershipForm,
+    pub errors: FieldErrors,
+    pub municipalities: Vec<SelectOption>,
+}
+
+impl MembershipPage {
+    pub fn roles(&self) -> Vec<(&'static str, String)> {
+        ["editor", "coordinator", "admin"]
+            .iter()
+            .map(|r| (*r, self.chrome.t(&format!("role-{r}"))))
+            .collect()
+    }
+}
+
+async fn membership(
+    db: &mut sqlx::PgConnection,
+    access: &RegionAccess,
+    id: i64,
+) -> AppResult<MembershipDetail> {
+    let found = sqlx::query_as::<_, MembershipDetail>(
+        r#"select m.id, m.user_id, u.name as user_name, u.email, m.role, m.municipality_id, o.ogrn as organization_ogrn
+           from memberships m join users u on u.id = m.user_id
+           left join organizations o on o.region_id = m.region_id and o.id = m.organization_id
+           where m.region_id = $1 and m.id = $2"#,
+    )
+    .bind(access.region.id)
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    access.require_admin()?;
+    Ok(found)
+}
+
+fn people(access: &RegionAccess) -> String {
+    format!("/r/{}/people", access.region.slug)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut tx = state.tenant(access.region.id).await?;
+    let m = membership(&mut tx, &access, id).await?;
+    let form = MembershipForm {
+        role: m.role.clone(),
+        municipality_id: m.municipality_id.map(|i| i.to_string()).unwrap_or_default(),
+        organization_ogrn: m.organization_ogrn.clone().unwrap_or_default(),
+    };
+    let municipalities = crate::municipalities::db::options(&mut tx, access.region.id).await?;
+    render(&MembershipPage {
+        chrome,
+        membership: m,
+        form,
+        errors: FieldErrors::default(),
+        municipalities,
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<MembershipForm>,
+) -> AppResult<Response> {
+    let l = chrome.locale;
+    let region = access.region.id;
+    let mut tx = state.tenant(region).await?;
+    let m = membership(&mut tx, &access, id).await?;
+    let mut e = FieldErrors::default();
+    let chosen = scope::validate(
+        &mut tx,
+        region,
+        &form.role,
+        &form.municipality_id,
+        &form.organization_ogrn,
+        l,
+        &mut e,
+    )
+    .await?;
+    if m.user_id == access.user_id()
+        && m.role == "admin"
+        && chosen.is_some_and(|s| s.role != Role::Admin)
+    {
+        e.add("role", l.t("people-own-admin-role"));
+    }
+    let municipalities = crate::municipalities::db::options(&mut tx, region).await?;
+    let (Some(chosen), true) = (chosen, e.is_empty()) else {
+        return render_invalid(&MembershipPage {
+            chrome,
+            membership: m,
+            form,
+            errors: e,
+            municipalities,
+        });
+    };
+    let updated = sqlx::query("update memberships set role = $3, municipality_id = $4, organization_id = $5 where region_id = $1 and id = $2")
+        .bind(region)
+        .bind(id)
+        .bind(chosen.role.code())
+        .bind(chosen.municipality)
+        .bind(chosen.organization)
+        .execute(&mut *tx)
+        .await;
+    if let Err(err) = updated {
+        if constraint_of(&err) == Some("memberships_scope_key") {
+            drop(tx);
+            let mut e = FieldErrors::default();
+            e.add("role", l.t("people-membership-exists"));
+            return render_invalid(&MembershipPage {
+                chrome,
+                membership: m,
+                form,
+                errors: e,
+                municipalities,
+            });
+        }
+        return Err(err.into());
+    }
+    crate::audit::record(
+        &mut tx,
+        Some(region),
+        Some(access.user_id()),
+        "update",
+        "membership",
+        Some(id),
+        serde_json::json!({ "user": m.email, "before": { "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn },
+                            "after": { "role": chosen.role.code(), "municipality": chosen.municipality, "organization": form.organization_ogrn.trim() } }),
+    )
+    .await?;
+    tx.commit().await?;
+    session.set_flash(l.t("saved")).await?;
+    Ok(redirect(&people(&access)))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut tx = state.tenant(access.region.id).await?;
+    let m = membership(&mut tx, &access, id).await?;
+    if m.user_id == access.user_id() && m.role == "admin" {
+        session.set_flash(chrome.t("people-own-admin-role")).await?;
+        return Ok(redirect(&people(&access)));
+    }
+    sqlx::query("delete from memberships where region_id = $1 and id = $2")
+        .bind(access.region.id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    crate::audit::record(
+        &mut tx,
+        Some(access.region.id),
+        Some(access.user_id()),
+        "delete",
+        "membership",
+        Some(id),
+        serde_json::json!({ "user": m.email, "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn }),
+    )
+    .await?;
+    tx.commit().await?;
+    session
+        .set_flash(chrome.t("people-membership-removed"))
+        .await?;
+    Ok(redirect(&people(&access)))
+}
+
+/// Whether this region's admin may act on the account itself (disable, reset): only someone
+/// who works in this region alone, is not the operator, and is not the admin themself.
+async fn require_own_member(
+    state: &AppState,
+    access: &RegionAccess,
+    user: UserId,
+) -> AppResult<String> {
+    // Memberships elsewhere are invisible to the tenant role: this read is deliberately global.
+    let (here, elsewhere, operator, email): (i64, i64, bool, String) = sqlx::query_as(
+        r#"select count(*) filter (where m.region_id = $2), count(*) filter (where m.region_id <> $2),
+                  bool_or(u.is_operator), max(u.email)
+           from users u left join memberships m on m.user_id = u.id where u.id = $1
+           group by u.id"#,
+    )
+    .bind(user)
+    .bind(access.region.id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if here == 0 {
+        return Err(AppError::NotFound);
+    }
+    access.require_admin()?;
+    if elsewhere > 0 || operator || user == access.user_id() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(email)
+}
+
+async fn set_disabled(
+    state: &AppState,
+    access: &RegionAccess,
+    user: UserId,
+    disabled: bool,
+) -> AppResult<()> {
+    let email = require_own_member(state, access, user).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("update users set disabled_at = case when $2 then coalesce(disabled_at, now()) end, updated_at = now() where id = $1")
+        .bind(user)
+        .bind(disabled)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("delete from sessions where user_id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::audit::record(
+        &mut tx,
+        Some(access.region.id),
+        Some(access.user_id()),
+        if disabled { "disable" } else { "enable" },
+        "user",
+        Some(user.0),
+        serde_json::json!({ "user": email }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    set_disabled(&state, &access, UserId(id), true).await?;
+    session.set_flash(chrome.t("people-disabled")).await?;
+    Ok(redirect(&people(&access)))
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    set_disabled(&state, &access, UserId(id), false).await?;
+    session.set_flash(chrome.t("people-enabled")).await?;
+    Ok(redirect(&people(&access)))
+}
+
+async fn pending_invitation(
+    db: &mut sqlx::PgConnection,
+    access: &RegionAccess,
+    id: i64,
+) -> AppResult<(String, bool)> {
+    let (email, pending): (String, bool) = sqlx::query_as(
+        "select email, accepted_at is null from invitations where region_id = $1 and id = $2",
+    )
+    .bind(access.region.id)
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    access.require_admin()?;
+    Ok((email, pending))
+}
+
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut tx = state.tenant(access.region.id).await?;
+    let (email, pending) = pending_invitation(&mut tx, &access, id).await?;
+    if !pending {
+        session
+            .set_flash(chrome.t("people-invitation-already-accepted"))
+            .await?;
+        return Ok(redirect(&people(&access)));
+    }
+    sqlx::query("update invitations set revoked_at = coalesce(revoked_at, now()) where region_id = $1 and id = $2")
+        .bind(access.region.id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    crate::audit::record(
+        &mut tx,
+        Some(access.region.id),
+        Some(access.user_id()),
+        "revoke",
+        "invitation",
+        Some(id),
+        serde_json::json!({ "email": email }),
+    )
+    .await?;
+    tx.commit().await?;
+    session
+        .set_flash(chrome.t("people-invitation-revoked"))
+        .await?;
+    Ok(redirect(&people(&access)))
+}
+
+/// A new link with a new expiry; the old link stops working.
+pub async fn resend_invitation(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut tx = state.tenant(access.region.id).await?;
+    let (email, pending) = pending_invitation(&mut tx, &access, id).await?;
+    if !pending {
+        session
+            .set_flash(chrome.t("people-invitation-already-accepted"))
+            .await?;
+        return Ok(redirect(&people(&access)));
+    }
+    let token = random_token();
+    sqlx::query(
+        r#"update invitations set token_hash = $3, revoked_at = null, expires_at = now() + make_interval(secs => $4)
+           where region_id = $1 and id = $2"#,
+    )
+    .bind(access.region.id)
+    .bind(id)
+    .bind(hash_token(&token))
+    .bind(state.settings.invitation_ttl.as_secs_f64())
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        Some(access.region.id),
+        Some(access.user_id()),
+        "resend",
+        "invitation",
+        Some(id),
+        serde_json::json!({ "email": email }),
+    )
+    .await?;
+    tx.commit().await?;
+    let link = format!("{}/invitations/{token}", state.settings.base_url);
+    tracing::info!(invitation = id, %link, "invitation link issued again");
+    session
+        .set_flash(chrome.t1("invitation-created", "link", &link))
+        .await?;
+    Ok(redirect(&people(&access)))
+}
