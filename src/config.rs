@@ -63,6 +63,7 @@ pub struct ImportArgs {
 #[derive(Clone, Copy, ValueEnum, Debug)]
 pub enum ImportKind {
     Organizations,
+    Pages,
 }
 
 #[derive(clap::Args, Clone)]

@@ -87,6 +87,7 @@ async fn sample_import(db: &PgPool, a: &RegionFixture) -> i64 {
         &mut tx,
         region,
         None,
+        "organizations",
         "sample.csv",
         bytes.as_bytes(),
         gospublic::i18n::Locale::Ru,

@@ -66,6 +66,9 @@ fn used_keys() -> BTreeSet<String> {
     for object in gospublic::audit::OBJECT_TYPES {
         keys.insert(format!("audit-object-{object}"));
     }
+    for kind in ["organizations", "pages"] {
+        keys.insert(format!("import-kind-{kind}"));
+    }
     for status in ["previewed", "committed", "refused"] {
         keys.insert(format!("import-status-{status}"));
     }

@@ -25,6 +25,7 @@ async fn preview(db: &PgPool, r: &RegionFixture, file: &str) -> Outcome {
         &mut tx,
         RegionId(r.id),
         None,
+        "organizations",
         file,
         &fixture(file),
         Locale::Ru,
@@ -216,6 +217,7 @@ async fn missing_columns_and_files_that_are_not_tables_are_refused(db: PgPool) {
         &mut tx,
         RegionId(r.id),
         None,
+        "organizations",
         "x.csv",
         "Название;Телефон\nШкола;123\n".as_bytes(),
         Locale::Ru,
@@ -234,6 +236,7 @@ async fn missing_columns_and_files_that_are_not_tables_are_refused(db: PgPool) {
         &mut tx,
         RegionId(r.id),
         None,
+        "organizations",
         "photo.png",
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
         Locale::Ru,
@@ -457,4 +460,99 @@ async fn the_command_line_reports_the_same_and_commits_only_clean_files(db: PgPo
         .await
         .unwrap();
     assert_eq!(imports, 3);
+}
+
+async fn preview_pages(db: &PgPool, r: &RegionFixture, file: &str) -> Outcome {
+    let mut tx = tenant_tx(db, RegionId(r.id)).await.unwrap();
+    let outcome = run::preview(
+        &mut tx,
+        RegionId(r.id),
+        None,
+        run::KIND_PAGES,
+        file,
+        &fixture(file),
+        Locale::Ru,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    outcome
+}
+
+#[sqlx::test]
+async fn pages_import_matches_existing_pages_by_their_normalized_address(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let outcome = preview_pages(&db, &a, "pages-cp1251-semicolon.csv").await;
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    // m.vk.com/School1 is the school's existing vk.com/school1: an update (mark, title), not a new page.
+    assert_eq!(
+        (
+            outcome.counts.created,
+            outcome.counts.updated,
+            outcome.counts.unchanged
+        ),
+        (3, 1, 0)
+    );
+    let result = commit(&db, &a, outcome.id).await;
+    assert!(matches!(result, CommitResult::Committed(_)), "{result:?}");
+    let rows: Vec<(String, String, bool, i64)> =
+        sqlx::query_as("select url_key, mark_status, connected, organization_id from pages where region_id = $1 order by url_key")
+            .bind(a.id)
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert!(rows.contains(&("vk.com/school1".into(), "granted".into(), true, a.child)));
+    assert!(rows.contains(&(
+        "t.me/school_one_region".into(),
+        "none".into(),
+        false,
+        a.child
+    )));
+    assert!(rows.contains(&(
+        "ok.ru/group/5550001".into(),
+        "granted".into(),
+        false,
+        a.founder
+    )));
+    assert!(rows.contains(&("max.ru/hospital_one".into(), "none".into(), true, a.other)));
+    let again = preview_pages(&db, &a, "pages-cp1251-semicolon.csv").await;
+    assert_eq!(
+        (
+            again.counts.created,
+            again.counts.updated,
+            again.counts.unchanged
+        ),
+        (0, 0, 4)
+    );
+}
+
+#[sqlx::test]
+async fn every_kind_of_page_row_problem_is_reported(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let outcome = preview_pages(&db, &a, "pages-errors.csv").await;
+    let found: Vec<(usize, String)> = outcome
+        .errors
+        .iter()
+        .map(|e| (e.row, e.message.clone()))
+        .collect();
+    let expect = [
+        (
+            2,
+            "уже зарегистрирована за организацией «Школа № 1 региона 1»",
+        ),
+        (3, "не найдена в реестре"),
+        (4, "Неизвестная площадка «Фейсбук»"),
+        (5, "Это адрес на площадке «ВКонтакте»"),
+        (6, "ссылка-приглашение"),
+        (7, "Ожидается «да» или «нет»"),
+        (8, "Эта страница уже встречается в строке 7."),
+        (9, "другого региона"),
+    ];
+    for (row, message) in expect {
+        assert!(
+            found.iter().any(|(r, m)| *r == row && m.contains(message)),
+            "row {row}: {message} not in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), expect.len(), "{found:#?}");
 }

@@ -8,7 +8,10 @@ use crate::config::{DatabaseUrl, ImportArgs, ImportKind};
 use crate::i18n::Locale;
 
 pub async fn run(url: &DatabaseUrl, args: ImportArgs) -> anyhow::Result<()> {
-    let ImportKind::Organizations = args.kind;
+    let kind = match args.kind {
+        ImportKind::Organizations => run::KIND_ORGANIZATIONS,
+        ImportKind::Pages => run::KIND_PAGES,
+    };
     let l = Locale::parse(&args.locale).unwrap_or_default();
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot open {}", args.file.display()))?;
@@ -30,7 +33,7 @@ pub async fn run(url: &DatabaseUrl, args: ImportArgs) -> anyhow::Result<()> {
         .with_context(|| format!("there is no region with the slug {}", args.region))?;
     let mut tx = crate::state::tenant_tx(&db, region).await?;
     let started = std::time::Instant::now();
-    let outcome = run::preview(&mut tx, region, None, &file_name, &bytes, l).await?;
+    let outcome = run::preview(&mut tx, region, None, kind, &file_name, &bytes, l).await?;
     let preview_time = started.elapsed();
     println!("{}: {} {}", file_name, outcome.rows, l.t("import-rows"));
     println!(

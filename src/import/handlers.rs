@@ -71,6 +71,24 @@ pub async fn template(RegionAdmin(_access): RegionAdmin) -> AppResult<Response> 
         .into_response())
 }
 
+pub async fn pages_template(RegionAdmin(_access): RegionAdmin) -> AppResult<Response> {
+    let bytes = super::template::pages().map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"gospublic-pages.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     RegionAdmin(access): RegionAdmin,
@@ -78,12 +96,21 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut kind = run::KIND_ORGANIZATIONS;
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|e| AppError::BadRequest(e.to_string()))?
     {
-        if field.name() == Some("file") {
+        if field.name() == Some("kind") {
+            let value = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            if value == run::KIND_PAGES {
+                kind = run::KIND_PAGES;
+            }
+        } else if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("").to_owned();
             let bytes = field
                 .bytes()
@@ -110,6 +137,7 @@ pub async fn upload(
         &mut tx,
         access.region.id,
         Some(access.user_id()),
+        kind,
         &name,
         &bytes,
         chrome.locale,

@@ -8,6 +8,7 @@ pub mod columns;
 pub mod db;
 mod handlers;
 pub mod orgs;
+pub mod pages;
 pub mod reader;
 pub mod run;
 pub mod template;
@@ -50,6 +51,11 @@ pub fn router() -> Routes {
             "/r/{region}/imports/template.xlsx",
             &[(GET, Access::RegionAdmin)],
             get(handlers::template),
+        )
+        .add(
+            "/r/{region}/imports/pages-template.xlsx",
+            &[(GET, Access::RegionAdmin)],
+            get(handlers::pages_template),
         )
         .add(
             "/r/{region}/imports/{id}",

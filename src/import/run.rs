@@ -4,11 +4,46 @@
 use sqlx::PgConnection;
 
 use super::db::{self, NewImport};
-use super::{Counts, RowError, orgs, reader};
+use super::{Counts, RowError, orgs, pages, reader};
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
 
 pub const KIND_ORGANIZATIONS: &str = "organizations";
+pub const KIND_PAGES: &str = "pages";
+
+/// Checks a table of either kind; the same call serves preview and commit.
+async fn plan(
+    db: &mut PgConnection,
+    region: RegionId,
+    kind: &str,
+    table: &reader::Table,
+    l: Locale,
+) -> Result<Planned, sqlx::Error> {
+    Ok(if kind == KIND_PAGES {
+        let plan = pages::plan(db, region, table, l).await?;
+        Planned {
+            counts: plan.counts,
+            errors: plan.errors.clone(),
+            pages: Some(plan),
+            orgs: None,
+        }
+    } else {
+        let plan = orgs::plan(db, region, table, l).await?;
+        Planned {
+            counts: plan.counts,
+            errors: plan.errors.clone(),
+            orgs: Some(plan),
+            pages: None,
+        }
+    })
+}
+
+struct Planned {
+    counts: Counts,
+    errors: Vec<RowError>,
+    orgs: Option<orgs::OrgPlan>,
+    pages: Option<pages::PagePlan>,
+}
 
 #[derive(Debug)]
 pub struct Outcome {
@@ -38,15 +73,26 @@ pub async fn preview(
     db: &mut PgConnection,
     region: RegionId,
     user: Option<UserId>,
+    kind: &str,
     file_name: &str,
     bytes: &[u8],
     l: Locale,
 ) -> Result<Outcome, sqlx::Error> {
+    let kind = if kind == KIND_PAGES {
+        KIND_PAGES
+    } else {
+        KIND_ORGANIZATIONS
+    };
     let (rows, counts, errors, status) = match reader::read(bytes) {
         Err(e) => (0, Counts::default(), file_error(l, &e), "refused"),
         Ok(table) => {
-            let plan = orgs::plan(db, region, &table, l).await?;
-            (table.rows.len(), plan.counts, plan.errors, "previewed")
+            let planned = plan(db, region, kind, &table, l).await?;
+            (
+                table.rows.len(),
+                planned.counts,
+                planned.errors,
+                "previewed",
+            )
         }
     };
     let keep = (status == "previewed").then_some(bytes);
@@ -54,7 +100,7 @@ pub async fn preview(
         db,
         region,
         &NewImport {
-            kind: KIND_ORGANIZATIONS,
+            kind,
             file_name,
             bytes: keep,
             user,
@@ -80,7 +126,7 @@ pub async fn commit(
     id: i64,
     l: Locale,
 ) -> Result<CommitResult, sqlx::Error> {
-    let Some((_kind, status, bytes)) = db::lock_file(db, region, id).await? else {
+    let Some((kind, status, bytes)) = db::lock_file(db, region, id).await? else {
         return Ok(match db::get(db, region, id).await? {
             Some(_) => CommitResult::AlreadyDone,
             None => CommitResult::NotFound,
@@ -94,12 +140,17 @@ pub async fn commit(
         Err(e) => return Ok(CommitResult::Refused(file_error(l, &e))),
     };
     // The registry may have changed since the preview: check again, inside this transaction.
-    let plan = orgs::plan(db, region, &table, l).await?;
+    let plan = plan(db, region, &kind, &table, l).await?;
     if !plan.errors.is_empty() {
         db::record_result(db, region, id, "previewed", plan.counts, &plan.errors).await?;
         return Ok(CommitResult::Refused(plan.errors));
     }
-    orgs::commit(db, region, user, id, &plan).await?;
+    if let Some(p) = &plan.orgs {
+        orgs::commit(db, region, user, id, p).await?;
+    }
+    if let Some(p) = &plan.pages {
+        pages::commit(db, region, user, id, p).await?;
+    }
     db::record_result(db, region, id, "committed", plan.counts, &[]).await?;
     crate::audit::record(
         db,

@@ -51,6 +51,43 @@ pub fn organizations() -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+pub const PAGE_HEADERS: [&str; 6] = [
+    "ОГРН организации",
+    "Площадка",
+    "Адрес страницы",
+    "Название страницы",
+    "Госметка",
+    "Подключено к «Госпабликам»",
+];
+
+pub fn pages() -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Страницы")?;
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    for (col, header) in PAGE_HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *header, &bold)?;
+        sheet.set_column_width(col as u16, if col == 2 { 40 } else { 22 })?;
+    }
+    sheet.set_column_format(0, &text)?;
+    for (col, value) in [
+        "1022200918376",
+        "ВКонтакте",
+        "https://vk.com/club123456",
+        "Школа № 1",
+        "да",
+        "нет",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(1, col as u16, *value)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    workbook.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,0 +1,478 @@
+//! Importing pages: each row names its organization (by OGRN or INN), the platform and the
+//! address; the address is normalized per platform and matched against every registered page.
+
+use std::collections::HashMap;
+
+use sqlx::PgConnection;
+
+use super::columns::{ColumnMap, ColumnSpec, normalize};
+use super::orgs::Change;
+use super::reader::Table;
+use super::{Counts, RowError};
+use crate::i18n::Locale;
+use crate::ids::{OrgId, PageId, RegionId, UserId};
+use crate::pages::url::{Platform, UrlError, normalize as normalize_url};
+
+pub const COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        code: "organization",
+        label_key: "field-organization",
+        required: true,
+        headers: &[
+            "организация",
+            "огрн организации",
+            "инн организации",
+            "огрн",
+            "инн",
+            "organization",
+            "organization ogrn",
+            "ogrn",
+            "inn",
+        ],
+    },
+    ColumnSpec {
+        code: "platform",
+        label_key: "field-platform",
+        required: true,
+        headers: &["площадка", "платформа", "соцсеть", "platform", "network"],
+    },
+    ColumnSpec {
+        code: "url",
+        label_key: "field-url",
+        required: true,
+        headers: &[
+            "адрес",
+            "адрес страницы",
+            "ссылка",
+            "url",
+            "link",
+            "address",
+        ],
+    },
+    ColumnSpec {
+        code: "title",
+        label_key: "field-title",
+        required: false,
+        headers: &["название страницы", "название", "title", "page title"],
+    },
+    ColumnSpec {
+        code: "mark",
+        label_key: "field-mark",
+        required: false,
+        headers: &["госметка", "гос метка", "метка", "mark", "official mark"],
+    },
+    ColumnSpec {
+        code: "connected",
+        label_key: "field-connected",
+        required: false,
+        headers: &[
+            "подключено к госпабликам",
+            "госпаблики",
+            "подключена к госпабликам",
+            "connected",
+            "gospubliki",
+        ],
+    },
+];
+
+pub fn parse_platform(value: &str) -> Option<Platform> {
+    match normalize(value).as_str() {
+        "vk" | "вк" | "вконтакте" | "vkontakte" => Some(Platform::Vk),
+        "ok" | "ок" | "одноклассники" | "odnoklassniki" => Some(Platform::Ok),
+        "telegram" | "телеграм" | "телеграмм" | "tg" | "тг" => {
+            Some(Platform::Telegram)
+        }
+        "max" | "макс" => Some(Platform::Max),
+        "other" | "другое" | "другая" | "иное" | "сайт" => {
+            Some(Platform::Other)
+        }
+        _ => None,
+    }
+}
+
+pub fn parse_yes_no(value: &str) -> Option<bool> {
+    match normalize(value).as_str() {
+        "да" | "yes" | "true" | "1" | "есть" | "+" => Some(true),
+        "нет" | "no" | "false" | "0" | "" | "-" => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageValues {
+    pub organization: OrgId,
+    pub platform: &'static str,
+    pub url_key: String,
+    pub url: String,
+    pub title: Option<String>,
+    pub mark_status: String,
+    pub connected: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlannedPage {
+    pub row: usize,
+    pub existing: Option<PageId>,
+    pub values: PageValues,
+    pub change: Change,
+}
+
+pub struct PagePlan {
+    pub rows: Vec<PlannedPage>,
+    pub errors: Vec<RowError>,
+    pub counts: Counts,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrgKey {
+    id: OrgId,
+    name: String,
+    inn: String,
+    ogrn: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ExistingPage {
+    id: PageId,
+    organization_id: OrgId,
+    platform: String,
+    url_key: String,
+    url: String,
+    title: Option<String>,
+    mark_status: String,
+    connected: bool,
+}
+
+pub async fn plan(
+    db: &mut PgConnection,
+    region: RegionId,
+    table: &Table,
+    l: Locale,
+) -> Result<PagePlan, sqlx::Error> {
+    let (map, missing) = ColumnMap::new(COLUMNS, &table.headers);
+    let mut errors = Vec::new();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing
+            .iter()
+            .map(|code| {
+                COLUMNS
+                    .iter()
+                    .find(|c| c.code == *code)
+                    .map(|c| l.t(c.label_key))
+                    .unwrap_or_default()
+            })
+            .collect();
+        errors.push(RowError {
+            row: 1,
+            column: None,
+            message: l.t1("import-columns-missing", "columns", &names.join(", ")),
+        });
+        return Ok(PagePlan {
+            rows: Vec::new(),
+            errors,
+            counts: Counts::default(),
+        });
+    }
+    let orgs = sqlx::query_as::<_, OrgKey>(
+        "select id, name, inn, ogrn from organizations where region_id = $1",
+    )
+    .bind(region)
+    .fetch_all(&mut *db)
+    .await?;
+    let names: HashMap<OrgId, &str> = orgs.iter().map(|o| (o.id, o.name.as_str())).collect();
+    let by_ogrn: HashMap<&str, OrgId> = orgs.iter().map(|o| (o.ogrn.as_str(), o.id)).collect();
+    let mut by_inn: HashMap<&str, Vec<OrgId>> = HashMap::new();
+    for o in &orgs {
+        by_inn.entry(o.inn.as_str()).or_default().push(o.id);
+    }
+    let pages = sqlx::query_as::<_, ExistingPage>(
+        "select id, organization_id, platform, url_key, url, title, mark_status, connected from pages where region_id = $1",
+    )
+    .bind(region)
+    .fetch_all(&mut *db)
+    .await?;
+    let existing: HashMap<(&str, &str), &ExistingPage> = pages
+        .iter()
+        .map(|p| ((p.platform.as_str(), p.url_key.as_str()), p))
+        .collect();
+
+    let col = |code: &str| map.header_of(code).map(str::to_owned);
+    let mut err = |row: usize, code: &str, message: String| {
+        errors.push(RowError {
+            row,
+            column: col(code),
+            message,
+        })
+    };
+    let mut first_row: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut keys = Vec::new();
+    let mut drafts = Vec::new();
+    for (i, cells) in table.rows.iter().enumerate() {
+        let row = i + 2;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let org_text = map.cell(cells, "organization");
+        let organization = match org_text.len() {
+            0 => {
+                err(row, "organization", l.t("field-required"));
+                None
+            }
+            13 => by_ogrn.get(org_text).copied(),
+            10 => match by_inn.get(org_text).map(Vec::as_slice) {
+                Some([one]) => Some(*one),
+                Some(_) => {
+                    err(
+                        row,
+                        "organization",
+                        l.t1("import-inn-ambiguous", "value", org_text),
+                    );
+                    continue;
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        if organization.is_none() && !org_text.is_empty() {
+            err(
+                row,
+                "organization",
+                l.t1("import-organization-unknown", "value", org_text),
+            );
+        }
+        let platform_text = map.cell(cells, "platform");
+        let platform = parse_platform(platform_text);
+        if platform.is_none() {
+            err(
+                row,
+                "platform",
+                l.t1("import-platform-unknown", "value", platform_text),
+            );
+        }
+        let mark = parse_yes_no(map.cell(cells, "mark"));
+        if mark.is_none() {
+            err(
+                row,
+                "mark",
+                l.t1("import-yes-no", "value", map.cell(cells, "mark")),
+            );
+        }
+        let connected = parse_yes_no(map.cell(cells, "connected"));
+        if connected.is_none() {
+            err(
+                row,
+                "connected",
+                l.t1("import-yes-no", "value", map.cell(cells, "connected")),
+            );
+        }
+        let Some(platform) = platform else { continue };
+        let url = match normalize_url(platform, map.cell(cells, "url")) {
+            Ok(u) => u,
+            Err(e) => {
+                let message = match e {
+                    UrlError::WrongPlatform(Some(found)) => {
+                        l.t1(e.message_key(), "platform", &l.t(found.label_key()))
+                    }
+                    UrlError::WrongPlatform(None) => l.t("page-url-invalid"),
+                    _ => l.t(e.message_key()),
+                };
+                err(row, "url", message);
+                continue;
+            }
+        };
+        let key = (platform.code(), url.key.clone());
+        if let Some(first) = first_row.get(&key) {
+            err(
+                row,
+                "url",
+                l.t1("import-duplicate-page", "row", &first.to_string()),
+            );
+            continue;
+        }
+        first_row.insert(key, row);
+        let (Some(organization), Some(mark), Some(connected)) = (organization, mark, connected)
+        else {
+            continue;
+        };
+        keys.push((platform.code(), url.key.clone()));
+        drafts.push((
+            row,
+            organization,
+            platform,
+            url,
+            mark,
+            connected,
+            map.cell(cells, "title").to_owned(),
+        ));
+    }
+    // Pages registered in other regions are invisible here; ask the unique index's owner.
+    let taken_elsewhere: Vec<(String, String)> = sqlx::query_as(
+        r#"select platform, url_key from unnest($1::text[], $2::text[]) as k(platform, url_key)
+           where exists (select 1 from pages_registered(k.platform, k.url_key))"#,
+    )
+    .bind(keys.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>())
+    .bind(keys.iter().map(|(_, k)| k.clone()).collect::<Vec<_>>())
+    .fetch_all(&mut *db)
+    .await?;
+
+    let mut counts = Counts::default();
+    let mut rows = Vec::new();
+    for (row, organization, platform, url, mark, connected, title) in drafts {
+        let current = existing.get(&(platform.code(), url.key.as_str())).copied();
+        if current.is_none()
+            && taken_elsewhere
+                .iter()
+                .any(|(p, k)| p == platform.code() && *k == url.key)
+        {
+            err(row, "url", l.t("page-url-taken-elsewhere"));
+            continue;
+        }
+        if let Some(c) = current
+            && c.organization_id != organization
+        {
+            err(
+                row,
+                "url",
+                l.t1(
+                    "page-url-taken",
+                    "org",
+                    names.get(&c.organization_id).copied().unwrap_or(""),
+                ),
+            );
+            continue;
+        }
+        let mark_status = match (mark, current.map(|c| c.mark_status.as_str())) {
+            (true, _) => "granted".to_owned(),
+            // "No" clears a granted mark but keeps a request or a refusal on record.
+            (false, Some(status)) if status != "granted" => status.to_owned(),
+            (false, _) => "none".to_owned(),
+        };
+        let title = if map.has("title") {
+            Some(title).filter(|t| !t.is_empty())
+        } else {
+            current.and_then(|c| c.title.clone())
+        };
+        let values = PageValues {
+            organization,
+            platform: platform.code(),
+            url_key: url.key,
+            url: url.url,
+            title,
+            mark_status,
+            connected,
+        };
+        let change = match current {
+            None => Change::Create,
+            Some(c) => {
+                let same = c.url == values.url
+                    && c.title == values.title
+                    && c.mark_status == values.mark_status
+                    && c.connected == values.connected;
+                if same {
+                    Change::Unchanged
+                } else {
+                    Change::Update
+                }
+            }
+        };
+        match change {
+            Change::Create => counts.created += 1,
+            Change::Update => counts.updated += 1,
+            Change::Unchanged => counts.unchanged += 1,
+        }
+        rows.push(PlannedPage {
+            row,
+            existing: current.map(|c| c.id),
+            values,
+            change,
+        });
+    }
+    errors.sort_by_key(|e| e.row);
+    Ok(PagePlan {
+        rows,
+        errors,
+        counts,
+    })
+}
+
+pub async fn commit(
+    db: &mut PgConnection,
+    region: RegionId,
+    user: Option<UserId>,
+    import: i64,
+    plan: &PagePlan,
+) -> Result<(), sqlx::Error> {
+    let creates: Vec<&PlannedPage> = plan
+        .rows
+        .iter()
+        .filter(|r| r.change == Change::Create)
+        .collect();
+    let updates: Vec<&PlannedPage> = plan
+        .rows
+        .iter()
+        .filter(|r| r.change == Change::Update)
+        .collect();
+    let created: Vec<(PageId, String, String)> = sqlx::query_as(
+        r#"insert into pages (region_id, organization_id, platform, url_key, url, title, mark_status, connected)
+           select $1, u.org, u.platform, u.url_key, u.url, u.title, u.mark, u.connected
+           from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[])
+                as u(org, platform, url_key, url, title, mark, connected)
+           returning id, platform, url_key"#,
+    )
+    .bind(region)
+    .bind(creates.iter().map(|r| r.values.organization.0).collect::<Vec<_>>())
+    .bind(creates.iter().map(|r| r.values.platform).collect::<Vec<_>>())
+    .bind(creates.iter().map(|r| r.values.url_key.clone()).collect::<Vec<_>>())
+    .bind(creates.iter().map(|r| r.values.url.clone()).collect::<Vec<_>>())
+    .bind(creates.iter().map(|r| r.values.title.clone()).collect::<Vec<_>>())
+    .bind(creates.iter().map(|r| r.values.mark_status.clone()).collect::<Vec<_>>())
+    .bind(creates.iter().map(|r| r.values.connected).collect::<Vec<_>>())
+    .fetch_all(&mut *db)
+    .await?;
+    sqlx::query(
+        r#"update pages p set url = u.url, title = u.title, mark_status = u.mark, connected = u.connected, updated_at = now()
+           from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bool[]) as u(id, url, title, mark, connected)
+           where p.region_id = $1 and p.id = u.id"#,
+    )
+    .bind(region)
+    .bind(updates.iter().map(|r| r.existing.map(|id| id.0)).collect::<Vec<_>>())
+    .bind(updates.iter().map(|r| r.values.url.clone()).collect::<Vec<_>>())
+    .bind(updates.iter().map(|r| r.values.title.clone()).collect::<Vec<_>>())
+    .bind(updates.iter().map(|r| r.values.mark_status.clone()).collect::<Vec<_>>())
+    .bind(updates.iter().map(|r| r.values.connected).collect::<Vec<_>>())
+    .execute(&mut *db)
+    .await?;
+    let ids: HashMap<(String, String), PageId> =
+        created.into_iter().map(|(id, p, k)| ((p, k), id)).collect();
+    let (mut actions, mut objects, mut details) = (Vec::new(), Vec::new(), Vec::new());
+    for r in creates.iter().chain(updates.iter()) {
+        let id = r.existing.or_else(|| {
+            ids.get(&(r.values.platform.to_owned(), r.values.url_key.clone()))
+                .copied()
+        });
+        actions.push(if r.change == Change::Create {
+            "import_create"
+        } else {
+            "import_update"
+        });
+        objects.push(id.map(|i| i.0));
+        details.push(
+            serde_json::json!({ "import": import, "row": r.row, "organization_id": r.values.organization, "url": r.values.url,
+                                "mark": r.values.mark_status, "connected": r.values.connected })
+            .to_string(),
+        );
+    }
+    sqlx::query(
+        r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)
+           select $1, $2, u.action, 'page', u.object, u.details::jsonb
+           from unnest($3::text[], $4::bigint[], $5::text[]) as u(action, object, details)"#,
+    )
+    .bind(region)
+    .bind(user)
+    .bind(&actions)
+    .bind(&objects)
+    .bind(&details)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
