@@ -21,6 +21,7 @@ pub mod pages;
 pub mod people;
 pub mod regions;
 pub mod sectors;
+pub mod settings;
 pub mod state;
 pub mod telemetry;
 pub mod web;

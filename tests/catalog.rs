@@ -66,6 +66,12 @@ fn used_keys() -> BTreeSet<String> {
     for object in gospublic::audit::OBJECT_TYPES {
         keys.insert(format!("audit-object-{object}"));
     }
+    for u in gospublic::settings::PLATFORM_USES {
+        keys.insert(format!("settings-platform-{u}"));
+    }
+    for d in 1..=7 {
+        keys.insert(format!("weekday-{d}"));
+    }
     for kind in ["organizations", "pages"] {
         keys.insert(format!("import-kind-{kind}"));
     }

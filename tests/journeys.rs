@@ -150,6 +150,7 @@ async fn main_screens_pass_the_accessibility_check(db: PgPool) {
         "/account/password".to_owned(),
         "/r/region-a/imports".to_owned(),
         "/r/region-a/audit".to_owned(),
+        "/r/region-a/settings".to_owned(),
         "/r/region-a/nowhere".to_owned(),
     ];
     journey(db, "accessibility", async |b| {

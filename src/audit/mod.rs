@@ -28,7 +28,8 @@ pub const ACTIONS: [&str; 16] = [
 ];
 
 /// Every kind of object in the log; each has a label `audit-object-<code>`.
-pub const OBJECT_TYPES: [&str; 10] = [
+pub const OBJECT_TYPES: [&str; 11] = [
+    "settings",
     "membership",
     "organization",
     "page",

@@ -58,6 +58,10 @@ pub async fn insert(
     .fetch_one(&mut *db)
     .await?;
     crate::sectors::db::insert_defaults(db, id).await?;
+    sqlx::query("insert into region_settings (region_id) values ($1) on conflict do nothing")
+        .bind(id)
+        .execute(&mut *db)
+        .await?;
     Ok(id)
 }
 

@@ -47,6 +47,7 @@ pub fn routes() -> Routes {
         .merge(crate::import::router())
         .merge(crate::audit::router())
         .merge(crate::people::router())
+        .merge(crate::settings::router())
         .add(
             "/lang/{code}",
             &[(routes::GET, Access::Public)],

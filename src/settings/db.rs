@@ -1,0 +1,91 @@
+use chrono::{NaiveDate, NaiveTime};
+use serde::Serialize;
+use sqlx::PgConnection;
+
+use crate::ids::RegionId;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RegionSettings {
+    pub required_platforms: Vec<String>,
+    pub optional_platforms: Vec<String>,
+    pub active_posts: i32,
+    pub active_days: i32,
+    pub dormant_days: i32,
+    pub first_response_hours: i32,
+    pub urgent_first_response_hours: i32,
+    pub final_answer_days: i32,
+    pub work_days: Vec<i16>,
+    pub work_start: NaiveTime,
+    pub work_end: NaiveTime,
+    pub holidays: Vec<NaiveDate>,
+    pub working_saturdays: Vec<NaiveDate>,
+    pub weight_connected: i32,
+    pub weight_mark: i32,
+    pub weight_setup: i32,
+    pub weight_widgets: i32,
+    pub weight_activity: i32,
+    pub weight_reach: i32,
+    pub weight_post_reach: i32,
+    pub green_from: i32,
+    pub red_below: i32,
+}
+
+const COLUMNS: &str = "required_platforms, optional_platforms, active_posts, active_days, dormant_days, first_response_hours, \
+    urgent_first_response_hours, final_answer_days, work_days, work_start, work_end, holidays, working_saturdays, \
+    weight_connected, weight_mark, weight_setup, weight_widgets, weight_activity, weight_reach, weight_post_reach, \
+    green_from, red_below";
+
+pub async fn get(db: &mut PgConnection, region: RegionId) -> Result<RegionSettings, sqlx::Error> {
+    // A region created before settings existed gets the defaults on first read.
+    sqlx::query("insert into region_settings (region_id) values ($1) on conflict do nothing")
+        .bind(region)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query_as::<_, RegionSettings>(&format!(
+        "select {COLUMNS} from region_settings where region_id = $1"
+    ))
+    .bind(region)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn save(
+    db: &mut PgConnection,
+    region: RegionId,
+    s: &RegionSettings,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"update region_settings set required_platforms = $2, optional_platforms = $3, active_posts = $4, active_days = $5,
+                  dormant_days = $6, first_response_hours = $7, urgent_first_response_hours = $8, final_answer_days = $9,
+                  work_days = $10, work_start = $11, work_end = $12, holidays = $13, working_saturdays = $14,
+                  weight_connected = $15, weight_mark = $16, weight_setup = $17, weight_widgets = $18, weight_activity = $19,
+                  weight_reach = $20, weight_post_reach = $21, green_from = $22, red_below = $23, updated_at = now()
+           where region_id = $1"#,
+    )
+    .bind(region)
+    .bind(&s.required_platforms)
+    .bind(&s.optional_platforms)
+    .bind(s.active_posts)
+    .bind(s.active_days)
+    .bind(s.dormant_days)
+    .bind(s.first_response_hours)
+    .bind(s.urgent_first_response_hours)
+    .bind(s.final_answer_days)
+    .bind(&s.work_days)
+    .bind(s.work_start)
+    .bind(s.work_end)
+    .bind(&s.holidays)
+    .bind(&s.working_saturdays)
+    .bind(s.weight_connected)
+    .bind(s.weight_mark)
+    .bind(s.weight_setup)
+    .bind(s.weight_widgets)
+    .bind(s.weight_activity)
+    .bind(s.weight_reach)
+    .bind(s.weight_post_reach)
+    .bind(s.green_from)
+    .bind(s.red_below)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! The settings form: text as the admin typed it, validated into `RegionSettings`.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::Deserialize;
+
+use super::db::RegionSettings;
+use crate::i18n::Locale;
+use crate::pages::url::Platform;
+use crate::web::forms::FieldErrors;
+
+/// Each platform is required, optional or not used in the region.
+pub const PLATFORM_USE: [&str; 3] = ["required", "optional", "unused"];
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub platform_vk: String,
+    pub platform_ok: String,
+    pub platform_telegram: String,
+    pub platform_max: String,
+    pub platform_other: String,
+    pub active_posts: String,
+    pub active_days: String,
+    pub dormant_days: String,
+    pub first_response_hours: String,
+    pub urgent_first_response_hours: String,
+    pub final_answer_days: String,
+    pub day_1: Option<String>,
+    pub day_2: Option<String>,
+    pub day_3: Option<String>,
+    pub day_4: Option<String>,
+    pub day_5: Option<String>,
+    pub day_6: Option<String>,
+    pub day_7: Option<String>,
+    pub work_start: String,
+    pub work_end: String,
+    pub holidays: String,
+    pub working_saturdays: String,
+    pub weight_connected: String,
+    pub weight_mark: String,
+    pub weight_setup: String,
+    pub weight_widgets: String,
+    pub weight_activity: String,
+    pub weight_reach: String,
+    pub weight_post_reach: String,
+    pub green_from: String,
+    pub red_below: String,
+}
+
+fn dates(list: &[NaiveDate]) -> String {
+    list.iter()
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl SettingsForm {
+    pub fn from_settings(s: &RegionSettings) -> SettingsForm {
+        let usage = |p: Platform| {
+            if s.required_platforms.iter().any(|x| x == p.code()) {
+                "required"
+            } else if s.optional_platforms.iter().any(|x| x == p.code()) {
+                "optional"
+            } else {
+                "unused"
+            }
+            .to_owned()
+        };
+        let day = |d: i16| s.work_days.contains(&d).then(|| "on".to_owned());
+        SettingsForm {
+            platform_vk: usage(Platform::Vk),
+            platform_ok: usage(Platform::Ok),
+            platform_telegram: usage(Platform::Telegram),
+            platform_max: usage(Platform::Max),
+            platform_other: usage(Platform::Other),
+            active_posts: s.active_posts.to_string(),
+            active_days: s.active_days.to_string(),
+            dormant_days: s.dormant_days.to_string(),
+            first_response_hours: s.first_response_hours.to_string(),
+            urgent_first_response_hours: s.urgent_first_response_hours.to_string(),
+            final_answer_days: s.final_answer_days.to_string(),
+            day_1: day(1),
+            day_2: day(2),
+            day_3: day(3),
+            day_4: day(4),
+            day_5: day(5),
+            day_6: day(6),
+            day_7: day(7),
+            work_start: s.work_start.format("%H:%M").to_string(),
+            work_end: s.work_end.format("%H:%M").to_string(),
+            holidays: dates(&s.holidays),
+            working_saturdays: dates(&s.working_saturdays),
+            weight_connected: s.weight_connected.to_string(),
+            weight_mark: s.weight_mark.to_string(),
+            weight_setup: s.weight_setup.to_string(),
+            weight_widgets: s.weight_widgets.to_string(),
+            weight_activity: s.weight_activity.to_string(),
+            weight_reach: s.weight_reach.to_string(),
+            weight_post_reach: s.weight_post_reach.to_string(),
+            green_from: s.green_from.to_string(),
+            red_below: s.red_below.to_string(),
+        }
+    }
+
+    pub fn platform(&self, code: &str) -> &str {
+        match code {
+            "vk" => &self.platform_vk,
+            "ok" => &self.platform_ok,
+            "telegram" => &self.platform_telegram,
+            "max" => &self.platform_max,
+            _ => &self.platform_other,
+        }
+    }
+
+    pub fn day(&self, d: &i16) -> bool {
+        [
+            &self.day_1,
+            &self.day_2,
+            &self.day_3,
+            &self.day_4,
+            &self.day_5,
+            &self.day_6,
+            &self.day_7,
+        ]
+        .get((*d - 1) as usize)
+        .is_some_and(|v| v.is_some())
+    }
+
+    pub fn validate(&self, l: Locale) -> Result<RegionSettings, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let mut int = |field: &'static str, value: &str, min: i32, max: i32| -> i32 {
+            match value.trim().parse::<i32>() {
+                Ok(n) if (min..=max).contains(&n) => n,
+                _ => {
+                    e.add(
+                        field,
+                        l.t_args(
+                            "field-number-range",
+                            &[("min", min.into()), ("max", max.into())],
+                        ),
+                    );
+                    min
+                }
+            }
+        };
+        let active_posts = int("active_posts", &self.active_posts, 1, 100);
+        let active_days = int("active_days", &self.active_days, 1, 90);
+        let dormant_days = int("dormant_days", &self.dormant_days, 1, 365);
+        let first_response_hours = int("first_response_hours", &self.first_response_hours, 1, 240);
+        let urgent_first_response_hours = int(
+            "urgent_first_response_hours",
+            &self.urgent_first_response_hours,
+            1,
+            240,
+        );
+        let final_answer_days = int("final_answer_days", &self.final_answer_days, 1, 60);
+        let weight_connected = int("weight_connected", &self.weight_connected, 0, 100);
+        let weight_mark = int("weight_mark", &self.weight_mark, 0, 100);
+        let weight_setup = int("weight_setup", &self.weight_setup, 0, 100);
+        let weight_widgets = int("weight_widgets", &self.weight_widgets, 0, 100);
+        let weight_activity = int("weight_activity", &self.weight_activity, 0, 100);
+        let weight_reach = int("weight_reach", &self.weight_reach, 0, 100);
+        let weight_post_reach = int("weight_post_reach", &self.weight_post_reach, 0, 100);
+        let green_from = int("green_from", &self.green_from, 0, 100);
+        let red_below = int("red_below", &self.red_below, 0, 100);
+        if red_below > green_from && !e.has("red_below") && !e.has("green_from") {
+            e.add("red_below", l.t("settings-thresholds-order"));
+        }
+        let weights = [
+            weight_connected,
+            weight_mark,
+            weight_setup,
+            weight_widgets,
+            weight_activity,
+            weight_reach,
+            weight_post_reach,
+        ];
+        if weights.iter().sum::<i32>() == 0 {
+            e.add("weight_connected", l.t("settings-weights-zero"));
+        }
+        if urgent_first_response_hours > first_response_hours
+            && !e.has("urgent_first_response_hours")
+        {
+            e.add("urgent_first_response_hours", l.t("settings-urgent-longer"));
+        }
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        for p in Platform::ALL {
+            match self.platform(p.code()) {
+                "required" => required.push(p.code().to_owned()),
+                "optional" => optional.push(p.code().to_owned()),
+                "unused" => {}
+                _ => e.add(platform_field(p), l.t("field-choose")),
+            }
+        }
+        if required.is_empty() {
+            e.add("platform_vk", l.t("settings-no-required-platform"));
+        }
+        let work_days: Vec<i16> = (1..=7).filter(|d| self.day(d)).collect();
+        if work_days.is_empty() {
+            e.add("day_1", l.t("settings-no-work-days"));
+        }
+        let time = |value: &str| NaiveTime::parse_from_str(value.trim(), "%H:%M").ok();
+        let work_start = time(&self.work_start).unwrap_or_else(|| {
+            e.add("work_start", l.t("settings-time-format"));
+            NaiveTime::MIN
+        });
+        let work_end = time(&self.work_end).unwrap_or_else(|| {
+            e.add("work_end", l.t("settings-time-format"));
+            NaiveTime::MIN
+        });
+        if !e.has("work_start") && !e.has("work_end") && work_start >= work_end {
+            e.add("work_end", l.t("settings-hours-order"));
+        }
+        let holidays = parse_dates(&self.holidays, "holidays", l, &mut e);
+        let working_saturdays =
+            parse_dates(&self.working_saturdays, "working_saturdays", l, &mut e);
+        e.into_result(RegionSettings {
+            required_platforms: required,
+            optional_platforms: optional,
+            active_posts,
+            active_days,
+            dormant_days,
+            first_response_hours,
+            urgent_first_response_hours,
+            final_answer_days,
+            work_days,
+            work_start,
+            work_end,
+            holidays,
+            working_saturdays,
+            weight_connected,
+            weight_mark,
+            weight_setup,
+            weight_widgets,
+            weight_activity,
+            weight_reach,
+            weight_post_reach,
+            green_from,
+            red_below,
+        })
+    }
+}
+
+pub fn platform_field(p: Platform) -> &'static str {
+    match p {
+        Platform::Vk => "platform_vk",
+        Platform::Ok => "platform_ok",
+        Platform::Telegram => "platform_telegram",
+        Platform::Max => "platform_max",
+        Platform::Other => "platform_other",
+    }
+}
+
+/// One date per line or separated by commas, as 31.12.2026 or 2026-12-31; sorted, unique.
+fn parse_dates(text: &str, field: &'static str, l: Locale, e: &mut FieldErrors) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    for part in text
+        .split(['\n', ',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match NaiveDate::parse_from_str(part, "%d.%m.%Y")
+            .or_else(|_| NaiveDate::parse_from_str(part, "%Y-%m-%d"))
+        {
+            Ok(d) => out.push(d),
+            Err(_) => {
+                e.add(field, l.t1("settings-date-bad", "value", part));
+                break;
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> RegionSettings {
+        RegionSettings {
+            required_platforms: vec!["vk".into(), "ok".into()],
+            optional_platforms: vec!["telegram".into(), "max".into()],
+            active_posts: 3,
+            active_days: 7,
+            dormant_days: 30,
+            first_response_hours: 9,
+            urgent_first_response_hours: 4,
+            final_answer_days: 7,
+            work_days: vec![1, 2, 3, 4, 5],
+            work_start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            work_end: NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
+            holidays: vec![NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()],
+            working_saturdays: vec![],
+            weight_connected: 10,
+            weight_mark: 10,
+            weight_setup: 20,
+            weight_widgets: 10,
+            weight_activity: 30,
+            weight_reach: 10,
+            weight_post_reach: 5,
+            green_from: 80,
+            red_below: 50,
+        }
+    }
+
+    #[test]
+    fn the_form_round_trips_the_settings() {
+        let s = defaults();
+        assert_eq!(
+            SettingsForm::from_settings(&s)
+                .validate(Locale::Ru)
+                .unwrap(),
+            s
+        );
+    }
+
+    #[test]
+    fn dates_in_both_spellings_and_errors_per_field() {
+        let mut form = SettingsForm::from_settings(&defaults());
+        form.holidays = "2026-01-02\n01.01.2026, 07.01.2026".into();
+        let s = form.validate(Locale::Ru).unwrap();
+        assert_eq!(s.holidays.len(), 3);
+        assert_eq!(s.holidays[0], NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        form.holidays = "32.01.2026".into();
+        form.work_end = "08:00".into();
+        form.red_below = "90".into();
+        form.platform_vk = "optional".into();
+        form.platform_ok = "unused".into();
+        let e = form.validate(Locale::Ru).unwrap_err();
+        for field in ["holidays", "work_end", "red_below", "platform_vk"] {
+            assert!(e.has(field), "{field}");
+        }
+    }
+}
