@@ -65,6 +65,14 @@ async fn admins_browse_their_regions_log_with_filters(db: PgPool) {
         )
         .await;
 
+    let details: serde_json::Value = sqlx::query_scalar(
+        "select details from audit_log where object_type = 'municipality' and action = 'update'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(details["before"]["name"], "Первый район 1");
+    assert_eq!(details["after"]["name"], "Переименованный район");
     let log = admin.get("/r/region-a/audit").await;
     log.assert_status(StatusCode::OK)
         .assert_contains("Переименованный район")

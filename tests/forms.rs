@@ -385,3 +385,22 @@ async fn lists_are_searchable_and_paginated(db: PgPool) {
         .await
         .assert_status(StatusCode::OK);
 }
+
+#[sqlx::test]
+async fn an_organization_card_shows_its_whole_subtree(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    sqlx::query("insert into organizations (region_id, name, inn, ogrn, level, parent_id) values ($1, 'Филиал школы', '7707083893', '1027700132195', 'other', $2)")
+        .bind(a.id)
+        .bind(a.child)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut app = TestApp::new(db);
+    app.login(&a.admin).await;
+    let card = app.get(&format!("/r/region-a/orgs/{}", a.founder)).await;
+    card.assert_contains("Подведомственные организации")
+        .assert_contains("class=\"depth-1\"><a href=\"/r/region-a/orgs/")
+        .assert_contains("Школа № 1 региона 1")
+        .assert_contains("class=\"depth-2\"")
+        .assert_contains("Филиал школы");
+}

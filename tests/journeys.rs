@@ -175,3 +175,33 @@ async fn main_screens_pass_the_accessibility_check(db: PgPool) {
     })
     .await;
 }
+
+#[sqlx::test]
+async fn admin_imports_a_registry_file_and_applies_it(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let file = format!(
+        "{}/tests/fixtures/organizations-cp1251-semicolon.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    journey(db, "import", async |b| {
+        b.sign_in(&a.admin, PASSWORD).await?;
+        b.click_link("Загрузка реестра").await?;
+        b.check_accessibility().await?;
+        b.choose("kind", "organizations").await?;
+        b.client
+            .find(fantoccini::Locator::Css("input[type=file]"))
+            .await?
+            .send_keys(&file)
+            .await?;
+        b.submit().await?;
+        b.expect_text("Будет создано").await?;
+        b.expect_text("Ошибок нет").await?;
+        b.check_accessibility().await?;
+        b.submit().await?;
+        b.expect_text("Изменения внесены.").await?;
+        b.check_accessibility().await?;
+        b.click_link("Организации").await?;
+        b.expect_text("Гимназия № 2").await
+    })
+    .await;
+}

@@ -172,7 +172,7 @@ pub async fn create(
         "create",
         "municipality",
         Some(id.0),
-        serde_json::json!({ "name": v.name }),
+        serde_json::json!({ "name": v.name, "kind": v.kind, "oktmo": v.oktmo }),
     )
     .await?;
     tx.commit().await?;
@@ -223,12 +223,9 @@ pub async fn update(
         })
     };
     let mut tx = state.tenant(access.region.id).await?;
-    if db::get(&mut tx, access.region.id, MunicipalityId(id))
+    let before = db::get(&mut tx, access.region.id, MunicipalityId(id))
         .await?
-        .is_none()
-    {
-        return Err(AppError::NotFound);
-    }
+        .ok_or(AppError::NotFound)?;
     access.require_admin()?;
     let v = match form.validate(chrome.locale) {
         Ok(v) => v,
@@ -257,7 +254,7 @@ pub async fn update(
         "update",
         "municipality",
         Some(id),
-        serde_json::json!({ "name": v.name }),
+        serde_json::json!({ "before": { "name": before.name, "kind": before.kind, "oktmo": before.oktmo }, "after": { "name": v.name, "kind": v.kind, "oktmo": v.oktmo } }),
     )
     .await?;
     tx.commit().await?;

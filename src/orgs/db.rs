@@ -187,14 +187,35 @@ pub async fn find_by_ogrn(
     .await
 }
 
-/// Subordinate organizations, one level down.
-pub async fn children(
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SubordinateRow {
+    pub id: OrgId,
+    pub name: String,
+    pub depth: i32,
+}
+
+impl SubordinateRow {
+    /// Nesting shown up to five levels deep; deeper rows keep the last indent.
+    pub fn indent(&self) -> i32 {
+        self.depth.clamp(1, 5)
+    }
+}
+
+/// The whole subtree of subordinate organizations, in tree order (each under its founder).
+pub async fn subordinates(
     db: &mut PgConnection,
     region: RegionId,
     id: OrgId,
-) -> Result<Vec<OrgRef>, sqlx::Error> {
-    sqlx::query_as::<_, OrgRef>(
-        "select id, name from organizations where region_id = $1 and parent_id = $2 order by name limit 500",
+) -> Result<Vec<SubordinateRow>, sqlx::Error> {
+    sqlx::query_as::<_, SubordinateRow>(
+        r#"with recursive tree(id, name, depth, path) as (
+               select o.id, o.name, 1, array[o.name::text] from organizations o where o.region_id = $1 and o.parent_id = $2
+               union all
+               select c.id, c.name, t.depth + 1, t.path || c.name::text
+               from organizations c join tree t on c.parent_id = t.id
+               where c.region_id = $1 and t.depth < 32
+           )
+           select id, name, depth from tree order by path limit 1000"#,
     )
     .bind(region)
     .bind(id)

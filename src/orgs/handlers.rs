@@ -2,7 +2,7 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::Response;
 
-use super::db::{self, OrgDetail, OrgListRow, OrgRef};
+use super::db::{self, OrgDetail, OrgListRow};
 use super::forms::{LEVELS, OrgForm};
 use crate::error::{AppError, AppResult, constraint_of};
 use crate::ids::OrgId;
@@ -31,7 +31,7 @@ pub struct OrgPage {
     pub chrome: Chrome,
     pub org: OrgDetail,
     pub pages: Vec<PageRow>,
-    pub children: Vec<OrgRef>,
+    pub children: Vec<db::SubordinateRow>,
     pub can_edit: bool,
     pub can_add_pages: bool,
 }
@@ -91,7 +91,7 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let pages = crate::pages::db::for_org(&mut conn, region, org.id).await?;
-    let children = db::children(&mut conn, region, org.id).await?;
+    let children = db::subordinates(&mut conn, region, org.id).await?;
     render(&OrgPage {
         can_edit: access.is_admin(),
         can_add_pages: access.can_edit_pages_of(&placement),
@@ -231,6 +231,9 @@ pub async fn update(
     let id = OrgId(id);
     let mut tx = state.tenant(access.region.id).await?;
     require_admin_over(&mut tx, &access, id).await?;
+    let before = db::get(&mut tx, region, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let fields = match form
         .validate(&mut tx, region, Some(id), chrome.locale)
         .await?
@@ -263,7 +266,16 @@ pub async fn update(
         "update",
         "organization",
         Some(id.0),
-        serde_json::json!({ "name": fields.name, "ogrn": fields.ogrn, "archived": fields.archived }),
+        serde_json::json!({
+            "before": { "name": before.name, "short_name": before.short_name, "inn": before.inn, "ogrn": before.ogrn,
+                        "level": before.level, "parent_id": before.parent_id, "municipality_id": before.municipality_id,
+                        "sectors": before.sector_ids, "exempt": before.exempt, "exemption_basis": before.exemption_basis,
+                        "archived": before.archived },
+            "after": { "name": fields.name, "short_name": fields.short_name, "inn": fields.inn, "ogrn": fields.ogrn,
+                       "level": fields.level, "parent_id": fields.parent_id, "municipality_id": fields.municipality_id,
+                       "sectors": fields.sectors, "exempt": fields.exempt, "exemption_basis": fields.exemption_basis,
+                       "archived": fields.archived },
+        }),
     )
     .await?;
     tx.commit().await?;

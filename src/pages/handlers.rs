@@ -301,7 +301,10 @@ pub async fn update(
         "update",
         "page",
         Some(page.id.0),
-        serde_json::json!({ "platform": fields.platform, "url": fields.url }),
+        serde_json::json!({
+            "before": { "platform": page.platform, "url": page.url, "title": page.title },
+            "after": { "platform": fields.platform, "url": fields.url, "title": fields.title },
+        }),
     )
     .await?;
     tx.commit().await?;

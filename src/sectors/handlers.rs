@@ -173,12 +173,9 @@ pub async fn update(
         })
     };
     let mut tx = state.tenant(access.region.id).await?;
-    if db::get(&mut tx, access.region.id, SectorId(id))
+    let before = db::get(&mut tx, access.region.id, SectorId(id))
         .await?
-        .is_none()
-    {
-        return Err(AppError::NotFound);
-    }
+        .ok_or(AppError::NotFound)?;
     access.require_admin()?;
     let (name, position) = match form.validate(chrome.locale) {
         Ok(v) => v,
@@ -197,7 +194,7 @@ pub async fn update(
         "update",
         "sector",
         Some(id),
-        serde_json::json!({ "name": name }),
+        serde_json::json!({ "before": { "name": before.name, "position": before.position }, "after": { "name": name, "position": position } }),
     )
     .await?;
     tx.commit().await?;
