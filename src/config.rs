@@ -96,6 +96,22 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
+    /// SMTP relay for invitation mail; without it the admin is shown the link instead.
+    #[arg(long, env = "GOSPUBLIC_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+
+    /// Port of the SMTP relay.
+    #[arg(long, env = "GOSPUBLIC_SMTP_PORT", default_value_t = 25)]
+    pub smtp_port: u16,
+
+    /// Sender address of the mail the platform sends.
+    #[arg(
+        long,
+        env = "GOSPUBLIC_MAIL_FROM",
+        default_value = "gospublic@localhost"
+    )]
+    pub mail_from: String,
+
     /// Public base URL used in invitation links.
     #[arg(
         long,
@@ -167,6 +183,7 @@ pub struct Settings {
     pub invitation_ttl: Duration,
     pub request_timeout: Duration,
     pub base_url: String,
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 impl Settings {
@@ -178,6 +195,14 @@ impl Settings {
             invitation_ttl: Duration::from_secs(args.invitation_ttl_hours * 3600),
             request_timeout: Duration::from_secs(args.request_timeout_secs),
             base_url: args.base_url.trim_end_matches('/').to_owned(),
+            mail: args
+                .smtp_host
+                .as_ref()
+                .map(|host| crate::mail::MailSettings {
+                    host: host.clone(),
+                    port: args.smtp_port,
+                    from: args.mail_from.clone(),
+                }),
         }
     }
 
@@ -189,6 +214,7 @@ impl Settings {
             invitation_ttl: Duration::from_secs(72 * 3600),
             request_timeout: Duration::from_secs(30),
             base_url: "http://127.0.0.1:8080".to_owned(),
+            mail: None,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod ids;
 pub mod import;
 pub mod invitations;
+pub mod mail;
 pub mod municipalities;
 pub mod orgs;
 pub mod pages;

@@ -397,3 +397,13 @@ weekday-5 = Friday
 weekday-6 = Saturday
 weekday-7 = Sunday
 audit-object-settings = region rules
+mail-invitation-subject = Invitation: { $region } — Gospubliki
+mail-invitation-body = Hello,
+
+    You are invited to work in "{ $region }" on the Gospubliki platform. To accept the invitation and set your password, open this link:
+
+    { $link }
+
+    The link works once and for a limited time. If you did not expect this letter, simply delete it.
+invitation-sent = Invitation sent to { $email }.
+invitation-mail-failed = The letter could not be sent. Pass the invitation link on yourself: { $link }

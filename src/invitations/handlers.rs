@@ -129,9 +129,8 @@ pub async fn create(
     };
     let link = db::create(&mut tx, &state, region, &new, access.user_id()).await?;
     tx.commit().await?;
-    session
-        .set_flash(l.t1("invitation-created", "link", &link))
-        .await?;
+    let message = super::announce(&state, &form.email, &access.region.name, &link, l).await;
+    session.set_flash(message).await?;
     Ok(redirect(&format!("/r/{}/people", access.region.slug)))
 }
 

@@ -27,3 +27,37 @@ pub fn router() -> Routes {
             get(handlers::accept_form).post(handlers::accept),
         )
 }
+
+use crate::i18n::Locale;
+use crate::state::AppState;
+
+/// Sends the invitation when mail is configured and says so; otherwise (or when sending
+/// fails) the message for the admin carries the link to pass on. The mail itself is in
+/// Russian: the invitee's language is not known yet.
+pub async fn announce(
+    state: &AppState,
+    email: &str,
+    region_name: &str,
+    link: &str,
+    admin: Locale,
+) -> String {
+    let Some(mail) = &state.settings.mail else {
+        return admin.t1("invitation-created", "link", link);
+    };
+    let l = Locale::Ru;
+    let subject = l.t1("mail-invitation-subject", "region", region_name);
+    let body = l.t_args(
+        "mail-invitation-body",
+        &[
+            ("region", region_name.to_owned().into()),
+            ("link", link.to_owned().into()),
+        ],
+    );
+    match crate::mail::send(mail, email, &subject, body).await {
+        Ok(()) => admin.t1("invitation-sent", "email", email),
+        Err(e) => {
+            tracing::warn!(error = %e, "invitation mail could not be sent");
+            admin.t1("invitation-mail-failed", "link", link)
+        }
+    }
+}

@@ -392,8 +392,9 @@ pub async fn resend_invitation(
     tx.commit().await?;
     let link = format!("{}/invitations/{token}", state.settings.base_url);
     tracing::info!(invitation = id, %link, "invitation link issued again");
-    session
-        .set_flash(chrome.t1("invitation-created", "link", &link))
-        .await?;
+    let message =
+        crate::invitations::announce(&state, &email, &access.region.name, &link, chrome.locale)
+            .await;
+    session.set_flash(message).await?;
     Ok(redirect(&people(&access)))
 }

@@ -192,9 +192,7 @@ pub async fn invite_admin(
 ) -> AppResult<Response> {
     let region = RegionId(id);
     let mut tx = state.db.begin().await?;
-    if db::get(&mut tx, region).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
+    let region_row = db::get(&mut tx, region).await?.ok_or(AppError::NotFound)?;
     if !crate::auth::users::looks_like_email(&form.email) {
         let mut errors = FieldErrors::default();
         errors.add("email", chrome.t("email-invalid"));
@@ -209,8 +207,9 @@ pub async fn invite_admin(
     };
     let link = crate::invitations::db::create(&mut tx, &state, region, &new, op.user.id).await?;
     tx.commit().await?;
-    session
-        .set_flash(chrome.t1("invitation-created", "link", &link))
-        .await?;
+    let message =
+        crate::invitations::announce(&state, &form.email, &region_row.name, &link, chrome.locale)
+            .await;
+    session.set_flash(message).await?;
     Ok(redirect(&format!("/operator/regions/{id}")))
 }
