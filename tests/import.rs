@@ -556,3 +556,18 @@ async fn every_kind_of_page_row_problem_is_reported(db: PgPool) {
     }
     assert_eq!(found.len(), expect.len(), "{found:#?}");
 }
+
+#[sqlx::test]
+async fn a_file_over_the_limit_is_refused_with_a_page(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin.get("/r/region-a/imports").await;
+    let huge = vec![b'x'; gospublic::import::MAX_FILE_BYTES + 128 * 1024];
+    let res = admin
+        .post_file("/r/region-a/imports", "file", "huge.csv", &huge)
+        .await;
+    res.assert_status(StatusCode::PAYLOAD_TOO_LARGE)
+        .assert_contains("Слишком большой запрос");
+    assert_eq!(admin.count("select count(*) from imports").await, 0);
+}

@@ -407,3 +407,5 @@ mail-invitation-body = Hello,
     The link works once and for a limited time. If you did not expect this letter, simply delete it.
 invitation-sent = Invitation sent to { $email }.
 invitation-mail-failed = The letter could not be sent. Pass the invitation link on yourself: { $link }
+import-checking = Checking the file… Tens of thousands of rows take a few seconds.
+import-applying = Applying the changes… Please keep this page open.

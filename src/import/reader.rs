@@ -222,6 +222,22 @@ mod tests {
         assert_eq!(read(b"PK\x03\x04garbage"), Err(ReadError::NotATable));
     }
 
+    #[test]
+    fn an_xlsx_that_unpacks_far_beyond_its_size_is_refused() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..12 {
+            zip.write_all(&zeros).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 200_000, "{}", bytes.len());
+        assert_eq!(read(&bytes), Err(ReadError::Bomb));
+    }
+
     proptest! {
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
