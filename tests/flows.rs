@@ -5,17 +5,6 @@ use axum::http::StatusCode;
 use common::{TestApp, operator, two_regions};
 use sqlx::PgPool;
 
-fn link_in(body: &str) -> String {
-    let start = body
-        .find("http://127.0.0.1:8080/invitations/")
-        .expect("invitation link shown");
-    let rest = &body[start..];
-    let end = rest.find(|c: char| c.is_whitespace() || c == '<').unwrap();
-    rest[..end]
-        .trim_start_matches("http://127.0.0.1:8080")
-        .to_owned()
-}
-
 #[sqlx::test]
 async fn operator_opens_a_region_and_its_first_admin_joins(db: PgPool) {
     let op = operator(&db).await;
@@ -67,7 +56,7 @@ async fn operator_opens_a_region_and_its_first_admin_joins(db: PgPool) {
     .await
     .assert_redirect(&region_url);
     let page = app.get(&region_url).await;
-    let link = link_in(&page.body);
+    let link = common::link_in("/invitations/", &page.body);
     page.assert_contains("head@nso.example")
         .assert_contains("ожидает");
 
@@ -157,7 +146,7 @@ async fn admin_invites_an_editor_who_lands_on_their_organization(db: PgPool) {
         )
         .await
         .assert_redirect("/r/region-a/people");
-    let link = link_in(&admin.get("/r/region-a/people").await.body);
+    let link = common::link_in("/invitations/", &admin.get("/r/region-a/people").await.body);
     let mut editor = admin.fresh_browser();
     editor.get(&link).await.assert_contains("редактор");
     editor
@@ -194,7 +183,10 @@ async fn an_existing_user_joins_a_second_scope_and_gets_a_switcher(db: PgPool) {
         )
         .await
         .assert_redirect("/r/region-b/people");
-    let link = link_in(&admin_b.get("/r/region-b/people").await.body);
+    let link = common::link_in(
+        "/invitations/",
+        &admin_b.get("/r/region-b/people").await.body,
+    );
     let mut person = admin_b.fresh_browser();
     person
         .get(&link)
@@ -232,7 +224,7 @@ async fn expired_invitations_cannot_be_used(db: PgPool) {
             &[("email", "late@x.example"), ("role", "coordinator")],
         )
         .await;
-    let link = link_in(&admin.get("/r/region-a/people").await.body);
+    let link = common::link_in("/invitations/", &admin.get("/r/region-a/people").await.body);
     sqlx::query("update invitations set expires_at = now() - interval '1 minute'")
         .execute(&db)
         .await

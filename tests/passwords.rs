@@ -12,17 +12,6 @@ async fn user_id(db: &PgPool, email: &str) -> i64 {
         .unwrap()
 }
 
-fn link_in(body: &str) -> String {
-    let start = body
-        .find("http://127.0.0.1:8080/password-reset/")
-        .expect("reset link shown");
-    let rest = &body[start..];
-    let end = rest.find(|c: char| c.is_whitespace() || c == '<').unwrap();
-    rest[..end]
-        .trim_start_matches("http://127.0.0.1:8080")
-        .to_owned()
-}
-
 #[sqlx::test]
 async fn changing_the_password_needs_the_current_one_and_ends_other_sessions(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
@@ -110,7 +99,10 @@ async fn admin_issues_a_single_use_reset_link(db: PgPool) {
         .post_form(&format!("/r/region-a/people/{editor}/reset"), &[])
         .await
         .assert_redirect("/r/region-a/people");
-    let link = link_in(&admin.get("/r/region-a/people").await.body);
+    let link = common::link_in(
+        "/password-reset/",
+        &admin.get("/r/region-a/people").await.body,
+    );
     let mut person = admin.fresh_browser();
     person
         .get(&link)
@@ -169,7 +161,10 @@ async fn reset_links_expire(db: PgPool) {
     admin
         .post_form(&format!("/r/region-a/people/{editor}/reset"), &[])
         .await;
-    let link = link_in(&admin.get("/r/region-a/people").await.body);
+    let link = common::link_in(
+        "/password-reset/",
+        &admin.get("/r/region-a/people").await.body,
+    );
     sqlx::query("update password_resets set expires_at = now() - interval '1 second'")
         .execute(&db)
         .await

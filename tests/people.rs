@@ -23,16 +23,6 @@ async fn user_id(db: &PgPool, email: &str) -> i64 {
         .unwrap()
 }
 
-fn link_in(body: &str) -> String {
-    let start = body
-        .find("http://127.0.0.1:8080/invitations/")
-        .expect("link shown");
-    let rest = &body[start..];
-    rest[..rest.find(|c: char| c.is_whitespace() || c == '<').unwrap()]
-        .trim_start_matches("http://127.0.0.1:8080")
-        .to_owned()
-}
-
 #[sqlx::test]
 async fn admin_changes_a_role_and_the_person_feels_it(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
@@ -208,7 +198,7 @@ async fn invitations_can_be_revoked_and_sent_again(db: PgPool) {
             &[("email", "new@x.example"), ("role", "coordinator")],
         )
         .await;
-    let first = link_in(&admin.get("/r/region-a/people").await.body);
+    let first = common::link_in("/invitations/", &admin.get("/r/region-a/people").await.body);
     let id: i64 = sqlx::query_scalar("select id from invitations where email = 'new@x.example'")
         .fetch_one(&db)
         .await
@@ -230,7 +220,7 @@ async fn invitations_can_be_revoked_and_sent_again(db: PgPool) {
         .post_form(&format!("/r/region-a/invitations/{id}/resend"), &[])
         .await
         .assert_redirect("/r/region-a/people");
-    let second = link_in(&admin.get("/r/region-a/people").await.body);
+    let second = common::link_in("/invitations/", &admin.get("/r/region-a/people").await.body);
     assert_ne!(first, second);
     invitee
         .get(&first)

@@ -54,35 +54,26 @@ pub async fn list(
 }
 
 pub async fn template(RegionAdmin(_access): RegionAdmin) -> AppResult<Response> {
-    let bytes = super::template::organizations().map_err(|e| AppError::Internal(e.into()))?;
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                CONTENT_DISPOSITION,
-                "attachment; filename=\"gospublic-organizations.xlsx\"",
-            ),
-        ],
-        bytes,
+    xlsx(
+        super::template::organizations(),
+        "gospublic-organizations.xlsx",
     )
-        .into_response())
 }
 
 pub async fn pages_template(RegionAdmin(_access): RegionAdmin) -> AppResult<Response> {
-    let bytes = super::template::pages().map_err(|e| AppError::Internal(e.into()))?;
+    xlsx(super::template::pages(), "gospublic-pages.xlsx")
+}
+
+fn xlsx(made: Result<Vec<u8>, rust_xlsxwriter::XlsxError>, file_name: &str) -> AppResult<Response> {
+    let bytes = made.map_err(|e| AppError::Internal(e.into()))?;
+    let disposition = format!("attachment; filename=\"{file_name}\"");
     Ok((
         [
             (
                 CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
             ),
-            (
-                CONTENT_DISPOSITION,
-                "attachment; filename=\"gospublic-pages.xlsx\"",
-            ),
+            (CONTENT_DISPOSITION, disposition),
         ],
         bytes,
     )

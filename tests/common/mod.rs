@@ -449,3 +449,17 @@ pub fn fixture(name: &str) -> Vec<u8> {
     ))
     .unwrap()
 }
+
+/// The site-local part of a link the page shows as text (invitation or reset links in the
+/// flash message), found by its path prefix.
+pub fn link_in(prefix: &str, body: &str) -> String {
+    let base = "http://127.0.0.1:8080";
+    let start = body
+        .find(&format!("{base}{prefix}"))
+        .unwrap_or_else(|| panic!("no {prefix} link in:\n{body}"));
+    let rest = &body[start + base.len()..];
+    rest[..rest
+        .find(|c: char| c.is_whitespace() || c == '<')
+        .unwrap_or(rest.len())]
+        .to_owned()
+}
