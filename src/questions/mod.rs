@@ -1,0 +1,3 @@
+//! Citizen questions. So far: the working-time arithmetic their deadlines are counted in.
+
+pub mod calendar;
