@@ -20,6 +20,7 @@ pub mod municipalities;
 pub mod orgs;
 pub mod pages;
 pub mod people;
+pub mod quality;
 pub mod questions;
 pub mod regions;
 pub mod sectors;

@@ -1,0 +1,3 @@
+//! Page quality: the regional monitoring score and its traffic light.
+
+pub mod score;
