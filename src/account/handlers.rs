@@ -5,7 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::auth::{password, users};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Locale;
 use crate::ids::UserId;
 use crate::state::AppState;
@@ -109,26 +109,7 @@ pub async fn issue_reset(
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
     let target = UserId(id);
-    // Memberships in other regions are exactly what the tenant role cannot see: this one
-    // read runs outside it, on purpose.
-    let (here, elsewhere, operator): (i64, i64, bool) = sqlx::query_as(
-        r#"select count(*) filter (where m.region_id = $2),
-                  count(*) filter (where m.region_id <> $2),
-                  coalesce(bool_or(u.is_operator), false)
-           from users u left join memberships m on m.user_id = u.id
-           where u.id = $1"#,
-    )
-    .bind(target)
-    .bind(access.region.id)
-    .fetch_one(&state.db)
-    .await?;
-    if here == 0 {
-        return Err(AppError::NotFound);
-    }
-    access.require_admin()?;
-    if elsewhere > 0 || operator {
-        return Err(AppError::Forbidden);
-    }
+    access.require_account_in_reach(&state.db, target).await?;
     let mut tx = state.tenant(access.region.id).await?;
     let token = random_token();
     sqlx::query(

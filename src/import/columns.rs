@@ -81,6 +81,24 @@ impl ColumnMap {
     }
 }
 
+/// The one problem reported when required columns are missing: nothing else can be checked.
+pub fn missing_columns_error(
+    specs: &[ColumnSpec],
+    missing: &[&str],
+    l: crate::i18n::Locale,
+) -> super::RowError {
+    let names: Vec<String> = missing
+        .iter()
+        .filter_map(|code| specs.iter().find(|c| c.code == *code))
+        .map(|c| l.t(c.label_key))
+        .collect();
+    super::RowError {
+        row: 1,
+        column: None,
+        message: l.t1("import-columns-missing", "columns", &names.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

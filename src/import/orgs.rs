@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::PgConnection;
 
-use super::columns::{ColumnMap, ColumnSpec, normalize};
+use super::columns::{ColumnMap, ColumnSpec, missing_columns_error, normalize};
 use super::reader::Table;
 use super::{Counts, RowError};
 use crate::i18n::Locale;
@@ -257,6 +257,11 @@ struct NamedRow {
     id: i64,
     name: String,
     oktmo: Option<String>,
+    /// `name` normalized, and its municipality key: computed once, compared on every row.
+    #[sqlx(skip)]
+    normalized: String,
+    #[sqlx(skip)]
+    key: String,
 }
 
 struct Registry {
@@ -293,6 +298,11 @@ async fn load_registry(db: &mut PgConnection, region: RegionId) -> Result<Regist
     .bind(region)
     .fetch_all(&mut *db)
     .await?;
+    let (mut municipalities, mut sectors) = (municipalities, sectors);
+    for row in municipalities.iter_mut().chain(sectors.iter_mut()) {
+        row.normalized = normalize(&row.name);
+        row.key = municipality_key(&row.name);
+    }
     let mut by_ogrn = HashMap::new();
     let mut by_inn: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
@@ -326,21 +336,7 @@ pub async fn plan(
     let (map, missing) = ColumnMap::new(COLUMNS, &table.headers);
     let mut errors = Vec::new();
     if !missing.is_empty() {
-        let names: Vec<String> = missing
-            .iter()
-            .map(|code| {
-                COLUMNS
-                    .iter()
-                    .find(|c| c.code == *code)
-                    .map(|c| l.t(c.label_key))
-                    .unwrap_or_default()
-            })
-            .collect();
-        errors.push(RowError {
-            row: 1,
-            column: None,
-            message: l.t1("import-columns-missing", "columns", &names.join(", ")),
-        });
+        errors.push(missing_columns_error(COLUMNS, &missing, l));
         return Ok(OrgPlan {
             rows: Vec::new(),
             errors,
@@ -427,13 +423,13 @@ pub async fn plan(
                 let exact_matches: Vec<&NamedRow> = registry
                     .municipalities
                     .iter()
-                    .filter(|m| normalize(&m.name) == exact)
+                    .filter(|m| m.normalized == exact)
                     .collect();
                 if exact_matches.is_empty() {
                     registry
                         .municipalities
                         .iter()
-                        .filter(|m| municipality_key(&m.name) == key)
+                        .filter(|m| m.key == key)
                         .collect()
                 } else {
                     exact_matches
@@ -491,7 +487,7 @@ pub async fn plan(
                 match registry
                     .sectors
                     .iter()
-                    .find(|s| normalize(&s.name) == normalize(v))
+                    .find(|s| s.normalized == normalize(v))
                 {
                     Some(s) if !sectors.contains(&SectorId(s.id)) => sectors.push(SectorId(s.id)),
                     Some(_) => {}

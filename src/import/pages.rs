@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::PgConnection;
 
-use super::columns::{ColumnMap, ColumnSpec, normalize};
+use super::columns::{ColumnMap, ColumnSpec, missing_columns_error, normalize};
 use super::orgs::Change;
 use super::reader::Table;
 use super::{Counts, RowError};
@@ -152,21 +152,7 @@ pub async fn plan(
     let (map, missing) = ColumnMap::new(COLUMNS, &table.headers);
     let mut errors = Vec::new();
     if !missing.is_empty() {
-        let names: Vec<String> = missing
-            .iter()
-            .map(|code| {
-                COLUMNS
-                    .iter()
-                    .find(|c| c.code == *code)
-                    .map(|c| l.t(c.label_key))
-                    .unwrap_or_default()
-            })
-            .collect();
-        errors.push(RowError {
-            row: 1,
-            column: None,
-            message: l.t1("import-columns-missing", "columns", &names.join(", ")),
-        });
+        errors.push(missing_columns_error(COLUMNS, &missing, l));
         return Ok(PagePlan {
             rows: Vec::new(),
             errors,

@@ -26,15 +26,6 @@ pub struct PeoplePage {
     pub errors: FieldErrors,
 }
 
-impl PeoplePage {
-    pub fn roles(&self) -> Vec<(&'static str, String)> {
-        ["editor", "coordinator", "admin"]
-            .iter()
-            .map(|r| (*r, self.chrome.t(&format!("role-{r}"))))
-            .collect()
-    }
-}
-
 #[derive(Template)]
 #[template(path = "invitations/accept.html")]
 pub struct AcceptPage {

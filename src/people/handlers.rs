@@ -43,15 +43,6 @@ pub struct MembershipPage {
     pub municipalities: Vec<SelectOption>,
 }
 
-impl MembershipPage {
-    pub fn roles(&self) -> Vec<(&'static str, String)> {
-        ["editor", "coordinator", "admin"]
-            .iter()
-            .map(|r| (*r, self.chrome.t(&format!("role-{r}"))))
-            .collect()
-    }
-}
-
 async fn membership(
     db: &mut sqlx::PgConnection,
     access: &RegionAccess,
@@ -212,30 +203,14 @@ pub async fn delete(
     Ok(redirect(&people(&access)))
 }
 
-/// Whether this region's admin may act on the account itself (disable, reset): only someone
-/// who works in this region alone, is not the operator, and is not the admin themself.
+/// Like a password reset, but an admin cannot disable themself.
 async fn require_own_member(
     state: &AppState,
     access: &RegionAccess,
     user: UserId,
 ) -> AppResult<String> {
-    // Memberships elsewhere are invisible to the tenant role: this read is deliberately global.
-    let (here, elsewhere, operator, email): (i64, i64, bool, String) = sqlx::query_as(
-        r#"select count(*) filter (where m.region_id = $2), count(*) filter (where m.region_id <> $2),
-                  bool_or(u.is_operator), max(u.email)
-           from users u left join memberships m on m.user_id = u.id where u.id = $1
-           group by u.id"#,
-    )
-    .bind(user)
-    .bind(access.region.id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    if here == 0 {
-        return Err(AppError::NotFound);
-    }
-    access.require_admin()?;
-    if elsewhere > 0 || operator || user == access.user_id() {
+    let email = access.require_account_in_reach(&state.db, user).await?;
+    if user == access.user_id() {
         return Err(AppError::Forbidden);
     }
     Ok(email)

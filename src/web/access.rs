@@ -352,6 +352,38 @@ impl RegionAccess {
     }
 }
 
+impl RegionAccess {
+    /// Whether this region's admin may act on a person's account itself (reset, disable): only
+    /// someone who works in this region alone and is not the operator. Returns their email.
+    /// Memberships elsewhere are exactly what the tenant role cannot see, so this one read
+    /// runs outside it, on purpose.
+    pub async fn require_account_in_reach(
+        &self,
+        db: &sqlx::PgPool,
+        user: UserId,
+    ) -> Result<String, AppError> {
+        let (here, elsewhere, operator, email): (i64, i64, bool, String) = sqlx::query_as(
+            r#"select count(*) filter (where m.region_id = $2), count(*) filter (where m.region_id <> $2),
+                      bool_or(u.is_operator), max(u.email)
+               from users u left join memberships m on m.user_id = u.id where u.id = $1
+               group by u.id"#,
+        )
+        .bind(user)
+        .bind(self.region.id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        if here == 0 {
+            return Err(AppError::NotFound);
+        }
+        self.require_admin()?;
+        if elsewhere > 0 || operator {
+            return Err(AppError::Forbidden);
+        }
+        Ok(email)
+    }
+}
+
 /// A region admin; any other member of the region gets 403.
 pub struct RegionAdmin(pub RegionAccess);
 

@@ -53,6 +53,14 @@ impl Chrome {
         self.locale.t(&format!("{prefix}-{code}"))
     }
 
+    /// The roles an admin can give, most common first.
+    pub fn role_options(&self) -> Vec<(&'static str, String)> {
+        ["editor", "coordinator", "admin"]
+            .iter()
+            .map(|r| (*r, self.label("role", r)))
+            .collect()
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.code()
     }
