@@ -35,6 +35,12 @@ fn valid_form() -> Vec<(&'static str, &'static str)> {
         ("weight_post_reach", "5"),
         ("green_from", "85"),
         ("red_below", "45"),
+        ("high_first_response_hours", "6"),
+        ("urgent_final_answer_days", "5"),
+        ("at_risk_percent", "75"),
+        ("transfer_clock", "keep"),
+        ("contact_retention_days", "180"),
+        ("question_categories", "ЖКХ\nДороги\n Школы и детские сады "),
     ]
 }
 
@@ -79,6 +85,15 @@ async fn a_region_starts_with_the_default_rules_and_its_admin_changes_them(db: P
             .await
             .unwrap();
     assert_eq!(other, 3, "another region's rules are untouched");
+    let (keeps, categories): (bool, Vec<String>) = sqlx::query_as(
+        "select transfer_keeps_clock, question_categories from region_settings where region_id = $1",
+    )
+    .bind(a.id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(keeps);
+    assert_eq!(categories, ["ЖКХ", "Дороги", "Школы и детские сады"]);
     let audit: serde_json::Value =
         sqlx::query_scalar("select details from audit_log where object_type = 'settings'")
             .fetch_one(&db)

@@ -42,6 +42,7 @@ count-pages = { $count ->
 role-admin = admin
 role-coordinator = coordinator
 role-editor = editor
+role-head = head of organization
 
 level-regional_body = Regional government body
 level-local_government = Local self-government body
@@ -409,3 +410,18 @@ invitation-sent = Invitation sent to { $email }.
 invitation-mail-failed = The letter could not be sent. Pass the invitation link on yourself: { $link }
 import-checking = Checking the file… Tens of thousands of rows take a few seconds.
 import-applying = Applying the changes… Please keep this page open.
+
+## Settings: questions
+settings-high-response = First response to a high-priority question, working hours
+settings-urgent-final = Final answer to an urgent question, working days
+settings-at-risk = "Deadline at risk" after this share of the time, %
+settings-transfer-clock = Deadline when transferred to another organization
+settings-transfer-clock-new = A new deadline from the transfer
+settings-transfer-clock-keep = The original deadline stays
+settings-retention = Keep residents' contacts after a question is closed, days
+settings-categories = Question categories
+settings-categories-hint = One per line, in the order they are shown.
+settings-category-long = The category name is too long: "{ $value }".
+settings-category-repeated = The category "{ $value }" is repeated.
+settings-categories-empty = At least one category is needed.
+settings-categories-many = No more than 50 categories.

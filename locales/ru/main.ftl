@@ -44,6 +44,7 @@ count-pages = { $count ->
 role-admin = администратор
 role-coordinator = координатор
 role-editor = редактор
+role-head = руководитель организации
 
 level-regional_body = Региональный орган власти
 level-local_government = Орган местного самоуправления
@@ -413,3 +414,18 @@ invitation-sent = Приглашение отправлено на { $email }.
 invitation-mail-failed = Письмо отправить не удалось. Передайте ссылку приглашения сами: { $link }
 import-checking = Проверяем файл… Для десятков тысяч строк это занимает несколько секунд.
 import-applying = Вносим изменения… Не закрывайте страницу.
+
+## Settings: questions
+settings-high-response = Первый ответ на важное обращение, рабочих часов
+settings-urgent-final = Ответ по существу на срочное обращение, рабочих дней
+settings-at-risk = «Срок под угрозой» после такой доли срока, %
+settings-transfer-clock = Срок при передаче в другую организацию
+settings-transfer-clock-new = Новый срок с момента передачи
+settings-transfer-clock-keep = Прежний срок сохраняется
+settings-retention = Хранить контакты жителя после закрытия обращения, дней
+settings-categories = Категории обращений
+settings-categories-hint = По одной на строку, в том порядке, в каком их показывать.
+settings-category-long = Слишком длинное название категории: «{ $value }».
+settings-category-repeated = Категория «{ $value }» повторяется.
+settings-categories-empty = Нужна хотя бы одна категория.
+settings-categories-many = Не больше 50 категорий.

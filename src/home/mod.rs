@@ -30,7 +30,7 @@ pub fn router() -> Routes {
 /// region's overview.
 pub fn landing_for(m: &Membership) -> String {
     match (m.role, &m.organization) {
-        (Role::Editor, Some((org, _))) => format!("/r/{}/orgs/{org}", m.region_slug),
+        (Role::Editor | Role::Head, Some((_, _))) => format!("/r/{}/questions", m.region_slug),
         _ => format!("/r/{}", m.region_slug),
     }
 }
@@ -91,7 +91,7 @@ async fn region_overview(
     let own_orgs = access
         .memberships
         .iter()
-        .filter(|m| m.role == Role::Editor)
+        .filter(|m| matches!(m.role, Role::Editor | Role::Head))
         .filter_map(|m| m.organization.clone())
         .map(|(id, name)| (id.0, name))
         .collect();

@@ -52,10 +52,10 @@ pub async fn validate(
         found.map(|o| o.id)
     };
     match role {
-        Some(Role::Editor) if organization.is_none() && !e.has("organization_ogrn") => {
+        Some(Role::Editor | Role::Head) if organization.is_none() && !e.has("organization_ogrn") => {
             e.add("organization_ogrn", l.t("invite-editor-needs-org"))
         }
-        Some(Role::Editor) if municipality.is_some() => {
+        Some(Role::Editor | Role::Head) if municipality.is_some() => {
             e.add("municipality_id", l.t("invite-editor-no-municipality"))
         }
         Some(Role::Coordinator) if municipality.is_some() && organization.is_some() => {

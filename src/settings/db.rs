@@ -28,12 +28,19 @@ pub struct RegionSettings {
     pub weight_post_reach: i32,
     pub green_from: i32,
     pub red_below: i32,
+    pub high_first_response_hours: i32,
+    pub urgent_final_answer_days: i32,
+    pub at_risk_percent: i32,
+    pub transfer_keeps_clock: bool,
+    pub contact_retention_days: i32,
+    pub question_categories: Vec<String>,
 }
 
 const COLUMNS: &str = "required_platforms, optional_platforms, active_posts, active_days, dormant_days, first_response_hours, \
     urgent_first_response_hours, final_answer_days, work_days, work_start, work_end, holidays, working_saturdays, \
     weight_connected, weight_mark, weight_setup, weight_widgets, weight_activity, weight_reach, weight_post_reach, \
-    green_from, red_below";
+    green_from, red_below, high_first_response_hours, urgent_final_answer_days, at_risk_percent, \
+    transfer_keeps_clock, contact_retention_days, question_categories";
 
 pub async fn get(db: &mut PgConnection, region: RegionId) -> Result<RegionSettings, sqlx::Error> {
     // A region created before settings existed gets the defaults on first read.
@@ -59,7 +66,9 @@ pub async fn save(
                   dormant_days = $6, first_response_hours = $7, urgent_first_response_hours = $8, final_answer_days = $9,
                   work_days = $10, work_start = $11, work_end = $12, holidays = $13, working_saturdays = $14,
                   weight_connected = $15, weight_mark = $16, weight_setup = $17, weight_widgets = $18, weight_activity = $19,
-                  weight_reach = $20, weight_post_reach = $21, green_from = $22, red_below = $23, updated_at = now()
+                  weight_reach = $20, weight_post_reach = $21, green_from = $22, red_below = $23,
+                  high_first_response_hours = $24, urgent_final_answer_days = $25, at_risk_percent = $26,
+                  transfer_keeps_clock = $27, contact_retention_days = $28, question_categories = $29, updated_at = now()
            where region_id = $1"#,
     )
     .bind(region)
@@ -85,6 +94,12 @@ pub async fn save(
     .bind(s.weight_post_reach)
     .bind(s.green_from)
     .bind(s.red_below)
+    .bind(s.high_first_response_hours)
+    .bind(s.urgent_final_answer_days)
+    .bind(s.at_risk_percent)
+    .bind(s.transfer_keeps_clock)
+    .bind(s.contact_retention_days)
+    .bind(&s.question_categories)
     .execute(db)
     .await?;
     Ok(())

@@ -45,7 +45,19 @@ pub struct SettingsForm {
     pub weight_post_reach: String,
     pub green_from: String,
     pub red_below: String,
+    pub high_first_response_hours: String,
+    pub urgent_final_answer_days: String,
+    pub at_risk_percent: String,
+    /// "new" or "keep": what a transfer does to the question's clock.
+    pub transfer_clock: String,
+    pub contact_retention_days: String,
+    pub question_categories: String,
 }
+
+/// A transfer starts a new clock at the receiving organization or keeps the old one.
+pub const TRANSFER_CLOCK: [&str; 2] = ["new", "keep"];
+const MAX_CATEGORIES: usize = 50;
+const MAX_CATEGORY_CHARS: usize = 80;
 
 fn dates(list: &[NaiveDate]) -> String {
     list.iter()
@@ -99,6 +111,12 @@ impl SettingsForm {
             weight_post_reach: s.weight_post_reach.to_string(),
             green_from: s.green_from.to_string(),
             red_below: s.red_below.to_string(),
+            high_first_response_hours: s.high_first_response_hours.to_string(),
+            urgent_final_answer_days: s.urgent_final_answer_days.to_string(),
+            at_risk_percent: s.at_risk_percent.to_string(),
+            transfer_clock: if s.transfer_keeps_clock { "keep" } else { "new" }.to_owned(),
+            contact_retention_days: s.contact_retention_days.to_string(),
+            question_categories: s.question_categories.join("\n"),
         }
     }
 
@@ -154,6 +172,17 @@ impl SettingsForm {
             240,
         );
         let final_answer_days = int("final_answer_days", &self.final_answer_days, 1, 60);
+        let high_first_response_hours = int(
+            "high_first_response_hours",
+            &self.high_first_response_hours,
+            1,
+            240,
+        );
+        let urgent_final_answer_days =
+            int("urgent_final_answer_days", &self.urgent_final_answer_days, 1, 60);
+        let at_risk_percent = int("at_risk_percent", &self.at_risk_percent, 10, 99);
+        let contact_retention_days =
+            int("contact_retention_days", &self.contact_retention_days, 1, 3650);
         let weight_connected = int("weight_connected", &self.weight_connected, 0, 100);
         let weight_mark = int("weight_mark", &self.weight_mark, 0, 100);
         let weight_setup = int("weight_setup", &self.weight_setup, 0, 100);
@@ -183,6 +212,18 @@ impl SettingsForm {
         {
             e.add("urgent_first_response_hours", l.t("settings-urgent-longer"));
         }
+        if urgent_final_answer_days > final_answer_days && !e.has("urgent_final_answer_days") {
+            e.add("urgent_final_answer_days", l.t("settings-urgent-longer"));
+        }
+        let transfer_keeps_clock = match self.transfer_clock.as_str() {
+            "keep" => true,
+            "new" => false,
+            _ => {
+                e.add("transfer_clock", l.t("field-choose"));
+                false
+            }
+        };
+        let question_categories = parse_categories(&self.question_categories, l, &mut e);
         let mut required = Vec::new();
         let mut optional = Vec::new();
         for p in Platform::ALL {
@@ -238,6 +279,12 @@ impl SettingsForm {
             weight_post_reach,
             green_from,
             red_below,
+            high_first_response_hours,
+            urgent_final_answer_days,
+            at_risk_percent,
+            transfer_keeps_clock,
+            contact_retention_days,
+            question_categories,
         })
     }
 }
@@ -250,6 +297,32 @@ pub fn platform_field(p: Platform) -> &'static str {
         Platform::Max => "platform_max",
         Platform::Other => "platform_other",
     }
+}
+
+/// One category per line, in the region's order; blank lines ignored, repeats refused.
+fn parse_categories(text: &str, l: Locale, e: &mut FieldErrors) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in text.lines().map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ")) {
+        if name.is_empty() {
+            continue;
+        }
+        if name.chars().count() > MAX_CATEGORY_CHARS {
+            e.add("question_categories", l.t1("settings-category-long", "value", &name));
+            break;
+        }
+        if out.iter().any(|c| c.to_lowercase() == name.to_lowercase()) {
+            e.add("question_categories", l.t1("settings-category-repeated", "value", &name));
+            break;
+        }
+        out.push(name);
+    }
+    if out.is_empty() && !e.has("question_categories") {
+        e.add("question_categories", l.t("settings-categories-empty"));
+    }
+    if out.len() > MAX_CATEGORIES {
+        e.add("question_categories", l.t("settings-categories-many"));
+    }
+    out
 }
 
 /// One date per line or separated by commas, as 31.12.2026 or 2026-12-31; sorted, unique.
@@ -303,6 +376,12 @@ mod tests {
             weight_post_reach: 5,
             green_from: 80,
             red_below: 50,
+            high_first_response_hours: 9,
+            urgent_final_answer_days: 7,
+            at_risk_percent: 80,
+            transfer_keeps_clock: false,
+            contact_retention_days: 365,
+            question_categories: vec!["ЖКХ".into(), "Дороги".into()],
         }
     }
 
@@ -329,8 +408,17 @@ mod tests {
         form.red_below = "90".into();
         form.platform_vk = "optional".into();
         form.platform_ok = "unused".into();
+        form.question_categories = "ЖКХ\nжкх".into();
+        form.transfer_clock = "later".into();
         let e = form.validate(Locale::Ru).unwrap_err();
-        for field in ["holidays", "work_end", "red_below", "platform_vk"] {
+        for field in [
+            "holidays",
+            "work_end",
+            "red_below",
+            "platform_vk",
+            "question_categories",
+            "transfer_clock",
+        ] {
             assert!(e.has(field), "{field}");
         }
     }

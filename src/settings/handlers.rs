@@ -3,7 +3,7 @@ use axum::extract::{Form, State};
 use axum::response::Response;
 
 use super::db;
-use super::forms::{PLATFORM_USE, SettingsForm, platform_field};
+use super::forms::{PLATFORM_USE, SettingsForm, TRANSFER_CLOCK, platform_field};
 use crate::error::AppResult;
 use crate::pages::url::Platform;
 use crate::state::AppState;
@@ -35,6 +35,13 @@ impl SettingsPage {
         PLATFORM_USE
             .iter()
             .map(|u| (*u, self.chrome.t(&format!("settings-platform-{u}"))))
+            .collect()
+    }
+
+    pub fn transfer_clocks(&self) -> Vec<(&'static str, String)> {
+        TRANSFER_CLOCK
+            .iter()
+            .map(|c| (*c, self.chrome.t(&format!("settings-transfer-clock-{c}"))))
             .collect()
     }
 

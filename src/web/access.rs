@@ -30,6 +30,9 @@ pub enum Role {
     Admin,
     Coordinator,
     Editor,
+    /// The head of an organization: works like its editor and approves answers where the
+    /// organization requires approval.
+    Head,
 }
 
 impl Role {
@@ -38,6 +41,7 @@ impl Role {
             "admin" => Some(Role::Admin),
             "coordinator" => Some(Role::Coordinator),
             "editor" => Some(Role::Editor),
+            "head" => Some(Role::Head),
             _ => None,
         }
     }
@@ -47,6 +51,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Coordinator => "coordinator",
             Role::Editor => "editor",
+            Role::Head => "head",
         }
     }
 }
@@ -303,8 +308,8 @@ impl RegionAccess {
                 (Role::Admin, _, _) | (Role::Coordinator, None, None) => scope.all = true,
                 (Role::Coordinator, Some((mu, _)), _) => scope.municipalities.push(mu.0),
                 (Role::Coordinator, None, Some((org, _))) => scope.subtrees.push(org.0),
-                (Role::Editor, _, Some((org, _))) => scope.organizations.push(org.0),
-                (Role::Editor, _, None) => {}
+                (Role::Editor | Role::Head, _, Some((org, _))) => scope.organizations.push(org.0),
+                (Role::Editor | Role::Head, _, None) => {}
             }
         }
         scope
@@ -317,8 +322,8 @@ impl RegionAccess {
                 (Role::Admin, _, _) | (Role::Coordinator, None, None) => true,
                 (Role::Coordinator, Some((mu, _)), _) => org.municipality_id == Some(*mu),
                 (Role::Coordinator, None, Some((root, _))) => org.lineage.contains(root),
-                (Role::Editor, _, Some((own, _))) => *own == org.id,
-                (Role::Editor, _, None) => false,
+                (Role::Editor | Role::Head, _, Some((own, _))) => *own == org.id,
+                (Role::Editor | Role::Head, _, None) => false,
             })
     }
 
@@ -328,7 +333,7 @@ impl RegionAccess {
             .iter()
             .any(|m| match (m.role, &m.organization) {
                 (Role::Admin, _) => true,
-                (Role::Editor, Some((own, _))) => *own == org.id,
+                (Role::Editor | Role::Head, Some((own, _))) => *own == org.id,
                 _ => false,
             })
     }

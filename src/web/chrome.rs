@@ -55,7 +55,7 @@ impl Chrome {
 
     /// The roles an admin can give, most common first.
     pub fn role_options(&self) -> Vec<(&'static str, String)> {
-        ["editor", "coordinator", "admin"]
+        ["editor", "head", "coordinator", "admin"]
             .iter()
             .map(|r| (*r, self.label("role", r)))
             .collect()
@@ -117,6 +117,7 @@ pub fn scope_label(locale: Locale, m: &crate::web::access::Membership) -> String
         Role::Admin => "role-admin",
         Role::Coordinator => "role-coordinator",
         Role::Editor => "role-editor",
+        Role::Head => "role-head",
     });
     let place = match (&m.municipality, &m.organization) {
         (Some((_, name)), _) | (None, Some((_, name))) => format!(" — {name}"),
