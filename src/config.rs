@@ -40,6 +40,26 @@ pub enum Command {
     SeedDemo,
     /// Check a spreadsheet (XLSX or CSV) against a region's registry; with --commit, write it.
     Import(ImportArgs),
+    /// Tell editors and coordinators, once, about questions that have just become overdue.
+    /// Safe to run from several instances at once; `serve` also runs it every few minutes.
+    NotifyOverdue(MailArgs),
+    /// Erase residents' contacts from questions closed longer ago than their region keeps
+    /// them. Meant for a daily scheduler; safe to run from several instances at once.
+    EraseContacts,
+    /// Load a region's production calendar (holidays and moved working days) for a year.
+    LoadCalendar(LoadCalendarArgs),
+}
+
+#[derive(clap::Args)]
+pub struct LoadCalendarArgs {
+    /// The calendar file: the open-data production calendar (CSV) or a list of dates.
+    pub file: std::path::PathBuf,
+    /// The region's slug; without it, every region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The year to load from the file.
+    #[arg(long)]
+    pub year: i32,
 }
 
 #[derive(clap::Args)]
@@ -96,6 +116,13 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Outgoing mail and the address links in it point to.
+#[derive(clap::Args, Clone)]
+pub struct MailArgs {
     /// SMTP relay for invitation mail; without it the admin is shown the link instead.
     #[arg(long, env = "GOSPUBLIC_SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -186,6 +213,18 @@ pub struct Settings {
     pub mail: Option<crate::mail::MailSettings>,
 }
 
+impl MailArgs {
+    pub fn settings(&self) -> Option<crate::mail::MailSettings> {
+        self.smtp_host
+            .as_ref()
+            .map(|host| crate::mail::MailSettings {
+                host: host.clone(),
+                port: self.smtp_port,
+                from: self.mail_from.clone(),
+            })
+    }
+}
+
 impl Settings {
     pub fn from_args(args: &ServeArgs) -> Self {
         Settings {
@@ -194,15 +233,8 @@ impl Settings {
             session_max: Duration::from_secs(args.session_max_hours * 3600),
             invitation_ttl: Duration::from_secs(args.invitation_ttl_hours * 3600),
             request_timeout: Duration::from_secs(args.request_timeout_secs),
-            base_url: args.base_url.trim_end_matches('/').to_owned(),
-            mail: args
-                .smtp_host
-                .as_ref()
-                .map(|host| crate::mail::MailSettings {
-                    host: host.clone(),
-                    port: args.smtp_port,
-                    from: args.mail_from.clone(),
-                }),
+            base_url: args.mail.base_url.trim_end_matches('/').to_owned(),
+            mail: args.mail.settings(),
         }
     }
 

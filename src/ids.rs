@@ -25,5 +25,7 @@ id_type!(
     PageId,
     UserId,
     MembershipId,
-    InvitationId
+    InvitationId,
+    QuestionId,
+    TemplateId
 );

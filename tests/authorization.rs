@@ -16,6 +16,8 @@ struct Samples {
     membership: i64,
     invitation: i64,
     import: i64,
+    question: i64,
+    template: i64,
 }
 
 async fn samples(db: &PgPool, a: &RegionFixture) -> Samples {
@@ -40,6 +42,15 @@ async fn samples(db: &PgPool, a: &RegionFixture) -> Samples {
         membership,
         invitation,
         import: sample_import(db, a).await,
+        question: common::question(db, a.id, a.child, Some(a.child_page), 1, "normal").await,
+        template: sqlx::query_scalar(
+            "insert into answer_templates (region_id, organization_id, title, body) values ($1, $2, 'Спасибо', 'Спасибо за обращение.') returning id",
+        )
+        .bind(a.id)
+        .bind(a.child)
+        .fetch_one(db)
+        .await
+        .unwrap(),
     }
 }
 
@@ -61,6 +72,10 @@ fn fill(path: &str, a: &RegionFixture, s: &Samples) -> String {
             s.invitation
         } else if path.starts_with("/r/{region}/imports/{id}") {
             s.import
+        } else if path.starts_with("/r/{region}/questions/{id}") {
+            s.question
+        } else if path.starts_with("/r/{region}/answer-templates/{id}") {
+            s.template
         } else if path.starts_with("/operator/regions/{id}") {
             a.id
         } else {
@@ -129,13 +144,21 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
     let mut anonymous = TestApp::new(db.clone());
     anonymous.get("/login").await;
     let mut sessions = Vec::new();
-    for email in [&a.admin, &a.coordinator, &a.editor, &b.admin, &op] {
+    for email in [&a.admin, &a.coordinator, &a.editor, &b.admin, &op, &a.head] {
         let mut app = TestApp::new(db.clone());
         app.login(email).await;
         app.get("/home").await;
         sessions.push(app);
     }
-    let [admin, coordinator, editor, foreign_admin, operator_app] = &mut sessions[..] else {
+    let [
+        admin,
+        coordinator,
+        editor,
+        foreign_admin,
+        operator_app,
+        head,
+    ] = &mut sessions[..]
+    else {
         unreachable!()
     };
 
@@ -169,7 +192,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
         // A member of another region only.
         let res = call(foreign_admin, route.method, &url).await;
         match route.access {
-            Access::RegionMember | Access::RegionAdmin => assert_eq!(
+            Access::RegionMember | Access::RegionAdmin | Access::OrgHead => assert_eq!(
                 res.status,
                 StatusCode::NOT_FOUND,
                 "{what}: other region's admin"
@@ -194,8 +217,17 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
             }
         }
 
+        // Members who work with the organization but are not its head.
+        if route.access == Access::OrgHead {
+            for (who, app) in [("coordinator", &mut *coordinator), ("editor", &mut *editor)] {
+                let res = call(app, route.method, &url).await;
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{what}: {who}");
+            }
+        }
+
         // The right role gets through.
         let res = match route.access {
+            Access::OrgHead => call(head, route.method, &url).await,
             Access::RegionMember => call(editor, route.method, &url).await,
             Access::RegionAdmin => call(admin, route.method, &url).await,
             Access::Operator => call(operator_app, route.method, &url).await,

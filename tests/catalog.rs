@@ -78,7 +78,57 @@ fn used_keys() -> BTreeSet<String> {
     for status in ["previewed", "committed", "refused"] {
         keys.insert(format!("import-status-{status}"));
     }
-    for role in ["admin", "coordinator", "editor"] {
+    use gospublic::questions::{clock, db as questions, forms, workflow};
+    for a in workflow::Action::ALL {
+        keys.insert(format!("question-done-{}", a.code()));
+    }
+    keys.insert("question-done-draft".into());
+    for s in workflow::Status::ALL {
+        keys.insert(format!("status-{}", s.code()));
+    }
+    for p in clock::Priority::ALL {
+        keys.insert(format!("priority-{}", p.code()));
+    }
+    for s in [
+        clock::Standing::OnTime,
+        clock::Standing::AtRisk,
+        clock::Standing::Overdue,
+        clock::Standing::Stopped,
+    ] {
+        keys.insert(format!("standing-{}", s.code()));
+    }
+    for c in ["comment", "message", "form", "api", "manual"] {
+        keys.insert(format!("channel-{c}"));
+    }
+    for k in questions::EVENT_KINDS {
+        keys.insert(format!("event-{k}"));
+    }
+    for r in forms::REJECT_REASONS {
+        keys.insert(format!("reject-reason-{r}"));
+    }
+    for c in ["new", "keep"] {
+        keys.insert(format!("clock-{c}"));
+        keys.insert(format!("settings-transfer-clock-{c}"));
+    }
+    for k in ["interim", "final"] {
+        keys.insert(format!("answer-kind-{k}"));
+    }
+    for d in ["overdue", "at_risk", "today"] {
+        keys.insert(format!("due-{d}"));
+    }
+    for a in ["me", "none"] {
+        keys.insert(format!("assignee-{a}"));
+    }
+    for k in [
+        "duration-hours-minutes",
+        "event-transferred-detail",
+        "calendar-row-date",
+        "calendar-row-kind",
+        "calendar-loaded",
+    ] {
+        keys.insert(k.to_owned());
+    }
+    for role in ["admin", "coordinator", "editor", "head"] {
         keys.insert(format!("role-{role}"));
     }
     for kind in gospublic::municipalities::KINDS {

@@ -25,8 +25,8 @@ async fn each_role_signs_in_and_lands_on_its_page(db: PgPool) {
         ),
         (
             a.editor.clone(),
-            format!("/r/region-a/orgs/{}", a.child),
-            "Школа № 1 региона 1",
+            "/r/region-a/questions".to_owned(),
+            "Обращения жителей",
         ),
         (op, "/operator/regions".to_owned(), "Регионы"),
     ];

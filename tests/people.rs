@@ -67,7 +67,7 @@ async fn admin_changes_a_role_and_the_person_feels_it(db: PgPool) {
     person
         .get("/home")
         .await
-        .assert_redirect(&format!("/r/region-a/orgs/{}", a.child));
+        .assert_redirect("/r/region-a/questions");
     assert_eq!(
         person
             .get(&format!("/r/region-a/orgs/{}", a.other))

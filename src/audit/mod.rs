@@ -8,7 +8,8 @@ use axum::routing::get;
 use crate::web::routes::{Access, GET, Routes};
 
 /// Every action written to the log; each has a label `audit-action-<code>` in the catalog.
-pub const ACTIONS: [&str; 16] = [
+pub const ACTIONS: [&str; 17] = [
+    "erase",
     "delete",
     "disable",
     "enable",
@@ -28,7 +29,8 @@ pub const ACTIONS: [&str; 16] = [
 ];
 
 /// Every kind of object in the log; each has a label `audit-object-<code>`.
-pub const OBJECT_TYPES: [&str; 11] = [
+pub const OBJECT_TYPES: [&str; 12] = [
+    "question_contacts",
     "settings",
     "membership",
     "organization",

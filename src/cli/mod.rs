@@ -24,7 +24,67 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateAdmin(args) => create_admin(&cli.database_url, args).await,
         Command::Import(args) => crate::import::cli::run(&cli.database_url, args).await,
         Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::NotifyOverdue(mail) => {
+            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
+            let Some(settings) = mail.settings() else {
+                bail!("no mail relay configured: set GOSPUBLIC_SMTP_HOST (or --smtp-host)");
+            };
+            let n = crate::questions::housekeeping::notify_overdue(
+                &db,
+                &settings,
+                mail.base_url.trim_end_matches('/'),
+            )
+            .await?;
+            println!("{n}");
+            Ok(())
+        }
+        Command::EraseContacts => {
+            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
+            let n = crate::questions::housekeeping::erase_contacts(&db).await?;
+            println!("{n}");
+            Ok(())
+        }
+        Command::LoadCalendar(args) => load_calendar(&cli.database_url, args).await,
     }
+}
+
+/// Loads a year of the production calendar into one region's rules, or every region's.
+async fn load_calendar(
+    url: &crate::config::DatabaseUrl,
+    args: crate::config::LoadCalendarArgs,
+) -> anyhow::Result<()> {
+    let db = crate::db::connect_and_migrate(url).await?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let regions: Vec<(crate::ids::RegionId, String)> = sqlx::query_as(
+        "select id, slug from regions where $1::text is null or slug = $1 order by slug",
+    )
+    .bind(&args.region)
+    .fetch_all(&db)
+    .await?;
+    if regions.is_empty() {
+        bail!("no such region: {}", args.region.unwrap_or_default());
+    }
+    for (region, slug) in regions {
+        let mut tx = crate::state::tenant_tx(&db, region).await?;
+        let loaded = crate::settings::calendar::load(
+            &mut tx,
+            region,
+            None,
+            &bytes,
+            args.year,
+            crate::i18n::Locale::Ru,
+        )
+        .await?;
+        match loaded {
+            Ok((holidays, working)) => {
+                tx.commit().await?;
+                println!("{slug}: {holidays} holidays, {working} working days off");
+            }
+            Err(message) => bail!("{message}"),
+        }
+    }
+    Ok(())
 }
 
 async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
@@ -43,7 +103,10 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
     }
     let settings = Settings::from_args(&args);
     let state = AppState::new(db.clone(), settings.clone());
-    spawn_session_cleanup(db, settings.session_idle);
+    spawn_session_cleanup(db.clone(), settings.session_idle);
+    if let Some(mail) = settings.mail.clone() {
+        spawn_overdue_notices(db, mail, settings.base_url.clone());
+    }
     let listener = TcpListener::bind(args.bind).await.with_context(|| {
         format!(
             "cannot listen on {}; is another server using it? (set GOSPUBLIC_BIND)",
@@ -70,6 +133,21 @@ fn spawn_session_cleanup(db: sqlx::PgPool, idle: std::time::Duration) {
                 Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "expired session cleanup failed"),
+            }
+        }
+    });
+}
+
+/// Overdue notices every five minutes; several servers doing this at once send each once.
+fn spawn_overdue_notices(db: sqlx::PgPool, mail: crate::mail::MailSettings, base_url: String) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            if let Err(e) =
+                crate::questions::housekeeping::notify_overdue(&db, &mail, &base_url).await
+            {
+                tracing::warn!(error = %e, "overdue notices failed; will retry");
             }
         }
     });

@@ -52,7 +52,9 @@ pub async fn validate(
         found.map(|o| o.id)
     };
     match role {
-        Some(Role::Editor | Role::Head) if organization.is_none() && !e.has("organization_ogrn") => {
+        Some(Role::Editor | Role::Head)
+            if organization.is_none() && !e.has("organization_ogrn") =>
+        {
             e.add("organization_ogrn", l.t("invite-editor-needs-org"))
         }
         Some(Role::Editor | Role::Head) if municipality.is_some() => {

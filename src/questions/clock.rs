@@ -111,7 +111,12 @@ impl Rules {
     /// Waiting on the resident from `paused` to `resumed`: every deadline still ahead at the
     /// pause keeps the working time it had left, counted again from the resumption; one
     /// already missed stays missed. Returns the moved clocks and the working minutes waited.
-    pub fn resume(&self, c: Clocks, paused: DateTime<Utc>, resumed: DateTime<Utc>) -> (Clocks, i64) {
+    pub fn resume(
+        &self,
+        c: Clocks,
+        paused: DateTime<Utc>,
+        resumed: DateTime<Utc>,
+    ) -> (Clocks, i64) {
         let cal = &self.calendar;
         let shift = |t: DateTime<Utc>| {
             if t <= paused {
@@ -154,7 +159,11 @@ pub enum Standing {
 }
 
 impl Standing {
-    pub fn of(due: Option<DateTime<Utc>>, risk: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Standing {
+    pub fn of(
+        due: Option<DateTime<Utc>>,
+        risk: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Standing {
         match (due, risk) {
             (Some(due), _) if now >= due => Standing::Overdue,
             (Some(_), Some(risk)) if now >= risk => Standing::AtRisk,

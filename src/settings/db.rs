@@ -36,6 +36,43 @@ pub struct RegionSettings {
     pub question_categories: Vec<String>,
 }
 
+#[cfg(test)]
+impl RegionSettings {
+    /// Settings as a fresh region has them, for unit tests.
+    pub fn test_defaults() -> RegionSettings {
+        RegionSettings {
+            required_platforms: vec!["vk".into(), "ok".into()],
+            optional_platforms: vec!["telegram".into(), "max".into()],
+            active_posts: 3,
+            active_days: 7,
+            dormant_days: 30,
+            first_response_hours: 9,
+            urgent_first_response_hours: 4,
+            final_answer_days: 7,
+            work_days: vec![1, 2, 3, 4, 5],
+            work_start: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            work_end: chrono::NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
+            holidays: vec![chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()],
+            working_saturdays: vec![],
+            weight_connected: 10,
+            weight_mark: 10,
+            weight_setup: 20,
+            weight_widgets: 10,
+            weight_activity: 30,
+            weight_reach: 10,
+            weight_post_reach: 5,
+            green_from: 80,
+            red_below: 50,
+            high_first_response_hours: 9,
+            urgent_final_answer_days: 7,
+            at_risk_percent: 80,
+            transfer_keeps_clock: false,
+            contact_retention_days: 365,
+            question_categories: vec!["ЖКХ".into(), "Дороги".into()],
+        }
+    }
+}
+
 const COLUMNS: &str = "required_platforms, optional_platforms, active_posts, active_days, dormant_days, first_response_hours, \
     urgent_first_response_hours, final_answer_days, work_days, work_start, work_end, holidays, working_saturdays, \
     weight_connected, weight_mark, weight_setup, weight_widgets, weight_activity, weight_reach, weight_post_reach, \

@@ -114,7 +114,12 @@ impl SettingsForm {
             high_first_response_hours: s.high_first_response_hours.to_string(),
             urgent_final_answer_days: s.urgent_final_answer_days.to_string(),
             at_risk_percent: s.at_risk_percent.to_string(),
-            transfer_clock: if s.transfer_keeps_clock { "keep" } else { "new" }.to_owned(),
+            transfer_clock: if s.transfer_keeps_clock {
+                "keep"
+            } else {
+                "new"
+            }
+            .to_owned(),
             contact_retention_days: s.contact_retention_days.to_string(),
             question_categories: s.question_categories.join("\n"),
         }
@@ -178,11 +183,19 @@ impl SettingsForm {
             1,
             240,
         );
-        let urgent_final_answer_days =
-            int("urgent_final_answer_days", &self.urgent_final_answer_days, 1, 60);
+        let urgent_final_answer_days = int(
+            "urgent_final_answer_days",
+            &self.urgent_final_answer_days,
+            1,
+            60,
+        );
         let at_risk_percent = int("at_risk_percent", &self.at_risk_percent, 10, 99);
-        let contact_retention_days =
-            int("contact_retention_days", &self.contact_retention_days, 1, 3650);
+        let contact_retention_days = int(
+            "contact_retention_days",
+            &self.contact_retention_days,
+            1,
+            3650,
+        );
         let weight_connected = int("weight_connected", &self.weight_connected, 0, 100);
         let weight_mark = int("weight_mark", &self.weight_mark, 0, 100);
         let weight_setup = int("weight_setup", &self.weight_setup, 0, 100);
@@ -302,16 +315,25 @@ pub fn platform_field(p: Platform) -> &'static str {
 /// One category per line, in the region's order; blank lines ignored, repeats refused.
 fn parse_categories(text: &str, l: Locale, e: &mut FieldErrors) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for name in text.lines().map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ")) {
+    for name in text
+        .lines()
+        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+    {
         if name.is_empty() {
             continue;
         }
         if name.chars().count() > MAX_CATEGORY_CHARS {
-            e.add("question_categories", l.t1("settings-category-long", "value", &name));
+            e.add(
+                "question_categories",
+                l.t1("settings-category-long", "value", &name),
+            );
             break;
         }
         if out.iter().any(|c| c.to_lowercase() == name.to_lowercase()) {
-            e.add("question_categories", l.t1("settings-category-repeated", "value", &name));
+            e.add(
+                "question_categories",
+                l.t1("settings-category-repeated", "value", &name),
+            );
             break;
         }
         out.push(name);
@@ -353,36 +375,7 @@ mod tests {
     use super::*;
 
     fn defaults() -> RegionSettings {
-        RegionSettings {
-            required_platforms: vec!["vk".into(), "ok".into()],
-            optional_platforms: vec!["telegram".into(), "max".into()],
-            active_posts: 3,
-            active_days: 7,
-            dormant_days: 30,
-            first_response_hours: 9,
-            urgent_first_response_hours: 4,
-            final_answer_days: 7,
-            work_days: vec![1, 2, 3, 4, 5],
-            work_start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            work_end: NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
-            holidays: vec![NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()],
-            working_saturdays: vec![],
-            weight_connected: 10,
-            weight_mark: 10,
-            weight_setup: 20,
-            weight_widgets: 10,
-            weight_activity: 30,
-            weight_reach: 10,
-            weight_post_reach: 5,
-            green_from: 80,
-            red_below: 50,
-            high_first_response_hours: 9,
-            urgent_final_answer_days: 7,
-            at_risk_percent: 80,
-            transfer_keeps_clock: false,
-            contact_retention_days: 365,
-            question_categories: vec!["ЖКХ".into(), "Дороги".into()],
-        }
+        RegionSettings::test_defaults()
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct SettingsPage {
     pub chrome: Chrome,
     pub form: SettingsForm,
     pub errors: FieldErrors,
+    /// The production calendar upload, a form of its own.
+    pub calendar_year: String,
+    pub calendar_errors: FieldErrors,
 }
 
 impl SettingsPage {
@@ -52,6 +55,13 @@ impl SettingsPage {
     }
 }
 
+/// Calendars are published for the coming year in autumn: offer that year.
+fn next_year(time_zone: &str) -> String {
+    use chrono::Datelike;
+    let tz = crate::questions::view::tz_of(time_zone);
+    (chrono::Utc::now().with_timezone(&tz).year() + 1).to_string()
+}
+
 pub async fn edit_form(
     State(state): State<AppState>,
     RegionAdmin(access): RegionAdmin,
@@ -64,6 +74,8 @@ pub async fn edit_form(
         chrome,
         form: SettingsForm::from_settings(&settings),
         errors: FieldErrors::default(),
+        calendar_year: next_year(&access.region.time_zone),
+        calendar_errors: FieldErrors::default(),
     })
 }
 
@@ -81,6 +93,8 @@ pub async fn update(
                 chrome,
                 form,
                 errors,
+                calendar_year: next_year(&access.region.time_zone),
+                calendar_errors: FieldErrors::default(),
             });
         }
     };

@@ -44,6 +44,20 @@ impl Chrome {
         self.locale.t1(key, name, value)
     }
 
+    /// A message with several text arguments.
+    pub fn t_args_pairs(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let args: Vec<_> = args
+            .iter()
+            .map(|(k, v)| {
+                (
+                    *k,
+                    fluent_templates::fluent_bundle::FluentValue::from(v.clone()),
+                )
+            })
+            .collect();
+        self.locale.t_args(key, &args)
+    }
+
     pub fn tn(&self, key: &str, count: &i64) -> String {
         self.locale.tn(key, *count)
     }

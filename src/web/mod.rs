@@ -48,6 +48,7 @@ pub fn routes() -> Routes {
         .merge(crate::audit::router())
         .merge(crate::people::router())
         .merge(crate::settings::router())
+        .merge(crate::questions::router())
         .add(
             "/lang/{code}",
             &[(routes::GET, Access::Public)],

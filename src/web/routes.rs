@@ -19,6 +19,8 @@ pub enum Access {
     RegionMember,
     /// An admin of the region in the path.
     RegionAdmin,
+    /// The head of the organization the object in the path belongs to.
+    OrgHead,
 }
 
 /// One method of one route and the access it promises.

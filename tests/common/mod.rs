@@ -255,6 +255,8 @@ pub struct RegionFixture {
     pub municipal_coordinator: String,
     pub subtree_coordinator: String,
     pub editor: String,
+    /// Head of `child`: approves its answers.
+    pub head: String,
 }
 
 pub async fn user(db: &PgPool, email: &str, operator: bool) -> i64 {
@@ -386,6 +388,7 @@ pub async fn region(db: &PgPool, slug: &str, n: u32) -> RegionFixture {
         municipal_coordinator: email("municipal"),
         subtree_coordinator: email("subtree"),
         editor: email("editor"),
+        head: email("head"),
     };
     let u = user(db, &f.admin, false).await;
     member(db, id, u, "admin", None, None).await;
@@ -397,7 +400,57 @@ pub async fn region(db: &PgPool, slug: &str, n: u32) -> RegionFixture {
     member(db, id, u, "coordinator", None, Some(founder)).await;
     let u = user(db, &f.editor, false).await;
     member(db, id, u, "editor", None, Some(child)).await;
+    let u = user(db, &f.head, false).await;
+    member(db, id, u, "head", None, Some(child)).await;
     f
+}
+
+/// A question received `hours_ago` hours ago on an organization's page (or none), with its
+/// clocks set by the region's rules, as an editor would file it.
+pub async fn question(
+    db: &PgPool,
+    region: i64,
+    org: i64,
+    page: Option<i64>,
+    hours_ago: i64,
+    priority: &str,
+) -> i64 {
+    use gospublic::ids::{OrgId, PageId, RegionId};
+    use gospublic::questions::{clock, db as q};
+    let region_id = RegionId(region);
+    let mut tx = gospublic::state::tenant_tx(db, region_id).await.unwrap();
+    let time_zone: String = sqlx::query_scalar("select time_zone from regions where id = $1")
+        .bind(region)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let settings = gospublic::settings::db::get(&mut tx, region_id)
+        .await
+        .unwrap();
+    let rules = clock::Rules::from_settings(&time_zone, &settings);
+    let received = chrono::Utc::now() - chrono::Duration::hours(hours_ago);
+    let p = clock::Priority::parse(priority).unwrap();
+    let new = q::NewQuestion {
+        organization_id: OrgId(org),
+        page_id: page.map(PageId),
+        channel: "comment".into(),
+        external_id: None,
+        author_name: Some("Иван Петров".into()),
+        author_contact: Some("+7 900 123-45-67".into()),
+        body: format!("Когда отремонтируют дорогу? ({hours_ago} ч назад)"),
+        attachments: vec![],
+        category: "Дороги".into(),
+        priority: priority.into(),
+        received_at: received,
+    };
+    let id = q::insert(&mut tx, region_id, &new, &rules.start(p, received))
+        .await
+        .unwrap();
+    q::add_event(&mut tx, region_id, id, None, q::Event::new("received"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id.0
 }
 
 /// Two regions, as every isolation test needs.

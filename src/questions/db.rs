@@ -1,0 +1,640 @@
+//! Every SQL statement about questions and their timeline. The region is always the first
+//! filter; the organizations a member sees come from `orgs::db::VISIBLE`.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::PgConnection;
+
+use super::clock::Clocks;
+use crate::ids::{OrgId, PageId, QuestionId, RegionId, UserId};
+use crate::orgs::db::{VISIBLE, bind_scope};
+use crate::web::access::OrgScope;
+use crate::web::forms::{PAGE_SIZE, SelectOption};
+
+/// Everything the question screen and the actions need.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Question {
+    pub id: QuestionId,
+    pub organization_id: OrgId,
+    pub organization_name: String,
+    pub answer_approval: bool,
+    pub page_id: Option<PageId>,
+    pub page_url: Option<String>,
+    pub page_platform: Option<String>,
+    pub channel: String,
+    pub external_id: Option<String>,
+    pub author_name: Option<String>,
+    pub author_contact: Option<String>,
+    pub body: String,
+    pub attachments: Vec<String>,
+    pub category: String,
+    pub priority: String,
+    pub status: String,
+    pub assignee_id: Option<UserId>,
+    pub assignee_name: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub first_response_due: DateTime<Utc>,
+    pub first_response_risk: DateTime<Utc>,
+    pub final_due: DateTime<Utc>,
+    pub final_risk: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub paused_at: Option<DateTime<Utc>>,
+    pub paused_minutes: i32,
+    pub answer: Option<String>,
+    pub answered_by_name: Option<String>,
+    pub draft_answer: Option<String>,
+    pub draft_kind: Option<String>,
+    pub draft_by: Option<UserId>,
+    pub draft_by_name: Option<String>,
+    pub draft_returned_comment: Option<String>,
+    pub answer_rev: i32,
+    pub resolution_reason: Option<String>,
+    pub resolution_comment: Option<String>,
+    pub duplicate_of: Option<QuestionId>,
+    pub reopen_count: i32,
+    pub transfer_count: i32,
+    pub previous_organization_ids: Vec<i64>,
+    pub contacts_erased_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub risk_at: Option<DateTime<Utc>>,
+}
+
+impl Question {
+    pub fn clocks(&self) -> Clocks {
+        Clocks {
+            first_response_due: self.first_response_due,
+            first_response_risk: self.first_response_risk,
+            final_due: self.final_due,
+            final_risk: self.final_risk,
+        }
+    }
+}
+
+const QUESTION_SELECT: &str = r#"
+    select q.id, q.organization_id, o.name as organization_name, o.answer_approval,
+           q.page_id, p.url as page_url, p.platform as page_platform, q.channel, q.external_id,
+           q.author_name, q.author_contact, q.body, q.attachments, q.category, q.priority, q.status,
+           q.assignee_id, au.name as assignee_name, q.received_at, q.first_response_due,
+           q.first_response_risk, q.final_due, q.final_risk, q.first_response_at, q.answered_at,
+           q.closed_at, q.paused_at, q.paused_minutes, q.answer, ab.name as answered_by_name,
+           q.draft_answer, q.draft_kind, q.draft_by, db.name as draft_by_name, q.draft_returned_comment,
+           q.answer_rev, q.resolution_reason, q.resolution_comment, q.duplicate_of, q.reopen_count,
+           q.transfer_count, q.previous_organization_ids, q.contacts_erased_at, q.due_at, q.risk_at
+    from questions q
+    join organizations o on o.region_id = q.region_id and o.id = q.organization_id
+    left join pages p on p.region_id = q.region_id and p.id = q.page_id
+    left join users au on au.id = q.assignee_id
+    left join users ab on ab.id = q.answered_by
+    left join users db on db.id = q.draft_by
+    where q.region_id = $1 and q.id = $2"#;
+
+pub async fn get(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: QuestionId,
+) -> Result<Option<Question>, sqlx::Error> {
+    sqlx::query_as(QUESTION_SELECT)
+        .bind(region)
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The question, its row locked until the transaction ends: concurrent actions queue up and
+/// each sees what the one before it did.
+pub async fn lock(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: QuestionId,
+) -> Result<Option<Question>, sqlx::Error> {
+    let found: Option<(i64,)> =
+        sqlx::query_as("select id from questions where region_id = $1 and id = $2 for update")
+            .bind(region)
+            .bind(id)
+            .fetch_optional(&mut *db)
+            .await?;
+    match found {
+        Some(_) => get(db, region, id).await,
+        None => Ok(None),
+    }
+}
+
+pub struct NewQuestion {
+    pub organization_id: OrgId,
+    pub page_id: Option<PageId>,
+    pub channel: String,
+    pub external_id: Option<String>,
+    pub author_name: Option<String>,
+    pub author_contact: Option<String>,
+    pub body: String,
+    pub attachments: Vec<String>,
+    pub category: String,
+    pub priority: String,
+    pub received_at: DateTime<Utc>,
+}
+
+pub async fn insert(
+    db: &mut PgConnection,
+    region: RegionId,
+    q: &NewQuestion,
+    c: &Clocks,
+) -> Result<QuestionId, sqlx::Error> {
+    sqlx::query_scalar(
+        r#"insert into questions (region_id, organization_id, page_id, channel, external_id, author_name,
+               author_contact, body, attachments, category, priority, received_at,
+               first_response_due, first_response_risk, final_due, final_risk)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+           returning id"#,
+    )
+    .bind(region)
+    .bind(q.organization_id)
+    .bind(q.page_id)
+    .bind(&q.channel)
+    .bind(&q.external_id)
+    .bind(&q.author_name)
+    .bind(&q.author_contact)
+    .bind(&q.body)
+    .bind(&q.attachments)
+    .bind(&q.category)
+    .bind(&q.priority)
+    .bind(q.received_at)
+    .bind(c.first_response_due)
+    .bind(c.first_response_risk)
+    .bind(c.final_due)
+    .bind(c.final_risk)
+    .fetch_one(db)
+    .await
+}
+
+/// The question already registered for this message of this page, if any.
+pub async fn find_external(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+    channel: &str,
+    external_id: &str,
+) -> Result<Option<QuestionId>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select id from questions where region_id = $1 and page_id = $2 and channel = $3 and external_id = $4",
+    )
+    .bind(region)
+    .bind(page)
+    .bind(channel)
+    .bind(external_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Every kind of timeline entry (the database refuses others).
+pub const EVENT_KINDS: [&str; 16] = [
+    "received",
+    "assigned",
+    "note",
+    "interim",
+    "draft",
+    "approved",
+    "returned",
+    "answered",
+    "paused",
+    "resumed",
+    "transferred",
+    "rejected",
+    "duplicate",
+    "closed",
+    "reopened",
+    "escalated",
+];
+
+/// One entry of the timeline.
+pub struct Event<'a> {
+    pub kind: &'a str,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub public: bool,
+    pub body: Option<&'a str>,
+    pub details: Value,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(kind: &'a str) -> Event<'a> {
+        Event {
+            kind,
+            from_status: None,
+            to_status: None,
+            public: false,
+            body: None,
+            details: Value::Object(Default::default()),
+        }
+    }
+}
+
+pub async fn add_event(
+    db: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+    actor: Option<UserId>,
+    e: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"insert into question_events (region_id, question_id, actor_id, kind, from_status, to_status, public, body, details)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+    )
+    .bind(region)
+    .bind(question)
+    .bind(actor)
+    .bind(e.kind)
+    .bind(e.from_status)
+    .bind(e.to_status)
+    .bind(e.public)
+    .bind(e.body)
+    .bind(e.details)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub at: DateTime<Utc>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub public: bool,
+    pub body: Option<String>,
+    pub details: Value,
+}
+
+pub async fn events(
+    db: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select e.at, u.name as actor_name, e.kind, e.from_status, e.to_status, e.public, e.body, e.details
+           from question_events e left join users u on u.id = e.actor_id
+           where e.region_id = $1 and e.question_id = $2
+           order by e.at, e.id"#,
+    )
+    .bind(region)
+    .bind(question)
+    .fetch_all(db)
+    .await
+}
+
+/// People who answer for an organization: its editors and heads.
+pub async fn handlers_of(
+    db: &mut PgConnection,
+    region: RegionId,
+    org: OrgId,
+) -> Result<Vec<SelectOption>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select distinct u.id, u.name from memberships m join users u on u.id = m.user_id
+           where m.region_id = $1 and m.organization_id = $2 and m.role in ('editor', 'head')
+             and u.disabled_at is null
+           order by u.name, u.id"#,
+    )
+    .bind(region)
+    .bind(org)
+    .fetch_all(db)
+    .await
+}
+
+/// Moves a question's clocks (waiting on the resident, a transfer with a new clock, reopening).
+pub async fn set_clocks(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: QuestionId,
+    c: &Clocks,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"update questions set first_response_due = $3, first_response_risk = $4, final_due = $5,
+                  final_risk = $6, overdue_notified_at = null, updated_at = now()
+           where region_id = $1 and id = $2"#,
+    )
+    .bind(region)
+    .bind(id)
+    .bind(c.first_response_due)
+    .bind(c.first_response_risk)
+    .bind(c.final_due)
+    .bind(c.final_risk)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The inbox filters, as they appear in the URL.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct InboxQuery {
+    /// "open" (the default), "all" or a status code.
+    pub status: String,
+    pub org: String,
+    pub page_id: String,
+    pub category: String,
+    pub priority: String,
+    /// "me", "none" or a person's id.
+    pub assignee: String,
+    /// "overdue", "at_risk" or "today".
+    pub due: String,
+    /// "waiting" (on the resident), "approval" (drafts to approve) or "transferred" (sent
+    /// elsewhere by my organizations).
+    pub view: String,
+    pub q: String,
+    pub page: Option<String>,
+}
+
+impl InboxQuery {
+    pub fn page(&self) -> i64 {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+            .min(100_000)
+    }
+
+    fn id(value: &str) -> Option<i64> {
+        value.trim().parse().ok()
+    }
+
+    /// The query string with one parameter replaced (or removed when `value` is empty) and
+    /// the page reset: the links of the filter bar.
+    pub fn with(&self, key: &str, value: &str) -> String {
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("status", self.status.clone()),
+            ("org", self.org.clone()),
+            ("page_id", self.page_id.clone()),
+            ("category", self.category.clone()),
+            ("priority", self.priority.clone()),
+            ("assignee", self.assignee.clone()),
+            ("due", self.due.clone()),
+            ("view", self.view.clone()),
+            ("q", self.q.clone()),
+        ];
+        for (k, v) in pairs.iter_mut() {
+            if *k == key {
+                *v = value.to_owned();
+            }
+        }
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            out.append_pair(k, v);
+        }
+        out.finish()
+    }
+
+    pub fn page_link(&self, page: i64) -> String {
+        let base = self.with("", "");
+        if base.is_empty() {
+            format!("page={page}")
+        } else {
+            format!("{base}&page={page}")
+        }
+    }
+}
+
+/// Bounds and identity the inbox query needs besides the URL.
+pub struct InboxContext<'a> {
+    pub region: RegionId,
+    pub scope: &'a OrgScope,
+    pub me: UserId,
+    pub now: DateTime<Utc>,
+    pub today: (DateTime<Utc>, DateTime<Utc>),
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InboxRow {
+    pub id: QuestionId,
+    pub organization_id: OrgId,
+    pub organization_name: String,
+    pub page_platform: Option<String>,
+    pub category: String,
+    pub priority: String,
+    pub status: String,
+    pub channel: String,
+    pub excerpt: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub risk_at: Option<DateTime<Utc>>,
+    pub paused_at: Option<DateTime<Utc>>,
+    pub assignee_name: Option<String>,
+    pub has_draft: bool,
+}
+
+/// The conditions of the filters; parameters $6..$17 are bound by `bind_filters` in order.
+const FILTERS: &str = r#"
+    and case $6::text
+        when 'open' then q.status in ('new', 'in_progress')
+        when 'all' then true
+        else q.status = $6 end
+    and ($7::bigint is null or q.organization_id = $7)
+    and ($8::bigint is null or q.page_id = $8)
+    and ($9::text is null or q.category = $9)
+    and ($10::text is null or q.priority = $10)
+    and case $11::text
+        when 'none' then q.assignee_id is null
+        when 'any' then true
+        else q.assignee_id = $11::bigint end
+    and case $12::text
+        when 'overdue' then q.due_at <= $14
+        when 'at_risk' then q.risk_at <= $14 and q.due_at > $14
+        when 'today' then q.due_at >= $15 and q.due_at < $16
+        else true end
+    and case $13::text
+        when 'waiting' then q.paused_at is not null and q.status in ('new', 'in_progress')
+        when 'approval' then q.draft_answer is not null and q.draft_returned_comment is null
+        else true end
+    and ($17::text is null or lower(q.body) like $17 or q.id::text = $18)"#;
+
+/// Who sees which questions: the organizations in scope, or for "transferred" the questions
+/// my organizations sent elsewhere.
+fn scope_condition(view: &str) -> String {
+    if view == "transferred" {
+        "q.previous_organization_ids && $5 and not (q.organization_id = any($5))".to_owned()
+    } else {
+        VISIBLE.to_owned()
+    }
+}
+
+fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
+    let status = match f.status.as_str() {
+        "" => "open".to_owned(),
+        s => s.to_owned(),
+    };
+    let assignee = match f.assignee.as_str() {
+        "" => "any".to_owned(),
+        "me" => ctx.me.0.to_string(),
+        "none" => "none".to_owned(),
+        other => InboxQuery::id(other)
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| "any".to_owned()),
+    };
+    let text = f.q.trim();
+    FilterValues {
+        status,
+        org: InboxQuery::id(&f.org),
+        page_id: InboxQuery::id(&f.page_id),
+        category: crate::web::forms::optional(&f.category),
+        priority: crate::web::forms::optional(&f.priority),
+        assignee,
+        due: f.due.clone(),
+        view: f.view.clone(),
+        pattern: (!text.is_empty()).then(|| {
+            crate::web::forms::ListQuery {
+                q: text.to_owned(),
+                page: None,
+            }
+            .pattern()
+        }),
+        text: text.trim_start_matches('#').to_owned(),
+    }
+}
+
+struct FilterValues {
+    status: String,
+    org: Option<i64>,
+    page_id: Option<i64>,
+    category: Option<String>,
+    priority: Option<String>,
+    assignee: String,
+    due: String,
+    view: String,
+    pattern: Option<String>,
+    text: String,
+}
+
+fn bind_filters<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    v: &'q FilterValues,
+    ctx: &InboxContext,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    q.bind(&v.status)
+        .bind(v.org)
+        .bind(v.page_id)
+        .bind(&v.category)
+        .bind(&v.priority)
+        .bind(&v.assignee)
+        .bind(&v.due)
+        .bind(&v.view)
+        .bind(ctx.now)
+        .bind(ctx.today.0)
+        .bind(ctx.today.1)
+        .bind(&v.pattern)
+        .bind(&v.text)
+}
+
+/// One page of the inbox, what is due first on top, and the number of matches.
+pub async fn inbox(
+    db: &mut PgConnection,
+    ctx: &InboxContext<'_>,
+    f: &InboxQuery,
+) -> Result<(Vec<InboxRow>, i64), sqlx::Error> {
+    let v = filter_values(f, ctx);
+    let from = format!(
+        r#"from questions q
+           join organizations o on o.region_id = q.region_id and o.id = q.organization_id
+           where q.region_id = $1 and {} {FILTERS}"#,
+        scope_condition(&v.view)
+    );
+    let sql = format!(
+        r#"select q.id, q.organization_id, o.name as organization_name,
+                  (select p.platform from pages p where p.region_id = q.region_id and p.id = q.page_id) as page_platform,
+                  q.category, q.priority, q.status, q.channel, left(q.body, 160) as excerpt, q.received_at,
+                  q.due_at, q.risk_at, q.paused_at,
+                  (select u.name from users u where u.id = q.assignee_id) as assignee_name,
+                  q.draft_answer is not null and q.draft_returned_comment is null as has_draft
+           {from}
+           order by q.due_at nulls last, q.received_at desc, q.id desc
+           limit $19 offset $20"#
+    );
+    let rows = bind_filters(
+        bind_scope(sqlx::query_as::<_, InboxRow>(&sql), ctx.region, ctx.scope),
+        &v,
+        ctx,
+    )
+    .bind(PAGE_SIZE)
+    .bind((f.page() - 1) * PAGE_SIZE)
+    .fetch_all(&mut *db)
+    .await?;
+    let total: (i64,) = bind_filters(
+        bind_scope(
+            sqlx::query_as(&format!("select count(*) {from}")),
+            ctx.region,
+            ctx.scope,
+        ),
+        &v,
+        ctx,
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    Ok((rows, total.0))
+}
+
+/// How many questions each quick filter would show, over everything the member sees.
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct InboxCounts {
+    pub open: i64,
+    pub new: i64,
+    pub in_progress: i64,
+    pub answered: i64,
+    pub overdue: i64,
+    pub at_risk: i64,
+    pub due_today: i64,
+    pub mine: i64,
+    pub unassigned: i64,
+    pub waiting: i64,
+    pub approval: i64,
+    pub transferred: i64,
+}
+
+pub async fn counts(
+    db: &mut PgConnection,
+    ctx: &InboxContext<'_>,
+) -> Result<InboxCounts, sqlx::Error> {
+    let sql = format!(
+        r#"select count(*) filter (where q.status in ('new', 'in_progress')) as open,
+                  count(*) filter (where q.status = 'new') as new,
+                  count(*) filter (where q.status = 'in_progress') as in_progress,
+                  count(*) filter (where q.status = 'answered') as answered,
+                  count(*) filter (where q.due_at <= $6) as overdue,
+                  count(*) filter (where q.risk_at <= $6 and q.due_at > $6) as at_risk,
+                  count(*) filter (where q.due_at >= $7 and q.due_at < $8) as due_today,
+                  count(*) filter (where q.assignee_id = $9 and q.status in ('new', 'in_progress')) as mine,
+                  count(*) filter (where q.assignee_id is null and q.status in ('new', 'in_progress')) as unassigned,
+                  count(*) filter (where q.paused_at is not null and q.status in ('new', 'in_progress')) as waiting,
+                  count(*) filter (where q.draft_answer is not null and q.draft_returned_comment is null
+                                   and q.status in ('new', 'in_progress')) as approval,
+                  (select count(*) from questions t where t.region_id = $1
+                      and t.previous_organization_ids && $5 and not (t.organization_id = any($5))) as transferred
+           from questions q
+           join organizations o on o.region_id = q.region_id and o.id = q.organization_id
+           where q.region_id = $1 and {VISIBLE}"#
+    );
+    bind_scope(sqlx::query_as(&sql), ctx.region, ctx.scope)
+        .bind(ctx.now)
+        .bind(ctx.today.0)
+        .bind(ctx.today.1)
+        .bind(ctx.me)
+        .fetch_one(db)
+        .await
+}
+
+/// Organizations and pages a member can file or filter questions by.
+pub async fn visible_pages(
+    db: &mut PgConnection,
+    region: RegionId,
+    scope: &OrgScope,
+) -> Result<Vec<SelectOption>, sqlx::Error> {
+    let sql = format!(
+        r#"select p.id, o.name || ' — ' || p.url as name
+           from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id
+           where p.region_id = $1 and {VISIBLE}
+           order by o.name, p.url limit 500"#
+    );
+    bind_scope(sqlx::query_as(&sql), region, scope)
+        .fetch_all(db)
+        .await
+}
