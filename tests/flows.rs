@@ -163,7 +163,7 @@ async fn admin_invites_an_editor_who_lands_on_their_organization(db: PgPool) {
     editor
         .get("/home")
         .await
-        .assert_redirect(&format!("/r/region-a/orgs/{}", a.child));
+        .assert_redirect("/r/region-a/questions");
     editor
         .get(&format!("/r/region-a/orgs/{}", a.child))
         .await

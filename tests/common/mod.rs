@@ -14,6 +14,8 @@ use sqlx::PgPool;
 use tokio::sync::OnceCell;
 use tower::ServiceExt;
 
+pub mod smtp;
+
 pub const PASSWORD: &str = "test-password-1";
 
 pub struct TestResponse {
@@ -470,10 +472,26 @@ impl TestApp {
         file_name: &str,
         bytes: &[u8],
     ) -> TestResponse {
+        self.post_file_with(path, &[], field, file_name, bytes)
+            .await
+    }
+
+    /// A multipart form with text fields and one file.
+    pub async fn post_file_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
         let boundary = "----gospublic-test-boundary";
         let mut body = Vec::new();
         if let Some(token) = &self.csrf {
             body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n").as_bytes());
+        }
+        for (name, value) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
         }
         body.extend_from_slice(
             format!(

@@ -1,0 +1,1018 @@
+//! Citizen questions through HTTP: filing, every transition (and the forbidden ones), who
+//! sees what, deadlines in working time, conflicts, contacts and the housekeeping jobs.
+mod common;
+
+use axum::http::StatusCode;
+use common::{RegionFixture, TestApp, question, two_regions};
+use sqlx::PgPool;
+
+fn answer_rev(body: &str) -> String {
+    let at = body
+        .find("name=\"answer_rev\" value=\"")
+        .expect("the composer is shown")
+        + 25;
+    body[at..at + body[at..].find('"').unwrap()].to_owned()
+}
+
+async fn status_of(db: &PgPool, id: i64) -> String {
+    sqlx::query_scalar("select status from questions where id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+async fn signed_in(db: &PgPool, email: &str) -> TestApp {
+    let mut app = TestApp::new(db.clone());
+    app.login(email).await;
+    app
+}
+
+async fn event_kinds(db: &PgPool, id: i64) -> Vec<String> {
+    sqlx::query_scalar("select kind from question_events where question_id = $1 order by at, id")
+        .bind(id)
+        .fetch_all(db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn an_editor_files_a_question_and_bad_input_comes_back_whole(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut editor = signed_in(&db, &a.editor).await;
+    editor
+        .get("/r/region-a/questions/new")
+        .await
+        .assert_status(StatusCode::OK);
+    let page = a.child_page.to_string();
+    let child = a.child.to_string();
+    let mut form = vec![
+        ("organization_id", child.as_str()),
+        ("page_id", page.as_str()),
+        ("channel", "comment"),
+        ("external_id", "wall-1_77"),
+        ("author_name", "Мария"),
+        ("author_contact", "maria@example.org"),
+        ("body", "Во дворе не убран снег"),
+        ("attachments", "не ссылка"),
+        ("category", "Благоустройство"),
+        ("priority", "urgent"),
+        ("received_at", ""),
+    ];
+    editor
+        .post_form("/r/region-a/questions", &form)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("«не ссылка» — не ссылка на веб-страницу.")
+        .assert_contains("Во дворе не убран снег")
+        .assert_contains("maria@example.org");
+    assert_eq!(editor.count("select count(*) from questions").await, 0);
+    form[7] = ("attachments", "https://vk.com/photo-1_2");
+    let res = editor.post_form("/r/region-a/questions", &form).await;
+    let location = res.location().unwrap().to_owned();
+    assert!(location.starts_with("/r/region-a/questions/"), "{location}");
+    let (priority, due_hours): (String, f64) = sqlx::query_as(
+        "select priority, extract(epoch from first_response_due - received_at)::float8 / 3600 from questions",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(priority, "urgent");
+    assert!(
+        due_hours >= 4.0,
+        "the urgent clock is 4 working hours: {due_hours}"
+    );
+    // The same message of the same page never becomes two questions.
+    editor
+        .post_form("/r/region-a/questions", &form)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Это сообщение уже зарегистрировано");
+    assert_eq!(editor.count("select count(*) from questions").await, 1);
+    // A page of another organization is refused.
+    let other_page = a.other_page.to_string();
+    form[1] = ("page_id", other_page.as_str());
+    form[3] = ("external_id", "");
+    editor
+        .post_form("/r/region-a/questions", &form)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Эта страница принадлежит другой организации.");
+    // Coordinators steer questions but do not file them for an organization.
+    let mut coordinator = signed_in(&db, &a.coordinator).await;
+    assert_eq!(
+        coordinator.get("/r/region-a/questions/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[sqlx::test]
+async fn a_question_goes_from_new_to_closed_and_back(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let q = question(&db, a.id, a.child, Some(a.child_page), 1, "normal").await;
+    let url = format!("/r/region-a/questions/{q}");
+    let mut editor = signed_in(&db, &a.editor).await;
+    editor.get(&url).await;
+    editor
+        .post_form(&format!("{url}/assign"), &[("assignee", "me")])
+        .await
+        .assert_redirect(&url);
+    assert_eq!(status_of(&db, q).await, "in_progress");
+    editor
+        .post_form(&format!("{url}/note"), &[("text", "Уточнить у подрядчика")])
+        .await
+        .assert_redirect(&url);
+    let page = editor.get(&url).await;
+    page.assert_contains("Уточнить у подрядчика")
+        .assert_contains("внутреннее");
+    let rev = answer_rev(&page.body);
+    editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("kind", "interim"),
+                ("answer_rev", &rev),
+                ("text", "Передали подрядчику, ответим до пятницы."),
+            ],
+        )
+        .await
+        .assert_redirect(&url);
+    let (status, first): (String, bool) =
+        sqlx::query_as("select status, first_response_at is not null from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), first),
+        ("in_progress", true),
+        "an interim answer keeps it open"
+    );
+    let rev = answer_rev(&editor.get(&url).await.body);
+    editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("kind", "final"),
+                ("answer_rev", &rev),
+                ("text", "Дорогу отремонтируют в мае."),
+            ],
+        )
+        .await
+        .assert_redirect(&url);
+    assert_eq!(status_of(&db, q).await, "answered");
+    editor
+        .post_form(&format!("{url}/close"), &[])
+        .await
+        .assert_redirect(&url);
+    assert_eq!(status_of(&db, q).await, "closed");
+    // Answering a closed question is refused and changes nothing.
+    editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("kind", "final"),
+                ("answer_rev", &rev),
+                ("text", "Ещё ответ"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT);
+    // A repeat complaint reopens it with new clocks, and is counted.
+    editor
+        .post_form(&format!("{url}/reopen"), &[("text", "")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    editor
+        .post_form(
+            &format!("{url}/reopen"),
+            &[("text", "Дорогу так и не отремонтировали")],
+        )
+        .await
+        .assert_redirect(&url);
+    let (status, reopened, answer): (String, i32, Option<String>) =
+        sqlx::query_as("select status, reopen_count, answer from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), reopened, answer),
+        ("in_progress", 1, None)
+    );
+    assert_eq!(
+        event_kinds(&db, q).await,
+        [
+            "received", "assigned", "note", "interim", "answered", "closed", "reopened"
+        ]
+    );
+    editor
+        .get(&url)
+        .await
+        .assert_contains("Дорогу отремонтируют в мае.")
+        .assert_contains("Открыто повторно");
+}
+
+#[sqlx::test]
+async fn rejected_and_duplicate_questions_take_no_answers(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let spam = question(&db, a.id, a.child, None, 1, "normal").await;
+    let original = question(&db, a.id, a.child, None, 2, "normal").await;
+    let repeat = question(&db, a.id, a.child, None, 1, "normal").await;
+    let foreign = question(&db, b.id, b.child, None, 1, "normal").await;
+    let mut editor = signed_in(&db, &a.editor).await;
+    let url = format!("/r/region-a/questions/{spam}");
+    let rev = answer_rev(&editor.get(&url).await.body);
+    editor
+        .post_form(&format!("{url}/reject"), &[("reason", "")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    editor
+        .post_form(
+            &format!("{url}/reject"),
+            &[("reason", "spam"), ("text", "Реклама")],
+        )
+        .await
+        .assert_redirect(&url);
+    editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[("kind", "final"), ("answer_rev", &rev), ("text", "Ответ")],
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT)
+        .assert_contains("Это действие недоступно");
+    assert_eq!(status_of(&db, spam).await, "rejected");
+
+    let url = format!("/r/region-a/questions/{repeat}");
+    for (value, message) in [
+        ("abc", "Введите номер обращения."),
+        (
+            repeat.to_string().as_str(),
+            "не может быть дубликатом самого себя",
+        ),
+        (foreign.to_string().as_str(), "нет в регионе"),
+    ] {
+        editor
+            .post_form(&format!("{url}/duplicate"), &[("original", value)])
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains(message);
+    }
+    editor
+        .post_form(
+            &format!("{url}/duplicate"),
+            &[("original", &format!("#{original}"))],
+        )
+        .await
+        .assert_redirect(&url);
+    let linked: Option<i64> =
+        sqlx::query_scalar("select duplicate_of from questions where id = $1")
+            .bind(repeat)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(linked, Some(original));
+    editor
+        .post_form(&format!("{url}/pause"), &[("text", "Уточните адрес")])
+        .await
+        .assert_status(StatusCode::CONFLICT);
+}
+
+#[sqlx::test]
+async fn who_sees_and_steers_a_question(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let q = question(&db, a.id, a.child, None, 1, "normal").await;
+    let url = format!("/r/region-a/questions/{q}");
+    // Another region: not found, for the page and every action.
+    let mut foreign = signed_in(&db, &b.admin).await;
+    assert_eq!(foreign.get(&url).await.status, StatusCode::NOT_FOUND);
+    let mut foreign_editor = signed_in(&db, &b.editor).await;
+    assert_eq!(
+        foreign_editor
+            .get(&format!("/r/region-b/questions/{q}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "a question id of another region is not found in one's own"
+    );
+    // An editor of another organization of the region does not see it.
+    let stranger = common::user(&db, "hospital-editor@region-a.example", false).await;
+    common::member(&db, a.id, stranger, "editor", None, Some(a.other)).await;
+    let mut hospital = signed_in(&db, "hospital-editor@region-a.example").await;
+    assert_eq!(hospital.get(&url).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        hospital
+            .post_form(&format!("{url}/note"), &[("text", "x")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    hospital
+        .get("/r/region-a/questions")
+        .await
+        .assert_lacks(&format!("#{q}<"));
+    // The municipal coordinator of the other municipality does not see it either.
+    let mut other_municipality = signed_in(&db, &a.municipal_coordinator).await;
+    assert_eq!(other_municipality.get(&url).await.status, StatusCode::OK);
+    sqlx::query("update organizations set municipality_id = $1 where id = $2")
+        .bind(a.other_municipality)
+        .bind(a.child)
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        other_municipality.get(&url).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // A coordinator in scope sees it, reassigns and notes, but does not answer or see contacts.
+    let mut coordinator = signed_in(&db, &a.coordinator).await;
+    let page = coordinator.get(&url).await;
+    page.assert_status(StatusCode::OK)
+        .assert_lacks("+7 900 123-45-67")
+        .assert_lacks("name=\"answer_rev\"");
+    assert_eq!(
+        coordinator
+            .post_form(
+                &format!("{url}/answer"),
+                &[("kind", "final"), ("answer_rev", "0"), ("text", "Ответ")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        coordinator
+            .post_form(&format!("{url}/contacts"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        coordinator
+            .post_form(&format!("{url}/close"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let editor_id: i64 = sqlx::query_scalar("select id from users where email = $1")
+        .bind(&a.editor)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    coordinator
+        .post_form(
+            &format!("{url}/assign"),
+            &[("assignee", &editor_id.to_string())],
+        )
+        .await
+        .assert_redirect(&url);
+    // Only people of the organization can be assigned.
+    coordinator
+        .post_form(
+            &format!("{url}/assign"),
+            &[("assignee", &stranger.to_string())],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test]
+async fn contacts_are_shown_on_request_and_every_view_is_logged(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let q = question(&db, a.id, a.child, None, 1, "normal").await;
+    let url = format!("/r/region-a/questions/{q}");
+    let mut editor = signed_in(&db, &a.editor).await;
+    editor.get(&url).await.assert_lacks("+7 900 123-45-67");
+    editor
+        .post_form(&format!("{url}/contacts"), &[])
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("+7 900 123-45-67")
+        .assert_contains("Иван Петров");
+    let logged = editor
+        .count("select count(*) from audit_log where action = 'view' and object_type = 'question_contacts'")
+        .await;
+    assert_eq!(logged, 1);
+}
+
+#[sqlx::test]
+async fn a_transfer_moves_the_question_and_both_sides_see_it(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    // Received five days ago, so a new clock from now must end later whatever today is.
+    let q = question(&db, a.id, a.child, None, 24 * 5, "normal").await;
+    let url = format!("/r/region-a/questions/{q}");
+    let hospital_editor = common::user(&db, "hospital-editor@region-a.example", false).await;
+    common::member(&db, a.id, hospital_editor, "editor", None, Some(a.other)).await;
+    let mut editor = signed_in(&db, &a.editor).await;
+    // Finding the organization to transfer to.
+    editor
+        .get(&format!("{url}?find=Больница"))
+        .await
+        .assert_contains("Больница региона 1")
+        .assert_lacks("Больница региона 2");
+    // Another region's organization does not exist here.
+    assert_eq!(
+        editor
+            .post_form(
+                &format!("{url}/transfer"),
+                &[
+                    ("organization_id", &b.other.to_string()),
+                    ("text", "Не наш вопрос")
+                ]
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    editor
+        .post_form(
+            &format!("{url}/transfer"),
+            &[
+                ("organization_id", &a.child.to_string()),
+                ("text", "Не наш"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Обращение уже в этой организации.");
+    editor
+        .post_form(
+            &format!("{url}/transfer"),
+            &[("organization_id", &a.other.to_string()), ("text", "")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let before: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("select first_response_due from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    editor
+        .post_form(
+            &format!("{url}/transfer"),
+            &[
+                ("organization_id", &a.other.to_string()),
+                ("text", "Вопрос о больнице"),
+            ],
+        )
+        .await
+        .assert_redirect(&url);
+    let (org, status, transfers, after): (i64, String, i32, chrono::DateTime<chrono::Utc>) = sqlx::query_as(
+        "select organization_id, status, transfer_count, first_response_due from questions where id = $1",
+    )
+    .bind(q)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((org, status.as_str(), transfers), (a.other, "new", 1));
+    assert!(
+        after > before,
+        "by default the receiving organization gets a new clock"
+    );
+    // The sender still sees it, read-only, among its transferred questions.
+    let page = editor.get(&url).await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("передано в другую организацию")
+        .assert_contains("Вопрос о больнице");
+    assert_eq!(
+        editor
+            .post_form(&format!("{url}/note"), &[("text", "ещё")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    editor
+        .get("/r/region-a/questions?view=transferred")
+        .await
+        .assert_contains(&format!("#{q}<"));
+    // The receiver works it.
+    let mut hospital = signed_in(&db, "hospital-editor@region-a.example").await;
+    hospital
+        .get("/r/region-a/questions")
+        .await
+        .assert_contains(&format!("#{q}<"));
+    hospital
+        .get(&url)
+        .await
+        .assert_contains("из «Школа № 1 региона 1» в «Больница региона 1», срок начат заново");
+
+    // With the region's rule "keep the clock", the deadline stays.
+    sqlx::query("update region_settings set transfer_keeps_clock = true where region_id = $1")
+        .bind(a.id)
+        .execute(&db)
+        .await
+        .unwrap();
+    hospital
+        .post_form(
+            &format!("{url}/transfer"),
+            &[
+                ("organization_id", &a.child.to_string()),
+                ("text", "Всё же школа"),
+            ],
+        )
+        .await
+        .assert_redirect(&url);
+    let kept: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("select first_response_due from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(kept, after);
+}
+
+#[sqlx::test]
+async fn waiting_on_the_resident_stops_the_clock(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let q = question(&db, a.id, a.child, None, 1, "normal").await;
+    let url = format!("/r/region-a/questions/{q}");
+    let mut editor = signed_in(&db, &a.editor).await;
+    editor
+        .post_form(&format!("{url}/pause"), &[("text", "")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    editor
+        .post_form(
+            &format!("{url}/pause"),
+            &[("text", "Уточните, пожалуйста, адрес")],
+        )
+        .await
+        .assert_redirect(&url);
+    let due: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("select due_at from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(due, None, "no deadline runs while the resident is asked");
+    editor
+        .get("/r/region-a/questions?view=waiting")
+        .await
+        .assert_contains(&format!("#{q}<"));
+    // Answering waits for the resident; resuming moves the deadline by the time waited.
+    let before: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("select first_response_due from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    sqlx::query("update questions set paused_at = paused_at - interval '3 days' where id = $1")
+        .bind(q)
+        .execute(&db)
+        .await
+        .unwrap();
+    editor
+        .post_form(&format!("{url}/resume"), &[("text", "ул. Ленина, 5")])
+        .await
+        .assert_redirect(&url);
+    let (after, paused): (chrono::DateTime<chrono::Utc>, i32) =
+        sqlx::query_as("select first_response_due, paused_minutes from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(paused > 0, "three days of waiting hold working time");
+    assert!(after > before);
+    editor.get(&url).await.assert_contains("ул. Ленина, 5");
+}
+
+async fn turn_on_approval(db: &PgPool, a: &RegionFixture) {
+    sqlx::query("update organizations set answer_approval = true where id = $1")
+        .bind(a.child)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test]
+async fn with_approval_on_the_head_publishes_or_returns_the_answer(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    turn_on_approval(&db, &a).await;
+    let q = question(&db, a.id, a.child, None, 1, "normal").await;
+    let url = format!("/r/region-a/questions/{q}");
+    let mut editor = signed_in(&db, &a.editor).await;
+    let rev = answer_rev(&editor.get(&url).await.body);
+    editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("kind", "final"),
+                ("answer_rev", &rev),
+                ("text", "Черновик ответа"),
+            ],
+        )
+        .await
+        .assert_redirect(&url);
+    let (status, answer, draft): (String, Option<String>, Option<String>) =
+        sqlx::query_as("select status, answer, draft_answer from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), answer, draft.as_deref()),
+        ("in_progress", None, Some("Черновик ответа"))
+    );
+    // The editor cannot approve their own draft.
+    assert_eq!(
+        editor
+            .post_form(&format!("{url}/approve"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut head = signed_in(&db, &a.head).await;
+    head.get("/r/region-a/questions?view=approval")
+        .await
+        .assert_contains(&format!("#{q}<"));
+    head.post_form(&format!("{url}/return"), &[("text", "")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    head.post_form(&format!("{url}/return"), &[("text", "Добавьте сроки")])
+        .await
+        .assert_redirect(&url);
+    // The editor finds the draft in the composer with the head's comment.
+    let page = editor.get(&url).await;
+    page.assert_contains("Добавьте сроки")
+        .assert_contains(">Черновик ответа</textarea>");
+    let rev = answer_rev(&page.body);
+    editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("kind", "final"),
+                ("answer_rev", &rev),
+                ("text", "Отремонтируем до 1 июня"),
+            ],
+        )
+        .await
+        .assert_redirect(&url);
+    head.post_form(&format!("{url}/approve"), &[])
+        .await
+        .assert_redirect(&url);
+    let (status, answer): (String, Option<String>) =
+        sqlx::query_as("select status, answer from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), answer.as_deref()),
+        ("answered", Some("Отремонтируем до 1 июня"))
+    );
+    assert_eq!(
+        event_kinds(&db, q).await,
+        [
+            "received", "draft", "returned", "draft", "approved", "answered"
+        ]
+    );
+}
+
+#[sqlx::test]
+async fn two_editors_answering_at_once_do_not_overwrite_each_other(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let second = common::user(&db, "second-editor@region-a.example", false).await;
+    common::member(&db, a.id, second, "editor", None, Some(a.child)).await;
+    let q = question(&db, a.id, a.child, None, 1, "normal").await;
+    let url = format!("/r/region-a/questions/{q}");
+    let mut first_editor = signed_in(&db, &a.editor).await;
+    let mut second_editor = signed_in(&db, "second-editor@region-a.example").await;
+    let rev_first = answer_rev(&first_editor.get(&url).await.body);
+    let rev_second = answer_rev(&second_editor.get(&url).await.body);
+    first_editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("kind", "interim"),
+                ("answer_rev", &rev_first),
+                ("text", "Ответ первого"),
+            ],
+        )
+        .await
+        .assert_redirect(&url);
+    second_editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("kind", "interim"),
+                ("answer_rev", &rev_second),
+                ("text", "Ответ второго"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT)
+        .assert_contains("Пока вы писали, на обращение уже ответили.")
+        .assert_contains(">Ответ второго</textarea>");
+    // Empty answers come back too, with the message at the field.
+    let rev = answer_rev(&second_editor.get(&url).await.body);
+    second_editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[("kind", "final"), ("answer_rev", &rev), ("text", "  ")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Заполните это поле.");
+    let interim: i64 = second_editor
+        .count(&format!(
+            "select count(*) from question_events where question_id = {q} and kind = 'interim'"
+        ))
+        .await;
+    assert_eq!(interim, 1);
+}
+
+#[sqlx::test]
+async fn templates_are_inserted_into_the_answer_without_sending_it(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let q = question(&db, a.id, a.child, None, 1, "normal").await;
+    let mut admin = signed_in(&db, &a.admin).await;
+    admin.get("/r/region-a/answer-templates").await;
+    admin
+        .post_form(
+            "/r/region-a/answer-templates",
+            &[
+                ("organization_id", ""),
+                ("title", "Благодарность"),
+                ("body", "Спасибо за обращение!"),
+            ],
+        )
+        .await
+        .assert_redirect("/r/region-a/answer-templates");
+    let mut editor = signed_in(&db, &a.editor).await;
+    editor.get("/r/region-a/answer-templates").await;
+    // An editor cannot write the region's templates, only their organization's.
+    editor
+        .post_form(
+            "/r/region-a/answer-templates",
+            &[("organization_id", ""), ("title", "Моё"), ("body", "Текст")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let template: i64 = sqlx::query_scalar("select id from answer_templates")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        editor
+            .post_form(
+                &format!("/r/region-a/answer-templates/{template}"),
+                &[("title", "x"), ("body", "y")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let url = format!("/r/region-a/questions/{q}");
+    let rev = answer_rev(&editor.get(&url).await.body);
+    editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("intent", "insert"),
+                ("template_id", &template.to_string()),
+                ("answer_rev", &rev),
+                ("text", "Добрый день."),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Добрый день.\n\nСпасибо за обращение!</textarea>");
+    assert_eq!(
+        status_of(&db, q).await,
+        "new",
+        "inserting a template sends nothing"
+    );
+}
+
+#[sqlx::test]
+async fn the_inbox_sorts_by_deadline_filters_and_counts(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let late = question(&db, a.id, a.child, Some(a.child_page), 24 * 10, "normal").await;
+    let fresh = question(&db, a.id, a.child, None, 0, "normal").await;
+    let urgent = question(&db, a.id, a.child, None, 0, "urgent").await;
+    let elsewhere = question(&db, a.id, a.other, None, 24 * 10, "normal").await;
+    let foreign = question(&db, b.id, b.child, None, 24 * 10, "normal").await;
+    let mut editor = signed_in(&db, &a.editor).await;
+    let inbox = editor.get("/r/region-a/questions").await;
+    inbox.assert_status(StatusCode::OK);
+    let pos = |id: i64| inbox.body.find(&format!(">#{id}<"));
+    assert!(
+        pos(elsewhere).is_none() && pos(foreign).is_none(),
+        "only the editor's organization"
+    );
+    assert!(
+        pos(late).unwrap() < pos(urgent).unwrap(),
+        "the overdue one first"
+    );
+    assert!(
+        pos(urgent).unwrap() < pos(fresh).unwrap(),
+        "urgent is due sooner"
+    );
+    inbox.assert_contains("просрочено");
+    let overdue = editor.get("/r/region-a/questions?due=overdue").await;
+    overdue
+        .assert_contains(&format!(">#{late}<"))
+        .assert_lacks(&format!(">#{fresh}<"));
+    editor
+        .get("/r/region-a/questions?priority=urgent")
+        .await
+        .assert_contains(&format!(">#{urgent}<"))
+        .assert_lacks(&format!(">#{fresh}<"));
+    editor
+        .get(&format!("/r/region-a/questions?page_id={}", a.child_page))
+        .await
+        .assert_contains(&format!(">#{late}<"))
+        .assert_lacks(&format!(">#{urgent}<"));
+    editor
+        .get(&format!("/r/region-a/questions?q=%23{urgent}"))
+        .await
+        .assert_contains(&format!(">#{urgent}<"))
+        .assert_lacks(&format!(">#{late}<"));
+    editor
+        .post_form(
+            &format!("/r/region-a/questions/{fresh}/assign"),
+            &[("assignee", "me")],
+        )
+        .await;
+    editor
+        .get("/r/region-a/questions?assignee=me")
+        .await
+        .assert_contains(&format!(">#{fresh}<"))
+        .assert_lacks(&format!(">#{urgent}<"));
+    // Nonsense in the URL is not an error.
+    editor
+        .get("/r/region-a/questions?status=zzz&page_id=x&assignee=y&page=-3&due=when")
+        .await
+        .assert_status(StatusCode::OK);
+    // The coordinator sees who is late across the region, by organization.
+    let mut coordinator = signed_in(&db, &a.coordinator).await;
+    coordinator
+        .get("/r/region-a/questions/overdue")
+        .await
+        .assert_contains(&format!(">#{late}<"))
+        .assert_contains(&format!(">#{elsewhere}<"))
+        .assert_lacks(&format!(">#{foreign}<"))
+        .assert_lacks(&format!(">#{fresh}<"));
+    // The founder's subtree coordinator sees the school's but not the hospital's.
+    let mut subtree = signed_in(&db, &a.subtree_coordinator).await;
+    subtree
+        .get("/r/region-a/questions/overdue")
+        .await
+        .assert_contains(&format!(">#{late}<"))
+        .assert_lacks(&format!(">#{elsewhere}<"));
+}
+
+#[sqlx::test]
+async fn overdue_questions_are_mailed_once_even_from_two_instances(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let late = question(&db, a.id, a.child, None, 24 * 10, "normal").await;
+    question(&db, a.id, a.child, None, 0, "normal").await;
+    let (port, received) = common::smtp::smtp_sink().await;
+    let mail = gospublic::mail::MailSettings {
+        host: "127.0.0.1".into(),
+        port,
+        from: "gospublic@region-a.example".into(),
+    };
+    let (one, two) = tokio::join!(
+        gospublic::questions::housekeeping::notify_overdue(&db, &mail, "https://gospublic.example"),
+        gospublic::questions::housekeeping::notify_overdue(&db, &mail, "https://gospublic.example"),
+    );
+    assert_eq!(
+        one.unwrap() + two.unwrap(),
+        1,
+        "one question escalated once"
+    );
+    let messages = received.lock().unwrap().clone();
+    let recipients: Vec<String> = messages
+        .iter()
+        .filter_map(|m| m.lines().find(|l| l.starts_with("To:")).map(str::to_owned))
+        .collect();
+    // The editor, the head, the region's coordinator, the municipal one and the founder's one.
+    assert_eq!(messages.len(), 5, "{recipients:?}");
+    assert!(recipients.iter().any(|r| r.contains(&a.editor)));
+    assert!(
+        recipients
+            .iter()
+            .any(|r| r.contains(&a.subtree_coordinator))
+    );
+    assert!(!recipients.iter().any(|r| r.contains(&a.admin)));
+    let body = common::smtp::decoded_body(&messages[0]);
+    assert!(
+        body.contains(&format!(
+            "https://gospublic.example/r/region-a/questions/{late}"
+        )),
+        "{body}"
+    );
+    let again =
+        gospublic::questions::housekeeping::notify_overdue(&db, &mail, "https://gospublic.example")
+            .await;
+    assert_eq!(again.unwrap(), 0);
+    assert_eq!(received.lock().unwrap().len(), 5);
+}
+
+#[sqlx::test]
+async fn contacts_of_closed_questions_are_erased_after_the_retention_period(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let old = question(&db, a.id, a.child, None, 1, "normal").await;
+    let recent = question(&db, a.id, a.child, None, 1, "normal").await;
+    let open = question(&db, a.id, a.child, None, 1, "normal").await;
+    let other_region = question(&db, b.id, b.child, None, 1, "normal").await;
+    sqlx::query("update region_settings set contact_retention_days = 30 where region_id = $1")
+        .bind(a.id)
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("update questions set status = 'closed', closed_at = now() - interval '31 days' where id = any($1)")
+        .bind(vec![old, other_region])
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("update questions set status = 'closed', closed_at = now() - interval '5 days' where id = $1")
+        .bind(recent)
+        .execute(&db)
+        .await
+        .unwrap();
+    let (one, two) = tokio::join!(
+        gospublic::questions::housekeeping::erase_contacts(&db),
+        gospublic::questions::housekeeping::erase_contacts(&db),
+    );
+    assert_eq!(
+        one.unwrap() + two.unwrap(),
+        1,
+        "region-b keeps contacts for a year by default"
+    );
+    let kept: Vec<(i64, Option<String>)> =
+        sqlx::query_as("select id, author_contact from questions order by id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    for (id, contact) in kept {
+        assert_eq!(
+            contact.is_none(),
+            id == old,
+            "question {id} ({open}, {recent}, {other_region})"
+        );
+    }
+    let mut editor = signed_in(&db, &a.editor).await;
+    editor
+        .get(&format!("/r/region-a/questions/{old}"))
+        .await
+        .assert_contains("Контакты удалены по истечении срока хранения.");
+}
+
+#[sqlx::test]
+async fn an_admin_loads_the_production_calendar(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut admin = signed_in(&db, &a.admin).await;
+    admin.get("/r/region-a/settings").await;
+    let file = "Дата;Тип\n01.01.2027;праздник\n08.01.2027;праздник\n06.11.2027;рабочий\n";
+    let res = admin
+        .post_file(
+            "/r/region-a/settings/calendar",
+            "file",
+            "calendar.csv",
+            file.as_bytes(),
+        )
+        .await;
+    // The year field is missing: message per field, nothing saved.
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let res = admin
+        .post_file_with(
+            "/r/region-a/settings/calendar",
+            &[("calendar_year", "2027")],
+            "file",
+            "calendar.csv",
+            "Дата;Тип\n01.01.2027;отгул\n".as_bytes(),
+        )
+        .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Строка 2: тип дня «отгул» не понятен");
+    admin
+        .post_file_with(
+            "/r/region-a/settings/calendar",
+            &[("calendar_year", "2027")],
+            "file",
+            "calendar.csv",
+            file.as_bytes(),
+        )
+        .await
+        .assert_redirect("/r/region-a/settings");
+    let (holidays, saturdays): (Vec<chrono::NaiveDate>, Vec<chrono::NaiveDate>) = sqlx::query_as(
+        "select holidays, working_saturdays from region_settings where region_id = $1",
+    )
+    .bind(a.id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(holidays.len(), 2);
+    assert_eq!(
+        saturdays,
+        [chrono::NaiveDate::from_ymd_opt(2027, 11, 6).unwrap()]
+    );
+    let audited = admin
+        .count("select count(*) from audit_log where object_type = 'settings' and details ? 'calendar_year'")
+        .await;
+    assert_eq!(audited, 1);
+}
