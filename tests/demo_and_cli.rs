@@ -34,8 +34,12 @@ async fn counts(db: &PgPool) -> Vec<i64> {
 async fn demo_data_is_realistic_and_loading_it_twice_changes_nothing(db: PgPool) {
     gospublic::demo::seed(&db).await.unwrap();
     let first = counts(&db).await;
+    let questions = "select count(*)::bigint + (select count(*) from question_events) from questions";
+    let first_questions: i64 = sqlx::query_scalar(questions).fetch_one(&db).await.unwrap();
     gospublic::demo::seed(&db).await.unwrap();
     assert_eq!(first, counts(&db).await);
+    let again: i64 = sqlx::query_scalar(questions).fetch_one(&db).await.unwrap();
+    assert_eq!(first_questions, again);
     let [
         regions,
         municipalities,
@@ -53,7 +57,7 @@ async fn demo_data_is_realistic_and_loading_it_twice_changes_nothing(db: PgPool)
     assert_eq!(municipalities, 69);
     assert!((300..1000).contains(&organizations), "{organizations}");
     assert!(pages > organizations, "{pages}");
-    assert_eq!(users, 5);
+    assert_eq!(users, 6);
     let platforms: i64 = sqlx::query_scalar("select count(distinct platform) from pages")
         .fetch_one(&db)
         .await
@@ -130,15 +134,51 @@ async fn each_demo_account_lands_on_a_page_for_its_role(db: PgPool) {
         .assert_lacks("г. Бийск")
         .assert_lacks("Министерство");
 
+    // The editor starts the day in the school's inbox, with questions in every state.
     let (mut editor, to) = sign_in(gospublic::demo::EDITOR.email).await;
-    let to = to.unwrap();
-    assert!(to.starts_with("/r/altai-krai/orgs/"), "{to}");
+    assert_eq!(to.as_deref(), Some("/r/altai-krai/questions"));
     editor
-        .get(&to)
+        .get("/r/altai-krai/questions?status=all")
         .await
         .assert_status(StatusCode::OK)
-        .assert_contains("Средняя общеобразовательная школа № 1")
-        .assert_contains("Добавить страницу");
+        .assert_contains("Средняя общеобразовательная школа № 1");
+    let (mut head, to) = sign_in(gospublic::demo::HEAD.email).await;
+    assert_eq!(to.as_deref(), Some("/r/altai-krai/questions"));
+    head.get("/r/altai-krai/questions")
+        .await
+        .assert_status(StatusCode::OK);
+    let states: Vec<String> =
+        sqlx::query_scalar("select distinct status from questions order by status")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        states,
+        [
+            "answered",
+            "closed",
+            "duplicate",
+            "in_progress",
+            "new",
+            "rejected"
+        ]
+    );
+    let (total, overdue, transferred, waiting, reopened): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        r#"select count(*), count(*) filter (where due_at <= now()), count(*) filter (where transfer_count > 0),
+                  count(*) filter (where paused_at is not null), count(*) filter (where reopen_count > 0)
+           from questions"#,
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(total >= 300, "{total}");
+    assert!(overdue > 0 && transferred > 0 && waiting > 0 && reopened > 0);
+    let mut coordinator = sign_in(gospublic::demo::COORDINATOR.email).await.0;
+    coordinator
+        .get("/r/altai-krai/questions/overdue")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_lacks("Просроченных обращений нет.");
 }
 
 async fn url_of(db: &PgPool) -> String {

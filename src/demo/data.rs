@@ -190,6 +190,10 @@ pub const MUNICIPAL: DemoAccount = DemoAccount {
     email: "barnaul@gospublic.test",
     name: "Ольга Барнаульская",
 };
+pub const HEAD: DemoAccount = DemoAccount {
+    email: "head@gospublic.test",
+    name: "Виктор Директоров",
+};
 pub const EDITOR: DemoAccount = DemoAccount {
     email: "editor@gospublic.test",
     name: "Анна Редакторова",

@@ -3,13 +3,14 @@
 //! natural key (slug, name, OGRN, page address, email), so seeding twice changes nothing.
 
 mod data;
+mod questions;
 
 use anyhow::Context;
 use sqlx::{PgConnection, PgPool};
 
 use crate::ids::{MunicipalityId, OrgId, RegionId, UserId};
 use crate::orgs::identifiers::{complete_inn, complete_ogrn};
-pub use data::{ADMIN, COORDINATOR, EDITOR, MUNICIPAL, OPERATOR, PASSWORD, REGION_SLUG};
+pub use data::{ADMIN, COORDINATOR, EDITOR, HEAD, MUNICIPAL, OPERATOR, PASSWORD, REGION_SLUG};
 
 pub async fn seed(db: &PgPool) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
@@ -398,6 +399,9 @@ async fn accounts(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
     let editor = account(db, &EDITOR, &hash, false).await?;
     crate::invitations::db::add_membership(db, region, editor, "editor", None, Some(school))
         .await?;
+    let head = account(db, &HEAD, &hash, false).await?;
+    crate::invitations::db::add_membership(db, region, head, "head", None, Some(school)).await?;
+    questions::seed(db, region, data::REGION_TZ, school, editor).await?;
     Ok(())
 }
 
