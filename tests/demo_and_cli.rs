@@ -34,7 +34,8 @@ async fn counts(db: &PgPool) -> Vec<i64> {
 async fn demo_data_is_realistic_and_loading_it_twice_changes_nothing(db: PgPool) {
     gospublic::demo::seed(&db).await.unwrap();
     let first = counts(&db).await;
-    let questions = "select count(*)::bigint + (select count(*) from question_events) from questions";
+    let questions =
+        "select count(*)::bigint + (select count(*) from question_events) from questions";
     let first_questions: i64 = sqlx::query_scalar(questions).fetch_one(&db).await.unwrap();
     gospublic::demo::seed(&db).await.unwrap();
     assert_eq!(first, counts(&db).await);

@@ -205,3 +205,76 @@ async fn admin_imports_a_registry_file_and_applies_it(db: PgPool) {
     })
     .await;
 }
+
+#[sqlx::test]
+async fn an_editor_works_the_mornings_questions_from_the_inbox(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let late = common::question(&db, a.id, a.child, Some(a.child_page), 24 * 10, "normal").await;
+    let fresh = common::question(&db, a.id, a.child, None, 0, "urgent").await;
+    let hospital = common::question(&db, a.id, a.other, None, 0, "normal").await;
+    sqlx::query("insert into answer_templates (region_id, title, body) values ($1, 'Благодарность', 'Спасибо за обращение!')")
+        .bind(a.id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let coordinator = a.coordinator.clone();
+    journey(db, "questions", async |b| {
+        b.sign_in(&a.editor, PASSWORD).await?;
+        ensure!(
+            b.path().await? == "/r/region-a/questions",
+            "the editor starts in the inbox"
+        );
+        let text = b.text().await?;
+        ensure!(text.contains(&format!("#{late}")) && text.contains(&format!("#{fresh}")));
+        ensure!(
+            !text.contains(&format!("#{hospital}")),
+            "another organization's question is not here"
+        );
+        b.expect_text("просрочено").await?;
+        b.check_accessibility().await?;
+        b.click_link(&format!("#{late}")).await?;
+        b.check_accessibility().await?;
+        b.press("Взять себе").await?;
+        b.expect_text("Исполнитель назначен.").await?;
+        // An empty answer comes back with a message; the template goes into the composer.
+        b.press("Ответить по существу").await?;
+        b.expect_text("Заполните это поле.").await?;
+        b.check_accessibility().await?;
+        b.fill_at("#f-answer-text", "Добрый день.").await?;
+        b.press("Вставить шаблон").await?;
+        ensure!(
+            b.value_of("text")
+                .await?
+                .contains("Добрый день.\n\nСпасибо за обращение!"),
+            "the template is appended to what was typed"
+        );
+        b.press("Ответить по существу").await?;
+        b.expect_text("Ответ опубликован.").await?;
+        b.press("Закрыть обращение").await?;
+        b.expect_text("Обращение закрыто.").await?;
+        b.check_accessibility().await?;
+        // The urgent one was misaddressed: it goes to the hospital.
+        b.visit(&format!("/r/region-a/questions/{fresh}?find=Больница"))
+            .await?;
+        b.click_at("label[for^=\"f-org-\"]").await?;
+        b.fill_at("#f-transfer-text", "Вопрос о работе больницы")
+            .await?;
+        b.check_accessibility().await?;
+        b.press("Передать").await?;
+        b.expect_text("Обращение передано.").await?;
+        b.expect_text("Больница региона 1").await?;
+        b.visit("/r/region-a/questions/new").await?;
+        b.check_accessibility().await?;
+        b.visit("/r/region-a/answer-templates").await?;
+        b.check_accessibility().await?;
+        b.sign_out().await?;
+        // The coordinator sees who is late.
+        b.sign_in(&coordinator, PASSWORD).await?;
+        b.visit("/r/region-a/questions/overdue").await?;
+        b.expect_text("Просроченные обращения").await?;
+        b.check_accessibility().await?;
+        b.visit("/r/region-a/questions").await?;
+        b.check_accessibility().await
+    })
+    .await;
+}

@@ -87,7 +87,7 @@ pub async fn apply(
         }
         Action::Assign => {
             let handlers = db::handlers_of(tx, region, q.organization_id).await?;
-            let wanted = if form.assignee == "me" {
+            let wanted = if form.take == "me" || form.assignee == "me" {
                 Some(me.0)
             } else {
                 ActionForm::id(&form.assignee)

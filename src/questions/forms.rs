@@ -207,6 +207,8 @@ pub struct ActionForm {
     /// The answer revision the person was looking at when they wrote.
     pub answer_rev: String,
     pub assignee: String,
+    /// "me" from the "take it" button, which overrides the assignee list.
+    pub take: String,
     pub organization_id: String,
     pub reason: String,
     pub original: String,

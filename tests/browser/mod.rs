@@ -197,6 +197,51 @@ impl Browser {
         self.click_and_wait(button).await
     }
 
+    /// Fills the field a CSS selector names (for pages with several forms).
+    pub async fn fill_at(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        let field = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("field {css}"))?;
+        field.clear().await?;
+        field.send_keys(value).await?;
+        Ok(())
+    }
+
+    pub async fn choose_at(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        let field = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("select {css}"))?;
+        field.select_by_value(value).await?;
+        Ok(())
+    }
+
+    /// Clicks the button with this text and waits for the next page.
+    pub async fn press(&self, text: &str) -> anyhow::Result<()> {
+        let button = self
+            .client
+            .find(Locator::XPath(&format!(
+                "//main//button[normalize-space(.)='{text}']"
+            )))
+            .await
+            .with_context(|| format!("button {text:?}"))?;
+        self.click_and_wait(button).await
+    }
+
+    /// Clicks an element without leaving the page (a radio button, a disclosure).
+    pub async fn click_at(&self, css: &str) -> anyhow::Result<()> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("element {css}"))?
+            .click()
+            .await?;
+        Ok(())
+    }
+
     pub async fn click_link(&self, text: &str) -> anyhow::Result<()> {
         let link = self
             .client
