@@ -91,6 +91,8 @@ create table questions (
         case when status in ('new', 'in_progress') and paused_at is null then
             case when first_response_at is null then least(first_response_risk, final_risk) else final_risk end
         end) stored,
+    awaiting_approval boolean generated always as
+        (draft_answer is not null and draft_returned_comment is null) stored,
     constraint questions_region_id_key unique (region_id, id),
     -- The same message from the same page never becomes two questions.
     constraint questions_external_key unique (page_id, channel, external_id),
@@ -103,8 +105,14 @@ create table questions (
 create index questions_org_due_idx on questions (region_id, organization_id, due_at, id);
 create index questions_region_due_idx on questions (region_id, due_at, id);
 create index questions_org_status_idx on questions (region_id, organization_id, status);
+-- The inbox counts read only questions still being worked on or just answered.
+create index questions_active_idx on questions (region_id, organization_id)
+    include (status, due_at, risk_at, assignee_id, paused_at, awaiting_approval)
+    where status in ('new', 'in_progress', 'answered');
 create index questions_assignee_idx on questions (region_id, assignee_id) where assignee_id is not null;
-create index questions_previous_org_idx on questions using gin (previous_organization_ids);
+-- "Transferred away" lists: few questions are ever transferred, so only those are indexed.
+create index questions_previous_org_idx on questions using gin (previous_organization_ids)
+    where transfer_count > 0;
 create index questions_overdue_unnotified_idx on questions (due_at) where overdue_notified_at is null;
 create index questions_closed_contacts_idx on questions (region_id, closed_at)
     where contacts_erased_at is null and author_contact is not null;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::clock::Clocks;
 use crate::ids::{OrgId, PageId, QuestionId, RegionId, UserId};
@@ -399,7 +399,10 @@ impl InboxQuery {
 /// Bounds and identity the inbox query needs besides the URL.
 pub struct InboxContext<'a> {
     pub region: RegionId,
-    pub scope: &'a OrgScope,
+    /// The organizations in scope (see `scope_ids`); `None` for the whole region.
+    pub ids: Option<&'a [i64]>,
+    /// The organizations the member answers for, whose transfers they follow.
+    pub own: &'a [i64],
     pub me: UserId,
     pub now: DateTime<Utc>,
     pub today: (DateTime<Utc>, DateTime<Utc>),
@@ -424,53 +427,54 @@ pub struct InboxRow {
     pub has_draft: bool,
 }
 
-/// The conditions of the filters; parameters $6..$17 are bound by `bind_filters` in order.
-const FILTERS: &str = r#"
-    and case $6::text
-        when 'open' then q.status in ('new', 'in_progress')
-        when 'all' then true
-        else q.status = $6 end
-    and ($7::bigint is null or q.organization_id = $7)
-    and ($8::bigint is null or q.page_id = $8)
-    and ($9::text is null or q.category = $9)
-    and ($10::text is null or q.priority = $10)
-    and case $11::text
-        when 'none' then q.assignee_id is null
-        when 'any' then true
-        else q.assignee_id = $11::bigint end
-    and case $12::text
-        when 'overdue' then q.due_at <= $14
-        when 'at_risk' then q.risk_at <= $14 and q.due_at > $14
-        when 'today' then q.due_at >= $15 and q.due_at < $16
-        else true end
-    and case $13::text
-        when 'waiting' then q.paused_at is not null and q.status in ('new', 'in_progress')
-        when 'approval' then q.draft_answer is not null and q.draft_returned_comment is null
-        else true end
-    and ($17::text is null or lower(q.body) like $17 or q.id::text = $18)"#;
-
-/// Who sees which questions: the organizations in scope, or for "transferred" the questions
-/// my organizations sent elsewhere.
-fn scope_condition(view: &str) -> String {
-    if view == "transferred" {
-        "q.previous_organization_ids && $5 and not (q.organization_id = any($5))".to_owned()
-    } else {
-        VISIBLE.to_owned()
+/// The organizations whose questions a member sees: `None` for the whole region. Resolved
+/// once per request, so the question queries filter on an indexed column instead of
+/// re-deriving the scope for every row.
+pub async fn scope_ids(
+    db: &mut PgConnection,
+    region: RegionId,
+    scope: &OrgScope,
+) -> Result<Option<Vec<i64>>, sqlx::Error> {
+    if scope.all {
+        return Ok(None);
     }
+    let sql = format!("select o.id from organizations o where o.region_id = $1 and {VISIBLE}");
+    let ids: Vec<(i64,)> = bind_scope(sqlx::query_as(&sql), region, scope)
+        .fetch_all(db)
+        .await?;
+    Ok(Some(ids.into_iter().map(|(id,)| id).collect()))
+}
+
+enum Assignee {
+    Any,
+    Nobody,
+    Person(i64),
+}
+
+/// The filters of the URL, checked: unknown values mean "no filter", never an error.
+struct FilterValues {
+    status: String,
+    org: Option<i64>,
+    page_id: Option<i64>,
+    category: Option<String>,
+    priority: Option<String>,
+    assignee: Assignee,
+    due: String,
+    view: String,
+    pattern: Option<String>,
+    text: String,
 }
 
 fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
     let status = match f.status.as_str() {
-        "" => "open".to_owned(),
-        s => s.to_owned(),
+        "" | "open" => "open".to_owned(),
+        s if s == "all" || super::workflow::Status::parse(s).is_some() => s.to_owned(),
+        _ => "open".to_owned(),
     };
     let assignee = match f.assignee.as_str() {
-        "" => "any".to_owned(),
-        "me" => ctx.me.0.to_string(),
-        "none" => "none".to_owned(),
-        other => InboxQuery::id(other)
-            .map(|i| i.to_string())
-            .unwrap_or_else(|| "any".to_owned()),
+        "me" => Assignee::Person(ctx.me.0),
+        "none" => Assignee::Nobody,
+        other => InboxQuery::id(other).map_or(Assignee::Any, Assignee::Person),
     };
     let text = f.q.trim();
     FilterValues {
@@ -493,84 +497,124 @@ fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
     }
 }
 
-struct FilterValues {
-    status: String,
-    org: Option<i64>,
-    page_id: Option<i64>,
-    category: Option<String>,
-    priority: Option<String>,
-    assignee: String,
-    due: String,
-    view: String,
-    pattern: Option<String>,
-    text: String,
+type Builder<'a> = QueryBuilder<'a, Postgres>;
+
+/// The inbox counts matches up to this many; more shows as "over 10 000".
+pub const TOTAL_CAP: i64 = 10_000;
+
+/// `from … where …` of the inbox: only the filters in use become SQL, so each combination
+/// gets a plan fitted to it.
+fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>) {
+    qb.push(" from questions q join organizations o on o.region_id = q.region_id and o.id = q.organization_id where q.region_id = ")
+        .push_bind(ctx.region);
+    if v.view == "transferred" {
+        qb.push(" and q.transfer_count > 0 and q.previous_organization_ids && ")
+            .push_bind(ctx.own.to_vec())
+            .push(" and not (q.organization_id = any(")
+            .push_bind(ctx.own.to_vec())
+            .push("))");
+    } else if let Some(ids) = ctx.ids {
+        qb.push(" and q.organization_id = any(")
+            .push_bind(ids.to_vec())
+            .push(")");
+    }
+    match v.status.as_str() {
+        "all" => {}
+        "open" => {
+            qb.push(" and q.status in ('new', 'in_progress')");
+        }
+        status => {
+            qb.push(" and q.status = ").push_bind(status.to_owned());
+        }
+    }
+    if let Some(org) = v.org {
+        qb.push(" and q.organization_id = ").push_bind(org);
+    }
+    if let Some(page) = v.page_id {
+        qb.push(" and q.page_id = ").push_bind(page);
+    }
+    if let Some(category) = &v.category {
+        qb.push(" and q.category = ").push_bind(category.clone());
+    }
+    if let Some(priority) = &v.priority {
+        qb.push(" and q.priority = ").push_bind(priority.clone());
+    }
+    match v.assignee {
+        Assignee::Any => {}
+        Assignee::Nobody => {
+            qb.push(" and q.assignee_id is null");
+        }
+        Assignee::Person(id) => {
+            qb.push(" and q.assignee_id = ").push_bind(id);
+        }
+    }
+    match v.due.as_str() {
+        "overdue" => {
+            qb.push(" and q.due_at <= ").push_bind(ctx.now);
+        }
+        "at_risk" => {
+            qb.push(" and q.risk_at <= ")
+                .push_bind(ctx.now)
+                .push(" and q.due_at > ")
+                .push_bind(ctx.now);
+        }
+        "today" => {
+            qb.push(" and q.due_at >= ")
+                .push_bind(ctx.today.0)
+                .push(" and q.due_at < ")
+                .push_bind(ctx.today.1);
+        }
+        _ => {}
+    }
+    match v.view.as_str() {
+        "waiting" => {
+            qb.push(" and q.paused_at is not null and q.status in ('new', 'in_progress')");
+        }
+        "approval" => {
+            qb.push(" and q.awaiting_approval");
+        }
+        _ => {}
+    }
+    if let Some(pattern) = &v.pattern {
+        qb.push(" and (lower(q.body) like ")
+            .push_bind(pattern.clone())
+            .push(" or q.id::text = ")
+            .push_bind(v.text.clone())
+            .push(")");
+    }
 }
 
-fn bind_filters<'q, O>(
-    q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
-    v: &'q FilterValues,
-    ctx: &InboxContext,
-) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
-    q.bind(&v.status)
-        .bind(v.org)
-        .bind(v.page_id)
-        .bind(&v.category)
-        .bind(&v.priority)
-        .bind(&v.assignee)
-        .bind(&v.due)
-        .bind(&v.view)
-        .bind(ctx.now)
-        .bind(ctx.today.0)
-        .bind(ctx.today.1)
-        .bind(&v.pattern)
-        .bind(&v.text)
-}
-
-/// One page of the inbox, what is due first on top, and the number of matches.
+/// One page of the inbox, what is due first on top, and the number of matches (at most
+/// `TOTAL_CAP + 1`).
 pub async fn inbox(
     db: &mut PgConnection,
     ctx: &InboxContext<'_>,
     f: &InboxQuery,
 ) -> Result<(Vec<InboxRow>, i64), sqlx::Error> {
     let v = filter_values(f, ctx);
-    let from = format!(
-        r#"from questions q
-           join organizations o on o.region_id = q.region_id and o.id = q.organization_id
-           where q.region_id = $1 and {} {FILTERS}"#,
-        scope_condition(&v.view)
-    );
-    let sql = format!(
+    let mut qb = Builder::new(
         r#"select q.id, q.organization_id, o.name as organization_name,
                   (select p.platform from pages p where p.region_id = q.region_id and p.id = q.page_id) as page_platform,
                   q.category, q.priority, q.status, q.channel, left(q.body, 160) as excerpt, q.received_at,
                   q.due_at, q.risk_at, q.paused_at,
                   (select u.name from users u where u.id = q.assignee_id) as assignee_name,
-                  q.draft_answer is not null and q.draft_returned_comment is null as has_draft
-           {from}
-           order by q.due_at nulls last, q.received_at desc, q.id desc
-           limit $19 offset $20"#
+                  q.awaiting_approval as has_draft"#,
     );
-    let rows = bind_filters(
-        bind_scope(sqlx::query_as::<_, InboxRow>(&sql), ctx.region, ctx.scope),
-        &v,
-        ctx,
-    )
-    .bind(PAGE_SIZE)
-    .bind((f.page() - 1) * PAGE_SIZE)
-    .fetch_all(&mut *db)
-    .await?;
-    let total: (i64,) = bind_filters(
-        bind_scope(
-            sqlx::query_as(&format!("select count(*) {from}")),
-            ctx.region,
-            ctx.scope,
-        ),
-        &v,
-        ctx,
-    )
-    .fetch_one(&mut *db)
-    .await?;
-    Ok((rows, total.0))
+    push_from(&mut qb, &v, ctx);
+    qb.push(" order by q.due_at nulls last, q.received_at desc, q.id desc limit ")
+        .push_bind(PAGE_SIZE)
+        .push(" offset ")
+        .push_bind((f.page() - 1) * PAGE_SIZE);
+    let rows = qb.build_query_as::<InboxRow>().fetch_all(&mut *db).await?;
+    // Counting stops at TOTAL_CAP: past it the exact number costs a scan of the region and
+    // tells a person nothing the filters would not.
+    let mut qb = Builder::new("select count(*) from (select 1");
+    push_from(&mut qb, &v, ctx);
+    qb.push(" limit ")
+        .push_bind(TOTAL_CAP + 1)
+        .push(") matches");
+    let total: i64 = qb.build_query_scalar().fetch_one(&mut *db).await?;
+    Ok((rows, total))
 }
 
 /// How many questions each quick filter would show, over everything the member sees.
@@ -590,36 +634,56 @@ pub struct InboxCounts {
     pub transferred: i64,
 }
 
+/// Counts over open questions only (they are few, and indexed apart) plus the answered ones.
 pub async fn counts(
     db: &mut PgConnection,
     ctx: &InboxContext<'_>,
 ) -> Result<InboxCounts, sqlx::Error> {
-    let sql = format!(
+    let mut qb = Builder::new(
         r#"select count(*) filter (where q.status in ('new', 'in_progress')) as open,
                   count(*) filter (where q.status = 'new') as new,
                   count(*) filter (where q.status = 'in_progress') as in_progress,
                   count(*) filter (where q.status = 'answered') as answered,
-                  count(*) filter (where q.due_at <= $6) as overdue,
-                  count(*) filter (where q.risk_at <= $6 and q.due_at > $6) as at_risk,
-                  count(*) filter (where q.due_at >= $7 and q.due_at < $8) as due_today,
-                  count(*) filter (where q.assignee_id = $9 and q.status in ('new', 'in_progress')) as mine,
+                  count(*) filter (where q.due_at <= "#,
+    );
+    qb.push_bind(ctx.now)
+        .push(") as overdue, count(*) filter (where q.risk_at <= ")
+        .push_bind(ctx.now)
+        .push(" and q.due_at > ")
+        .push_bind(ctx.now)
+        .push(") as at_risk, count(*) filter (where q.due_at >= ")
+        .push_bind(ctx.today.0)
+        .push(" and q.due_at < ")
+        .push_bind(ctx.today.1)
+        .push(") as due_today, count(*) filter (where q.assignee_id = ")
+        .push_bind(ctx.me)
+        .push(
+            r#" and q.status in ('new', 'in_progress')) as mine,
                   count(*) filter (where q.assignee_id is null and q.status in ('new', 'in_progress')) as unassigned,
                   count(*) filter (where q.paused_at is not null and q.status in ('new', 'in_progress')) as waiting,
-                  count(*) filter (where q.draft_answer is not null and q.draft_returned_comment is null
-                                   and q.status in ('new', 'in_progress')) as approval,
-                  (select count(*) from questions t where t.region_id = $1
-                      and t.previous_organization_ids && $5 and not (t.organization_id = any($5))) as transferred
-           from questions q
-           join organizations o on o.region_id = q.region_id and o.id = q.organization_id
-           where q.region_id = $1 and {VISIBLE}"#
-    );
-    bind_scope(sqlx::query_as(&sql), ctx.region, ctx.scope)
-        .bind(ctx.now)
-        .bind(ctx.today.0)
-        .bind(ctx.today.1)
-        .bind(ctx.me)
-        .fetch_one(db)
-        .await
+                  count(*) filter (where q.awaiting_approval and q.status in ('new', 'in_progress')) as approval,
+                  0::bigint as transferred
+           from questions q where q.region_id = "#,
+        )
+        .push_bind(ctx.region)
+        .push(" and q.status in ('new', 'in_progress', 'answered')");
+    if let Some(ids) = ctx.ids {
+        qb.push(" and q.organization_id = any(")
+            .push_bind(ids.to_vec())
+            .push(")");
+    }
+    let mut counts: InboxCounts = qb.build_query_as().fetch_one(&mut *db).await?;
+    if !ctx.own.is_empty() {
+        counts.transferred = sqlx::query_scalar(
+            r#"select count(*) from questions where region_id = $1 and transfer_count > 0 and previous_organization_ids && $2
+                 and not (organization_id = any($2))"#,
+        )
+        .bind(ctx.region)
+        .bind(ctx.own)
+        .fetch_one(&mut *db)
+        .await?;
+    }
+    Ok(counts)
 }
 
 /// Organizations and pages a member can file or filter questions by.

@@ -79,7 +79,21 @@ impl InboxPage {
     }
 
     pub fn page_count(&self) -> i64 {
-        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+        ((self.total.min(db::TOTAL_CAP) + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+    }
+
+    /// More matches than were counted.
+    pub fn capped(&self) -> bool {
+        self.total > db::TOTAL_CAP
+    }
+
+    pub fn total_label(&self) -> String {
+        if self.capped() {
+            self.chrome
+                .t1("questions-over", "count", &db::TOTAL_CAP.to_string())
+        } else {
+            self.chrome.tn("count-questions", &self.total)
+        }
     }
 
     pub fn statuses(&self) -> Vec<(&'static str, String)> {
@@ -124,17 +138,22 @@ pub async fn inbox(
     let tz = view::tz_of(&access.region.time_zone);
     let now = inbox_now();
     let scope = access.org_scope();
+    let mut tx = state.tenant(access.region.id).await?;
+    let ids = db::scope_ids(&mut tx, access.region.id, &scope).await?;
+    let own: Vec<i64> = own_orgs(&access).iter().map(|(id, _)| id.0).collect();
     let ctx = InboxContext {
         region: access.region.id,
-        scope: &scope,
+        ids: ids.as_deref(),
+        own: &own,
         me: access.user_id(),
         now,
         today: view::today(now, tz),
     };
-    let mut tx = state.tenant(access.region.id).await?;
     let (rows, total) = db::inbox(&mut tx, &ctx, &filter).await?;
     let counts = db::counts(&mut tx, &ctx).await?;
-    let pages = db::visible_pages(&mut tx, access.region.id, &scope).await?;
+    // The page filter lists the pages of the member's own organizations; coordinators filter
+    // by organization from the overview instead of scrolling thousands of pages.
+    let pages = own_pages(&mut tx, &access, &own_orgs(&access)).await?;
     let categories = crate::settings::db::get(&mut tx, access.region.id)
         .await?
         .question_categories;

@@ -10,14 +10,15 @@ use chrono_tz::Tz;
 use super::view;
 use crate::error::AppResult;
 use crate::ids::{OrgId, QuestionId};
-use crate::orgs::db::{VISIBLE, bind_scope};
 use crate::state::AppState;
 use crate::web::access::{OrgScope, RegionAccess, Role};
 use crate::web::chrome::Chrome;
 use crate::web::render::render;
 
-/// Shown at most; the inbox's "overdue" filter pages through all of them.
-const LIMIT: i64 = 500;
+/// Organizations shown, and questions per organization; the inbox's "overdue" filter for an
+/// organization pages through all of them.
+const ORGANIZATIONS: i64 = 50;
+const PER_ORGANIZATION: i64 = 10;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OverdueRow {
@@ -73,37 +74,47 @@ pub async fn list(
 ) -> AppResult<Response> {
     let scope = oversight(&access);
     let mut tx = state.tenant(access.region.id).await?;
-    let sql = format!(
-        r#"with late as (
-               select q.id, q.organization_id, o.name as organization_name, m.name as municipality_name,
-                      q.category, q.priority, q.due_at, q.assignee_id,
-                      count(*) over (partition by q.organization_id) as org_overdue
+    let ids = super::db::scope_ids(&mut tx, access.region.id, &scope).await?;
+    // The organizations with the most overdue questions first, each with its oldest few;
+    // the inbox's overdue filter has the rest.
+    let rows: Vec<OverdueRow> = sqlx::query_as(
+        r#"with per_org as (
+               select q.organization_id, count(*) as org_overdue
                from questions q
-               join organizations o on o.region_id = q.region_id and o.id = q.organization_id
-               left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
-               where q.region_id = $1 and q.due_at <= now() and {VISIBLE}
+               where q.region_id = $1 and q.due_at <= now() and q.status in ('new', 'in_progress', 'answered')
+                 and ($2::bigint[] is null or q.organization_id = any($2))
+               group by q.organization_id
+               order by org_overdue desc, q.organization_id
+               limit $3
            )
-           select l.id, l.organization_id, l.organization_name, l.municipality_name, l.category, l.priority,
-                  l.due_at, u.name as assignee_name, l.org_overdue
-           from late l left join users u on u.id = l.assignee_id
-           order by l.org_overdue desc, l.organization_name, l.organization_id, l.due_at
-           limit $6"#
-    );
-    let rows: Vec<OverdueRow> = bind_scope(sqlx::query_as(&sql), access.region.id, &scope)
-        .bind(LIMIT)
-        .fetch_all(&mut *tx)
-        .await?;
-    let total: i64 = bind_scope(
-        sqlx::query_as::<_, (i64,)>(&format!(
-            "select count(*) from questions q join organizations o on o.region_id = q.region_id and o.id = q.organization_id
-             where q.region_id = $1 and q.due_at <= now() and {VISIBLE}"
-        )),
-        access.region.id,
-        &scope,
+           select l.id, p.organization_id, o.name as organization_name, m.name as municipality_name,
+                  l.category, l.priority, l.due_at, u.name as assignee_name, p.org_overdue
+           from per_org p
+           join organizations o on o.region_id = $1 and o.id = p.organization_id
+           left join municipalities m on m.region_id = $1 and m.id = o.municipality_id
+           cross join lateral (
+               select q.id, q.category, q.priority, q.due_at, q.assignee_id from questions q
+               where q.region_id = $1 and q.organization_id = p.organization_id and q.due_at <= now()
+               order by q.due_at limit $4
+           ) l
+           left join users u on u.id = l.assignee_id
+           order by p.org_overdue desc, o.name, p.organization_id, l.due_at"#,
     )
+    .bind(access.region.id)
+    .bind(&ids)
+    .bind(ORGANIZATIONS)
+    .bind(PER_ORGANIZATION)
+    .fetch_all(&mut *tx)
+    .await?;
+    let total: i64 = sqlx::query_scalar(
+        r#"select count(*) from questions q where q.region_id = $1 and q.due_at <= now()
+             and q.status in ('new', 'in_progress', 'answered')
+             and ($2::bigint[] is null or q.organization_id = any($2))"#,
+    )
+    .bind(access.region.id)
+    .bind(&ids)
     .fetch_one(&mut *tx)
-    .await?
-    .0;
+    .await?;
     tx.commit().await?;
     render(&OverduePage {
         chrome,
