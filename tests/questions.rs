@@ -578,12 +578,30 @@ async fn waiting_on_the_resident_stops_the_clock(db: PgPool) {
     editor.get(&url).await.assert_contains("ул. Ленина, 5");
 }
 
+/// The head turns approval on from the organization's card; an editor cannot.
 async fn turn_on_approval(db: &PgPool, a: &RegionFixture) {
-    sqlx::query("update organizations set answer_approval = true where id = $1")
-        .bind(a.child)
-        .execute(db)
+    let card = format!("/r/region-a/orgs/{}", a.child);
+    let mut editor = signed_in(db, &a.editor).await;
+    editor
+        .get(&card)
         .await
-        .unwrap();
+        .assert_contains("выключено")
+        .assert_lacks("answer-approval");
+    assert_eq!(
+        editor
+            .post_form(&format!("{card}/answer-approval"), &[("approval", "on")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut head = signed_in(db, &a.head).await;
+    head.get(&card).await.assert_contains("answer-approval");
+    head.post_form(&format!("{card}/answer-approval"), &[("approval", "on")])
+        .await
+        .assert_redirect(&card);
+    head.get(&card)
+        .await
+        .assert_contains("Согласование ответов включено.");
 }
 
 #[sqlx::test]
@@ -855,13 +873,18 @@ async fn the_inbox_sorts_by_deadline_filters_and_counts(db: PgPool) {
         .assert_contains(&format!(">#{elsewhere}<"))
         .assert_lacks(&format!(">#{foreign}<"))
         .assert_lacks(&format!(">#{fresh}<"));
-    // The founder's subtree coordinator sees the school's but not the hospital's.
-    let mut subtree = signed_in(&db, &a.subtree_coordinator).await;
-    subtree
-        .get("/r/region-a/questions/overdue")
-        .await
-        .assert_contains(&format!(">#{late}<"))
-        .assert_lacks(&format!(">#{elsewhere}<"));
+    // The founder's subtree coordinator, and the founder's own editor, see the school's but
+    // not the hospital's.
+    let ministry = common::user(&db, "ministry-editor@region-a.example", false).await;
+    common::member(&db, a.id, ministry, "editor", None, Some(a.founder)).await;
+    for email in [a.subtree_coordinator.as_str(), "ministry-editor@region-a.example"] {
+        let mut founder = signed_in(&db, email).await;
+        founder
+            .get("/r/region-a/questions/overdue")
+            .await
+            .assert_contains(&format!(">#{late}<"))
+            .assert_lacks(&format!(">#{elsewhere}<"));
+    }
 }
 
 #[sqlx::test]

@@ -34,6 +34,8 @@ pub struct OrgPage {
     pub children: Vec<db::SubordinateRow>,
     pub can_edit: bool,
     pub can_add_pages: bool,
+    pub answer_approval: bool,
+    pub can_switch_approval: bool,
 }
 
 #[derive(Template)]
@@ -92,7 +94,10 @@ pub async fn show(
         .ok_or(AppError::NotFound)?;
     let pages = crate::pages::db::for_org(&mut conn, region, org.id).await?;
     let children = db::subordinates(&mut conn, region, org.id).await?;
+    let answer_approval = crate::questions::approval::is_on(&mut conn, region, org.id).await?;
     render(&OrgPage {
+        can_switch_approval: crate::questions::approval::may_switch(&access, org.id),
+        answer_approval,
         can_edit: access.is_admin(),
         can_add_pages: access.can_edit_pages_of(&placement),
         chrome,

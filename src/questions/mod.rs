@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod approval;
 pub mod calendar;
 pub mod clock;
 pub mod db;
@@ -115,6 +116,11 @@ pub fn router() -> Routes {
             "/r/{region}/questions/{id}/reopen",
             member,
             handlers::reopen,
+        ))
+        .merge(action(
+            "/r/{region}/orgs/{id}/answer-approval",
+            Access::OrgHead,
+            approval::switch,
         ))
         .add(
             "/r/{region}/answer-templates",

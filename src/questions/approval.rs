@@ -1,0 +1,87 @@
+//! Answer approval per organization: its head or a region admin turns it on or off.
+
+use axum::extract::{Form, Path, State};
+use axum::response::Response;
+use sqlx::PgConnection;
+
+use crate::error::{AppError, AppResult};
+use crate::ids::{OrgId, RegionId};
+use crate::state::AppState;
+use crate::web::access::{RegionAccess, Role};
+use crate::web::chrome::Chrome;
+use crate::web::forms::IdPath;
+use crate::web::redirect;
+use crate::web::session::Session;
+
+/// Whether this member may switch approval for the organization.
+pub fn may_switch(access: &RegionAccess, org: OrgId) -> bool {
+    access.is_admin()
+        || access.memberships.iter().any(|m| {
+            m.role == Role::Head && m.organization.as_ref().is_some_and(|(o, _)| *o == org)
+        })
+}
+
+pub async fn is_on(
+    db: &mut PgConnection,
+    region: RegionId,
+    org: OrgId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select answer_approval from organizations where region_id = $1 and id = $2")
+        .bind(region)
+        .bind(org)
+        .fetch_one(db)
+        .await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SwitchForm {
+    /// "on" or "off".
+    pub approval: String,
+}
+
+pub async fn switch(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<SwitchForm>,
+) -> AppResult<Response> {
+    let region = access.region.id;
+    let mut tx = state.tenant(region).await?;
+    let placement = crate::orgs::db::placement(&mut tx, region, OrgId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access.require_view_org(&placement)?;
+    if !may_switch(&access, OrgId(id)) {
+        return Err(AppError::Forbidden);
+    }
+    let on = form.approval == "on";
+    let before = is_on(&mut tx, region, OrgId(id)).await?;
+    sqlx::query("update organizations set answer_approval = $3, updated_at = now() where region_id = $1 and id = $2")
+        .bind(region)
+        .bind(id)
+        .bind(on)
+        .execute(&mut *tx)
+        .await?;
+    crate::audit::record(
+        &mut tx,
+        Some(region),
+        Some(access.user_id()),
+        "update",
+        "organization",
+        Some(id),
+        serde_json::json!({ "before": { "answer_approval": before }, "after": { "answer_approval": on } }),
+    )
+    .await?;
+    tx.commit().await?;
+    session
+        .set_flash(chrome.t(if on {
+            "approval-turned-on"
+        } else {
+            "approval-turned-off"
+        }))
+        .await?;
+    Ok(redirect(&format!("/r/{}/orgs/{id}", access.region.slug)))
+}
