@@ -864,8 +864,12 @@ async fn the_inbox_sorts_by_deadline_filters_and_counts(db: PgPool) {
         .get("/r/region-a/questions?status=zzz&page_id=x&assignee=y&page=-3&due=when")
         .await
         .assert_status(StatusCode::OK);
-    // The coordinator sees who is late across the region, by organization.
+    // The coordinator sees who is late across the region, by organization, from the overview.
     let mut coordinator = signed_in(&db, &a.coordinator).await;
+    coordinator
+        .get("/r/region-a")
+        .await
+        .assert_contains("/r/region-a/questions/overdue\" class=\"bad\">2</a>");
     coordinator
         .get("/r/region-a/questions/overdue")
         .await
@@ -877,7 +881,10 @@ async fn the_inbox_sorts_by_deadline_filters_and_counts(db: PgPool) {
     // not the hospital's.
     let ministry = common::user(&db, "ministry-editor@region-a.example", false).await;
     common::member(&db, a.id, ministry, "editor", None, Some(a.founder)).await;
-    for email in [a.subtree_coordinator.as_str(), "ministry-editor@region-a.example"] {
+    for email in [
+        a.subtree_coordinator.as_str(),
+        "ministry-editor@region-a.example",
+    ] {
         let mut founder = signed_in(&db, email).await;
         founder
             .get("/r/region-a/questions/overdue")

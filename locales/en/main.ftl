@@ -642,3 +642,5 @@ approval-turn-off = Turn off
 approval-turned-on = Answer approval is on.
 approval-turned-off = Answer approval is off.
 org-questions = Residents' questions to the organization
+overview-open-questions = Open questions
+overview-overdue-questions = Overdue questions

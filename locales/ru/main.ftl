@@ -647,3 +647,5 @@ approval-turn-off = Выключить
 approval-turned-on = Согласование ответов включено.
 approval-turned-off = Согласование ответов выключено.
 org-questions = Обращения жителей к организации
+overview-open-questions = Открытые обращения
+overview-overdue-questions = Просроченные обращения

@@ -45,6 +45,8 @@ pub struct HomePage {
 #[derive(Template)]
 #[template(path = "home/region.html")]
 pub struct RegionOverviewPage {
+    /// Open and overdue questions in the member's scope.
+    pub questions: (i64, i64),
     pub chrome: Chrome,
     pub counts: ScopeCounts,
     pub is_admin: bool,
@@ -83,6 +85,8 @@ async fn region_overview(
     let mut conn = state.tenant(access.region.id).await?;
     let counts =
         crate::orgs::db::scope_counts(&mut conn, access.region.id, &access.org_scope()).await?;
+    let questions =
+        crate::questions::db::open_counts(&mut conn, access.region.id, &access.org_scope()).await?;
     let roles = access
         .memberships
         .iter()
@@ -98,6 +102,7 @@ async fn region_overview(
     render(&RegionOverviewPage {
         chrome,
         counts,
+        questions,
         is_admin: access.is_admin(),
         roles,
         own_orgs,

@@ -686,6 +686,24 @@ pub async fn counts(
     Ok(counts)
 }
 
+/// Open and overdue questions in a member's scope, for the region overview.
+pub async fn open_counts(
+    db: &mut PgConnection,
+    region: RegionId,
+    scope: &OrgScope,
+) -> Result<(i64, i64), sqlx::Error> {
+    let ids = scope_ids(db, region, scope).await?;
+    sqlx::query_as(
+        r#"select count(*), count(*) filter (where q.due_at <= now()) from questions q
+           where q.region_id = $1 and q.status in ('new', 'in_progress')
+             and ($2::bigint[] is null or q.organization_id = any($2))"#,
+    )
+    .bind(region)
+    .bind(&ids)
+    .fetch_one(db)
+    .await
+}
+
 /// Organizations and pages a member can file or filter questions by.
 pub async fn visible_pages(
     db: &mut PgConnection,
