@@ -2,6 +2,7 @@
 //! bodies, one region per tenant.
 
 pub mod account;
+pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod import;
 pub mod invitations;
 pub mod mail;
+pub mod marks;
 pub mod municipalities;
 pub mod orgs;
 pub mod pages;

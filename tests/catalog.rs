@@ -128,6 +128,61 @@ fn used_keys() -> BTreeSet<String> {
     ] {
         keys.insert(k.to_owned());
     }
+    for m in gospublic::marks::lifecycle::MarkStatus::ALL {
+        keys.insert(format!("mark-{}", m.code()));
+    }
+    for c in gospublic::marks::lifecycle::CHECKLIST {
+        keys.insert(format!("checklist-{c}"));
+    }
+    for c in gospublic::pages::card::CATEGORIES {
+        keys.insert(format!("page-category-{c}"));
+    }
+    for k in [
+        "connected",
+        "mark",
+        "setup",
+        "widgets",
+        "activity",
+        "reach",
+        "post_reach",
+    ] {
+        keys.insert(format!("score-{k}"));
+        keys.insert(format!("score-fix-{k}"));
+        keys.insert(format!("score-missing-{k}"));
+    }
+    for l in ["green", "yellow", "red", "unknown"] {
+        keys.insert(format!("light-{l}"));
+    }
+    for a in ["active", "quiet", "dormant", "unknown"] {
+        keys.insert(format!("alive-{a}"));
+    }
+    for f in [
+        "connected",
+        "has_avatar",
+        "has_cover",
+        "has_description",
+        "has_contacts",
+        "comments_open",
+        "widgets",
+    ] {
+        keys.insert(format!("setup-{f}"));
+    }
+    for f in [
+        "week",
+        "followers",
+        "posts",
+        "views",
+        "likes",
+        "comments",
+        "reposts",
+        "reach",
+        "last_post_on",
+    ] {
+        keys.insert(format!("figure-field-{f}"));
+    }
+    for k in ["mark-step-bad", "chart-followers-desc", "chart-posts-desc"] {
+        keys.insert(k.to_owned());
+    }
     for role in ["admin", "coordinator", "editor", "head"] {
         keys.insert(format!("role-{role}"));
     }

@@ -151,8 +151,21 @@ async fn main_screens_pass_the_accessibility_check(db: PgPool) {
         "/r/region-a/imports".to_owned(),
         "/r/region-a/audit".to_owned(),
         "/r/region-a/settings".to_owned(),
+        format!("/r/region-a/pages/{}/card", a.child_page),
         "/r/region-a/nowhere".to_owned(),
     ];
+    // A page with a few weeks of figures, so the card shows its charts.
+    sqlx::query(
+        r#"insert into page_snapshots (region_id, page_id, week, followers, posts, views, likes, comments, reposts, reach, last_post_on, source)
+           select $1, $2, date_trunc('week', now())::date - 7 * g, 1000 - 10 * g, 3 + g % 3, 3000, 90, 10, 5, 700,
+                  date_trunc('week', now())::date - 7 * g + 3, 'manual'
+           from generate_series(1, 8) g"#,
+    )
+    .bind(a.id)
+    .bind(a.child_page)
+    .execute(&db)
+    .await
+    .unwrap();
     journey(db, "accessibility", async |b| {
         b.sign_in(&a.admin, PASSWORD).await?;
         for screen in &admin_screens {

@@ -41,6 +41,10 @@ fn valid_form() -> Vec<(&'static str, &'static str)> {
         ("transfer_clock", "keep"),
         ("contact_retention_days", "180"),
         ("question_categories", "ЖКХ\nДороги\n Школы и детские сады "),
+        ("mark_stuck_days", "45"),
+        ("quota_flagship", "10"),
+        ("quota_active", "3"),
+        ("quota_card", "1"),
     ]
 }
 

@@ -29,7 +29,8 @@ pub const ACTIONS: [&str; 17] = [
 ];
 
 /// Every kind of object in the log; each has a label `audit-object-<code>`.
-pub const OBJECT_TYPES: [&str; 12] = [
+pub const OBJECT_TYPES: [&str; 13] = [
+    "page_figures",
     "question_contacts",
     "settings",
     "membership",

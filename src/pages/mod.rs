@@ -3,6 +3,7 @@
 //! the whole installation. Admins manage every page of the region; an editor the pages of
 //! their own organization.
 
+pub mod card;
 pub mod db;
 mod handlers;
 pub mod url;
@@ -32,5 +33,30 @@ pub fn router() -> Routes {
             "/r/{region}/pages/{id}",
             &[(GET, Access::RegionMember), (POST, Access::RegionMember)],
             get(handlers::edit_form).post(handlers::update),
+        )
+        .add(
+            "/r/{region}/pages/{id}/card",
+            &[(GET, Access::RegionMember)],
+            get(card::show),
+        )
+        .add(
+            "/r/{region}/pages/{id}/mark",
+            &[(POST, Access::RegionMember)],
+            axum::routing::post(card::record_mark),
+        )
+        .add(
+            "/r/{region}/pages/{id}/checklist",
+            &[(POST, Access::RegionMember)],
+            axum::routing::post(card::save_checklist),
+        )
+        .add(
+            "/r/{region}/pages/{id}/setup",
+            &[(POST, Access::RegionMember)],
+            axum::routing::post(card::save_setup),
+        )
+        .add(
+            "/r/{region}/pages/{id}/figures",
+            &[(POST, Access::RegionMember)],
+            axum::routing::post(card::save_figures),
         )
 }

@@ -34,6 +34,10 @@ pub struct RegionSettings {
     pub transfer_keeps_clock: bool,
     pub contact_retention_days: i32,
     pub question_categories: Vec<String>,
+    pub mark_stuck_days: i32,
+    pub quota_flagship: i32,
+    pub quota_active: i32,
+    pub quota_card: i32,
 }
 
 #[cfg(test)]
@@ -69,6 +73,10 @@ impl RegionSettings {
             transfer_keeps_clock: false,
             contact_retention_days: 365,
             question_categories: vec!["ЖКХ".into(), "Дороги".into()],
+            mark_stuck_days: 30,
+            quota_flagship: 7,
+            quota_active: 3,
+            quota_card: 1,
         }
     }
 }
@@ -77,7 +85,8 @@ const COLUMNS: &str = "required_platforms, optional_platforms, active_posts, act
     urgent_first_response_hours, final_answer_days, work_days, work_start, work_end, holidays, working_saturdays, \
     weight_connected, weight_mark, weight_setup, weight_widgets, weight_activity, weight_reach, weight_post_reach, \
     green_from, red_below, high_first_response_hours, urgent_final_answer_days, at_risk_percent, \
-    transfer_keeps_clock, contact_retention_days, question_categories";
+    transfer_keeps_clock, contact_retention_days, question_categories, mark_stuck_days, quota_flagship, quota_active, \
+    quota_card";
 
 pub async fn get(db: &mut PgConnection, region: RegionId) -> Result<RegionSettings, sqlx::Error> {
     // A region created before settings existed gets the defaults on first read.
@@ -105,7 +114,8 @@ pub async fn save(
                   weight_connected = $15, weight_mark = $16, weight_setup = $17, weight_widgets = $18, weight_activity = $19,
                   weight_reach = $20, weight_post_reach = $21, green_from = $22, red_below = $23,
                   high_first_response_hours = $24, urgent_final_answer_days = $25, at_risk_percent = $26,
-                  transfer_keeps_clock = $27, contact_retention_days = $28, question_categories = $29, updated_at = now()
+                  transfer_keeps_clock = $27, contact_retention_days = $28, question_categories = $29,
+                  mark_stuck_days = $30, quota_flagship = $31, quota_active = $32, quota_card = $33, updated_at = now()
            where region_id = $1"#,
     )
     .bind(region)
@@ -137,6 +147,10 @@ pub async fn save(
     .bind(s.transfer_keeps_clock)
     .bind(s.contact_retention_days)
     .bind(&s.question_categories)
+    .bind(s.mark_stuck_days)
+    .bind(s.quota_flagship)
+    .bind(s.quota_active)
+    .bind(s.quota_card)
     .execute(db)
     .await?;
     Ok(())

@@ -52,6 +52,10 @@ pub struct SettingsForm {
     pub transfer_clock: String,
     pub contact_retention_days: String,
     pub question_categories: String,
+    pub mark_stuck_days: String,
+    pub quota_flagship: String,
+    pub quota_active: String,
+    pub quota_card: String,
 }
 
 /// A transfer starts a new clock at the receiving organization or keeps the old one.
@@ -122,6 +126,10 @@ impl SettingsForm {
             .to_owned(),
             contact_retention_days: s.contact_retention_days.to_string(),
             question_categories: s.question_categories.join("\n"),
+            mark_stuck_days: s.mark_stuck_days.to_string(),
+            quota_flagship: s.quota_flagship.to_string(),
+            quota_active: s.quota_active.to_string(),
+            quota_card: s.quota_card.to_string(),
         }
     }
 
@@ -196,6 +204,10 @@ impl SettingsForm {
             1,
             3650,
         );
+        let mark_stuck_days = int("mark_stuck_days", &self.mark_stuck_days, 1, 365);
+        let quota_flagship = int("quota_flagship", &self.quota_flagship, 0, 100);
+        let quota_active = int("quota_active", &self.quota_active, 0, 100);
+        let quota_card = int("quota_card", &self.quota_card, 0, 100);
         let weight_connected = int("weight_connected", &self.weight_connected, 0, 100);
         let weight_mark = int("weight_mark", &self.weight_mark, 0, 100);
         let weight_setup = int("weight_setup", &self.weight_setup, 0, 100);
@@ -298,6 +310,10 @@ impl SettingsForm {
             transfer_keeps_clock,
             contact_retention_days,
             question_categories,
+            mark_stuck_days,
+            quota_flagship,
+            quota_active,
+            quota_card,
         })
     }
 }

@@ -1,0 +1,78 @@
+//! Weekly activity figures of pages.
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+
+use super::derive::Week;
+use crate::ids::{PageId, RegionId, UserId};
+
+/// The latest weeks of a page, newest first.
+pub async fn weeks(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+    limit: i64,
+) -> Result<Vec<Week>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select week, followers, posts, views, likes, comments, reposts, reach, last_post_on
+           from page_snapshots where region_id = $1 and page_id = $2
+           order by week desc limit $3"#,
+    )
+    .bind(region)
+    .bind(page)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Who recorded a week and how.
+pub struct Origin {
+    pub source: &'static str,
+    pub user: Option<UserId>,
+    pub import_id: Option<i64>,
+}
+
+/// Records a week's figures, replacing what was there for that week. Returns whether a row
+/// for the week existed before.
+pub async fn upsert(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+    w: &Week,
+    origin: &Origin,
+) -> Result<bool, sqlx::Error> {
+    let existed: bool = sqlx::query_scalar(
+        r#"insert into page_snapshots (region_id, page_id, week, followers, posts, views, likes, comments, reposts,
+                                       reach, last_post_on, source, entered_by, import_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           on conflict (page_id, week) do update set followers = excluded.followers, posts = excluded.posts,
+               views = excluded.views, likes = excluded.likes, comments = excluded.comments,
+               reposts = excluded.reposts, reach = excluded.reach, last_post_on = excluded.last_post_on,
+               source = excluded.source, entered_by = excluded.entered_by, import_id = excluded.import_id,
+               updated_at = now()
+           returning (xmax <> 0)"#,
+    )
+    .bind(region)
+    .bind(page)
+    .bind(w.week)
+    .bind(w.followers)
+    .bind(w.posts)
+    .bind(w.views)
+    .bind(w.likes)
+    .bind(w.comments)
+    .bind(w.reposts)
+    .bind(w.reach)
+    .bind(w.last_post_on)
+    .bind(origin.source)
+    .bind(origin.user)
+    .bind(origin.import_id)
+    .fetch_one(db)
+    .await?;
+    Ok(existed)
+}
+
+/// The Monday of the week a date falls in.
+pub fn monday_of(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
