@@ -84,6 +84,8 @@ pub struct ImportArgs {
 pub enum ImportKind {
     Organizations,
     Pages,
+    /// Weekly activity figures of pages.
+    Activity,
 }
 
 #[derive(clap::Args, Clone)]

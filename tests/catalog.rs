@@ -72,7 +72,7 @@ fn used_keys() -> BTreeSet<String> {
     for d in 1..=7 {
         keys.insert(format!("weekday-{d}"));
     }
-    for kind in ["organizations", "pages"] {
+    for kind in ["organizations", "pages", "activity"] {
         keys.insert(format!("import-kind-{kind}"));
     }
     for status in ["previewed", "committed", "refused"] {

@@ -11,6 +11,7 @@ pub async fn run(url: &DatabaseUrl, args: ImportArgs) -> anyhow::Result<()> {
     let kind = match args.kind {
         ImportKind::Organizations => run::KIND_ORGANIZATIONS,
         ImportKind::Pages => run::KIND_PAGES,
+        ImportKind::Activity => run::KIND_ACTIVITY,
     };
     let l = Locale::parse(&args.locale).unwrap_or_default();
     let file = std::fs::File::open(&args.file)

@@ -64,6 +64,10 @@ pub async fn pages_template(RegionAdmin(_access): RegionAdmin) -> AppResult<Resp
     xlsx(super::template::pages(), "gospublic-pages.xlsx")
 }
 
+pub async fn activity_template(RegionAdmin(_access): RegionAdmin) -> AppResult<Response> {
+    xlsx(super::template::activity(), "gospublic-activity.xlsx")
+}
+
 fn xlsx(made: Result<Vec<u8>, rust_xlsxwriter::XlsxError>, file_name: &str) -> AppResult<Response> {
     let bytes = made.map_err(|e| AppError::Internal(e.into()))?;
     let disposition = format!("attachment; filename=\"{file_name}\"");
@@ -98,9 +102,7 @@ pub async fn upload(
                 .text()
                 .await
                 .map_err(|e| AppError::BadRequest(e.to_string()))?;
-            if value == run::KIND_PAGES {
-                kind = run::KIND_PAGES;
-            }
+            kind = run::kind_of(&value);
         } else if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("").to_owned();
             let bytes = field

@@ -3,6 +3,7 @@
 //! column — and committed only when there is none, all-or-nothing in one transaction.
 //! Tenancy: imports belong to a region and run in its row-level-security transaction.
 
+pub mod activity;
 pub mod cli;
 pub mod columns;
 pub mod db;
@@ -56,6 +57,11 @@ pub fn router() -> Routes {
             "/r/{region}/imports/pages-template.xlsx",
             &[(GET, Access::RegionAdmin)],
             get(handlers::pages_template),
+        )
+        .add(
+            "/r/{region}/imports/activity-template.xlsx",
+            &[(GET, Access::RegionAdmin)],
+            get(handlers::activity_template),
         )
         .add(
             "/r/{region}/imports/{id}",

@@ -399,8 +399,9 @@ pub async fn commit(
         .filter(|r| r.change == Change::Update)
         .collect();
     let created: Vec<(PageId, String, String)> = sqlx::query_as(
-        r#"insert into pages (region_id, organization_id, platform, url_key, url, title, mark_status, connected)
-           select $1, u.org, u.platform, u.url_key, u.url, u.title, u.mark, u.connected
+        r#"insert into pages (region_id, organization_id, platform, url_key, url, title, mark_status, connected, mark_since)
+           select $1, u.org, u.platform, u.url_key, u.url, u.title, u.mark, u.connected,
+                  case when u.mark <> 'none' then (select (now() at time zone r.time_zone)::date from regions r where r.id = $1) end
            from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[])
                 as u(org, platform, url_key, url, title, mark, connected)
            returning id, platform, url_key"#,
@@ -415,8 +416,38 @@ pub async fn commit(
     .bind(creates.iter().map(|r| r.values.connected).collect::<Vec<_>>())
     .fetch_all(&mut *db)
     .await?;
+    // A mark the file changes goes into the page's mark history, dated the day of the import.
     sqlx::query(
-        r#"update pages p set url = u.url, title = u.title, mark_status = u.mark, connected = u.connected, updated_at = now()
+        r#"insert into page_mark_events (region_id, page_id, from_status, status, happened_on, recorded_by)
+           select $1, p.id, p.mark_status, u.mark, (now() at time zone r.time_zone)::date, $2
+           from unnest($3::bigint[], $4::text[]) as u(id, mark)
+           join pages p on p.region_id = $1 and p.id = u.id
+           join regions r on r.id = $1
+           where p.mark_status <> u.mark"#,
+    )
+    .bind(region)
+    .bind(user)
+    .bind(updates.iter().map(|r| r.existing.map(|id| id.0)).collect::<Vec<_>>())
+    .bind(updates.iter().map(|r| r.values.mark_status.clone()).collect::<Vec<_>>())
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        r#"insert into page_mark_events (region_id, page_id, from_status, status, happened_on, recorded_by)
+           select $1, p.id, 'none', p.mark_status, (now() at time zone r.time_zone)::date, $2
+           from pages p join regions r on r.id = p.region_id
+           where p.region_id = $1 and p.id = any($3) and p.mark_status <> 'none'"#,
+    )
+    .bind(region)
+    .bind(user)
+    .bind(created.iter().map(|(id, _, _)| id.0).collect::<Vec<_>>())
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        r#"update pages p set url = u.url, title = u.title, mark_status = u.mark, connected = u.connected,
+                  mark_since = case when p.mark_status <> u.mark
+                      then (select (now() at time zone r.time_zone)::date from regions r where r.id = $1)
+                      else p.mark_since end,
+                  updated_at = now()
            from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bool[]) as u(id, url, title, mark, connected)
            where p.region_id = $1 and p.id = u.id"#,
     )

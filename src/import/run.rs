@@ -4,12 +4,22 @@
 use sqlx::PgConnection;
 
 use super::db::{self, NewImport};
-use super::{Counts, RowError, orgs, pages, reader};
+use super::{Counts, RowError, activity, orgs, pages, reader};
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
 
 pub const KIND_ORGANIZATIONS: &str = "organizations";
 pub const KIND_PAGES: &str = "pages";
+pub const KIND_ACTIVITY: &str = "activity";
+
+/// The kind of an import as stored, from what a form or a command line says.
+pub fn kind_of(value: &str) -> &'static str {
+    match value {
+        KIND_PAGES => KIND_PAGES,
+        KIND_ACTIVITY => KIND_ACTIVITY,
+        _ => KIND_ORGANIZATIONS,
+    }
+}
 
 /// Checks a table of either kind; the same call serves preview and commit.
 async fn plan(
@@ -26,6 +36,23 @@ async fn plan(
             errors: plan.errors.clone(),
             pages: Some(plan),
             orgs: None,
+            activity: None,
+        }
+    } else if kind == KIND_ACTIVITY {
+        let time_zone: String = sqlx::query_scalar("select time_zone from regions where id = $1")
+            .bind(region)
+            .fetch_one(&mut *db)
+            .await?;
+        let today = chrono::Utc::now()
+            .with_timezone(&crate::questions::view::tz_of(&time_zone))
+            .date_naive();
+        let plan = activity::plan(db, region, table, today, l).await?;
+        Planned {
+            counts: plan.counts,
+            errors: plan.errors.clone(),
+            activity: Some(plan),
+            orgs: None,
+            pages: None,
         }
     } else {
         let plan = orgs::plan(db, region, table, l).await?;
@@ -34,6 +61,7 @@ async fn plan(
             errors: plan.errors.clone(),
             orgs: Some(plan),
             pages: None,
+            activity: None,
         }
     })
 }
@@ -43,6 +71,7 @@ struct Planned {
     errors: Vec<RowError>,
     orgs: Option<orgs::OrgPlan>,
     pages: Option<pages::PagePlan>,
+    activity: Option<activity::ActivityPlan>,
 }
 
 #[derive(Debug)]
@@ -78,11 +107,7 @@ pub async fn preview(
     bytes: &[u8],
     l: Locale,
 ) -> Result<Outcome, sqlx::Error> {
-    let kind = if kind == KIND_PAGES {
-        KIND_PAGES
-    } else {
-        KIND_ORGANIZATIONS
-    };
+    let kind = kind_of(kind);
     let (rows, counts, errors, status) = match reader::read(bytes) {
         Err(e) => (0, Counts::default(), file_error(l, &e), "refused"),
         Ok(table) => {
@@ -150,6 +175,9 @@ pub async fn commit(
     }
     if let Some(p) = &plan.pages {
         pages::commit(db, region, user, id, p).await?;
+    }
+    if let Some(p) = &plan.activity {
+        activity::commit(db, region, user, id, p).await?;
     }
     db::record_result(db, region, id, "committed", plan.counts, &[]).await?;
     crate::audit::record(

@@ -88,6 +88,60 @@ pub fn pages() -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+pub const ACTIVITY_HEADERS: [&str; 13] = [
+    "ОГРН организации",
+    "Площадка",
+    "Адрес страницы",
+    "Неделя с",
+    "Подписчики",
+    "Посты",
+    "Просмотры",
+    "Лайки",
+    "Комментарии",
+    "Репосты",
+    "Охват за неделю",
+    "Дата последнего поста",
+    "Примечание",
+];
+
+/// The regional weekly template: one row per page and week.
+pub fn activity() -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Активность")?;
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    for (col, header) in ACTIVITY_HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *header, &bold)?;
+        sheet.set_column_width(col as u16, if col == 2 { 40 } else { 16 })?;
+    }
+    sheet.set_column_format(0, &text)?;
+    sheet.set_column_format(3, &text)?;
+    sheet.set_column_format(11, &text)?;
+    for (col, value) in [
+        "1022200918376",
+        "ВКонтакте",
+        "https://vk.com/club123456",
+        "23.11.2026",
+        "1250",
+        "4",
+        "5300",
+        "210",
+        "35",
+        "12",
+        "900",
+        "27.11.2026",
+        "",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(1, col as u16, *value)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    workbook.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
