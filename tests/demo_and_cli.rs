@@ -34,8 +34,7 @@ async fn counts(db: &PgPool) -> Vec<i64> {
 async fn demo_data_is_realistic_and_loading_it_twice_changes_nothing(db: PgPool) {
     gospublic::demo::seed(&db).await.unwrap();
     let first = counts(&db).await;
-    let questions =
-        "select count(*)::bigint + (select count(*) from question_events) from questions";
+    let questions = "select count(*)::bigint + (select count(*) from question_events) + (select count(*) from page_snapshots) + (select count(*) from page_mark_events) from questions";
     let first_questions: i64 = sqlx::query_scalar(questions).fetch_one(&db).await.unwrap();
     gospublic::demo::seed(&db).await.unwrap();
     assert_eq!(first, counts(&db).await);
@@ -59,6 +58,58 @@ async fn demo_data_is_realistic_and_loading_it_twice_changes_nothing(db: PgPool)
     assert!((300..1000).contains(&organizations), "{organizations}");
     assert!(pages > organizations, "{pages}");
     assert_eq!(users, 6);
+    let marks: Vec<String> =
+        sqlx::query_scalar("select distinct mark_status from pages order by mark_status")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        marks,
+        ["granted", "none", "rejected", "requested", "revoked"]
+    );
+    let (weeks, stuck, dormant): (i64, i64, i64) = sqlx::query_as(
+        r#"select (select count(*) from page_snapshots),
+                  (select count(*) from pages where mark_status = 'requested' and mark_since < current_date - 30),
+                  (select count(distinct page_id) from page_snapshots s
+                    where s.week = (select max(week) from page_snapshots) and s.posts = 0
+                      and s.last_post_on < current_date - 30)"#,
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(weeks, pages * 52, "a year of weeks for every page");
+    assert!(stuck > 0 && dormant > 0, "stuck {stuck}, dormant {dormant}");
+    // The scores spread over every traffic light, as a real region's do.
+    let region: gospublic::ids::RegionId = sqlx::query_scalar("select id from regions")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
+    let settings = gospublic::settings::db::get(&mut tx, region).await.unwrap();
+    let cards: Vec<gospublic::pages::card::CardPage> = sqlx::query_as(
+        r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title, p.mark_status,
+                  p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description, p.has_contacts,
+                  p.widgets, p.comments_open, p.checklist
+           from pages p join organizations o on o.id = p.organization_id"#,
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let mut lights = std::collections::BTreeMap::new();
+    for card in &cards {
+        let weeks = gospublic::activity::db::weeks(&mut tx, region, card.id, 4)
+            .await
+            .unwrap();
+        let facts = gospublic::pages::card::facts(card, &weeks, &settings, today);
+        let score =
+            gospublic::quality::score::score(&facts, &gospublic::pages::card::weights(&settings));
+        *lights.entry(score.light.code()).or_insert(0) += 1;
+    }
+    for light in ["green", "yellow", "red"] {
+        let n = lights.get(light).copied().unwrap_or(0);
+        assert!(n * 10 >= cards.len(), "{light}: {lights:?}");
+    }
     let platforms: i64 = sqlx::query_scalar("select count(distinct platform) from pages")
         .fetch_one(&db)
         .await

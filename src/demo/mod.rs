@@ -2,6 +2,7 @@
 //! institutions with their pages, and one account per role. Everything is matched by a
 //! natural key (slug, name, OGRN, page address, email), so seeding twice changes nothing.
 
+mod activity;
 mod data;
 mod questions;
 
@@ -402,6 +403,7 @@ async fn accounts(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
     let head = account(db, &HEAD, &hash, false).await?;
     crate::invitations::db::add_membership(db, region, head, "head", None, Some(school)).await?;
     questions::seed(db, region, data::REGION_TZ, school, editor).await?;
+    activity::seed(db, region).await?;
     Ok(())
 }
 
