@@ -278,6 +278,11 @@ async fn the_score_says_why_and_turns_green_when_fixed(db: PgPool) {
         .assert_contains("Добавьте аватар, описание и обложку.")
         .assert_contains("<svg class=\"chart\"")
         .assert_contains("Подписчиков было 1000");
+    // The pages list shows the mark and the score of every page at a glance.
+    editor
+        .get("/r/region-a/pages")
+        .await
+        .assert_contains("light-yellow\">74%</span>");
     // With the mark granted and a cover it is green.
     sqlx::query(
         "update pages set mark_status = 'granted', has_cover = true, widgets = 2 where id = $1",

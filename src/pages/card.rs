@@ -345,6 +345,58 @@ pub fn facts(
     }
 }
 
+/// Mark and score of many pages at once, for lists: two queries whatever their number.
+pub async fn scores(
+    db: &mut PgConnection,
+    region: crate::ids::RegionId,
+    time_zone: &str,
+    ids: &[i64],
+) -> Result<HashMap<PageId, (String, Score)>, sqlx::Error> {
+    let settings = crate::settings::db::get(db, region).await?;
+    let pages: Vec<CardPage> = sqlx::query_as(
+        r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title, p.mark_status,
+                  p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description, p.has_contacts,
+                  p.widgets, p.comments_open, p.checklist
+           from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id
+           where p.region_id = $1 and p.id = any($2)"#,
+    )
+    .bind(region)
+    .bind(ids)
+    .fetch_all(&mut *db)
+    .await?;
+    let latest: Vec<(PageId, Week)> = sqlx::query_as::<_, (PageId, NaiveDate, Option<i32>, Option<i32>, Option<i64>, Option<i32>, Option<i32>, Option<i32>, Option<i64>, Option<NaiveDate>)>(
+        r#"select distinct on (page_id) page_id, week, followers, posts, views, likes, comments, reposts, reach, last_post_on
+           from page_snapshots where region_id = $1 and page_id = any($2) order by page_id, week desc"#,
+    )
+    .bind(region)
+    .bind(ids)
+    .fetch_all(&mut *db)
+    .await?
+    .into_iter()
+    .map(|(page, week, followers, posts, views, likes, comments, reposts, reach, last_post_on)| {
+        (page, Week { week, followers, posts, views, likes, comments, reposts, reach, last_post_on })
+    })
+    .collect();
+    let latest: HashMap<PageId, Week> = latest.into_iter().collect();
+    let today = Utc::now()
+        .with_timezone(&crate::questions::view::tz_of(time_zone))
+        .date_naive();
+    let w = weights(&settings);
+    Ok(pages
+        .iter()
+        .map(|p| {
+            let weeks: Vec<Week> = latest.get(&p.id).copied().into_iter().collect();
+            (
+                p.id,
+                (
+                    p.mark_status.clone(),
+                    score(&facts(p, &weeks, &settings, today), &w),
+                ),
+            )
+        })
+        .collect())
+}
+
 pub fn weights(s: &RegionSettings) -> Weights {
     let n = |v: i32| v.max(0) as u32;
     Weights {

@@ -23,6 +23,8 @@ use crate::web::session::Session;
 pub struct PageListPage {
     pub chrome: Chrome,
     pub rows: Vec<PageRow>,
+    /// Each page's mark status and score.
+    pub scores: std::collections::HashMap<PageId, (String, crate::quality::score::Score)>,
     pub query: ListQuery,
     pub pager: Pager,
 }
@@ -36,6 +38,28 @@ pub struct PageFormPage {
     pub errors: FieldErrors,
     pub action: String,
     pub editing: bool,
+}
+
+impl PageListPage {
+    pub fn mark(&self, id: &PageId) -> String {
+        self.scores
+            .get(id)
+            .map(|(m, _)| m.clone())
+            .unwrap_or_else(|| "none".into())
+    }
+
+    /// (light code, percent text) of a page.
+    pub fn score(&self, id: &PageId) -> (&'static str, String) {
+        match self.scores.get(id) {
+            Some((_, s)) => (
+                s.light.code(),
+                s.percent
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "—".into()),
+            ),
+            None => ("unknown", "—".into()),
+        }
+    }
 }
 
 impl PageFormPage {
@@ -114,12 +138,16 @@ pub async fn list(
 ) -> AppResult<Response> {
     let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
+    let scores =
+        super::card::scores(&mut conn, access.region.id, &access.region.time_zone, &ids).await?;
     let pager = Pager::new(&format!("/r/{}/pages", access.region.slug), &query, total);
     render(&PageListPage {
         chrome,
         rows,
         query,
         pager,
+        scores,
     })
 }
 
