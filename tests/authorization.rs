@@ -192,7 +192,10 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
         // A member of another region only.
         let res = call(foreign_admin, route.method, &url).await;
         match route.access {
-            Access::RegionMember | Access::RegionAdmin | Access::OrgHead => assert_eq!(
+            Access::RegionMember
+            | Access::RegionAdmin
+            | Access::OrgHead
+            | Access::RegionOverseer => assert_eq!(
                 res.status,
                 StatusCode::NOT_FOUND,
                 "{what}: other region's admin"
@@ -217,6 +220,12 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
             }
         }
 
+        // Editors do not see the monitoring screens.
+        if route.access == Access::RegionOverseer {
+            let res = call(editor, route.method, &url).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{what}: editor");
+        }
+
         // Members who work with the organization but are not its head.
         if route.access == Access::OrgHead {
             for (who, app) in [("coordinator", &mut *coordinator), ("editor", &mut *editor)] {
@@ -228,6 +237,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
         // The right role gets through.
         let res = match route.access {
             Access::OrgHead => call(head, route.method, &url).await,
+            Access::RegionOverseer => call(coordinator, route.method, &url).await,
             Access::RegionMember => call(editor, route.method, &url).await,
             Access::RegionAdmin => call(admin, route.method, &url).await,
             Access::Operator => call(operator_app, route.method, &url).await,

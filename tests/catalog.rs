@@ -183,6 +183,16 @@ fn used_keys() -> BTreeSet<String> {
     for k in ["mark-step-bad", "chart-followers-desc", "chart-posts-desc"] {
         keys.insert(k.to_owned());
     }
+    for f in gospublic::dashboard::coverage::Flag::ALL {
+        keys.insert(format!("flag-{}", f.code()));
+    }
+    for c in gospublic::dashboard::COLUMNS {
+        keys.insert(format!("coverage-{c}"));
+    }
+    for k in ["municipality", "sector"] {
+        keys.insert(format!("dashboard-by-{k}"));
+        keys.insert(format!("dashboard-column-{k}"));
+    }
     for role in ["admin", "coordinator", "editor", "head"] {
         keys.insert(format!("role-{role}"));
     }

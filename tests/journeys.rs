@@ -152,6 +152,8 @@ async fn main_screens_pass_the_accessibility_check(db: PgPool) {
         "/r/region-a/audit".to_owned(),
         "/r/region-a/settings".to_owned(),
         format!("/r/region-a/pages/{}/card", a.child_page),
+        "/r/region-a/dashboard?sort=covered".to_owned(),
+        "/r/region-a/dashboard/orgs?flag=no_page".to_owned(),
         "/r/region-a/nowhere".to_owned(),
     ];
     // A page with a few weeks of figures, so the card shows its charts.

@@ -401,6 +401,22 @@ impl FromRequestParts<AppState> for RegionAdmin {
     }
 }
 
+/// An admin or coordinator of the region; editors get 403. The scope of what they see is
+/// narrowed by `RegionAccess::org_scope`.
+pub struct RegionOverseer(pub RegionAccess);
+
+impl FromRequestParts<AppState> for RegionOverseer {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let access = RegionAccess::from_request_parts(parts, state).await?;
+        if access.is_admin() || access.has_role(Role::Coordinator) {
+            Ok(RegionOverseer(access))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
 /// The client's address as the server saw it (absent behind an in-process test router).
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
 

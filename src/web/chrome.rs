@@ -29,6 +29,8 @@ pub struct Chrome {
     pub region: Option<Region>,
     /// The signed-in user administers the current region (shows the admin menu).
     pub is_region_admin: bool,
+    /// An admin or coordinator of the current region (shows the monitoring dashboard).
+    pub is_region_overseer: bool,
     pub scopes: Vec<ScopeLink>,
     /// Path and query of this page, for the language switch to come back to.
     pub here: String,
@@ -112,6 +114,7 @@ impl Chrome {
             is_operator: false,
             region: None,
             is_region_admin: false,
+            is_region_overseer: false,
             scopes: Vec::new(),
             here,
             request_id,
@@ -196,6 +199,13 @@ impl FromRequestParts<AppState> for Chrome {
                 .unwrap_or_default(),
             is_region_admin: match (&user, &region) {
                 (Some(u), Some(r)) => u.in_region(r.id).iter().any(|m| m.role == Role::Admin),
+                _ => false,
+            },
+            is_region_overseer: match (&user, &region) {
+                (Some(u), Some(r)) => u
+                    .in_region(r.id)
+                    .iter()
+                    .any(|m| matches!(m.role, Role::Admin | Role::Coordinator)),
                 _ => false,
             },
             region,

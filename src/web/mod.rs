@@ -49,6 +49,7 @@ pub fn routes() -> Routes {
         .merge(crate::people::router())
         .merge(crate::settings::router())
         .merge(crate::questions::router())
+        .merge(crate::dashboard::router())
         .add(
             "/lang/{code}",
             &[(routes::GET, Access::Public)],

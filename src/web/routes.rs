@@ -21,6 +21,8 @@ pub enum Access {
     RegionAdmin,
     /// The head of the organization the object in the path belongs to.
     OrgHead,
+    /// An admin or a coordinator of the region in the path (monitoring screens).
+    RegionOverseer,
 }
 
 /// One method of one route and the access it promises.

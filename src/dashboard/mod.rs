@@ -1,0 +1,26 @@
+//! The coordinator's monitoring screens: coverage of the organizations that must run an
+//! official page, for the region, per municipality and per sector, each figure opening the
+//! organizations behind it.
+
+pub mod coverage;
+mod handlers;
+
+use axum::routing::get;
+
+use crate::web::routes::{Access, GET, Routes};
+
+pub use handlers::COLUMNS;
+
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
+            "/r/{region}/dashboard",
+            &[(GET, Access::RegionOverseer)],
+            get(handlers::dashboard),
+        )
+        .add(
+            "/r/{region}/dashboard/orgs",
+            &[(GET, Access::RegionOverseer)],
+            get(handlers::drill),
+        )
+}

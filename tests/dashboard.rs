@@ -1,0 +1,206 @@
+//! The coverage dashboard against a small hand-computed region: exempt and archived
+//! organizations left out, an optional platform not counting for coverage, and each
+//! coordinator seeing only their scope.
+mod common;
+
+use axum::http::StatusCode;
+use common::{RegionFixture, TestApp, two_regions};
+use gospublic::dashboard::coverage::{self, Coverage, Params};
+use gospublic::ids::RegionId;
+use sqlx::PgPool;
+
+/// On top of the fixture: the school on VK and OK with the mark, posting this week; the
+/// hospital on VK (connected) and Telegram (optional); an exempt and an archived
+/// organization without pages.
+async fn setup(db: &PgPool, a: &RegionFixture) -> i64 {
+    let health: i64 = sqlx::query_scalar(
+        "insert into sectors (region_id, name) values ($1, 'Медицина') returning id",
+    )
+    .bind(a.id)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    for (org, sector) in [(a.child, a.sector), (a.other, health)] {
+        sqlx::query("insert into organization_sectors (region_id, organization_id, sector_id, slot) values ($1, $2, $3, 1)")
+            .bind(a.id)
+            .bind(org)
+            .bind(sector)
+            .execute(db)
+            .await
+            .unwrap();
+    }
+    let statements = [
+        "insert into pages (region_id, organization_id, platform, url_key, url) values ($1, $2, 'ok', 'ok.ru/group/1', 'https://ok.ru/group/1')",
+        "insert into pages (region_id, organization_id, platform, url_key, url) values ($1, $3, 'telegram', 't.me/hospital1', 'https://t.me/hospital1')",
+        "update pages set mark_status = 'granted' where region_id = $1 and organization_id = $2 and platform = 'vk'",
+        "update pages set connected = true where region_id = $1 and organization_id = $3 and platform = 'vk'",
+        "insert into page_snapshots (region_id, page_id, week, posts, source)
+           select $1, id, date_trunc('week', now())::date - 7, 5, 'manual' from pages where region_id = $1 and organization_id = $2 and platform = 'vk'",
+        "insert into organizations (region_id, name, inn, ogrn, level, municipality_id, exempt, exemption_basis)
+           select $1, 'Освобождённая школа', '2200000019', '1022200000019', 'municipal_institution', municipality_id, true, 'Приказ'
+           from organizations where id = $2",
+        "insert into organizations (region_id, name, inn, ogrn, level, municipality_id, archived_at)
+           select $1, 'Закрытая школа', '2200000027', '1022200000027', 'municipal_institution', municipality_id, now()
+           from organizations where id = $2",
+    ];
+    for sql in statements {
+        sqlx::query(sql)
+            .bind(a.id)
+            .bind(a.child)
+            .bind(a.other)
+            .execute(db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    health
+}
+
+fn figures(c: &Coverage) -> [i64; 6] {
+    [
+        c.obliged,
+        c.with_page,
+        c.covered,
+        c.verified,
+        c.active,
+        c.connected,
+    ]
+}
+
+#[sqlx::test]
+async fn every_figure_matches_the_hand_count(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let health = setup(&db, &a).await;
+    let region = RegionId(a.id);
+    let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
+    let settings = gospublic::settings::db::get(&mut tx, region).await.unwrap();
+    let params = Params {
+        region,
+        ids: None,
+        settings: &settings,
+        today: chrono::Utc::now().date_naive(),
+    };
+    // Founder (no page), school (VK + OK, mark, active), hospital (VK connected + Telegram).
+    assert_eq!(
+        figures(&coverage::region_total(&mut tx, &params).await.unwrap()),
+        [3, 2, 1, 1, 1, 1]
+    );
+    let mut by_m: Vec<(Option<i64>, [i64; 6])> = coverage::by_municipality(&mut tx, &params)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| (c.id, figures(c)))
+        .collect();
+    by_m.sort();
+    assert_eq!(
+        by_m,
+        [
+            (None, [1, 0, 0, 0, 0, 0]),
+            (Some(a.municipality), [1, 1, 1, 1, 1, 0]),
+            (Some(a.other_municipality), [1, 1, 0, 0, 0, 1]),
+        ]
+    );
+    let by_s: Vec<(Option<i64>, [i64; 6])> = coverage::by_sector(&mut tx, &params)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| (c.id, figures(c)))
+        .collect();
+    assert!(
+        by_s.contains(&(Some(a.sector), [1, 1, 1, 1, 1, 0])),
+        "{by_s:?}"
+    );
+    assert!(
+        by_s.contains(&(Some(health), [1, 1, 0, 0, 0, 1])),
+        "{by_s:?}"
+    );
+    assert_eq!(by_s.len(), 2);
+    tx.commit().await.unwrap();
+
+    // The same figures on the screen, each a link to the organizations behind it.
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    let page = coordinator.get("/r/region-a/dashboard").await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=obliged\">3</a>")
+        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=covered\">1</a>")
+        .assert_contains(
+            "href=\"/r/region-a/dashboard/orgs?flag=no_page\">Нет ни одной страницы: 1</a>",
+        )
+        .assert_contains(&format!(
+            "href=\"/r/region-a/dashboard/orgs?flag=connected&#38;municipality={}\">1</a>",
+            a.other_municipality
+        ));
+    coordinator
+        .get("/r/region-a/dashboard/orgs?flag=no_page")
+        .await
+        .assert_contains("Министерство образования 1")
+        .assert_lacks("Школа № 1 региона 1")
+        .assert_lacks("Освобождённая школа")
+        .assert_lacks("Закрытая школа");
+    coordinator
+        .get(&format!(
+            "/r/region-a/dashboard/orgs?flag=not_covered&municipality={}",
+            a.other_municipality
+        ))
+        .await
+        .assert_contains("Больница региона 1")
+        .assert_lacks("Министерство");
+    // Sorted by coverage, the weakest municipality first.
+    let sorted = coordinator.get("/r/region-a/dashboard?sort=covered").await;
+    let second = sorted.body.find("Второй район 1").unwrap();
+    let first = sorted.body.find("Первый район 1").unwrap();
+    assert!(second < first, "the uncovered municipality comes first");
+}
+
+#[sqlx::test]
+async fn a_municipal_coordinator_sees_only_their_municipality(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    setup(&db, &a).await;
+    let mut municipal = TestApp::new(db.clone());
+    municipal.login(&a.municipal_coordinator).await;
+    let page = municipal.get("/r/region-a/dashboard").await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("Первый район 1")
+        .assert_lacks("Второй район 1")
+        .assert_lacks("Региональный уровень")
+        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=obliged\">1</a>");
+    // Another municipality cannot be filtered to, and nothing about it leaks.
+    assert_eq!(
+        municipal
+            .get(&format!(
+                "/r/region-a/dashboard/orgs?flag=obliged&municipality={}",
+                a.other_municipality
+            ))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    municipal
+        .get("/r/region-a/dashboard/orgs?flag=with_page")
+        .await
+        .assert_contains("Школа № 1 региона 1")
+        .assert_lacks("Больница");
+    // Editors have no dashboard; other regions do not exist.
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    assert_eq!(
+        editor.get("/r/region-a/dashboard").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut foreign = TestApp::new(db.clone());
+    foreign.login(&b.coordinator).await;
+    assert_eq!(
+        foreign.get("/r/region-a/dashboard").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        foreign
+            .get(&format!(
+                "/r/region-b/dashboard/orgs?municipality={}",
+                a.municipality
+            ))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
