@@ -10,7 +10,8 @@ create temporary table bench_orgs as
 select count(*) as n from bench_orgs \gset
 insert into questions (region_id, organization_id, channel, external_id, author_name, author_contact, body,
                        category, priority, status, received_at, first_response_due, first_response_risk,
-                       final_due, final_risk, first_response_at, answered_at, closed_at, answer, resolution_reason)
+                       final_due, final_risk, first_response_at, answered_at, closed_at, answer, resolution_reason,
+                       first_response_minutes, answer_minutes)
 select :region, o.id, 'comment', 'bench-' || g, 'Житель ' || g, '+7 900 ' || lpad((g % 10000000)::text, 7, '0'),
        'Вопрос № ' || g || ' о работе организации: когда отремонтируют дорогу и вывезут мусор?',
        (array['ЖКХ','Благоустройство','Дороги','Здравоохранение','Образование','Социальная защита','Транспорт','Другое'])[1 + g % 8],
@@ -21,7 +22,9 @@ select :region, o.id, 'comment', 'bench-' || g, 'Житель ' || g, '+7 900 ' 
        case when s.status in ('answered', 'closed') then r.received + interval '2 days' end,
        case when s.status in ('closed', 'rejected') then r.received + interval '4 days' end,
        case when s.status in ('answered', 'closed') then 'Ответ на вопрос № ' || g end,
-       case when s.status = 'rejected' then 'spam' end
+       case when s.status = 'rejected' then 'spam' end,
+       case when s.status in ('answered', 'closed') then (30 + g % 900)::int end,
+       case when s.status in ('answered', 'closed') then (540 + g % 3000)::int end
 from generate_series(1::bigint, :count) g
 join bench_orgs o on o.rn = 1 + (g * 7919) % :n
 cross join lateral (select case

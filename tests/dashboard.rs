@@ -204,3 +204,187 @@ async fn a_municipal_coordinator_sees_only_their_municipality(db: PgPool) {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Sets a question's times and state by hand, so the figures can be counted on paper.
+async fn shape(db: &PgPool, id: i64, sql: &str) {
+    sqlx::query(&format!("update questions set {sql} where id = $1"))
+        .bind(id)
+        .execute(db)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+#[sqlx::test]
+async fn answer_figures_match_the_hand_count(db: PgPool) {
+    use gospublic::dashboard::responsiveness::{self, Period};
+    let (a, b) = two_regions(&db).await;
+    let q = |org, hours| common::question(&db, a.id, org, None, hours, "normal");
+    let (qa, qb, qc, qd, qe, qf) = (
+        q(a.child, 1).await,
+        q(a.child, 1).await,
+        q(a.other, 1).await,
+        q(a.other, 1).await,
+        q(a.child, 1).await,
+        q(a.child, 24 * 10).await,
+    );
+    common::question(&db, b.id, b.child, None, 1, "normal").await;
+    let answered =
+        "status = 'answered', answered_at = now(), first_response_at = now() - interval '1 minute'";
+    shape(
+        &db,
+        qa,
+        &format!("{answered}, first_response_minutes = 60, first_response_due = now()"),
+    )
+    .await;
+    shape(&db, qb, &format!("{answered}, first_response_minutes = 600, first_response_due = now() - interval '1 hour'")).await;
+    shape(
+        &db,
+        qc,
+        "first_response_due = now() - interval '1 hour', final_due = now() - interval '1 hour'",
+    )
+    .await;
+    shape(
+        &db,
+        qd,
+        "status = 'rejected', resolution_reason = 'spam', closed_at = now()",
+    )
+    .await;
+    shape(
+        &db,
+        qe,
+        "transfer_count = 1, first_response_due = now() + interval '1 day'",
+    )
+    .await;
+    shape(
+        &db,
+        qf,
+        &format!("{answered}, first_response_minutes = 120, first_response_due = now()"),
+    )
+    .await;
+    sqlx::query("update region_settings set ranking_min_questions = 2 where region_id = $1")
+        .bind(a.id)
+        .execute(&db)
+        .await
+        .unwrap();
+
+    let region = RegionId(a.id);
+    let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
+    let now = chrono::Utc::now();
+    let week = Period {
+        region,
+        ids: None,
+        from: now - chrono::Duration::days(7),
+        to: now,
+        now,
+    };
+    let t = responsiveness::total(&mut tx, &week).await.unwrap();
+    assert_eq!((t.received, t.considered, t.answered), (5, 4, 2));
+    assert_eq!(
+        (t.on_time, t.on_time_base),
+        (1, 3),
+        "the open overdue question counts against"
+    );
+    assert_eq!((t.transferred, t.reopened), (1, 0));
+    assert_eq!(t.median_minutes, Some(330.0));
+    assert_eq!(t.p90_minutes, Some(546.0));
+    let before = Period {
+        region,
+        ids: None,
+        from: now - chrono::Duration::days(14),
+        to: now - chrono::Duration::days(7),
+        now,
+    };
+    assert_eq!(
+        responsiveness::total(&mut tx, &before)
+            .await
+            .unwrap()
+            .received,
+        1
+    );
+    let mut by_m = responsiveness::by_municipality(&mut tx, &week)
+        .await
+        .unwrap();
+    responsiveness::rank(&mut by_m, 2);
+    let rows: Vec<(Option<i64>, i64, Option<i64>, Option<i64>)> = by_m
+        .iter()
+        .map(|r| (r.id, r.received, r.answered_percent(), r.on_time_percent()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (Some(a.municipality), 3, Some(66), Some(50)),
+            (Some(a.other_municipality), 2, Some(0), Some(0))
+        ]
+    );
+    assert_eq!(
+        responsiveness::overdue_now(&mut tx, region, None, now)
+            .await
+            .unwrap(),
+        1
+    );
+    tx.commit().await.unwrap();
+
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    coordinator
+        .get("/r/region-a/dashboard?days=7")
+        .await
+        .assert_contains("5.5")
+        .assert_contains("33%")
+        .assert_contains("(1)");
+    // The municipal coordinator's figures hold only their municipality.
+    let mut municipal = TestApp::new(db.clone());
+    municipal.login(&a.municipal_coordinator).await;
+    municipal
+        .get("/r/region-a/dashboard?days=7")
+        .await
+        .assert_contains("received_from")
+        .assert_lacks("Второй район 1");
+}
+
+#[sqlx::test]
+async fn the_first_response_is_timed_in_working_minutes_less_the_wait(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let id = common::question(&db, a.id, a.child, None, 24 * 3, "normal").await;
+    sqlx::query("update questions set paused_minutes = 30 where id = $1")
+        .bind(id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    let url = format!("/r/region-a/questions/{id}");
+    let page = editor.get(&url).await;
+    let at = page.body.find("name=\"answer_rev\" value=\"").unwrap() + 25;
+    let rev = page.body[at..at + page.body[at..].find('"').unwrap()].to_owned();
+    editor
+        .post_form(
+            &format!("{url}/answer"),
+            &[
+                ("kind", "interim"),
+                ("answer_rev", &rev),
+                ("text", "Разбираемся"),
+            ],
+        )
+        .await
+        .assert_redirect(&url);
+    let (received, responded, minutes): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, i32) =
+        sqlx::query_as("select received_at, first_response_at, first_response_minutes from questions where id = $1")
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    let mut tx = gospublic::state::tenant_tx(&db, RegionId(a.id))
+        .await
+        .unwrap();
+    let settings = gospublic::settings::db::get(&mut tx, RegionId(a.id))
+        .await
+        .unwrap();
+    let rules = gospublic::questions::clock::Rules::from_settings("Asia/Barnaul", &settings);
+    let expected = (rules.elapsed(received, responded) - 30).max(0);
+    assert!(
+        (i64::from(minutes) - expected).abs() <= 1,
+        "{minutes} vs {expected}"
+    );
+    assert!(minutes > 0, "three days always hold working time");
+}

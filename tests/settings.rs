@@ -45,6 +45,7 @@ fn valid_form() -> Vec<(&'static str, &'static str)> {
         ("quota_flagship", "10"),
         ("quota_active", "3"),
         ("quota_card", "1"),
+        ("ranking_min_questions", "5"),
     ]
 }
 

@@ -816,3 +816,22 @@ flag-active = Active organizations
 flag-not_active = Inactive organizations
 flag-connected = Organizations connected to «Госпаблики»
 flag-not_connected = Organizations not connected to «Госпаблики»
+settings-ranking-min = Rank by responsiveness only those with at least this many questions
+answers-title = Answers to residents
+answers-period = Period
+answers-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+answers-received = Questions received
+answers-answered = Answered
+answers-median = First response, median, working hours
+answers-p90 = First response, 90th percentile, working hours
+answers-on-time = First response on time
+answers-overdue-now = Overdue now
+answers-transferred = Transferred to other organizations
+answers-reopened = Reopened
+answers-before-hint = In brackets: the previous period of the same length. Open questions already past the deadline count against the on-time share; time waiting on the resident is not counted.
+answers-top-categories = Most frequent topics (change against the previous period)
+answers-ranking = Municipalities by on-time share; those with fewer than { $min } questions come last, unranked.
+answers-too-few = too few questions to rank

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, Utc};
 use sqlx::PgConnection;
 
 use super::coverage::{self, Coverage, Flag, Narrow, OrgFacts, Params};
+use super::responsiveness::{self, Period, Responsiveness};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, RegionOverseer};
@@ -20,6 +21,17 @@ pub const COLUMNS: [&str; 5] = ["with_page", "covered", "verified", "active", "c
 pub struct DashboardQuery {
     /// A column of `COLUMNS` (by its share, lowest first) or "name".
     pub sort: String,
+    /// The period of the responsiveness figures, in days: 7, 30, 90 or 365.
+    pub days: String,
+}
+
+pub const PERIODS: [i64; 4] = [7, 30, 90, 365];
+
+/// A category's questions this period against the period before.
+pub struct Trend {
+    pub name: String,
+    pub now: i64,
+    pub before: i64,
 }
 
 #[derive(Template)]
@@ -33,6 +45,15 @@ pub struct DashboardPage {
     pub green_from: i64,
     pub red_below: i64,
     pub required: Vec<String>,
+    pub days: i64,
+    pub answers: Responsiveness,
+    pub answers_before: Responsiveness,
+    pub answers_by_municipality: Vec<Responsiveness>,
+    pub top_categories: Vec<Trend>,
+    pub overdue_now: i64,
+    pub ranking_min: i64,
+    pub from_date: String,
+    pub to_date: String,
 }
 
 pub fn value(c: &Coverage, column: &str) -> i64 {
@@ -92,7 +113,50 @@ impl DashboardPage {
     }
 
     pub fn sort_link(&self, column: &str) -> String {
-        format!("{}/dashboard?sort={column}", self.chrome.region_base())
+        format!(
+            "{}/dashboard?sort={column}&days={}",
+            self.chrome.region_base(),
+            self.days
+        )
+    }
+
+    pub fn periods(&self) -> &'static [i64] {
+        &PERIODS
+    }
+
+    /// Working minutes as hours with one decimal.
+    pub fn hours(&self, minutes: &Option<f64>) -> String {
+        minutes
+            .map(|m| format!("{:.1}", m / 60.0))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    pub fn percent_text(&self, p: Option<i64>) -> String {
+        p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
+    }
+
+    pub fn change(&self, t: &Trend) -> String {
+        match t.now - t.before {
+            0 => "±0".into(),
+            d if d > 0 => format!("+{d}"),
+            d => d.to_string(),
+        }
+    }
+
+    pub fn ranked(&self, r: &Responsiveness) -> bool {
+        r.considered >= self.ranking_min
+    }
+
+    /// The inbox with this period's questions (of a category, when given).
+    pub fn inbox_link(&self, category: Option<&str>) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        out.append_pair("status", "all")
+            .append_pair("received_from", &self.from_date)
+            .append_pair("received_to", &self.to_date);
+        if let Some(c) = category {
+            out.append_pair("category", c);
+        }
+        format!("{}/questions?{}", self.chrome.region_base(), out.finish())
     }
 }
 
@@ -139,10 +203,62 @@ pub async fn dashboard(
     let total = coverage::region_total(&mut tx, &params).await?;
     let mut municipalities = coverage::by_municipality(&mut tx, &params).await?;
     let mut sectors = coverage::by_sector(&mut tx, &params).await?;
+    let days = query
+        .days
+        .parse::<i64>()
+        .ok()
+        .filter(|d| PERIODS.contains(d))
+        .unwrap_or(7);
+    let now = Utc::now();
+    let period = Period {
+        region,
+        ids: ids.as_deref(),
+        from: now - chrono::Duration::days(days),
+        to: now,
+        now,
+    };
+    let before = Period {
+        region,
+        ids: ids.as_deref(),
+        from: now - chrono::Duration::days(2 * days),
+        to: now - chrono::Duration::days(days),
+        now,
+    };
+    let answers = responsiveness::total(&mut tx, &period).await?;
+    let answers_before = responsiveness::total(&mut tx, &before).await?;
+    let mut answers_by_municipality = responsiveness::by_municipality(&mut tx, &period).await?;
+    let ranking_min = i64::from(settings.ranking_min_questions);
+    responsiveness::rank(&mut answers_by_municipality, ranking_min);
+    let categories = responsiveness::by_category(&mut tx, &period).await?;
+    let categories_before = responsiveness::by_category(&mut tx, &before).await?;
+    let top_categories = categories
+        .iter()
+        .take(3)
+        .map(|c| Trend {
+            name: c.name.clone().unwrap_or_default(),
+            now: c.received,
+            before: categories_before
+                .iter()
+                .find(|b| b.name == c.name)
+                .map_or(0, |b| b.received),
+        })
+        .collect();
+    let overdue_now = responsiveness::overdue_now(&mut tx, region, ids.as_deref(), now).await?;
     tx.commit().await?;
     sort_rows(&mut municipalities, &query.sort);
     sort_rows(&mut sectors, &query.sort);
+    let tz = crate::questions::view::tz_of(&access.region.time_zone);
+    let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d").to_string();
     render(&DashboardPage {
+        from_date: local(period.from),
+        to_date: local(now),
+        days,
+        answers,
+        answers_before,
+        answers_by_municipality,
+        top_categories,
+        overdue_now,
+        ranking_min,
         chrome,
         total,
         municipalities,

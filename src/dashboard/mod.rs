@@ -4,6 +4,7 @@
 
 pub mod coverage;
 mod handlers;
+pub mod responsiveness;
 
 use axum::routing::get;
 

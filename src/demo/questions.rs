@@ -251,7 +251,7 @@ pub async fn seed(
             priority,
             now,
             &targets,
-            n,
+            (n, rules.elapsed(received, response_at)),
         )
         .await?;
     }
@@ -272,7 +272,7 @@ async fn play(
     priority: Priority,
     now: DateTime<Utc>,
     targets: &[Target],
-    n: u32,
+    (n, waited): (u32, i64),
 ) -> anyhow::Result<()> {
     let event = |kind, to: Option<&'static str>, body: Option<String>, public: bool| {
         (kind, to, body, public)
@@ -301,8 +301,10 @@ async fn play(
         }
         Fate::Answered | Fate::Closed | Fate::Reopened => {
             set = format!(
-                "status = 'answered', answer = $3, answered_at = '{0}', first_response_at = '{0}', answered_by = $4",
-                at.to_rfc3339()
+                "status = 'answered', answer = $3, answered_at = '{0}', first_response_at = '{0}', answered_by = $4, \
+                 first_response_minutes = {1}, answer_minutes = {1}",
+                at.to_rfc3339(),
+                waited
             );
             events.push(event(
                 "answered",
@@ -392,7 +394,8 @@ async fn play(
         db::set_clocks(db, region, id, &clocks).await?;
         sqlx::query(
             r#"update questions set status = 'in_progress', reopen_count = 1, answer = null, answered_at = null,
-                      answered_by = null, first_response_at = null, closed_at = null where region_id = $1 and id = $2"#,
+                      answered_by = null, first_response_at = null, closed_at = null, first_response_minutes = null,
+                      answer_minutes = null where region_id = $1 and id = $2"#,
         )
         .bind(region)
         .bind(id)

@@ -123,7 +123,7 @@ pub async fn apply(
             Ok(Outcome::Done("question-done-assign"))
         }
         Action::Interim | Action::Answer => {
-            answer(tx, region, me, l, q, relation, action, form).await
+            answer(tx, region, me, l, q, relation, action, form, &rules).await
         }
         Action::Approve => {
             let (text, kind, author) = (
@@ -142,7 +142,7 @@ pub async fn apply(
                 },
             )
             .await?;
-            publish(tx, region, q, author, &text, kind == "interim").await?;
+            publish(tx, region, q, author, &text, kind == "interim", &rules).await?;
             Ok(Outcome::Done("question-done-approve"))
         }
         Action::Return => {
@@ -357,6 +357,7 @@ pub async fn apply(
             sqlx::query(
                 r#"update questions set status = 'in_progress', reopen_count = reopen_count + 1, answer = null,
                           answered_at = null, answered_by = null, first_response_at = null, closed_at = null,
+                          first_response_minutes = null, answer_minutes = null,
                           answer_rev = answer_rev + 1
                    where region_id = $1 and id = $2"#,
             )
@@ -402,6 +403,7 @@ async fn answer(
     relation: Relation,
     action: Action,
     form: &ActionForm,
+    rules: &Rules,
 ) -> AppResult<Outcome> {
     // Someone answered (or drafted) since this person opened the question: say so and keep
     // their text rather than overwrite the other answer.
@@ -442,7 +444,7 @@ async fn answer(
         .await?;
         return Ok(Outcome::Done("question-done-draft"));
     }
-    publish(tx, region, q, me, &text, interim).await?;
+    publish(tx, region, q, me, &text, interim, rules).await?;
     Ok(Outcome::Done(if interim {
         "question-done-interim"
     } else {
@@ -459,11 +461,17 @@ async fn publish(
     author: UserId,
     text: &str,
     interim: bool,
+    rules: &Rules,
 ) -> Result<(), sqlx::Error> {
     let to = if interim { "in_progress" } else { "answered" };
+    // Working time the resident waited, less the time the question waited on them.
+    let waited =
+        (rules.elapsed(q.received_at, Utc::now()) - i64::from(q.paused_minutes)).max(0) as i32;
     sqlx::query(
         r#"update questions set
                first_response_at = coalesce(first_response_at, now()),
+               first_response_minutes = coalesce(first_response_minutes, $7),
+               answer_minutes = case when $4 then answer_minutes else $7 end,
                answer = case when $4 then answer else $3 end,
                answered_at = case when $4 then answered_at else now() end,
                answered_by = case when $4 then answered_by else $5 end,
@@ -477,6 +485,7 @@ async fn publish(
     .bind(interim)
     .bind(author)
     .bind(to)
+    .bind(waited)
     .execute(&mut *tx)
     .await?;
     db::add_event(

@@ -343,6 +343,9 @@ pub struct InboxQuery {
     /// elsewhere by my organizations).
     pub view: String,
     pub q: String,
+    /// Received on or after this local date, and on or before `received_to` (YYYY-MM-DD).
+    pub received_from: String,
+    pub received_to: String,
     pub page: Option<String>,
 }
 
@@ -373,6 +376,8 @@ impl InboxQuery {
             ("due", self.due.clone()),
             ("view", self.view.clone()),
             ("q", self.q.clone()),
+            ("received_from", self.received_from.clone()),
+            ("received_to", self.received_to.clone()),
         ];
         for (k, v) in pairs.iter_mut() {
             if *k == key {
@@ -406,6 +411,7 @@ pub struct InboxContext<'a> {
     pub me: UserId,
     pub now: DateTime<Utc>,
     pub today: (DateTime<Utc>, DateTime<Utc>),
+    pub tz: chrono_tz::Tz,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -463,6 +469,8 @@ struct FilterValues {
     view: String,
     pattern: Option<String>,
     text: String,
+    received_from: Option<DateTime<Utc>>,
+    received_to: Option<DateTime<Utc>>,
 }
 
 fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
@@ -494,7 +502,19 @@ fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
             .pattern()
         }),
         text: text.trim_start_matches('#').to_owned(),
+        received_from: local_midnight(&f.received_from, ctx.tz, 0),
+        received_to: local_midnight(&f.received_to, ctx.tz, 1),
     }
+}
+
+/// The start of a local date (`days_after` later), or none when the text is not a date.
+fn local_midnight(value: &str, tz: chrono_tz::Tz, days_after: i64) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let day = chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()?
+        + chrono::Duration::days(days_after);
+    tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 type Builder<'a> = QueryBuilder<'a, Postgres>;
@@ -574,6 +594,12 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>) {
             qb.push(" and q.awaiting_approval");
         }
         _ => {}
+    }
+    if let Some(from) = v.received_from {
+        qb.push(" and q.received_at >= ").push_bind(from);
+    }
+    if let Some(to) = v.received_to {
+        qb.push(" and q.received_at < ").push_bind(to);
     }
     if let Some(pattern) = &v.pattern {
         qb.push(" and (lower(q.body) like ")

@@ -148,6 +148,7 @@ pub async fn inbox(
         me: access.user_id(),
         now,
         today: view::today(now, tz),
+        tz,
     };
     let (rows, total) = db::inbox(&mut tx, &ctx, &filter).await?;
     let counts = db::counts(&mut tx, &ctx).await?;

@@ -38,6 +38,7 @@ pub struct RegionSettings {
     pub quota_flagship: i32,
     pub quota_active: i32,
     pub quota_card: i32,
+    pub ranking_min_questions: i32,
 }
 
 #[cfg(test)]
@@ -77,6 +78,7 @@ impl RegionSettings {
             quota_flagship: 7,
             quota_active: 3,
             quota_card: 1,
+            ranking_min_questions: 10,
         }
     }
 }
@@ -86,7 +88,7 @@ const COLUMNS: &str = "required_platforms, optional_platforms, active_posts, act
     weight_connected, weight_mark, weight_setup, weight_widgets, weight_activity, weight_reach, weight_post_reach, \
     green_from, red_below, high_first_response_hours, urgent_final_answer_days, at_risk_percent, \
     transfer_keeps_clock, contact_retention_days, question_categories, mark_stuck_days, quota_flagship, quota_active, \
-    quota_card";
+    quota_card, ranking_min_questions";
 
 pub async fn get(db: &mut PgConnection, region: RegionId) -> Result<RegionSettings, sqlx::Error> {
     // A region created before settings existed gets the defaults on first read.
@@ -115,7 +117,7 @@ pub async fn save(
                   weight_reach = $20, weight_post_reach = $21, green_from = $22, red_below = $23,
                   high_first_response_hours = $24, urgent_final_answer_days = $25, at_risk_percent = $26,
                   transfer_keeps_clock = $27, contact_retention_days = $28, question_categories = $29,
-                  mark_stuck_days = $30, quota_flagship = $31, quota_active = $32, quota_card = $33, updated_at = now()
+                  mark_stuck_days = $30, quota_flagship = $31, quota_active = $32, quota_card = $33, ranking_min_questions = $34, updated_at = now()
            where region_id = $1"#,
     )
     .bind(region)
@@ -151,6 +153,7 @@ pub async fn save(
     .bind(s.quota_flagship)
     .bind(s.quota_active)
     .bind(s.quota_card)
+    .bind(s.ranking_min_questions)
     .execute(db)
     .await?;
     Ok(())

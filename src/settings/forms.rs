@@ -56,6 +56,7 @@ pub struct SettingsForm {
     pub quota_flagship: String,
     pub quota_active: String,
     pub quota_card: String,
+    pub ranking_min_questions: String,
 }
 
 /// A transfer starts a new clock at the receiving organization or keeps the old one.
@@ -130,6 +131,7 @@ impl SettingsForm {
             quota_flagship: s.quota_flagship.to_string(),
             quota_active: s.quota_active.to_string(),
             quota_card: s.quota_card.to_string(),
+            ranking_min_questions: s.ranking_min_questions.to_string(),
         }
     }
 
@@ -208,6 +210,12 @@ impl SettingsForm {
         let quota_flagship = int("quota_flagship", &self.quota_flagship, 0, 100);
         let quota_active = int("quota_active", &self.quota_active, 0, 100);
         let quota_card = int("quota_card", &self.quota_card, 0, 100);
+        let ranking_min_questions = int(
+            "ranking_min_questions",
+            &self.ranking_min_questions,
+            1,
+            10_000,
+        );
         let weight_connected = int("weight_connected", &self.weight_connected, 0, 100);
         let weight_mark = int("weight_mark", &self.weight_mark, 0, 100);
         let weight_setup = int("weight_setup", &self.weight_setup, 0, 100);
@@ -314,6 +322,7 @@ impl SettingsForm {
             quota_flagship,
             quota_active,
             quota_card,
+            ranking_min_questions,
         })
     }
 }

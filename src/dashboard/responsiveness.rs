@@ -1,0 +1,182 @@
+//! How fast residents get answers, over a period against the one before: received, answered
+//! share, median and 90th percentile of the first response in working hours (waiting on the
+//! resident excluded), share answered within the deadline — open questions already past it
+//! count against it — overdue now, transfers and reopened questions; per municipality and
+//! per category. A transferred question counts once, for the organization it is with.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+use crate::ids::RegionId;
+
+#[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
+pub struct Responsiveness {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub received: i64,
+    /// Received less rejected and duplicates: what needed an answer.
+    pub considered: i64,
+    pub answered: i64,
+    pub median_minutes: Option<f64>,
+    pub p90_minutes: Option<f64>,
+    pub on_time: i64,
+    /// Responded, plus still open and already past the first-response deadline.
+    pub on_time_base: i64,
+    pub transferred: i64,
+    pub reopened: i64,
+}
+
+impl Responsiveness {
+    pub fn answered_percent(&self) -> Option<i64> {
+        (self.considered > 0).then(|| self.answered * 100 / self.considered)
+    }
+
+    pub fn on_time_percent(&self) -> Option<i64> {
+        (self.on_time_base > 0).then(|| self.on_time * 100 / self.on_time_base)
+    }
+}
+
+pub struct Period<'a> {
+    pub region: RegionId,
+    pub ids: Option<&'a [i64]>,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+const FIGURES: &str = r#"count(*) as received,
+    count(*) filter (where q.status not in ('rejected', 'duplicate')) as considered,
+    count(*) filter (where q.answered_at is not null) as answered,
+    percentile_cont(0.5) within group (order by q.first_response_minutes) as median_minutes,
+    percentile_cont(0.9) within group (order by q.first_response_minutes) as p90_minutes,
+    count(*) filter (where q.first_response_at is not null and q.first_response_at <= q.first_response_due) as on_time,
+    count(*) filter (where q.first_response_at is not null
+                     or (q.status in ('new', 'in_progress') and q.paused_at is null and q.first_response_due <= $5)) as on_time_base,
+    count(*) filter (where q.transfer_count > 0) as transferred,
+    count(*) filter (where q.reopen_count > 0) as reopened"#;
+
+const SCOPE: &str = r#"q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
+    and q.received_at >= $3 and q.received_at < $4"#;
+
+fn bind<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    p: &'q Period<'q>,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    q.bind(p.region)
+        .bind(p.ids)
+        .bind(p.from)
+        .bind(p.to)
+        .bind(p.now)
+}
+
+pub async fn total(db: &mut PgConnection, p: &Period<'_>) -> Result<Responsiveness, sqlx::Error> {
+    let sql = format!(
+        "select null::bigint as id, null::text as name, {FIGURES} from questions q where {SCOPE}"
+    );
+    bind(sqlx::query_as(&sql), p).fetch_one(db).await
+}
+
+pub async fn by_municipality(
+    db: &mut PgConnection,
+    p: &Period<'_>,
+) -> Result<Vec<Responsiveness>, sqlx::Error> {
+    let sql = format!(
+        r#"select o.municipality_id as id, m.name, {FIGURES}
+           from questions q
+           join organizations o on o.region_id = q.region_id and o.id = q.organization_id
+           left join municipalities m on m.region_id = q.region_id and m.id = o.municipality_id
+           where {SCOPE}
+           group by o.municipality_id, m.name"#
+    );
+    bind(sqlx::query_as(&sql), p).fetch_all(db).await
+}
+
+pub async fn by_category(
+    db: &mut PgConnection,
+    p: &Period<'_>,
+) -> Result<Vec<Responsiveness>, sqlx::Error> {
+    let sql = format!(
+        r#"select null::bigint as id, q.category as name, {FIGURES}
+           from questions q where {SCOPE}
+           group by q.category order by count(*) desc, q.category"#
+    );
+    bind(sqlx::query_as(&sql), p).fetch_all(db).await
+}
+
+/// Open questions past their deadline now, whatever the period.
+pub async fn overdue_now(
+    db: &mut PgConnection,
+    region: RegionId,
+    ids: Option<&[i64]>,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        r#"select count(*) from questions q where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
+             and q.due_at <= $3 and q.status in ('new', 'in_progress', 'answered')"#,
+    )
+    .bind(region)
+    .bind(ids)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// Ranked best first by on-time share; those with fewer questions than the region's minimum
+/// go last, unranked, so one fast answer does not top the table.
+pub fn rank(rows: &mut [Responsiveness], min_questions: i64) {
+    rows.sort_by(|a, b| {
+        let key = |r: &Responsiveness| {
+            let ranked = r.considered >= min_questions;
+            (
+                ranked,
+                r.on_time_percent().unwrap_or(-1),
+                -(r.median_minutes.unwrap_or(f64::MAX) as i64),
+            )
+        };
+        key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, considered: i64, on_time: i64) -> Responsiveness {
+        Responsiveness {
+            name: Some(name.into()),
+            considered,
+            on_time,
+            on_time_base: considered,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn one_fast_answer_does_not_top_the_table() {
+        let mut rows = vec![
+            row("Тихий", 1, 1),
+            row("Большой", 50, 40),
+            row("Лучший", 20, 19),
+        ];
+        rank(&mut rows, 10);
+        let names: Vec<_> = rows.iter().map(|r| r.name.clone().unwrap()).collect();
+        assert_eq!(names, ["Лучший", "Большой", "Тихий"]);
+    }
+
+    #[test]
+    fn shares_need_a_base() {
+        let r = Responsiveness::default();
+        assert_eq!((r.answered_percent(), r.on_time_percent()), (None, None));
+        let r = Responsiveness {
+            considered: 4,
+            answered: 3,
+            on_time: 1,
+            on_time_base: 3,
+            ..Default::default()
+        };
+        assert_eq!(
+            (r.answered_percent(), r.on_time_percent()),
+            (Some(75), Some(33))
+        );
+    }
+}
