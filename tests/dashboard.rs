@@ -305,7 +305,8 @@ async fn answer_figures_match_the_hand_count(db: PgPool) {
         .await
         .unwrap();
     responsiveness::rank(&mut by_m, 2);
-    let rows: Vec<(Option<i64>, i64, Option<i64>, Option<i64>)> = by_m
+    type Row = (Option<i64>, i64, Option<i64>, Option<i64>);
+    let rows: Vec<Row> = by_m
         .iter()
         .map(|r| (r.id, r.received, r.answered_percent(), r.on_time_percent()))
         .collect();
