@@ -389,3 +389,37 @@ async fn the_first_response_is_timed_in_working_minutes_less_the_wait(db: PgPool
     );
     assert!(minutes > 0, "three days always hold working time");
 }
+
+#[sqlx::test]
+async fn coverage_tables_download_as_xlsx_and_csv_within_scope(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    setup(&db, &a).await;
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    let xlsx = coordinator
+        .get("/r/region-a/dashboard/export?table=municipality&format=xlsx")
+        .await;
+    assert_eq!(
+        xlsx.headers.get("content-type").unwrap(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let csv = coordinator
+        .get("/r/region-a/dashboard/export?table=municipality&format=csv")
+        .await;
+    csv.assert_status(StatusCode::OK)
+        .assert_contains("Первый район 1;1;1;100;1;100;1;100;1;100;0;0")
+        .assert_contains("Итого;3;2;66,7;1;33,3");
+    coordinator
+        .get("/r/region-a/dashboard/export?table=sector&format=csv")
+        .await
+        .assert_contains("Медицина;1;1;100;0;0");
+    // The municipal coordinator's file holds their municipality only.
+    let mut municipal = TestApp::new(db.clone());
+    municipal.login(&a.municipal_coordinator).await;
+    municipal
+        .get("/r/region-a/dashboard/export?table=municipality&format=csv")
+        .await
+        .assert_contains("Первый район 1")
+        .assert_lacks("Второй район 1")
+        .assert_contains("Итого;1;");
+}

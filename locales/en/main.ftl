@@ -835,3 +835,6 @@ answers-before-hint = In brackets: the previous period of the same length. Open 
 answers-top-categories = Most frequent topics (change against the previous period)
 answers-ranking = Municipalities by on-time share; those with fewer than { $min } questions come last, unranked.
 answers-too-few = too few questions to rank
+export-total = Total
+export-xlsx = Download XLSX
+export-csv = Download CSV

@@ -841,3 +841,6 @@ answers-before-hint = В скобках — предыдущий период т
 answers-top-categories = Самые частые темы (изменение к предыдущему периоду)
 answers-ranking = Муниципалитеты по доле ответов в срок; с числом обращений меньше { $min } — в конце, без места в рейтинге.
 answers-too-few = мало обращений для рейтинга
+export-total = Итого
+export-xlsx = Скачать XLSX
+export-csv = Скачать CSV

@@ -184,6 +184,76 @@ fn sort_rows(rows: &mut [Coverage], sort: &str) {
     }
 }
 
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ExportQuery {
+    /// "municipality" or "sector".
+    pub table: String,
+    /// "xlsx" or "csv".
+    pub format: String,
+}
+
+/// A coverage table as XLSX or CSV, with the same scope as the screen.
+pub async fn export(
+    State(state): State<AppState>,
+    RegionOverseer(access): RegionOverseer,
+    chrome: Chrome,
+    Query(query): Query<ExportQuery>,
+) -> AppResult<Response> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    let region = access.region.id;
+    let kind = if query.table == "sector" {
+        "sector"
+    } else {
+        "municipality"
+    };
+    let mut tx = state.tenant(region).await?;
+    let settings = crate::settings::db::get(&mut tx, region).await?;
+    let ids = crate::questions::db::scope_ids(&mut tx, region, &access.org_scope()).await?;
+    let params = Params {
+        region,
+        ids: ids.as_deref(),
+        settings: &settings,
+        today: today(&access),
+    };
+    let total = coverage::region_total(&mut tx, &params).await?;
+    let rows = if kind == "sector" {
+        coverage::by_sector(&mut tx, &params).await?
+    } else {
+        coverage::by_municipality(&mut tx, &params).await?
+    };
+    tx.commit().await?;
+    let l = chrome.locale;
+    let (header, cells) = super::export::coverage_table(kind, &rows, &total, l);
+    let stem = format!("{}-coverage-{kind}-{}", access.region.slug, today(&access));
+    let (bytes, content_type, file) = if query.format == "csv" {
+        (
+            super::export::csv(&header, &cells).map_err(|e| AppError::Internal(e.into()))?,
+            "text/csv; charset=utf-8",
+            format!("{stem}.csv"),
+        )
+    } else {
+        (
+            super::export::xlsx(&l.t(&format!("dashboard-by-{kind}")), &header, &cells)
+                .map_err(|e| AppError::Internal(e.into()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{stem}.xlsx"),
+        )
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub async fn dashboard(
     State(state): State<AppState>,
     RegionOverseer(access): RegionOverseer,

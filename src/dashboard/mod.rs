@@ -3,6 +3,7 @@
 //! organizations behind it.
 
 pub mod coverage;
+mod export;
 mod handlers;
 pub mod responsiveness;
 
@@ -18,6 +19,11 @@ pub fn router() -> Routes {
             "/r/{region}/dashboard",
             &[(GET, Access::RegionOverseer)],
             get(handlers::dashboard),
+        )
+        .add(
+            "/r/{region}/dashboard/export",
+            &[(GET, Access::RegionOverseer)],
+            get(handlers::export),
         )
         .add(
             "/r/{region}/dashboard/orgs",

@@ -1,0 +1,165 @@
+//! The coverage tables as the files coordinators hand on: XLSX formatted like the regional
+//! monitoring template (bold frozen header, shares as percentages) and CSV as Russian Excel
+//! opens it (UTF-8 with BOM, semicolons).
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::coverage::Coverage;
+use super::handlers::{COLUMNS, value};
+use crate::i18n::Locale;
+
+/// A cell of an exported table.
+pub enum Cell {
+    Text(String),
+    Count(i64),
+    /// A share 0..1, or none when there is nothing to divide by.
+    Share(Option<f64>),
+}
+
+/// Header and rows of a coverage table: the name column, then each figure with its share,
+/// and the region's total last.
+pub fn coverage_table(
+    kind: &str,
+    rows: &[Coverage],
+    total: &Coverage,
+    l: Locale,
+) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let mut header = vec![
+        l.t(&format!("dashboard-column-{kind}")),
+        l.t("coverage-obliged"),
+    ];
+    for c in COLUMNS {
+        header.push(l.t(&format!("coverage-{c}")));
+        header.push(format!("{}, %", l.t(&format!("coverage-{c}"))));
+    }
+    let line = |name: String, c: &Coverage| {
+        let mut cells = vec![Cell::Text(name), Cell::Count(c.obliged)];
+        for col in COLUMNS {
+            cells.push(Cell::Count(value(c, col)));
+            cells.push(Cell::Share(
+                (c.obliged > 0).then(|| value(c, col) as f64 / c.obliged as f64),
+            ));
+        }
+        cells
+    };
+    let mut out: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|c| {
+            line(
+                c.name
+                    .clone()
+                    .unwrap_or_else(|| l.t("dashboard-regional-level")),
+                c,
+            )
+        })
+        .collect();
+    out.push(line(l.t("export-total"), total));
+    (header, out)
+}
+
+pub fn xlsx(sheet_name: &str, header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    let bold = Format::new().set_bold().set_text_wrap();
+    let percent = Format::new().set_num_format("0%");
+    for (col, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, h, &bold)?;
+        sheet.set_column_width(col as u16, if col == 0 { 40 } else { 14 })?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = (i + 1) as u32;
+        for (col, cell) in row.iter().enumerate() {
+            let c = col as u16;
+            match cell {
+                Cell::Text(t) => {
+                    sheet.write_string(r, c, t)?;
+                }
+                Cell::Count(n) => {
+                    sheet.write_number(r, c, *n as f64)?;
+                }
+                Cell::Share(Some(s)) => {
+                    sheet.write_number_with_format(r, c, *s, &percent)?;
+                }
+                Cell::Share(None) => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 1)?;
+    workbook.save_to_buffer()
+}
+
+pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(&mut out);
+        w.write_record(header)?;
+        for row in rows {
+            w.write_record(row.iter().map(|c| match c {
+                Cell::Text(t) => t.clone(),
+                Cell::Count(n) => n.to_string(),
+                Cell::Share(Some(s)) => {
+                    format!("{}", (s * 1000.0).round() / 10.0).replace('.', ",")
+                }
+                Cell::Share(None) => String::new(),
+            }))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (Vec<String>, Vec<Vec<Cell>>) {
+        let row = Coverage {
+            id: Some(1),
+            name: Some("город Барнаул".into()),
+            obliged: 4,
+            with_page: 3,
+            covered: 2,
+            verified: 1,
+            active: 3,
+            connected: 0,
+        };
+        let total = Coverage {
+            obliged: 5,
+            with_page: 3,
+            covered: 2,
+            verified: 1,
+            active: 3,
+            connected: 0,
+            ..Default::default()
+        };
+        coverage_table("municipality", &[row], &total, Locale::Ru)
+    }
+
+    #[test]
+    fn csv_opens_in_russian_excel() {
+        let (h, rows) = sample();
+        let text = String::from_utf8(csv(&h, &rows).unwrap()).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert!(
+            lines[0]
+                .starts_with("Муниципалитет;Обязаны вести страницу;Есть страница;Есть страница, %")
+        );
+        assert_eq!(lines[1], "город Барнаул;4;3;75;2;50;1;25;3;75;0;0");
+        assert!(lines[2].starts_with("Итого;5;3;60"));
+    }
+
+    #[test]
+    fn xlsx_reads_back() {
+        let (h, rows) = sample();
+        let bytes = xlsx("Охват", &h, &rows).unwrap();
+        let table = crate::import::reader::read(&bytes).unwrap();
+        assert_eq!(table.headers[0], "Муниципалитет");
+        assert_eq!(table.rows[0][0], "город Барнаул");
+        assert_eq!(table.rows[0][1], "4");
+        assert_eq!(table.rows.len(), 2);
+    }
+}
