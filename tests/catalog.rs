@@ -186,6 +186,9 @@ fn used_keys() -> BTreeSet<String> {
     for f in gospublic::dashboard::coverage::Flag::ALL {
         keys.insert(format!("flag-{}", f.code()));
     }
+    for f in gospublic::dashboard::red_flags::PageFlag::ALL {
+        keys.insert(format!("page-flag-{}", f.code()));
+    }
     for c in gospublic::dashboard::COLUMNS {
         keys.insert(format!("coverage-{c}"));
     }

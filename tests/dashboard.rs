@@ -423,3 +423,56 @@ async fn coverage_tables_download_as_xlsx_and_csv_within_scope(db: PgPool) {
         .assert_lacks("Второй район 1")
         .assert_contains("Итого;1;");
 }
+
+#[sqlx::test]
+async fn red_flag_lists_name_the_pages(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    setup(&db, &a).await;
+    let statements = [
+        // The hospital's VK page: a request filed 40 days ago, and no post for 40 days.
+        "update pages set mark_status = 'requested', mark_since = current_date - 40 where region_id = $1 and organization_id = $2 and platform = 'vk'",
+        "insert into page_snapshots (region_id, page_id, week, followers, posts, last_post_on, source)
+           select $1, id, date_trunc('week', now())::date - 7, 500, 0, current_date - 40, 'manual'
+           from pages where region_id = $1 and organization_id = $2 and platform = 'vk'",
+        // Its Telegram channel: nothing set up and nobody reads it.
+        "update pages set has_avatar = false, has_cover = false, has_description = false, widgets = 0
+           where region_id = $1 and organization_id = $2 and platform = 'telegram'",
+        "insert into page_snapshots (region_id, page_id, week, followers, posts, views, reach, last_post_on, source)
+           select $1, id, date_trunc('week', now())::date - 7, 100, 1, 10, 0, current_date - 3, 'manual'
+           from pages where region_id = $1 and organization_id = $2 and platform = 'telegram'",
+    ];
+    for sql in statements {
+        sqlx::query(sql)
+            .bind(a.id)
+            .bind(a.other)
+            .execute(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    coordinator
+        .get("/r/region-a/dashboard")
+        .await
+        .assert_contains("flag=no_mark\">Страницы без госметки: 3</a>")
+        .assert_contains("flag=stuck\">Заявка на госметку зависла: 1</a>")
+        .assert_contains("flag=dormant\">Неактивные страницы (нет постов дольше срока): 1</a>")
+        .assert_contains("flag=red\">Страницы в красной зоне оценки: 1</a>");
+    coordinator
+        .get("/r/region-a/dashboard/pages?flag=red")
+        .await
+        .assert_contains("https://t.me/hospital1")
+        .assert_lacks("vk.com/school1");
+    coordinator
+        .get("/r/region-a/dashboard/pages?flag=stuck")
+        .await
+        .assert_contains("https://vk.com/hospital1");
+    // The municipal coordinator of the school's municipality sees none of the hospital's.
+    let mut municipal = TestApp::new(db.clone());
+    municipal.login(&a.municipal_coordinator).await;
+    municipal
+        .get("/r/region-a/dashboard/pages?flag=no_mark")
+        .await
+        .assert_lacks("hospital")
+        .assert_contains("ok.ru/group/1");
+}

@@ -838,3 +838,7 @@ answers-too-few = too few questions to rank
 export-total = Total
 export-xlsx = Download XLSX
 export-csv = Download CSV
+page-flag-no_mark = Pages without the mark
+page-flag-stuck = Mark request stuck
+page-flag-dormant = Dormant pages (no post for too long)
+page-flag-red = Pages with a red score

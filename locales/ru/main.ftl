@@ -844,3 +844,7 @@ answers-too-few = мало обращений для рейтинга
 export-total = Итого
 export-xlsx = Скачать XLSX
 export-csv = Скачать CSV
+page-flag-no_mark = Страницы без госметки
+page-flag-stuck = Заявка на госметку зависла
+page-flag-dormant = Неактивные страницы (нет постов дольше срока)
+page-flag-red = Страницы в красной зоне оценки

@@ -54,6 +54,8 @@ pub struct DashboardPage {
     pub ranking_min: i64,
     pub from_date: String,
     pub to_date: String,
+    /// (flag, number of pages) of the red-flag lists.
+    pub page_flags: Vec<(&'static str, i64)>,
 }
 
 pub fn value(c: &Coverage, column: &str) -> i64 {
@@ -314,12 +316,16 @@ pub async fn dashboard(
         })
         .collect();
     let overdue_now = responsiveness::overdue_now(&mut tx, region, ids.as_deref(), now).await?;
+    let flagged =
+        super::red_flags::pages(&mut tx, region, ids.as_deref(), &settings, today(&access)).await?;
+    let page_flags = super::red_flags::counts(&flagged);
     tx.commit().await?;
     sort_rows(&mut municipalities, &query.sort);
     sort_rows(&mut sectors, &query.sort);
     let tz = crate::questions::view::tz_of(&access.region.time_zone);
     let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d").to_string();
     render(&DashboardPage {
+        page_flags,
         from_date: local(period.from),
         to_date: local(now),
         days,
@@ -473,6 +479,83 @@ pub async fn drill(
         chrome,
         flag: flag.code(),
         place,
+        rows,
+        total,
+        page,
+    })
+}
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct FlagQuery {
+    pub flag: String,
+    pub page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/pages.html")]
+pub struct FlaggedPagesPage {
+    pub chrome: Chrome,
+    pub flag: &'static str,
+    pub rows: Vec<super::red_flags::FlaggedPage>,
+    pub total: usize,
+    pub page: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl FlaggedPagesPage {
+    pub fn percent(&self, p: &Option<u32>) -> String {
+        p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
+    }
+}
+
+/// The pages behind a red flag, a page of the list at a time.
+pub async fn flagged_pages(
+    State(state): State<AppState>,
+    RegionOverseer(access): RegionOverseer,
+    chrome: Chrome,
+    Query(query): Query<FlagQuery>,
+) -> AppResult<Response> {
+    use super::red_flags::PageFlag;
+    let region = access.region.id;
+    let flag = PageFlag::parse(&query.flag).unwrap_or(PageFlag::Red);
+    let page = query
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+        .min(100_000);
+    let mut tx = state.tenant(region).await?;
+    let settings = crate::settings::db::get(&mut tx, region).await?;
+    let ids = crate::questions::db::scope_ids(&mut tx, region, &access.org_scope()).await?;
+    let all =
+        super::red_flags::pages(&mut tx, region, ids.as_deref(), &settings, today(&access)).await?;
+    tx.commit().await?;
+    let matching: Vec<_> = all
+        .into_iter()
+        .filter(|p| p.flags.contains(&flag))
+        .collect();
+    let total = matching.len();
+    let size = PAGE_SIZE as usize;
+    let rows = matching
+        .into_iter()
+        .skip((page - 1) * size)
+        .take(size)
+        .collect();
+    let link = |p: usize| {
+        format!(
+            "{}/dashboard/pages?flag={}&page={p}",
+            chrome.region_base(),
+            flag.code()
+        )
+    };
+    render(&FlaggedPagesPage {
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page * size < total).then(|| link(page + 1)),
+        chrome,
+        flag: flag.code(),
         rows,
         total,
         page,

@@ -5,6 +5,7 @@
 pub mod coverage;
 mod export;
 mod handlers;
+pub mod red_flags;
 pub mod responsiveness;
 
 use axum::routing::get;
@@ -24,6 +25,11 @@ pub fn router() -> Routes {
             "/r/{region}/dashboard/export",
             &[(GET, Access::RegionOverseer)],
             get(handlers::export),
+        )
+        .add(
+            "/r/{region}/dashboard/pages",
+            &[(GET, Access::RegionOverseer)],
+            get(handlers::flagged_pages),
         )
         .add(
             "/r/{region}/dashboard/orgs",
