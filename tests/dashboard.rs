@@ -476,3 +476,46 @@ async fn red_flag_lists_name_the_pages(db: PgPool) {
         .assert_lacks("hospital")
         .assert_contains("ok.ru/group/1");
 }
+
+#[sqlx::test]
+async fn the_operator_sees_one_row_per_region(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    setup(&db, &a).await;
+    // One question overdue from ten days ago, one received this week.
+    common::question(&db, a.id, a.child, None, 24 * 10, "normal").await;
+    common::question(&db, a.id, a.child, None, 1, "normal").await;
+    let op = common::operator(&db).await;
+    let mut operator = TestApp::new(db.clone());
+    operator.login(&op).await;
+    let page = operator.get("/operator/overview").await;
+    page.assert_status(StatusCode::OK);
+    let row = |name: &str| {
+        let start = page.body.find(name).unwrap_or_else(|| panic!("{name} row"));
+        let end = start + page.body[start..].find("</tr>").unwrap();
+        page.body[start..end]
+            .split("<td class=\"num\">")
+            .skip(1)
+            .map(|c| c.split('<').next().unwrap().trim().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        row("Регион region-a"),
+        [
+            "3", "2 (66%)", "1 (33%)", "1 (33%)", "1 (33%)", "1", "—", "1"
+        ]
+    );
+    assert_eq!(
+        row("Регион region-b"),
+        ["3", "2 (66%)", "0 (0%)", "0 (0%)", "0 (0%)", "0", "—", "0"]
+    );
+    let audited = operator
+        .count("select count(*) from audit_log where object_type = 'federal_overview'")
+        .await;
+    assert_eq!(audited, 1);
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&b.admin).await;
+    assert_eq!(
+        admin.get("/operator/overview").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -842,3 +842,7 @@ page-flag-no_mark = Pages without the mark
 page-flag-stuck = Mark request stuck
 page-flag-dormant = Dormant pages (no post for too long)
 page-flag-red = Pages with a red score
+federal-title = Regions overview
+federal-lead = Coverage of the organizations that must run a page (each region by its own required platforms) and answers to residents over the last 7 days.
+federal-caption = One row per region
+federal-received = Questions in 7 days

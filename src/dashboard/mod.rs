@@ -4,6 +4,7 @@
 
 pub mod coverage;
 mod export;
+pub mod federal;
 mod handlers;
 pub mod red_flags;
 pub mod responsiveness;
@@ -20,6 +21,11 @@ pub fn router() -> Routes {
             "/r/{region}/dashboard",
             &[(GET, Access::RegionOverseer)],
             get(handlers::dashboard),
+        )
+        .add(
+            "/operator/overview",
+            &[(GET, Access::Operator)],
+            get(federal::overview),
         )
         .add(
             "/r/{region}/dashboard/export",
