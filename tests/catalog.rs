@@ -180,7 +180,15 @@ fn used_keys() -> BTreeSet<String> {
     ] {
         keys.insert(format!("figure-field-{f}"));
     }
-    for k in ["mark-step-bad", "chart-followers-desc", "chart-posts-desc"] {
+    for k in [
+        "mark-step-bad",
+        "chart-followers-desc",
+        "chart-posts-desc",
+        "trend-pages-desc",
+        "trend-verified-desc",
+        "trend-questions-desc",
+        "trend-median-desc",
+    ] {
         keys.insert(k.to_owned());
     }
     for f in gospublic::dashboard::coverage::Flag::ALL {

@@ -519,3 +519,38 @@ async fn the_operator_sees_one_row_per_region(db: PgPool) {
         StatusCode::FORBIDDEN
     );
 }
+
+#[sqlx::test]
+async fn trends_tell_the_story_in_charts_and_words(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    setup(&db, &a).await;
+    sqlx::query(
+        "insert into page_mark_events (region_id, page_id, from_status, status, happened_on) values ($1, $2, 'none', 'requested', current_date - 120), ($1, $2, 'requested', 'granted', current_date - 90)",
+    )
+    .bind(a.id)
+    .bind(a.child_page)
+    .execute(&db)
+    .await
+    .unwrap();
+    common::question(&db, a.id, a.child, None, 0, "normal").await;
+    common::question(&db, a.id, a.other, None, 0, "normal").await;
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    let page = coordinator.get("/r/region-a/dashboard").await;
+    page.assert_contains("<svg class=\"chart\"")
+        .assert_contains("aria-labelledby=\"trend-verified-t trend-verified-d\"")
+        .assert_contains("С госметкой было 0 страниц")
+        .assert_contains(", стало 1 в ");
+    let desc_start = page.body.find("<desc id=\"trend-questions-d\">").unwrap();
+    let desc =
+        &page.body[desc_start..desc_start + page.body[desc_start..].find("</desc>").unwrap()];
+    assert!(desc.ends_with(": 2."), "{desc}");
+    // The municipal coordinator's trend holds their municipality's question only.
+    let mut municipal = TestApp::new(db.clone());
+    municipal.login(&a.municipal_coordinator).await;
+    let page = municipal.get("/r/region-a/dashboard").await;
+    let desc_start = page.body.find("<desc id=\"trend-questions-d\">").unwrap();
+    let desc =
+        &page.body[desc_start..desc_start + page.body[desc_start..].find("</desc>").unwrap()];
+    assert!(desc.ends_with(": 1."), "{desc}");
+}

@@ -178,7 +178,11 @@ async fn main_screens_pass_the_accessibility_check(db: PgPool) {
         // The scope switcher opened.
         b.sign_out().await?;
         b.sign_in(&op, PASSWORD).await?;
-        for screen in ["/operator/regions", "/operator/regions/new", "/operator/overview"] {
+        for screen in [
+            "/operator/regions",
+            "/operator/regions/new",
+            "/operator/overview",
+        ] {
             b.visit(screen).await?;
             b.check_accessibility().await?;
         }

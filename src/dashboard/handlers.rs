@@ -56,6 +56,7 @@ pub struct DashboardPage {
     pub to_date: String,
     /// (flag, number of pages) of the red-flag lists.
     pub page_flags: Vec<(&'static str, i64)>,
+    pub trends: super::trends::Charts,
 }
 
 pub fn value(c: &Coverage, column: &str) -> i64 {
@@ -319,6 +320,14 @@ pub async fn dashboard(
     let flagged =
         super::red_flags::pages(&mut tx, region, ids.as_deref(), &settings, today(&access)).await?;
     let page_flags = super::red_flags::counts(&flagged);
+    let trends = super::trends::charts(
+        &mut tx,
+        region,
+        ids.as_deref(),
+        &access.region.time_zone,
+        chrome.locale,
+    )
+    .await?;
     tx.commit().await?;
     sort_rows(&mut municipalities, &query.sort);
     sort_rows(&mut sectors, &query.sort);
@@ -326,6 +335,7 @@ pub async fn dashboard(
     let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d").to_string();
     render(&DashboardPage {
         page_flags,
+        trends,
         from_date: local(period.from),
         to_date: local(now),
         days,

@@ -8,6 +8,7 @@ pub mod federal;
 mod handlers;
 pub mod red_flags;
 pub mod responsiveness;
+pub mod trends;
 
 use axum::routing::get;
 
