@@ -554,3 +554,60 @@ async fn trends_tell_the_story_in_charts_and_words(db: PgPool) {
         &page.body[desc_start..desc_start + page.body[desc_start..].find("</desc>").unwrap()];
     assert!(desc.ends_with(": 1."), "{desc}");
 }
+
+#[sqlx::test]
+async fn questions_download_one_per_row_across_chunks_within_scope(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let answered = common::question(&db, a.id, a.child, None, 2, "urgent").await;
+    sqlx::query(
+        "update questions set status = 'answered', first_response_at = now(), first_response_minutes = 90, answered_at = now(), answer_minutes = 90 where id = $1",
+    )
+    .bind(answered)
+    .execute(&db)
+    .await
+    .unwrap();
+    // More than one chunk of the hospital's questions.
+    sqlx::query(
+        r#"insert into questions (region_id, organization_id, channel, body, category, priority, received_at,
+                                  first_response_due, first_response_risk, final_due, final_risk)
+           select $1, $2, 'manual', 'Вопрос ' || g, 'Дороги', 'normal', now() - interval '1 day',
+                  now() + interval '1 day', now() + interval '1 day', now() + interval '7 days', now() + interval '6 days'
+           from generate_series(1, 2100) g"#,
+    )
+    .bind(a.id)
+    .bind(a.other)
+    .execute(&db)
+    .await
+    .unwrap();
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    let csv = coordinator
+        .get("/r/region-a/dashboard/questions.csv?days=7")
+        .await;
+    csv.assert_status(StatusCode::OK);
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 1 + 1 + 2100, "header and every question once");
+    assert!(
+        lines[0].starts_with("Номер;Получено;Организация"),
+        "{}",
+        lines[0]
+    );
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("{answered};")))
+        .unwrap();
+    assert!(
+        row.contains(";срочное;дан ответ;") && row.contains(";1,5;да;"),
+        "{row}"
+    );
+    let mut municipal = TestApp::new(db.clone());
+    municipal.login(&a.municipal_coordinator).await;
+    let mine = municipal
+        .get("/r/region-a/dashboard/questions.csv?days=7")
+        .await;
+    assert_eq!(
+        mine.body.trim_start_matches('\u{feff}').lines().count(),
+        2,
+        "only the school's question"
+    );
+}

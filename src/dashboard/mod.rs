@@ -6,6 +6,7 @@ pub mod coverage;
 mod export;
 pub mod federal;
 mod handlers;
+mod question_export;
 pub mod red_flags;
 pub mod responsiveness;
 pub mod trends;
@@ -32,6 +33,11 @@ pub fn router() -> Routes {
             "/r/{region}/dashboard/export",
             &[(GET, Access::RegionOverseer)],
             get(handlers::export),
+        )
+        .add(
+            "/r/{region}/dashboard/questions.csv",
+            &[(GET, Access::RegionOverseer)],
+            get(question_export::export),
         )
         .add(
             "/r/{region}/dashboard/pages",
