@@ -86,15 +86,11 @@ async fn demo_data_is_realistic_and_loading_it_twice_changes_nothing(db: PgPool)
         .unwrap();
     let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
     let settings = gospublic::settings::db::get(&mut tx, region).await.unwrap();
-    let cards: Vec<gospublic::pages::card::CardPage> = sqlx::query_as(
-        r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title, p.mark_status,
-                  p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description, p.has_contacts,
-                  p.widgets, p.comments_open, p.checklist
-           from pages p join organizations o on o.id = p.organization_id"#,
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .unwrap();
+    let cards: Vec<gospublic::pages::card::CardPage> =
+        sqlx::query_as(gospublic::pages::card::CARD_SELECT)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
     let today = chrono::Utc::now().date_naive();
     let mut lights = std::collections::BTreeMap::new();
     for card in &cards {

@@ -6,6 +6,36 @@ use sqlx::PgConnection;
 use super::derive::Week;
 use crate::ids::{PageId, RegionId, UserId};
 
+/// A recorded week with the page it belongs to.
+#[derive(sqlx::FromRow)]
+pub struct PageWeek {
+    pub page_id: PageId,
+    #[sqlx(flatten)]
+    pub week: Week,
+}
+
+/// The columns of `PageWeek`, for queries on `page_snapshots`.
+pub const PAGE_WEEK_COLUMNS: &str =
+    "page_id, week, followers, posts, views, likes, comments, reposts, reach, last_post_on";
+
+/// The most recent week of each page (of the given pages, or all of the region's).
+pub async fn latest(
+    db: &mut PgConnection,
+    region: RegionId,
+    pages: Option<&[i64]>,
+) -> Result<std::collections::HashMap<PageId, Week>, sqlx::Error> {
+    let rows: Vec<PageWeek> = sqlx::query_as(&format!(
+        r#"select distinct on (page_id) {PAGE_WEEK_COLUMNS} from page_snapshots
+           where region_id = $1 and ($2::bigint[] is null or page_id = any($2))
+           order by page_id, week desc"#
+    ))
+    .bind(region)
+    .bind(pages)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.page_id, r.week)).collect())
+}
+
 /// The latest weeks of a page, newest first.
 pub async fn weeks(
     db: &mut PgConnection,

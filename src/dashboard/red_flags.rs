@@ -1,14 +1,12 @@
 //! Pages that need a coordinator's call: no mark, a mark request stuck past the region's
 //! limit, dormant (no post for the region's number of days), or a red quality score.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use crate::activity::derive::Week;
-use crate::ids::{PageId, RegionId};
-use crate::pages::card::{CardPage, facts, weights};
+use crate::ids::RegionId;
+use crate::pages::card::{CARD_SELECT, CardPage, facts, weights};
 use crate::quality::score::{Light, score};
 use crate::settings::db::RegionSettings;
 
@@ -58,44 +56,16 @@ pub async fn pages(
     settings: &RegionSettings,
     today: NaiveDate,
 ) -> Result<Vec<FlaggedPage>, sqlx::Error> {
-    let pages: Vec<CardPage> = sqlx::query_as(
-        r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title, p.mark_status,
-                  p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description, p.has_contacts,
-                  p.widgets, p.comments_open, p.checklist
-           from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id
+    let pages: Vec<CardPage> = sqlx::query_as(&format!(
+        r#"{CARD_SELECT}
            where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
-           order by o.name, p.platform, p.url"#,
-    )
+           order by o.name, p.platform, p.url"#
+    ))
     .bind(region)
     .bind(ids)
     .fetch_all(&mut *db)
     .await?;
-    type Latest = (
-        PageId,
-        NaiveDate,
-        Option<i32>,
-        Option<i32>,
-        Option<i64>,
-        Option<i32>,
-        Option<i32>,
-        Option<i32>,
-        Option<i64>,
-        Option<NaiveDate>,
-    );
-    let latest: HashMap<PageId, Week> = sqlx::query_as::<_, Latest>(
-        r#"select distinct on (s.page_id) s.page_id, s.week, s.followers, s.posts, s.views, s.likes, s.comments,
-                  s.reposts, s.reach, s.last_post_on
-           from page_snapshots s where s.region_id = $1
-           order by s.page_id, s.week desc"#,
-    )
-    .bind(region)
-    .fetch_all(&mut *db)
-    .await?
-    .into_iter()
-    .map(|(page, week, followers, posts, views, likes, comments, reposts, reach, last_post_on)| {
-        (page, Week { week, followers, posts, views, likes, comments, reposts, reach, last_post_on })
-    })
-    .collect();
+    let latest = crate::activity::db::latest(db, region, None).await?;
     let w = weights(settings);
     Ok(pages
         .into_iter()

@@ -236,10 +236,10 @@ pub async fn plan(
         .iter()
         .map(|p| ((p.platform.as_str(), p.url_key.as_str()), p))
         .collect();
-    let recorded: Vec<(PageId, Week)> = sqlx::query_as::<_, (PageId, NaiveDate, Option<i32>, Option<i32>, Option<i64>, Option<i32>, Option<i32>, Option<i32>, Option<i64>, Option<NaiveDate>)>(
-        r#"select page_id, week, followers, posts, views, likes, comments, reposts, reach, last_post_on
-           from page_snapshots where region_id = $1 and week = any($2)"#,
-    )
+    let recorded: Vec<crate::activity::db::PageWeek> = sqlx::query_as(&format!(
+        "select {} from page_snapshots where region_id = $1 and week = any($2)",
+        crate::activity::db::PAGE_WEEK_COLUMNS
+    ))
     .bind(region)
     .bind(
         table
@@ -251,12 +251,8 @@ pub async fn plan(
             .collect::<Vec<_>>(),
     )
     .fetch_all(&mut *db)
-    .await?
-    .into_iter()
-    .map(|(page, week, followers, posts, views, likes, comments, reposts, reach, last_post_on)| {
-        (page, Week { week, followers, posts, views, likes, comments, reposts, reach, last_post_on })
-    })
-    .collect();
+    .await?;
+    let recorded: Vec<(PageId, Week)> = recorded.into_iter().map(|r| (r.page_id, r.week)).collect();
     let recorded: HashMap<(PageId, NaiveDate), Week> = recorded
         .into_iter()
         .map(|(p, w)| ((p, w.week), w))

@@ -54,18 +54,21 @@ pub struct CardPage {
     pub checklist: Vec<String>,
 }
 
+/// The columns of `CardPage`, from `pages p` joined to `organizations o`; callers add the
+/// conditions.
+pub const CARD_SELECT: &str = r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title,
+       p.mark_status, p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description,
+       p.has_contacts, p.widgets, p.comments_open, p.checklist
+    from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id"#;
+
 async fn load(
     db: &mut PgConnection,
     access: &RegionAccess,
     id: PageId,
 ) -> AppResult<(CardPage, OrgPlacement)> {
-    let page: CardPage = sqlx::query_as(
-        r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title, p.mark_status,
-                  p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description, p.has_contacts,
-                  p.widgets, p.comments_open, p.checklist
-           from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id
-           where p.region_id = $1 and p.id = $2"#,
-    )
+    let page: CardPage = sqlx::query_as(&format!(
+        "{CARD_SELECT} where p.region_id = $1 and p.id = $2"
+    ))
     .bind(access.region.id)
     .bind(id)
     .fetch_optional(&mut *db)
@@ -353,31 +356,14 @@ pub async fn scores(
     ids: &[i64],
 ) -> Result<HashMap<PageId, (String, Score)>, sqlx::Error> {
     let settings = crate::settings::db::get(db, region).await?;
-    let pages: Vec<CardPage> = sqlx::query_as(
-        r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title, p.mark_status,
-                  p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description, p.has_contacts,
-                  p.widgets, p.comments_open, p.checklist
-           from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id
-           where p.region_id = $1 and p.id = any($2)"#,
-    )
+    let pages: Vec<CardPage> = sqlx::query_as(&format!(
+        "{CARD_SELECT} where p.region_id = $1 and p.id = any($2)"
+    ))
     .bind(region)
     .bind(ids)
     .fetch_all(&mut *db)
     .await?;
-    let latest: Vec<(PageId, Week)> = sqlx::query_as::<_, (PageId, NaiveDate, Option<i32>, Option<i32>, Option<i64>, Option<i32>, Option<i32>, Option<i32>, Option<i64>, Option<NaiveDate>)>(
-        r#"select distinct on (page_id) page_id, week, followers, posts, views, likes, comments, reposts, reach, last_post_on
-           from page_snapshots where region_id = $1 and page_id = any($2) order by page_id, week desc"#,
-    )
-    .bind(region)
-    .bind(ids)
-    .fetch_all(&mut *db)
-    .await?
-    .into_iter()
-    .map(|(page, week, followers, posts, views, likes, comments, reposts, reach, last_post_on)| {
-        (page, Week { week, followers, posts, views, likes, comments, reposts, reach, last_post_on })
-    })
-    .collect();
-    let latest: HashMap<PageId, Week> = latest.into_iter().collect();
+    let latest = activity_db::latest(db, region, Some(ids)).await?;
     let today = Utc::now()
         .with_timezone(&crate::questions::view::tz_of(time_zone))
         .date_naive();
