@@ -611,3 +611,28 @@ async fn questions_download_one_per_row_across_chunks_within_scope(db: PgPool) {
         "only the school's question"
     );
 }
+
+#[sqlx::test]
+async fn the_weekly_digest_compares_weeks_and_names_who_is_behind(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    setup(&db, &a).await;
+    // Two questions this week, one last week; the hospital has the overdue one.
+    common::question(&db, a.id, a.child, None, 1, "normal").await;
+    common::question(&db, a.id, a.other, None, 24 * 10, "normal").await;
+    common::question(&db, a.id, a.other, None, 2, "normal").await;
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    let page = coordinator.get("/r/region-a/dashboard/digest").await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("<tr><th scope=\"row\">Поступило обращений</th><td class=\"num\">2</td><td class=\"num\">1</td></tr>")
+        .assert_contains("Больница региона 1</a>: 1 обращение")
+        .assert_contains("Дороги: 2");
+    // The municipal coordinator's digest is their municipality's.
+    let mut municipal = TestApp::new(db.clone());
+    municipal.login(&a.municipal_coordinator).await;
+    municipal
+        .get("/r/region-a/dashboard/digest")
+        .await
+        .assert_lacks("Больница")
+        .assert_contains("<td class=\"num\">1</td><td class=\"num\">0</td>");
+}

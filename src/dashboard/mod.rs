@@ -3,6 +3,7 @@
 //! organizations behind it.
 
 pub mod coverage;
+mod digest;
 mod export;
 pub mod federal;
 mod handlers;
@@ -28,6 +29,11 @@ pub fn router() -> Routes {
             "/operator/overview",
             &[(GET, Access::Operator)],
             get(federal::overview),
+        )
+        .add(
+            "/r/{region}/dashboard/digest",
+            &[(GET, Access::RegionOverseer)],
+            get(digest::digest),
         )
         .add(
             "/r/{region}/dashboard/export",
