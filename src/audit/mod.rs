@@ -58,6 +58,39 @@ use sqlx::PgConnection;
 
 use crate::ids::{RegionId, UserId};
 
+/// One audit row per (action, object, details), in one statement: what an import writes for
+/// every object it creates or updates.
+pub async fn record_many(
+    db: &mut PgConnection,
+    region: RegionId,
+    user: Option<UserId>,
+    object_type: &str,
+    rows: Vec<(&'static str, Option<i64>, Value)>,
+) -> Result<(), sqlx::Error> {
+    let mut actions = Vec::with_capacity(rows.len());
+    let mut objects = Vec::with_capacity(rows.len());
+    let mut details = Vec::with_capacity(rows.len());
+    for (action, object, detail) in rows {
+        actions.push(action);
+        objects.push(object);
+        details.push(detail.to_string());
+    }
+    sqlx::query(
+        r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)
+           select $1, $2, u.action, $3, u.object, u.details::jsonb
+           from unnest($4::text[], $5::bigint[], $6::text[]) as u(action, object, details)"#,
+    )
+    .bind(region)
+    .bind(user)
+    .bind(object_type)
+    .bind(&actions)
+    .bind(&objects)
+    .bind(&details)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn record(
     db: &mut PgConnection,
     region: Option<RegionId>,

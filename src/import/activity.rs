@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use super::columns::{ColumnMap, ColumnSpec, missing_columns_error};
-use super::orgs::Change;
+use super::orgs::{Change, import_action};
 use super::pages::parse_platform;
 use super::reader::Table;
 use super::{Counts, RowError};
@@ -447,21 +447,17 @@ pub async fn commit(
     .execute(&mut *db)
     .await?;
     // One audit row per page and week written, like the other imports.
-    sqlx::query(
-        r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)
-           select $1, $2, case when u.created then 'import_create' else 'import_update' end, 'page_figures', u.page,
-                  jsonb_build_object('import', $3::bigint, 'row', u.row, 'week', u.week)
-           from unnest($4::bigint[], $5::bool[], $6::bigint[], $7::date[]) as u(page, created, row, week)"#,
-    )
-    .bind(region)
-    .bind(user)
-    .bind(import)
-    .bind(rows.iter().map(|r| r.page.0).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.change == Change::Create).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.row as i64).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.week).collect::<Vec<_>>())
-    .execute(&mut *db)
-    .await?;
+    let audit = rows
+        .iter()
+        .map(|r| {
+            (
+                import_action(r.change),
+                Some(r.page.0),
+                serde_json::json!({ "import": import, "row": r.row, "week": r.week.week }),
+            )
+        })
+        .collect();
+    crate::audit::record_many(db, region, user, "page_figures", audit).await?;
     Ok(())
 }
 

@@ -223,6 +223,15 @@ pub enum Change {
     Unchanged,
 }
 
+/// The audit action an import records for a change.
+pub fn import_action(change: Change) -> &'static str {
+    if change == Change::Create {
+        "import_create"
+    } else {
+        "import_update"
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct PlannedOrg {
     pub row: usize,
@@ -787,32 +796,18 @@ pub async fn commit(
     .execute(&mut *db)
     .await?;
 
-    let (mut actions, mut objects, mut details) = (Vec::new(), Vec::new(), Vec::new());
-    for r in &changed {
-        actions.push(if r.change == Change::Create {
-            "import_create"
-        } else {
-            "import_update"
-        });
-        objects.push(ids[r.values.ogrn.as_str()].0);
-        details.push(
-            serde_json::json!({ "import": import, "row": r.row, "name": r.values.name, "ogrn": r.values.ogrn, "inn": r.values.inn,
-                                "level": r.values.level, "founder": r.values.founder })
-            .to_string(),
-        );
-    }
-    sqlx::query(
-        r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)
-           select $1, $2, u.action, 'organization', u.object, u.details::jsonb
-           from unnest($3::text[], $4::bigint[], $5::text[]) as u(action, object, details)"#,
-    )
-    .bind(region)
-    .bind(user)
-    .bind(&actions)
-    .bind(&objects)
-    .bind(&details)
-    .execute(&mut *db)
-    .await?;
+    let rows = changed
+        .iter()
+        .map(|r| {
+            (
+                import_action(r.change),
+                Some(ids[r.values.ogrn.as_str()].0),
+                serde_json::json!({ "import": import, "row": r.row, "name": r.values.name, "ogrn": r.values.ogrn, "inn": r.values.inn,
+                                    "level": r.values.level, "founder": r.values.founder }),
+            )
+        })
+        .collect();
+    crate::audit::record_many(db, region, user, "organization", rows).await?;
     Ok(())
 }
 

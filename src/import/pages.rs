@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sqlx::PgConnection;
 
 use super::columns::{ColumnMap, ColumnSpec, missing_columns_error, normalize};
-use super::orgs::Change;
+use super::orgs::{Change, import_action};
 use super::reader::Table;
 use super::{Counts, RowError};
 use crate::i18n::Locale;
@@ -461,35 +461,22 @@ pub async fn commit(
     .await?;
     let ids: HashMap<(String, String), PageId> =
         created.into_iter().map(|(id, p, k)| ((p, k), id)).collect();
-    let (mut actions, mut objects, mut details) = (Vec::new(), Vec::new(), Vec::new());
-    for r in creates.iter().chain(updates.iter()) {
-        let id = r.existing.or_else(|| {
-            ids.get(&(r.values.platform.to_owned(), r.values.url_key.clone()))
-                .copied()
-        });
-        actions.push(if r.change == Change::Create {
-            "import_create"
-        } else {
-            "import_update"
-        });
-        objects.push(id.map(|i| i.0));
-        details.push(
-            serde_json::json!({ "import": import, "row": r.row, "organization_id": r.values.organization, "url": r.values.url,
-                                "mark": r.values.mark_status, "connected": r.values.connected })
-            .to_string(),
-        );
-    }
-    sqlx::query(
-        r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)
-           select $1, $2, u.action, 'page', u.object, u.details::jsonb
-           from unnest($3::text[], $4::bigint[], $5::text[]) as u(action, object, details)"#,
-    )
-    .bind(region)
-    .bind(user)
-    .bind(&actions)
-    .bind(&objects)
-    .bind(&details)
-    .execute(&mut *db)
-    .await?;
+    let rows = creates
+        .iter()
+        .chain(updates.iter())
+        .map(|r| {
+            let id = r.existing.or_else(|| {
+                ids.get(&(r.values.platform.to_owned(), r.values.url_key.clone()))
+                    .copied()
+            });
+            (
+                import_action(r.change),
+                id.map(|i| i.0),
+                serde_json::json!({ "import": import, "row": r.row, "organization_id": r.values.organization, "url": r.values.url,
+                                    "mark": r.values.mark_status, "connected": r.values.connected }),
+            )
+        })
+        .collect();
+    crate::audit::record_many(db, region, user, "page", rows).await?;
     Ok(())
 }
