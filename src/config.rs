@@ -48,6 +48,29 @@ pub enum Command {
     EraseContacts,
     /// Load a region's production calendar (holidays and moved working days) for a year.
     LoadCalendar(LoadCalendarArgs),
+    /// Fill an empty database with a national-size data set for benchmarks: the demo region
+    /// and up to 88 more, organizations, pages, a year of weekly figures and questions.
+    SeedScale(SeedScaleArgs),
+}
+
+#[derive(clap::Args)]
+pub struct SeedScaleArgs {
+    /// The same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u32,
+    /// Regions in all, the demo region included (at most 89).
+    #[arg(long, default_value_t = 89)]
+    pub regions: usize,
+    #[arg(long, default_value_t = 100_000)]
+    pub organizations: u32,
+    /// Pages in all (approximately: each organization draws how many it runs).
+    #[arg(long, default_value_t = 175_000)]
+    pub pages: u32,
+    #[arg(long, default_value_t = 5_000_000)]
+    pub questions: u32,
+    /// Weeks of activity figures per page.
+    #[arg(long, default_value_t = 52)]
+    pub weeks: u32,
 }
 
 #[derive(clap::Args)]

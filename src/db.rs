@@ -17,6 +17,11 @@ pub async fn connect_and_migrate(url: &DatabaseUrl) -> anyhow::Result<PgPool> {
         .parse()
         .with_context(|| format!("DATABASE_URL is not a PostgreSQL connection string: {url}"))?;
     ensure_database(&options, url).await?;
+    // The screens' queries are short; compiling them to machine code costs ~100 ms each time
+    // the planner's row guesses (a generate_series, an aggregate over a region) look large.
+    // Optional filters (`$2 is null or …`) make a prepared statement's generic plan, chosen
+    // after five runs, read a whole table; planning each run for its values costs far less.
+    let options = options.options([("jit", "off"), ("plan_cache_mode", "force_custom_plan")]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(5))

@@ -80,13 +80,10 @@ async fn every_figure_matches_the_hand_count(db: PgPool) {
         today: chrono::Utc::now().date_naive(),
     };
     // Founder (no page), school (VK + OK, mark, active), hospital (VK connected + Telegram).
-    assert_eq!(
-        figures(&coverage::region_total(&mut tx, &params).await.unwrap()),
-        [3, 2, 1, 1, 1, 1]
-    );
-    let mut by_m: Vec<(Option<i64>, [i64; 6])> = coverage::by_municipality(&mut tx, &params)
-        .await
-        .unwrap()
+    let tables = coverage::tables(&mut tx, &params).await.unwrap();
+    assert_eq!(figures(&tables.total), [3, 2, 1, 1, 1, 1]);
+    let mut by_m: Vec<(Option<i64>, [i64; 6])> = tables
+        .municipalities
         .iter()
         .map(|c| (c.id, figures(c)))
         .collect();
@@ -99,12 +96,8 @@ async fn every_figure_matches_the_hand_count(db: PgPool) {
             (Some(a.other_municipality), [1, 1, 0, 0, 0, 1]),
         ]
     );
-    let by_s: Vec<(Option<i64>, [i64; 6])> = coverage::by_sector(&mut tx, &params)
-        .await
-        .unwrap()
-        .iter()
-        .map(|c| (c.id, figures(c)))
-        .collect();
+    let by_s: Vec<(Option<i64>, [i64; 6])> =
+        tables.sectors.iter().map(|c| (c.id, figures(c))).collect();
     assert!(
         by_s.contains(&(Some(a.sector), [1, 1, 1, 1, 1, 0])),
         "{by_s:?}"
@@ -277,7 +270,8 @@ async fn answer_figures_match_the_hand_count(db: PgPool) {
         to: now,
         now,
     };
-    let t = responsiveness::total(&mut tx, &week).await.unwrap();
+    let overview = responsiveness::overview(&mut tx, &week).await.unwrap();
+    let t = &overview.now;
     assert_eq!((t.received, t.considered, t.answered), (5, 4, 2));
     assert_eq!(
         (t.on_time, t.on_time_base),
@@ -287,23 +281,18 @@ async fn answer_figures_match_the_hand_count(db: PgPool) {
     assert_eq!((t.transferred, t.reopened), (1, 0));
     assert_eq!(t.median_minutes, Some(330.0));
     assert_eq!(t.p90_minutes, Some(546.0));
-    let before = Period {
-        region,
-        ids: None,
-        from: now - chrono::Duration::days(14),
-        to: now - chrono::Duration::days(7),
-        now,
-    };
+    assert_eq!(overview.before.received, 1, "the week before");
+    let categories: Vec<(Option<String>, i64)> = overview
+        .by_category
+        .iter()
+        .map(|c| (c.name.clone(), c.received))
+        .collect();
     assert_eq!(
-        responsiveness::total(&mut tx, &before)
-            .await
-            .unwrap()
-            .received,
-        1
+        categories.iter().map(|c| c.1).sum::<i64>(),
+        5,
+        "{categories:?}"
     );
-    let mut by_m = responsiveness::by_municipality(&mut tx, &week)
-        .await
-        .unwrap();
+    let mut by_m = overview.by_municipality.clone();
     responsiveness::rank(&mut by_m, 2);
     type Row = (Option<i64>, i64, Option<i64>, Option<i64>);
     let rows: Vec<Row> = by_m

@@ -25,9 +25,8 @@ pub async fn latest(
     pages: Option<&[i64]>,
 ) -> Result<std::collections::HashMap<PageId, Week>, sqlx::Error> {
     let rows: Vec<PageWeek> = sqlx::query_as(&format!(
-        r#"select distinct on (page_id) {PAGE_WEEK_COLUMNS} from page_snapshots
-           where region_id = $1 and ($2::bigint[] is null or page_id = any($2))
-           order by page_id, week desc"#
+        r#"select {PAGE_WEEK_COLUMNS} from page_latest
+           where region_id = $1 and ($2::bigint[] is null or page_id = any($2))"#
     ))
     .bind(region)
     .bind(pages)

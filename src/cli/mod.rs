@@ -45,6 +45,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::LoadCalendar(args) => load_calendar(&cli.database_url, args).await,
+        Command::SeedScale(args) => {
+            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
+            let targets = crate::demo::scale::Targets {
+                seed: args.seed,
+                regions: args.regions,
+                organizations: args.organizations,
+                pages: args.pages,
+                questions: args.questions,
+                weeks: args.weeks,
+            };
+            crate::demo::scale::seed(&db, &cli.database_url.0, &targets).await
+        }
     }
 }
 

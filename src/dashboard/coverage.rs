@@ -18,18 +18,15 @@ const FACTS: &str = r#"
         select o.id, o.name, o.municipality_id from organizations o
         where o.region_id = $1 and o.archived_at is null and not o.exempt
           and ($2::bigint[] is null or o.id = any($2))
-    ), latest as (
-        select distinct on (s.page_id) s.page_id, s.week, s.posts
-        from page_snapshots s where s.region_id = $1 and s.week >= $4::date - 14
-        order by s.page_id, s.week desc
     ), per_org as (
         select p.organization_id,
                array_agg(distinct p.platform) as platforms,
                bool_or(p.mark_status = 'granted') as verified,
                bool_or(p.connected) as connected,
                bool_or(coalesce(l.posts, 0) * $6::float8 / 7 >= $5) as active
-        from pages p left join latest l on l.page_id = p.id
-        where p.region_id = $1
+        from pages p
+        left join page_latest l on l.region_id = $1 and l.page_id = p.id and l.week >= $4::date - 14
+        where p.region_id = $1 and ($2::bigint[] is null or p.organization_id = any($2))
         group by p.organization_id
     )
     select o.id, o.name, o.municipality_id,
@@ -62,10 +59,6 @@ pub struct Params<'a> {
     pub today: NaiveDate,
 }
 
-const SUMS: &str = r#"count(*) as obliged, count(*) filter (where f.has_page) as with_page,
-    count(*) filter (where f.covered) as covered, count(*) filter (where f.verified) as verified,
-    count(*) filter (where f.active) as active, count(*) filter (where f.connected) as connected"#;
-
 fn bind<'q, O>(
     q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
     p: &'q Params<'q>,
@@ -78,37 +71,90 @@ fn bind<'q, O>(
         .bind(p.settings.active_days)
 }
 
-pub async fn region_total(db: &mut PgConnection, p: &Params<'_>) -> Result<Coverage, sqlx::Error> {
-    let sql =
-        format!("with f as ({FACTS}) select null::bigint as id, null::text as name, {SUMS} from f");
-    bind(sqlx::query_as(&sql), p).fetch_one(db).await
+/// One organization's facts, as the tables count them.
+#[derive(sqlx::FromRow)]
+struct Facts {
+    municipality_id: Option<i64>,
+    sector_ids: Vec<i64>,
+    has_page: bool,
+    covered: bool,
+    verified: bool,
+    active: bool,
+    connected: bool,
 }
 
-pub async fn by_municipality(
-    db: &mut PgConnection,
-    p: &Params<'_>,
-) -> Result<Vec<Coverage>, sqlx::Error> {
-    let sql = format!(
-        r#"with f as ({FACTS})
-           select f.municipality_id as id, m.name, {SUMS}
-           from f left join municipalities m on m.region_id = $1 and m.id = f.municipality_id
-           group by f.municipality_id, m.name order by m.name nulls first"#
-    );
-    bind(sqlx::query_as(&sql), p).fetch_all(db).await
+impl Coverage {
+    fn add(&mut self, f: &Facts) {
+        self.obliged += 1;
+        self.with_page += i64::from(f.has_page);
+        self.covered += i64::from(f.covered);
+        self.verified += i64::from(f.verified);
+        self.active += i64::from(f.active);
+        self.connected += i64::from(f.connected);
+    }
 }
 
-pub async fn by_sector(
-    db: &mut PgConnection,
-    p: &Params<'_>,
-) -> Result<Vec<Coverage>, sqlx::Error> {
+/// The region's (or the scope's) figures, per municipality (the regional level first, then
+/// by name) and per sector (in the region's order; only sectors with organizations).
+#[derive(Clone, Debug, Default)]
+pub struct Tables {
+    pub total: Coverage,
+    pub municipalities: Vec<Coverage>,
+    pub sectors: Vec<Coverage>,
+}
+
+/// The three tables from one pass over the organizations: their facts are read once and
+/// summed here, instead of aggregating the same rows three times in SQL.
+pub async fn tables(db: &mut PgConnection, p: &Params<'_>) -> Result<Tables, sqlx::Error> {
     let sql = format!(
         r#"with f as ({FACTS})
-           select s.id, s.name, {SUMS}
-           from f join organization_sectors os on os.region_id = $1 and os.organization_id = f.id
-           join sectors s on s.region_id = $1 and s.id = os.sector_id
-           group by s.id, s.name, s.position order by s.position, s.name"#
+           select f.municipality_id, f.has_page, f.covered, f.verified, f.active, f.connected,
+                  coalesce(s.sector_ids, '{{}}') as sector_ids
+           from f left join (select os.organization_id, array_agg(os.sector_id) as sector_ids
+                             from organization_sectors os where os.region_id = $1
+                             group by os.organization_id) s on s.organization_id = f.id"#
     );
-    bind(sqlx::query_as(&sql), p).fetch_all(db).await
+    let facts: Vec<Facts> = bind(sqlx::query_as(&sql), p).fetch_all(&mut *db).await?;
+    let municipalities: Vec<(i64, String)> =
+        sqlx::query_as("select id, name from municipalities where region_id = $1 order by name")
+            .bind(p.region)
+            .fetch_all(&mut *db)
+            .await?;
+    let sectors: Vec<(i64, String)> =
+        sqlx::query_as("select id, name from sectors where region_id = $1 order by position, name")
+            .bind(p.region)
+            .fetch_all(&mut *db)
+            .await?;
+    let mut out = Tables::default();
+    let mut by_municipality: std::collections::HashMap<Option<i64>, Coverage> =
+        std::collections::HashMap::new();
+    let mut by_sector: std::collections::HashMap<i64, Coverage> = std::collections::HashMap::new();
+    for f in &facts {
+        out.total.add(f);
+        by_municipality.entry(f.municipality_id).or_default().add(f);
+        for s in &f.sector_ids {
+            by_sector.entry(*s).or_default().add(f);
+        }
+    }
+    if let Some(mut regional) = by_municipality.remove(&None) {
+        regional.id = None;
+        out.municipalities.push(regional);
+    }
+    for (id, name) in municipalities {
+        if let Some(mut c) = by_municipality.remove(&Some(id)) {
+            c.id = Some(id);
+            c.name = Some(name);
+            out.municipalities.push(c);
+        }
+    }
+    for (id, name) in sectors {
+        if let Some(mut c) = by_sector.remove(&id) {
+            c.id = Some(id);
+            c.name = Some(name);
+            out.sectors.push(c);
+        }
+    }
+    Ok(out)
 }
 
 /// Which organizations a figure stands for.

@@ -83,8 +83,11 @@ pub async fn digest(
         settings: &settings,
         today,
     };
-    let coverage = coverage::region_total(&mut tx, &params).await?;
-    let by_municipality = coverage::by_municipality(&mut tx, &params).await?;
+    let coverage::Tables {
+        total: coverage,
+        municipalities: by_municipality,
+        ..
+    } = coverage::tables(&mut tx, &params).await?;
     let week = Period {
         region,
         ids: ids.as_deref(),
@@ -92,18 +95,13 @@ pub async fn digest(
         to: now,
         now,
     };
-    let last = Period {
-        region,
-        ids: ids.as_deref(),
-        from: now - Duration::days(14),
-        to: now - Duration::days(7),
-        now,
-    };
-    let week_figures = responsiveness::total(&mut tx, &week).await?;
-    let before = responsiveness::total(&mut tx, &last).await?;
-    let answers = responsiveness::by_municipality(&mut tx, &week).await?;
-    let this_topics = responsiveness::by_category(&mut tx, &week).await?;
-    let last_topics = responsiveness::by_category(&mut tx, &last).await?;
+    let responsiveness::Overview {
+        now: week_figures,
+        before,
+        by_municipality: answers,
+        by_category: this_topics,
+        by_category_before: last_topics,
+    } = responsiveness::overview(&mut tx, &week).await?;
     let overdue_now = responsiveness::overdue_now(&mut tx, region, ids.as_deref(), now).await?;
     let laggards: Vec<Laggard> = sqlx::query_as(
         r#"select o.id, o.name, count(*) as overdue

@@ -52,7 +52,7 @@ pub async fn figures(db: &mut sqlx::PgConnection) -> Result<Vec<RegionFigures>, 
     let now = Utc::now();
     sqlx::query_as(
         r#"with per_org as (
-               select p.region_id, p.organization_id, array_agg(distinct p.platform) as platforms,
+               select p.region_id, p.organization_id, array_agg(p.platform) as platforms,
                       bool_or(p.mark_status = 'granted') as verified, bool_or(p.connected) as connected
                from pages p group by p.region_id, p.organization_id
            ), coverage as (
@@ -65,27 +65,29 @@ pub async fn figures(db: &mut sqlx::PgConnection) -> Result<Vec<RegionFigures>, 
                left join region_settings s on s.region_id = o.region_id
                where o.archived_at is null and not o.exempt
                group by o.region_id
-           ), answers as (
-               select q.region_id, count(*) filter (where q.received_at >= $1) as received,
-                      count(*) filter (where q.received_at >= $1 and q.first_response_at is not null
-                                       and q.first_response_at <= q.first_response_due) as on_time,
-                      count(*) filter (where q.received_at >= $1 and (q.first_response_at is not null
-                                       or (q.status in ('new', 'in_progress') and q.paused_at is null
-                                           and q.first_response_due <= $2))) as on_time_base,
-                      count(*) filter (where q.due_at <= $2 and q.status in ('new', 'in_progress')) as overdue
-               from questions q
-               where q.received_at >= $1 or q.status in ('new', 'in_progress')
-               group by q.region_id
            )
            select r.id, r.name,
                   coalesce(c.obliged, 0) as obliged, coalesce(c.with_page, 0) as with_page,
                   coalesce(c.covered, 0) as covered, coalesce(c.verified, 0) as verified,
                   coalesce(c.connected, 0) as connected,
-                  coalesce(a.received, 0) as received, coalesce(a.on_time, 0) as on_time,
-                  coalesce(a.on_time_base, 0) as on_time_base, coalesce(a.overdue, 0) as overdue
+                  a.received, a.on_time,
+                  a.on_time_base, d.overdue
            from regions r
            left join coverage c on c.region_id = r.id
-           left join answers a on a.region_id = r.id
+           -- Per region, so each reads its own range of the received and due indexes.
+           cross join lateral (
+               select count(*) as received,
+                      count(*) filter (where q.first_response_at is not null
+                                       and q.first_response_at <= q.first_response_due) as on_time,
+                      count(*) filter (where q.first_response_at is not null
+                                       or (q.status in ('new', 'in_progress') and q.paused_at is null
+                                           and q.first_response_due <= $2)) as on_time_base
+               from questions q where q.region_id = r.id and q.received_at >= $1
+           ) a
+           -- An open question has a due time only while it is being worked on.
+           cross join lateral (
+               select count(*) as overdue from questions q where q.region_id = r.id and q.due_at <= $2
+           ) d
            order by r.name"#,
     )
     .bind(now - Duration::days(7))

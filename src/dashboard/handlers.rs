@@ -169,6 +169,22 @@ fn today(access: &RegionAccess) -> NaiveDate {
         .date_naive()
 }
 
+/// The row of the weekly summary that holds exactly the organizations of this scope: the
+/// whole region (0) or one municipality; none for other scopes, which are counted live.
+fn summary_key(scope: &crate::web::access::OrgScope) -> Option<i64> {
+    if scope.all {
+        return Some(0);
+    }
+    match (
+        &scope.municipalities[..],
+        &scope.subtrees[..],
+        &scope.organizations[..],
+    ) {
+        ([m], [], []) => Some(*m),
+        _ => None,
+    }
+}
+
 fn sort_rows(rows: &mut [Coverage], sort: &str) {
     if COLUMNS.contains(&sort) {
         // Weakest first: that is who the coordinator calls.
@@ -220,11 +236,11 @@ pub async fn export(
         settings: &settings,
         today: today(&access),
     };
-    let total = coverage::region_total(&mut tx, &params).await?;
-    let rows = if kind == "sector" {
-        coverage::by_sector(&mut tx, &params).await?
+    let tables = coverage::tables(&mut tx, &params).await?;
+    let (total, rows) = if kind == "sector" {
+        (tables.total, tables.sectors)
     } else {
-        coverage::by_municipality(&mut tx, &params).await?
+        (tables.total, tables.municipalities)
     };
     tx.commit().await?;
     let l = chrome.locale;
@@ -273,9 +289,11 @@ pub async fn dashboard(
         settings: &settings,
         today: today(&access),
     };
-    let total = coverage::region_total(&mut tx, &params).await?;
-    let mut municipalities = coverage::by_municipality(&mut tx, &params).await?;
-    let mut sectors = coverage::by_sector(&mut tx, &params).await?;
+    let coverage::Tables {
+        total,
+        mut municipalities,
+        mut sectors,
+    } = coverage::tables(&mut tx, &params).await?;
     let days = query
         .days
         .parse::<i64>()
@@ -290,20 +308,15 @@ pub async fn dashboard(
         to: now,
         now,
     };
-    let before = Period {
-        region,
-        ids: ids.as_deref(),
-        from: now - chrono::Duration::days(2 * days),
-        to: now - chrono::Duration::days(days),
-        now,
-    };
-    let answers = responsiveness::total(&mut tx, &period).await?;
-    let answers_before = responsiveness::total(&mut tx, &before).await?;
-    let mut answers_by_municipality = responsiveness::by_municipality(&mut tx, &period).await?;
+    let responsiveness::Overview {
+        now: answers,
+        before: answers_before,
+        by_municipality: mut answers_by_municipality,
+        by_category: categories,
+        by_category_before: categories_before,
+    } = responsiveness::overview(&mut tx, &period).await?;
     let ranking_min = i64::from(settings.ranking_min_questions);
     responsiveness::rank(&mut answers_by_municipality, ranking_min);
-    let categories = responsiveness::by_category(&mut tx, &period).await?;
-    let categories_before = responsiveness::by_category(&mut tx, &before).await?;
     let top_categories = categories
         .iter()
         .take(3)
@@ -324,6 +337,7 @@ pub async fn dashboard(
         &mut tx,
         region,
         ids.as_deref(),
+        summary_key(&access.org_scope()),
         &access.region.time_zone,
         chrome.locale,
     )
@@ -543,10 +557,17 @@ pub async fn flagged_pages(
     let all =
         super::red_flags::pages(&mut tx, region, ids.as_deref(), &settings, today(&access)).await?;
     tx.commit().await?;
-    let matching: Vec<_> = all
+    let mut matching: Vec<_> = all
         .into_iter()
         .filter(|p| p.flags.contains(&flag))
         .collect();
+    matching.sort_by(|a, b| {
+        (&a.page.organization_name, &a.page.platform, &a.page.url).cmp(&(
+            &b.page.organization_name,
+            &b.page.platform,
+            &b.page.url,
+        ))
+    });
     let total = matching.len();
     let size = PAGE_SIZE as usize;
     let rows = matching

@@ -48,7 +48,8 @@ pub struct FlaggedPage {
     pub flags: Vec<PageFlag>,
 }
 
-/// Every page of the organizations in scope (archived ones left out) with its flags.
+/// Every page of the organizations in scope (archived ones left out) with its flags, in no
+/// particular order: the counts need none, and a list sorts only the pages it shows.
 pub async fn pages(
     db: &mut PgConnection,
     region: RegionId,
@@ -58,8 +59,7 @@ pub async fn pages(
 ) -> Result<Vec<FlaggedPage>, sqlx::Error> {
     let pages: Vec<CardPage> = sqlx::query_as(&format!(
         r#"{CARD_SELECT}
-           where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
-           order by o.name, p.platform, p.url"#
+           where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))"#
     ))
     .bind(region)
     .bind(ids)

@@ -55,9 +55,6 @@ const FIGURES: &str = r#"count(*) as received,
     count(*) filter (where q.transfer_count > 0) as transferred,
     count(*) filter (where q.reopen_count > 0) as reopened"#;
 
-const SCOPE: &str = r#"q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
-    and q.received_at >= $3 and q.received_at < $4"#;
-
 fn bind<'q, O>(
     q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
     p: &'q Period<'q>,
@@ -69,38 +66,73 @@ fn bind<'q, O>(
         .bind(p.now)
 }
 
-pub async fn total(db: &mut PgConnection, p: &Period<'_>) -> Result<Responsiveness, sqlx::Error> {
-    let sql = format!(
-        "select null::bigint as id, null::text as name, {FIGURES} from questions q where {SCOPE}"
-    );
-    bind(sqlx::query_as(&sql), p).fetch_one(db).await
+/// A period's figures next to those of the period of the same length before it.
+#[derive(Clone, Debug, Default)]
+pub struct Overview {
+    pub now: Responsiveness,
+    pub before: Responsiveness,
+    /// This period per municipality (the regional level has no id), unordered.
+    pub by_municipality: Vec<Responsiveness>,
+    /// This period per category, the most asked first.
+    pub by_category: Vec<Responsiveness>,
+    pub by_category_before: Vec<Responsiveness>,
 }
 
-pub async fn by_municipality(
-    db: &mut PgConnection,
-    p: &Period<'_>,
-) -> Result<Vec<Responsiveness>, sqlx::Error> {
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    current: bool,
+    whole: bool,
+    per_municipality: bool,
+    #[sqlx(flatten)]
+    figures: Responsiveness,
+}
+
+/// Both periods in one pass over their questions, grouped three ways at once.
+pub async fn overview(db: &mut PgConnection, p: &Period<'_>) -> Result<Overview, sqlx::Error> {
+    let before_from = p.from - (p.to - p.from);
     let sql = format!(
-        r#"select o.municipality_id as id, m.name, {FIGURES}
+        r#"select q.received_at >= $3 as current,
+                  grouping(o.municipality_id, m.name) = 3 and grouping(q.category) = 1 as whole,
+                  grouping(o.municipality_id, m.name) = 0 as per_municipality,
+                  o.municipality_id as id, coalesce(m.name, q.category) as name, {FIGURES}
            from questions q
            join organizations o on o.region_id = q.region_id and o.id = q.organization_id
            left join municipalities m on m.region_id = q.region_id and m.id = o.municipality_id
-           where {SCOPE}
-           group by o.municipality_id, m.name"#
+           where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
+             and q.received_at >= $6 and q.received_at < $4
+           group by grouping sets ((q.received_at >= $3), (q.received_at >= $3, o.municipality_id, m.name),
+                                   (q.received_at >= $3, q.category))"#
     );
-    bind(sqlx::query_as(&sql), p).fetch_all(db).await
-}
-
-pub async fn by_category(
-    db: &mut PgConnection,
-    p: &Period<'_>,
-) -> Result<Vec<Responsiveness>, sqlx::Error> {
-    let sql = format!(
-        r#"select null::bigint as id, q.category as name, {FIGURES}
-           from questions q where {SCOPE}
-           group by q.category order by count(*) desc, q.category"#
-    );
-    bind(sqlx::query_as(&sql), p).fetch_all(db).await
+    let rows: Vec<GroupRow> = bind(sqlx::query_as(&sql), p)
+        .bind(before_from)
+        .fetch_all(db)
+        .await?;
+    let mut out = Overview::default();
+    for r in rows {
+        let mut f = r.figures;
+        match (r.whole, r.per_municipality, r.current) {
+            (true, _, true) => out.now = f,
+            (true, _, false) => out.before = f,
+            (false, true, true) => out.by_municipality.push(f),
+            (false, true, false) => {}
+            (false, false, current) => {
+                f.id = None;
+                if current {
+                    out.by_category.push(f);
+                } else {
+                    out.by_category_before.push(f);
+                }
+            }
+        }
+    }
+    for c in [&mut out.by_category, &mut out.by_category_before] {
+        c.sort_by(|a, b| {
+            b.received
+                .cmp(&a.received)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+    }
+    Ok(out)
 }
 
 /// Open questions past their deadline now, whatever the period.

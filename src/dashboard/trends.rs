@@ -46,10 +46,12 @@ const PAGES: &str = r#"
     with months as (
         select generate_series(date_trunc('month', now() at time zone $3) - make_interval(months => $4::int - 1),
                                date_trunc('month', now() at time zone $3), interval '1 month')::date as at
+    ), added as materialized (
+        select date_trunc('month', p.created_at at time zone $3)::date as at, count(*) as n
+        from pages p where p.region_id = $1 and ($2::bigint[] is null or p.organization_id = any($2))
+        group by 1
     )
-    select m.at, (select count(*) from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id
-                  where p.region_id = $1 and ($2::bigint[] is null or o.id = any($2))
-                    and (p.created_at at time zone $3)::date < m.at + interval '1 month')::float8 as value
+    select m.at, (select coalesce(sum(a.n), 0) from added a where a.at <= m.at)::float8 as value
     from months m order by m.at"#;
 
 /// Pages holding the mark at the end of each month, from the dated mark history.
@@ -57,32 +59,49 @@ const VERIFIED: &str = r#"
     with months as (
         select generate_series(date_trunc('month', now() at time zone $3) - make_interval(months => $4::int - 1),
                                date_trunc('month', now() at time zone $3), interval '1 month')::date as at
+    ), changes as materialized (
+        select date_trunc('month', e.happened_on)::date as at,
+               sum(case when e.status = 'granted' then 1 when e.from_status = 'granted' then -1 else 0 end) as n
+        from page_mark_events e join pages p on p.region_id = e.region_id and p.id = e.page_id
+        where e.region_id = $1 and ($2::bigint[] is null or p.organization_id = any($2))
+        group by 1
     )
-    select m.at, (select coalesce(sum(case when e.status = 'granted' then 1 when e.from_status = 'granted' then -1 else 0 end), 0)
-                  from page_mark_events e join pages p on p.region_id = e.region_id and p.id = e.page_id
-                  where e.region_id = $1 and ($2::bigint[] is null or p.organization_id = any($2))
-                    and e.happened_on < m.at + interval '1 month')::float8 as value
+    select m.at, (select coalesce(sum(c.n), 0) from changes c where c.at <= m.at)::float8 as value
     from months m order by m.at"#;
 
-const QUESTIONS: &str = r#"
-    with weeks as (
-        select generate_series(date_trunc('week', now() at time zone $3) - make_interval(weeks => $4::int - 1),
-                               date_trunc('week', now() at time zone $3), interval '1 week')::date as at
-    )
-    select w.at, count(q.id)::float8 as value
-    from weeks w left join questions q on q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
-        and (q.received_at at time zone $3) >= w.at and (q.received_at at time zone $3) < w.at + 7
-    group by w.at order by w.at"#;
+#[derive(Clone, Debug, sqlx::FromRow)]
+struct WeekFigures {
+    at: NaiveDate,
+    received: f64,
+    median_minutes: Option<f64>,
+}
 
-const MEDIAN: &str = r#"
+/// Questions and the median first response per week, counted from the questions: for scopes
+/// the weekly summary does not hold (a founder's subtree, a sector, a level).
+const WEEKS_LIVE: &str = r#"
+    with weeks as (
+        select generate_series(date_trunc('week', now() at time zone $3) - make_interval(weeks => $4::int - 1),
+                               date_trunc('week', now() at time zone $3), interval '1 week')::date as at
+    ), counted as (
+        select date_trunc('week', q.received_at at time zone $3)::date as at, count(*) as received,
+               percentile_cont(0.5) within group (order by q.first_response_minutes) as median_minutes
+        from questions q
+        where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
+          and q.received_at >= ((select min(at) from weeks)::timestamp at time zone $3)
+        group by 1
+    )
+    select w.at, coalesce(c.received, 0)::float8 as received, c.median_minutes
+    from weeks w left join counted c on c.at = w.at order by w.at"#;
+
+/// The same from the weekly summary: the whole region (0) or one municipality.
+const WEEKS_SUMMARY: &str = r#"
     with weeks as (
         select generate_series(date_trunc('week', now() at time zone $3) - make_interval(weeks => $4::int - 1),
                                date_trunc('week', now() at time zone $3), interval '1 week')::date as at
     )
-    select w.at, (percentile_cont(0.5) within group (order by q.first_response_minutes) / 60.0)::float8 as value
-    from weeks w left join questions q on q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
-        and (q.received_at at time zone $3) >= w.at and (q.received_at at time zone $3) < w.at + 7
-    group by w.at order by w.at"#;
+    select w.at, coalesce(s.received, 0)::float8 as received, s.median_first_response_minutes as median_minutes
+    from weeks w left join question_weeks s on s.region_id = $1 and s.municipality_id = $2 and s.week = w.at
+    order by w.at"#;
 
 fn describe(l: Locale, key: &str, points: &[Point]) -> String {
     let known: Vec<&Point> = points.iter().filter(|p| p.value.is_some()).collect();
@@ -126,17 +145,40 @@ fn draw(
     )
 }
 
+/// The four charts of the scope: `ids` the organizations in it (none: the whole region),
+/// `summary` the weekly summary row that stands for the same scope, when there is one.
 pub async fn charts(
     db: &mut PgConnection,
     region: RegionId,
     ids: Option<&[i64]>,
+    summary: Option<i64>,
     time_zone: &str,
     l: Locale,
 ) -> Result<Charts, sqlx::Error> {
     let pages = series(db, PAGES, region, ids, time_zone, MONTHS).await?;
     let verified = series(db, VERIFIED, region, ids, time_zone, MONTHS).await?;
-    let questions = series(db, QUESTIONS, region, ids, time_zone, WEEKS).await?;
-    let median = series(db, MEDIAN, region, ids, time_zone, WEEKS).await?;
+    let weeks: Vec<WeekFigures> = match summary {
+        Some(key) => sqlx::query_as(WEEKS_SUMMARY).bind(region).bind(key),
+        None => sqlx::query_as(WEEKS_LIVE).bind(region).bind(ids),
+    }
+    .bind(time_zone)
+    .bind(WEEKS)
+    .fetch_all(&mut *db)
+    .await?;
+    let questions: Vec<Point> = weeks
+        .iter()
+        .map(|w| Point {
+            at: w.at,
+            value: Some(w.received),
+        })
+        .collect();
+    let median: Vec<Point> = weeks
+        .iter()
+        .map(|w| Point {
+            at: w.at,
+            value: w.median_minutes.map(|m| m / 60.0),
+        })
+        .collect();
     Ok(Charts {
         pages: draw(
             "trend-pages",

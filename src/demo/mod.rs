@@ -5,6 +5,8 @@
 mod activity;
 mod data;
 mod questions;
+pub mod scale;
+mod scale_regions;
 
 use anyhow::Context;
 use sqlx::{PgConnection, PgPool};
