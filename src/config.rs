@@ -43,6 +43,9 @@ pub enum Command {
     /// Tell editors and coordinators, once, about questions that have just become overdue.
     /// Safe to run from several instances at once; `serve` also runs it every few minutes.
     NotifyOverdue(MailArgs),
+    /// Mail each region's coordinators the weekly digest, from Monday 08:00 in the region's
+    /// time zone, once per week. Safe from several instances; `serve` also runs it.
+    SendDigests(MailArgs),
     /// Erase residents' contacts from questions closed longer ago than their region keeps
     /// them. Meant for a daily scheduler; safe to run from several instances at once.
     EraseContacts,

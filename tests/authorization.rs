@@ -56,7 +56,9 @@ async fn samples(db: &PgPool, a: &RegionFixture) -> Samples {
 
 fn fill(path: &str, a: &RegionFixture, s: &Samples) -> String {
     let id = if path.contains("{id}") {
-        let sample = if path.starts_with("/r/{region}/orgs/{id}") {
+        let sample = if path.starts_with("/r/{region}/orgs/{id}")
+            || path.starts_with("/r/{region}/dashboard/org/{id}")
+        {
             a.child
         } else if path.starts_with("/r/{region}/pages/{id}") {
             a.child_page

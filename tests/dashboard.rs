@@ -78,6 +78,7 @@ async fn every_figure_matches_the_hand_count(db: PgPool) {
         ids: None,
         settings: &settings,
         today: chrono::Utc::now().date_naive(),
+        platform: None,
     };
     // Founder (no page), school (VK + OK, mark, active), hospital (VK connected + Telegram).
     let tables = coverage::tables(&mut tx, &params).await.unwrap();
@@ -114,13 +115,13 @@ async fn every_figure_matches_the_hand_count(db: PgPool) {
     coordinator.login(&a.coordinator).await;
     let page = coordinator.get("/r/region-a/dashboard").await;
     page.assert_status(StatusCode::OK)
-        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=obliged\">3</a>")
-        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=covered\">1</a>")
+        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=obliged&#38;days=7\">3</a>")
+        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=covered&#38;days=7\">1</a>")
         .assert_contains(
-            "href=\"/r/region-a/dashboard/orgs?flag=no_page\">Нет ни одной страницы: 1</a>",
+            "href=\"/r/region-a/dashboard/orgs?flag=no_page&#38;days=7\">Нет ни одной страницы: 1</a>",
         )
         .assert_contains(&format!(
-            "href=\"/r/region-a/dashboard/orgs?flag=connected&#38;municipality={}\">1</a>",
+            "href=\"/r/region-a/dashboard/orgs?flag=connected&#38;municipality={}&#38;days=7\">1</a>",
             a.other_municipality
         ));
     coordinator
@@ -156,7 +157,7 @@ async fn a_municipal_coordinator_sees_only_their_municipality(db: PgPool) {
         .assert_contains("Первый район 1")
         .assert_lacks("Второй район 1")
         .assert_lacks("Региональный уровень")
-        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=obliged\">1</a>");
+        .assert_contains("href=\"/r/region-a/dashboard/orgs?flag=obliged&#38;days=7\">1</a>");
     // Another municipality cannot be filtered to, and nothing about it leaks.
     assert_eq!(
         municipal
@@ -269,6 +270,7 @@ async fn answer_figures_match_the_hand_count(db: PgPool) {
         from: now - chrono::Duration::days(7),
         to: now,
         now,
+        platform: None,
     };
     let overview = responsiveness::overview(&mut tx, &week).await.unwrap();
     let t = &overview.now;
@@ -307,9 +309,7 @@ async fn answer_figures_match_the_hand_count(db: PgPool) {
         ]
     );
     assert_eq!(
-        responsiveness::overdue_now(&mut tx, region, None, now)
-            .await
-            .unwrap(),
+        responsiveness::overdue_now(&mut tx, &week).await.unwrap(),
         1
     );
     tx.commit().await.unwrap();
@@ -443,10 +443,12 @@ async fn red_flag_lists_name_the_pages(db: PgPool) {
     coordinator
         .get("/r/region-a/dashboard")
         .await
-        .assert_contains("flag=no_mark\">Страницы без госметки: 3</a>")
-        .assert_contains("flag=stuck\">Заявка на госметку зависла: 1</a>")
-        .assert_contains("flag=dormant\">Неактивные страницы (нет постов дольше срока): 1</a>")
-        .assert_contains("flag=red\">Страницы в красной зоне оценки: 1</a>");
+        .assert_contains("flag=no_mark&#38;days=7\">Страницы без госметки: 3</a>")
+        .assert_contains("flag=stuck&#38;days=7\">Заявка на госметку зависла: 1</a>")
+        .assert_contains(
+            "flag=dormant&#38;days=7\">Неактивные страницы (нет постов дольше срока): 1</a>",
+        )
+        .assert_contains("flag=red&#38;days=7\">Страницы в красной зоне оценки: 1</a>");
     coordinator
         .get("/r/region-a/dashboard/pages?flag=red")
         .await

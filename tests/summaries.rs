@@ -190,10 +190,11 @@ async fn trend_charts_from_the_summary_match_those_counted_live(db: PgPool) {
     let l = gospublic::i18n::Locale::Ru;
     let tz = "Asia/Barnaul";
     let chart = |c: gospublic::dashboard::trends::Charts| (c.questions, c.median);
-    let whole_summary = gospublic::dashboard::trends::charts(&mut tx, region, None, Some(0), tz, l)
-        .await
-        .unwrap();
-    let whole_live = gospublic::dashboard::trends::charts(&mut tx, region, None, None, tz, l)
+    let whole_summary =
+        gospublic::dashboard::trends::charts(&mut tx, region, None, None, Some(0), tz, l)
+            .await
+            .unwrap();
+    let whole_live = gospublic::dashboard::trends::charts(&mut tx, region, None, None, None, tz, l)
         .await
         .unwrap();
     assert_eq!(chart(whole_summary), chart(whole_live));
@@ -209,15 +210,17 @@ async fn trend_charts_from_the_summary_match_those_counted_live(db: PgPool) {
         &mut tx,
         region,
         Some(&ids),
+        None,
         Some(a.municipality),
         tz,
         l,
     )
     .await
     .unwrap();
-    let one_live = gospublic::dashboard::trends::charts(&mut tx, region, Some(&ids), None, tz, l)
-        .await
-        .unwrap();
+    let one_live =
+        gospublic::dashboard::trends::charts(&mut tx, region, Some(&ids), None, None, tz, l)
+            .await
+            .unwrap();
     let (questions, median) = chart(one_summary);
     assert_eq!((questions.clone(), median), chart(one_live));
     assert!(questions.contains("<svg"), "{questions}");

@@ -871,3 +871,18 @@ digest-last-week = Last week
 digest-coverage = Coverage now
 digest-by-municipality = By municipality
 digest-laggards = Most overdue questions
+
+# Drill-down, filters and exports of the monitoring screens
+breadcrumbs = You are here
+dashboard-filters = Narrow the figures
+export-pages = All pages (XLSX)
+export-pages-sheet = Pages
+export-p-mark-since = Mark status since
+export-p-connected = Connected to «Gospubliki»
+answers-ranking-organizations = Organizations by on-time share; those with fewer than { $min } questions come last, unranked.
+org-exempt = not required to run a page
+org-card = Organization card
+org-view-coverage = Coverage
+org-view-not-obliged = This organization is not counted for coverage: exempt from running a page, or archived.
+org-view-no-pages = The organization has no pages on this platform.
+digest-mail-link = The digest on the site

@@ -877,3 +877,18 @@ digest-last-week = Прошлая неделя
 digest-coverage = Охват сейчас
 digest-by-municipality = По муниципалитетам
 digest-laggards = Больше всего просроченных обращений
+
+# Drill-down, filters and exports of the monitoring screens
+breadcrumbs = Где вы находитесь
+dashboard-filters = Отбор показателей
+export-pages = Все страницы (XLSX)
+export-pages-sheet = Страницы
+export-p-mark-since = Дата статуса метки
+export-p-connected = Подключена к «Госпабликам»
+answers-ranking-organizations = Организации по доле ответов в срок; с числом обращений меньше { $min } — в конце, без места в рейтинге.
+org-exempt = не обязана вести страницу
+org-card = Карточка организации
+org-view-coverage = Охват
+org-view-not-obliged = Организация не входит в охват: освобождена от ведения страницы или в архиве.
+org-view-no-pages = У организации нет страниц на этой площадке.
+digest-mail-link = Сводка на сайте

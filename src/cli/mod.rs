@@ -38,6 +38,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{n}");
             Ok(())
         }
+        Command::SendDigests(mail) => {
+            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
+            let Some(settings) = mail.settings() else {
+                bail!("no mail relay configured: set GOSPUBLIC_SMTP_HOST (or --smtp-host)");
+            };
+            let n = crate::dashboard::digest_mail::send_digests(
+                &db,
+                &settings,
+                mail.base_url.trim_end_matches('/'),
+                chrono::Utc::now(),
+            )
+            .await?;
+            println!("{n}");
+            Ok(())
+        }
         Command::EraseContacts => {
             let db = crate::db::connect_and_migrate(&cli.database_url).await?;
             let n = crate::questions::housekeeping::erase_contacts(&db).await?;
@@ -150,7 +165,8 @@ fn spawn_session_cleanup(db: sqlx::PgPool, idle: std::time::Duration) {
     });
 }
 
-/// Overdue notices every five minutes; several servers doing this at once send each once.
+/// Overdue notices and the Monday digests every five minutes; several servers doing this at
+/// once send each once.
 fn spawn_overdue_notices(db: sqlx::PgPool, mail: crate::mail::MailSettings, base_url: String) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
@@ -160,6 +176,16 @@ fn spawn_overdue_notices(db: sqlx::PgPool, mail: crate::mail::MailSettings, base
                 crate::questions::housekeeping::notify_overdue(&db, &mail, &base_url).await
             {
                 tracing::warn!(error = %e, "overdue notices failed; will retry");
+            }
+            if let Err(e) = crate::dashboard::digest_mail::send_digests(
+                &db,
+                &mail,
+                &base_url,
+                chrono::Utc::now(),
+            )
+            .await
+            {
+                tracing::warn!(error = %e, "weekly digests failed; will retry");
             }
         }
     });

@@ -12,7 +12,9 @@ use crate::settings::db::RegionSettings;
 
 /// The facts of every organization in scope that must have a page (not exempt, not
 /// archived). Parameters: $1 region, $2 organization ids in scope or null for all, $3 the
-/// required platforms, $4 today, $5 posts, $6 days of the region's "active" rule.
+/// required platforms, $4 today, $5 posts, $6 days of the region's "active" rule, $7 the
+/// one platform a view looks at, or null. Coverage of the required platforms always reads
+/// every page; the other facts only pages of that platform.
 const FACTS: &str = r#"
     with orgs as (
         select o.id, o.name, o.municipality_id from organizations o
@@ -21,16 +23,18 @@ const FACTS: &str = r#"
     ), per_org as (
         select p.organization_id,
                array_agg(distinct p.platform) as platforms,
-               bool_or(p.mark_status = 'granted') as verified,
-               bool_or(p.connected) as connected,
-               bool_or(coalesce(l.posts, 0) * $6::float8 / 7 >= $5) as active
+               count(*) filter (where $7::text is null or p.platform = $7) > 0 as has_page,
+               coalesce(bool_or(p.mark_status = 'granted') filter (where $7::text is null or p.platform = $7), false) as verified,
+               coalesce(bool_or(p.connected) filter (where $7::text is null or p.platform = $7), false) as connected,
+               coalesce(bool_or(coalesce(l.posts, 0) * $6::float8 / 7 >= $5)
+                        filter (where $7::text is null or p.platform = $7), false) as active
         from pages p
         left join page_latest l on l.region_id = $1 and l.page_id = p.id and l.week >= $4::date - 14
         where p.region_id = $1 and ($2::bigint[] is null or p.organization_id = any($2))
         group by p.organization_id
     )
     select o.id, o.name, o.municipality_id,
-           pf.organization_id is not null as has_page,
+           coalesce(pf.has_page, false) as has_page,
            coalesce(pf.platforms @> $3::text[], false) as covered,
            coalesce(pf.verified, false) as verified,
            coalesce(pf.active, false) as active,
@@ -57,6 +61,7 @@ pub struct Params<'a> {
     pub ids: Option<&'a [i64]>,
     pub settings: &'a RegionSettings,
     pub today: NaiveDate,
+    pub platform: Option<&'a str>,
 }
 
 fn bind<'q, O>(
@@ -69,6 +74,7 @@ fn bind<'q, O>(
         .bind(p.today)
         .bind(p.settings.active_posts)
         .bind(p.settings.active_days)
+        .bind(p.platform)
 }
 
 /// One organization's facts, as the tables count them.
@@ -237,48 +243,28 @@ pub struct OrgFacts {
     pub connected: bool,
 }
 
-/// Where a drill-down narrows to: a municipality (0 = the regional level) or a sector.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Narrow {
-    pub municipality: Option<i64>,
-    pub sector: Option<i64>,
-}
-
 /// The organizations behind a figure, a page at a time, and how many there are.
 pub async fn organizations(
     db: &mut PgConnection,
     p: &Params<'_>,
     flag: Flag,
-    narrow: Narrow,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<OrgFacts>, i64), sqlx::Error> {
-    let filter = format!(
-        r#"{cond}
-           and ($7::bigint is null or ($7 = 0 and f.municipality_id is null) or f.municipality_id = $7)
-           and ($8::bigint is null or exists (select 1 from organization_sectors os
-                                              where os.region_id = $1 and os.organization_id = f.id and os.sector_id = $8))"#,
-        cond = flag.condition()
-    );
+    let filter = flag.condition();
     let rows_sql = format!(
         r#"with f as ({FACTS})
            select f.id, f.name, m.name as municipality_name, f.has_page, f.covered, f.verified, f.active, f.connected
            from f left join municipalities m on m.region_id = $1 and m.id = f.municipality_id
            where {filter}
-           order by f.name, f.id limit $9 offset $10"#
+           order by f.name, f.id limit $8 offset $9"#
     );
     let rows = bind(sqlx::query_as(&rows_sql), p)
-        .bind(narrow.municipality)
-        .bind(narrow.sector)
         .bind(limit)
         .bind(offset)
         .fetch_all(&mut *db)
         .await?;
     let count_sql = format!("with f as ({FACTS}) select count(*) from f where {filter}");
-    let (total,): (i64,) = bind(sqlx::query_as(&count_sql), p)
-        .bind(narrow.municipality)
-        .bind(narrow.sector)
-        .fetch_one(db)
-        .await?;
+    let (total,): (i64,) = bind(sqlx::query_as(&count_sql), p).fetch_one(db).await?;
     Ok((rows, total))
 }

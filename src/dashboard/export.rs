@@ -14,6 +14,8 @@ pub enum Cell {
     Count(i64),
     /// A share 0..1, or none when there is nothing to divide by.
     Share(Option<f64>),
+    /// A figure that may be unknown (left empty).
+    Number(Option<f64>),
 }
 
 /// Header and rows of a coverage table: the name column, then each figure with its share,
@@ -57,10 +59,58 @@ pub fn coverage_table(
     (header, out)
 }
 
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const CSV: &str = "text/csv; charset=utf-8";
+
+/// A file to save, under the given name.
+pub fn download(bytes: Vec<u8>, content_type: &str, file: &str) -> axum::response::Response {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    (
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// One sheet of a workbook: its name, header and rows.
+pub struct Sheet {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
 pub fn xlsx(sheet_name: &str, header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
+    write_sheet(&mut workbook, sheet_name, header, rows)?;
+    workbook.save_to_buffer()
+}
+
+/// A workbook of several sheets, each formatted as `xlsx` formats one.
+pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    for s in sheets {
+        write_sheet(&mut workbook, &s.name, &s.header, &s.rows)?;
+    }
+    workbook.save_to_buffer()
+}
+
+fn write_sheet(
+    workbook: &mut Workbook,
+    sheet_name: &str,
+    header: &[String],
+    rows: &[Vec<Cell>],
+) -> Result<(), XlsxError> {
     let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name)?;
+    // Excel refuses sheet names over 31 characters.
+    let name: String = sheet_name.chars().take(31).collect();
+    sheet.set_name(&name)?;
     let bold = Format::new().set_bold().set_text_wrap();
     let percent = Format::new().set_num_format("0%");
     for (col, h) in header.iter().enumerate() {
@@ -81,12 +131,15 @@ pub fn xlsx(sheet_name: &str, header: &[String], rows: &[Vec<Cell>]) -> Result<V
                 Cell::Share(Some(s)) => {
                     sheet.write_number_with_format(r, c, *s, &percent)?;
                 }
-                Cell::Share(None) => {}
+                Cell::Share(None) | Cell::Number(None) => {}
+                Cell::Number(Some(n)) => {
+                    sheet.write_number(r, c, *n)?;
+                }
             }
         }
     }
     sheet.set_freeze_panes(1, 1)?;
-    workbook.save_to_buffer()
+    Ok(())
 }
 
 pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, csv::Error> {
@@ -103,7 +156,8 @@ pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, csv::Error>
                 Cell::Share(Some(s)) => {
                     format!("{}", (s * 1000.0).round() / 10.0).replace('.', ",")
                 }
-                Cell::Share(None) => String::new(),
+                Cell::Share(None) | Cell::Number(None) => String::new(),
+                Cell::Number(Some(n)) => format!("{n}").replace('.', ","),
             }))?;
         }
         w.flush()?;

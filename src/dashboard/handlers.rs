@@ -4,7 +4,8 @@ use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use sqlx::PgConnection;
 
-use super::coverage::{self, Coverage, Flag, Narrow, OrgFacts, Params};
+use super::coverage::{self, Coverage, Flag, OrgFacts, Params};
+use super::focus::{Focus, FocusQuery, Place};
 use super::responsiveness::{self, Period, Responsiveness};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -16,16 +17,7 @@ use crate::web::render::render;
 /// The columns of the coverage tables, in the order of the regional monitoring template.
 pub const COLUMNS: [&str; 5] = ["with_page", "covered", "verified", "active", "connected"];
 
-#[derive(serde::Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct DashboardQuery {
-    /// A column of `COLUMNS` (by its share, lowest first) or "name".
-    pub sort: String,
-    /// The period of the responsiveness figures, in days: 7, 30, 90 or 365.
-    pub days: String,
-}
-
-pub const PERIODS: [i64; 4] = [7, 30, 90, 365];
+pub use super::focus::PERIODS;
 
 /// A category's questions this period against the period before.
 pub struct Trend {
@@ -57,6 +49,14 @@ pub struct DashboardPage {
     /// (flag, number of pages) of the red-flag lists.
     pub page_flags: Vec<(&'static str, i64)>,
     pub trends: super::trends::Charts,
+    pub focus: Focus,
+    pub place: Place,
+    pub region_name: String,
+    /// Ranked organizations of a municipality or sector view.
+    pub answers_by_organization: Vec<Responsiveness>,
+    pub municipality_choices: Vec<(i64, String)>,
+    pub sector_choices: Vec<(i64, String)>,
+    pub regional_choice: bool,
 }
 
 pub fn value(c: &Coverage, column: &str) -> i64 {
@@ -75,12 +75,17 @@ impl DashboardPage {
         &COLUMNS
     }
 
-    /// The two tables: per municipality and per sector.
+    /// The tables one level down: per municipality until one is chosen, per sector until
+    /// one is chosen.
     pub fn tables(&self) -> Vec<(&'static str, &Vec<Coverage>)> {
-        vec![
-            ("municipality", &self.municipalities),
-            ("sector", &self.sectors),
-        ]
+        let mut out = Vec::new();
+        if self.focus.municipality.is_none() {
+            out.push(("municipality", &self.municipalities));
+        }
+        if self.focus.sector.is_none() {
+            out.push(("sector", &self.sectors));
+        }
+        out
     }
 
     pub fn value(&self, c: &Coverage, column: &str) -> i64 {
@@ -100,15 +105,110 @@ impl DashboardPage {
         }
     }
 
-    /// The drill-down link of a figure: `kind` is "municipality" or "sector".
-    pub fn link(&self, kind: &str, c: &Coverage, flag: &str) -> String {
-        let base = format!("{}/dashboard/orgs?flag={flag}", self.chrome.region_base());
+    /// The focus of a row: `kind` is "municipality" or "sector".
+    fn row_focus(&self, kind: &str, c: &Coverage) -> Focus {
         match (kind, c.id) {
-            ("municipality", Some(id)) => format!("{base}&municipality={id}"),
-            ("municipality", None) => format!("{base}&municipality=0"),
-            ("sector", Some(id)) => format!("{base}&sector={id}"),
-            _ => base,
+            ("municipality", m) => self.focus.in_municipality(m),
+            ("sector", Some(id)) => self.focus.in_sector(id),
+            _ => self.focus.clone(),
         }
+    }
+
+    /// The organizations behind a figure of a row (or of the whole view: kind "").
+    pub fn link(&self, kind: &str, c: &Coverage, flag: &str) -> String {
+        let focus = if kind.is_empty() {
+            self.focus.clone()
+        } else {
+            self.row_focus(kind, c)
+        };
+        format!(
+            "{}/dashboard/orgs?flag={flag}&{}",
+            self.chrome.region_base(),
+            focus.query()
+        )
+    }
+
+    /// The pages behind a red flag, in this view.
+    pub fn pages_link(&self, flag: &str) -> String {
+        format!(
+            "{}/dashboard/pages?flag={flag}&{}",
+            self.chrome.region_base(),
+            self.focus.query()
+        )
+    }
+
+    /// The dashboard of a row: one level down the drill-down.
+    pub fn row_link(&self, kind: &str, c: &Coverage) -> String {
+        format!(
+            "{}/dashboard?{}",
+            self.chrome.region_base(),
+            self.row_focus(kind, c).query()
+        )
+    }
+
+    /// The same view for another period.
+    pub fn period_link(&self, days: &i64) -> String {
+        format!(
+            "{}/dashboard?{}#answers",
+            self.chrome.region_base(),
+            self.focus.with_days(*days).query()
+        )
+    }
+
+    /// The view one step up: without the sector, then without the municipality.
+    pub fn up_links(&self) -> Vec<(String, String)> {
+        let base = format!("{}/dashboard", self.chrome.region_base());
+        let mut out = Vec::new();
+        let top = Focus {
+            municipality: None,
+            sector: None,
+            ..self.focus.clone()
+        };
+        out.push((format!("{base}?{}", top.query()), self.region_name.clone()));
+        if let (Some(m), Some(name)) = (self.focus.municipality, &self.place.municipality) {
+            if self.focus.sector.is_some() {
+                let f = Focus {
+                    sector: None,
+                    ..self.focus.in_municipality(Some(m))
+                };
+                out.push((format!("{base}?{}", f.query()), name.clone()));
+            }
+        }
+        out
+    }
+
+    pub fn is_municipality(&self, id: &i64) -> bool {
+        self.focus.municipality == Some(*id)
+    }
+
+    pub fn is_sector(&self, id: &i64) -> bool {
+        self.focus.sector == Some(*id)
+    }
+
+    pub fn is_level(&self, level: &str) -> bool {
+        self.focus.level == Some(level)
+    }
+
+    pub fn is_platform(&self, platform: &str) -> bool {
+        self.focus.platform == Some(platform)
+    }
+
+    pub fn levels(&self) -> &'static [&'static str] {
+        &super::focus::LEVELS
+    }
+
+    pub fn platforms(&self) -> &'static [&'static str] {
+        &super::focus::PLATFORMS
+    }
+
+    /// The organization's view for a row of the ranking, in this view's period.
+    pub fn org_link(&self, id: &Option<i64>) -> String {
+        format!(
+            "{}/dashboard/org/{}?{}",
+            self.chrome.region_base(),
+            id.unwrap_or(0),
+            self.focus.query()
+        )
     }
 
     pub fn gap(&self, column: &str) -> i64 {
@@ -117,9 +217,33 @@ impl DashboardPage {
 
     pub fn sort_link(&self, column: &str) -> String {
         format!(
-            "{}/dashboard?sort={column}&days={}",
+            "{}/dashboard?{}",
             self.chrome.region_base(),
-            self.days
+            self.focus.sorted(column).query()
+        )
+    }
+
+    pub fn export_link(&self, kind: &str, format: &str) -> String {
+        format!(
+            "{}/dashboard/export?table={kind}&format={format}&{}",
+            self.chrome.region_base(),
+            self.focus.query()
+        )
+    }
+
+    pub fn questions_export_link(&self) -> String {
+        format!(
+            "{}/dashboard/questions.csv?{}",
+            self.chrome.region_base(),
+            self.focus.query()
+        )
+    }
+
+    pub fn pages_export_link(&self) -> String {
+        format!(
+            "{}/dashboard/pages.xlsx?{}",
+            self.chrome.region_base(),
+            self.focus.query()
         )
     }
 
@@ -169,22 +293,6 @@ fn today(access: &RegionAccess) -> NaiveDate {
         .date_naive()
 }
 
-/// The row of the weekly summary that holds exactly the organizations of this scope: the
-/// whole region (0) or one municipality; none for other scopes, which are counted live.
-fn summary_key(scope: &crate::web::access::OrgScope) -> Option<i64> {
-    if scope.all {
-        return Some(0);
-    }
-    match (
-        &scope.municipalities[..],
-        &scope.subtrees[..],
-        &scope.organizations[..],
-    ) {
-        ([m], [], []) => Some(*m),
-        _ => None,
-    }
-}
-
 fn sort_rows(rows: &mut [Coverage], sort: &str) {
     if COLUMNS.contains(&sort) {
         // Weakest first: that is who the coordinator calls.
@@ -212,15 +320,15 @@ pub struct ExportQuery {
     pub format: String,
 }
 
-/// A coverage table as XLSX or CSV, with the same scope as the screen.
+/// A coverage table as XLSX or CSV, with the same scope and focus as the screen.
 pub async fn export(
     State(state): State<AppState>,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
     Query(query): Query<ExportQuery>,
+    Query(focus): Query<FocusQuery>,
 ) -> AppResult<Response> {
-    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-    use axum::response::IntoResponse;
+    let focus = Focus::parse(&focus)?;
     let region = access.region.id;
     let kind = if query.table == "sector" {
         "sector"
@@ -228,13 +336,13 @@ pub async fn export(
         "municipality"
     };
     let mut tx = state.tenant(region).await?;
-    let settings = crate::settings::db::get(&mut tx, region).await?;
-    let ids = crate::questions::db::scope_ids(&mut tx, region, &access.org_scope()).await?;
+    let View { ids, settings, .. } = view(&mut tx, &access, &focus).await?;
     let params = Params {
         region,
         ids: ids.as_deref(),
         settings: &settings,
         today: today(&access),
+        platform: focus.platform,
     };
     let tables = coverage::tables(&mut tx, &params).await?;
     let (total, rows) = if kind == "sector" {
@@ -246,60 +354,76 @@ pub async fn export(
     let l = chrome.locale;
     let (header, cells) = super::export::coverage_table(kind, &rows, &total, l);
     let stem = format!("{}-coverage-{kind}-{}", access.region.slug, today(&access));
-    let (bytes, content_type, file) = if query.format == "csv" {
-        (
-            super::export::csv(&header, &cells).map_err(|e| AppError::Internal(e.into()))?,
-            "text/csv; charset=utf-8",
-            format!("{stem}.csv"),
-        )
-    } else {
-        (
-            super::export::xlsx(&l.t(&format!("dashboard-by-{kind}")), &header, &cells)
-                .map_err(|e| AppError::Internal(e.into()))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("{stem}.xlsx"),
-        )
-    };
-    Ok((
-        [
-            (CONTENT_TYPE, content_type.to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
+    if query.format == "csv" {
+        let bytes =
+            super::export::csv(&header, &cells).map_err(|e| AppError::Internal(e.into()))?;
+        return Ok(super::export::download(
+            bytes,
+            super::export::CSV,
+            &format!("{stem}.csv"),
+        ));
+    }
+    let bytes = super::export::xlsx(&l.t(&format!("dashboard-by-{kind}")), &header, &cells)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(super::export::download(
         bytes,
-    )
-        .into_response())
+        super::export::XLSX,
+        &format!("{stem}.xlsx"),
+    ))
+}
+
+/// What every monitoring view reads first: the member's organizations narrowed by the
+/// focus, and the names of the places it narrows to (404 for one outside the scope).
+pub struct View {
+    pub scope: Option<Vec<i64>>,
+    pub ids: Option<Vec<i64>>,
+    pub place: Place,
+    pub settings: crate::settings::db::RegionSettings,
+}
+
+pub async fn view(db: &mut PgConnection, access: &RegionAccess, focus: &Focus) -> AppResult<View> {
+    let region = access.region.id;
+    let settings = crate::settings::db::get(db, region).await?;
+    let scope = crate::questions::db::scope_ids(db, region, &access.org_scope()).await?;
+    let place =
+        super::focus::place(db, region, &access.region.name, scope.as_deref(), focus).await?;
+    let ids = super::focus::organization_ids(db, region, scope.clone(), focus).await?;
+    Ok(View {
+        scope,
+        ids,
+        place,
+        settings,
+    })
 }
 
 pub async fn dashboard(
     State(state): State<AppState>,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
-    Query(query): Query<DashboardQuery>,
+    Query(query): Query<FocusQuery>,
 ) -> AppResult<Response> {
+    let focus = Focus::parse(&query)?;
     let region = access.region.id;
     let mut tx = state.tenant(region).await?;
-    let settings = crate::settings::db::get(&mut tx, region).await?;
-    let ids = crate::questions::db::scope_ids(&mut tx, region, &access.org_scope()).await?;
+    let View {
+        scope,
+        ids,
+        place,
+        settings,
+    } = view(&mut tx, &access, &focus).await?;
     let params = Params {
         region,
         ids: ids.as_deref(),
         settings: &settings,
         today: today(&access),
+        platform: focus.platform,
     };
     let coverage::Tables {
         total,
         mut municipalities,
         mut sectors,
     } = coverage::tables(&mut tx, &params).await?;
-    let days = query
-        .days
-        .parse::<i64>()
-        .ok()
-        .filter(|d| PERIODS.contains(d))
-        .unwrap_or(7);
+    let days = focus.days;
     let now = Utc::now();
     let period = Period {
         region,
@@ -307,6 +431,7 @@ pub async fn dashboard(
         from: now - chrono::Duration::days(days),
         to: now,
         now,
+        platform: focus.platform,
     };
     let responsiveness::Overview {
         now: answers,
@@ -317,6 +442,12 @@ pub async fn dashboard(
     } = responsiveness::overview(&mut tx, &period).await?;
     let ranking_min = i64::from(settings.ranking_min_questions);
     responsiveness::rank(&mut answers_by_municipality, ranking_min);
+    let mut answers_by_organization = if focus.municipality.is_some() || focus.sector.is_some() {
+        responsiveness::by_organization(&mut tx, &period).await?
+    } else {
+        Vec::new()
+    };
+    responsiveness::rank(&mut answers_by_organization, ranking_min);
     let top_categories = categories
         .iter()
         .take(3)
@@ -329,22 +460,31 @@ pub async fn dashboard(
                 .map_or(0, |b| b.received),
         })
         .collect();
-    let overdue_now = responsiveness::overdue_now(&mut tx, region, ids.as_deref(), now).await?;
-    let flagged =
-        super::red_flags::pages(&mut tx, region, ids.as_deref(), &settings, today(&access)).await?;
+    let overdue_now = responsiveness::overdue_now(&mut tx, &period).await?;
+    let flagged = super::red_flags::pages(
+        &mut tx,
+        region,
+        ids.as_deref(),
+        focus.platform,
+        &settings,
+        today(&access),
+    )
+    .await?;
     let page_flags = super::red_flags::counts(&flagged);
     let trends = super::trends::charts(
         &mut tx,
         region,
         ids.as_deref(),
-        summary_key(&access.org_scope()),
+        focus.platform,
+        focus.summary_key(&access.org_scope()),
         &access.region.time_zone,
         chrome.locale,
     )
     .await?;
+    let choices = super::focus::choices(&mut tx, region, scope.as_deref()).await?;
     tx.commit().await?;
-    sort_rows(&mut municipalities, &query.sort);
-    sort_rows(&mut sectors, &query.sort);
+    sort_rows(&mut municipalities, &focus.sort);
+    sort_rows(&mut sectors, &focus.sort);
     let tz = crate::questions::view::tz_of(&access.region.time_zone);
     let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d").to_string();
     render(&DashboardPage {
@@ -356,6 +496,7 @@ pub async fn dashboard(
         answers,
         answers_before,
         answers_by_municipality,
+        answers_by_organization,
         top_categories,
         overdue_now,
         ranking_min,
@@ -363,20 +504,32 @@ pub async fn dashboard(
         total,
         municipalities,
         sectors,
-        sort: query.sort,
+        sort: focus.sort.clone(),
         green_from: i64::from(settings.green_from),
         red_below: i64::from(settings.red_below),
         required: settings.required_platforms.clone(),
+        region_name: access.region.name.clone(),
+        focus,
+        place,
+        municipality_choices: choices.municipalities,
+        sector_choices: choices.sectors,
+        regional_choice: choices.regional,
     })
 }
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-pub struct DrillQuery {
+pub struct ListQuery {
     pub flag: String,
-    pub municipality: String,
-    pub sector: String,
     pub page: Option<String>,
+}
+
+fn page_number(page: &Option<String>) -> i64 {
+    page.as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+        .min(100_000)
 }
 
 #[derive(Template)]
@@ -385,6 +538,7 @@ pub struct DrillPage {
     pub chrome: Chrome,
     pub flag: &'static str,
     pub place: Option<String>,
+    pub focus: Focus,
     pub rows: Vec<OrgFacts>,
     pub total: i64,
     pub page: i64,
@@ -400,101 +554,69 @@ impl DrillPage {
     pub fn facts(&self, o: &OrgFacts) -> Vec<bool> {
         vec![o.has_page, o.covered, o.verified, o.active, o.connected]
     }
+
+    pub fn back(&self) -> String {
+        format!(
+            "{}/dashboard?{}",
+            self.chrome.region_base(),
+            self.focus.query()
+        )
+    }
+
+    pub fn org_link(&self, id: &i64) -> String {
+        format!(
+            "{}/dashboard/org/{id}?{}",
+            self.chrome.region_base(),
+            self.focus.query()
+        )
+    }
 }
 
-/// The name of the municipality or sector a drill-down narrows to, if the member sees any
-/// organization there; otherwise it does not exist for them (404), and no count leaks.
-async fn place_name(
-    db: &mut PgConnection,
-    access: &RegionAccess,
-    ids: Option<&[i64]>,
-    narrow: Narrow,
-) -> AppResult<Option<String>> {
-    let region = access.region.id;
-    if let Some(m) = narrow.municipality {
-        if m == 0 {
-            return Ok(Some(access.region.name.clone()));
-        }
-        let name: Option<String> = sqlx::query_scalar(
-            r#"select m.name from municipalities m where m.region_id = $1 and m.id = $2
-                 and ($3::bigint[] is null or exists (select 1 from organizations o where o.region_id = $1
-                      and o.municipality_id = m.id and o.id = any($3)))"#,
-        )
-        .bind(region)
-        .bind(m)
-        .bind(ids)
-        .fetch_optional(&mut *db)
-        .await?;
-        return name.map(Some).ok_or(AppError::NotFound);
+/// "Sector in municipality", or either alone.
+fn place_text(place: &Place) -> Option<String> {
+    match (&place.municipality, &place.sector) {
+        (Some(m), Some(s)) => Some(format!("{m} · {s}")),
+        (Some(m), None) => Some(m.clone()),
+        (None, Some(s)) => Some(s.clone()),
+        (None, None) => None,
     }
-    if let Some(s) = narrow.sector {
-        let name: Option<String> = sqlx::query_scalar(
-            r#"select s.name from sectors s where s.region_id = $1 and s.id = $2
-                 and ($3::bigint[] is null or exists (select 1 from organization_sectors os where os.region_id = $1
-                      and os.sector_id = s.id and os.organization_id = any($3)))"#,
-        )
-        .bind(region)
-        .bind(s)
-        .bind(ids)
-        .fetch_optional(&mut *db)
-        .await?;
-        return name.map(Some).ok_or(AppError::NotFound);
-    }
-    Ok(None)
 }
 
+/// The organizations behind a coverage figure, in the view's focus, a page at a time.
 pub async fn drill(
     State(state): State<AppState>,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
-    Query(query): Query<DrillQuery>,
+    Query(query): Query<ListQuery>,
+    Query(focus): Query<FocusQuery>,
 ) -> AppResult<Response> {
+    let focus = Focus::parse(&focus)?;
     let region = access.region.id;
     let flag = Flag::parse(&query.flag).unwrap_or(Flag::Obliged);
-    let id = |v: &str| -> AppResult<Option<i64>> {
-        match v.trim() {
-            "" => Ok(None),
-            v => v.parse().map(Some).map_err(|_| AppError::NotFound),
-        }
-    };
-    let narrow = Narrow {
-        municipality: id(&query.municipality)?,
-        sector: id(&query.sector)?,
-    };
-    let page = query
-        .page
-        .as_deref()
-        .and_then(|p| p.parse::<i64>().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
-        .min(100_000);
+    let page = page_number(&query.page);
     let mut tx = state.tenant(region).await?;
-    let settings = crate::settings::db::get(&mut tx, region).await?;
-    let ids = crate::questions::db::scope_ids(&mut tx, region, &access.org_scope()).await?;
-    let place = place_name(&mut tx, &access, ids.as_deref(), narrow).await?;
+    let View {
+        ids,
+        place,
+        settings,
+        ..
+    } = view(&mut tx, &access, &focus).await?;
     let params = Params {
         region,
         ids: ids.as_deref(),
         settings: &settings,
         today: today(&access),
+        platform: focus.platform,
     };
-    let (rows, total) = coverage::organizations(
-        &mut tx,
-        &params,
-        flag,
-        narrow,
-        PAGE_SIZE,
-        (page - 1) * PAGE_SIZE,
-    )
-    .await?;
+    let (rows, total) =
+        coverage::organizations(&mut tx, &params, flag, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     tx.commit().await?;
     let link = |p: i64| {
         format!(
-            "{}/dashboard/orgs?flag={}&municipality={}&sector={}&page={p}",
+            "{}/dashboard/orgs?flag={}&{}&page={p}",
             chrome.region_base(),
             flag.code(),
-            query.municipality.trim(),
-            query.sector.trim()
+            focus.query()
         )
     };
     render(&DrillPage {
@@ -502,18 +624,12 @@ pub async fn drill(
         next: (page * PAGE_SIZE < total).then(|| link(page + 1)),
         chrome,
         flag: flag.code(),
-        place,
+        place: place_text(&place),
+        focus,
         rows,
         total,
         page,
     })
-}
-
-#[derive(serde::Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct FlagQuery {
-    pub flag: String,
-    pub page: Option<String>,
 }
 
 #[derive(Template)]
@@ -521,6 +637,8 @@ pub struct FlagQuery {
 pub struct FlaggedPagesPage {
     pub chrome: Chrome,
     pub flag: &'static str,
+    pub place: Option<String>,
+    pub focus: Focus,
     pub rows: Vec<super::red_flags::FlaggedPage>,
     pub total: usize,
     pub page: usize,
@@ -532,30 +650,45 @@ impl FlaggedPagesPage {
     pub fn percent(&self, p: &Option<u32>) -> String {
         p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
     }
+
+    pub fn back(&self) -> String {
+        format!(
+            "{}/dashboard?{}",
+            self.chrome.region_base(),
+            self.focus.query()
+        )
+    }
 }
 
-/// The pages behind a red flag, a page of the list at a time.
+/// The pages behind a red flag, in the view's focus, a page of the list at a time.
 pub async fn flagged_pages(
     State(state): State<AppState>,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
-    Query(query): Query<FlagQuery>,
+    Query(query): Query<ListQuery>,
+    Query(focus): Query<FocusQuery>,
 ) -> AppResult<Response> {
     use super::red_flags::PageFlag;
+    let focus = Focus::parse(&focus)?;
     let region = access.region.id;
     let flag = PageFlag::parse(&query.flag).unwrap_or(PageFlag::Red);
-    let page = query
-        .page
-        .as_deref()
-        .and_then(|p| p.parse::<usize>().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
-        .min(100_000);
+    let page = page_number(&query.page) as usize;
     let mut tx = state.tenant(region).await?;
-    let settings = crate::settings::db::get(&mut tx, region).await?;
-    let ids = crate::questions::db::scope_ids(&mut tx, region, &access.org_scope()).await?;
-    let all =
-        super::red_flags::pages(&mut tx, region, ids.as_deref(), &settings, today(&access)).await?;
+    let View {
+        ids,
+        place,
+        settings,
+        ..
+    } = view(&mut tx, &access, &focus).await?;
+    let all = super::red_flags::pages(
+        &mut tx,
+        region,
+        ids.as_deref(),
+        focus.platform,
+        &settings,
+        today(&access),
+    )
+    .await?;
     tx.commit().await?;
     let mut matching: Vec<_> = all
         .into_iter()
@@ -577,9 +710,10 @@ pub async fn flagged_pages(
         .collect();
     let link = |p: usize| {
         format!(
-            "{}/dashboard/pages?flag={}&page={p}",
+            "{}/dashboard/pages?flag={}&{}&page={p}",
             chrome.region_base(),
-            flag.code()
+            flag.code(),
+            focus.query()
         )
     };
     render(&FlaggedPagesPage {
@@ -587,6 +721,8 @@ pub async fn flagged_pages(
         next: (page * size < total).then(|| link(page + 1)),
         chrome,
         flag: flag.code(),
+        place: place_text(&place),
+        focus,
         rows,
         total,
         page,

@@ -3,10 +3,14 @@
 //! organizations behind it.
 
 pub mod coverage;
-mod digest;
+pub mod digest;
+pub mod digest_mail;
 mod export;
 pub mod federal;
+pub mod focus;
 mod handlers;
+mod organization;
+mod page_export;
 mod question_export;
 pub mod red_flags;
 pub mod responsiveness;
@@ -36,6 +40,11 @@ pub fn router() -> Routes {
             get(digest::digest),
         )
         .add(
+            "/r/{region}/dashboard/digest.xlsx",
+            &[(GET, Access::RegionOverseer)],
+            get(digest::digest_xlsx),
+        )
+        .add(
             "/r/{region}/dashboard/export",
             &[(GET, Access::RegionOverseer)],
             get(handlers::export),
@@ -49,6 +58,16 @@ pub fn router() -> Routes {
             "/r/{region}/dashboard/pages",
             &[(GET, Access::RegionOverseer)],
             get(handlers::flagged_pages),
+        )
+        .add(
+            "/r/{region}/dashboard/org/{id}",
+            &[(GET, Access::RegionOverseer)],
+            get(organization::organization),
+        )
+        .add(
+            "/r/{region}/dashboard/pages.xlsx",
+            &[(GET, Access::RegionOverseer)],
+            get(page_export::export_pages),
         )
         .add(
             "/r/{region}/dashboard/orgs",

@@ -19,12 +19,6 @@ use crate::web::chrome::Chrome;
 
 const CHUNK: i64 = 2_000;
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct ExportQuery {
-    pub days: String,
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -177,17 +171,15 @@ pub async fn export(
     State(state): State<AppState>,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
-    Query(query): Query<ExportQuery>,
+    Query(focus): Query<super::focus::FocusQuery>,
 ) -> AppResult<Response> {
-    let days = query
-        .days
-        .parse::<i64>()
-        .ok()
-        .filter(|d| super::handlers::PERIODS.contains(d))
-        .unwrap_or(30);
+    // The view's organizations and period; the questions of a platform are not told apart
+    // here: each row says its channel.
+    let focus = super::focus::Focus::parse(&focus)?;
+    let days = focus.days;
     let region = access.region.id;
     let mut tx = state.tenant(region).await?;
-    let ids = crate::questions::db::scope_ids(&mut tx, region, &access.org_scope()).await?;
+    let ids = super::handlers::view(&mut tx, &access, &focus).await?.ids;
     tx.commit().await?;
     let l = chrome.locale;
     let tz = crate::questions::view::tz_of(&access.region.time_zone);

@@ -54,15 +54,18 @@ pub async fn pages(
     db: &mut PgConnection,
     region: RegionId,
     ids: Option<&[i64]>,
+    platform: Option<&str>,
     settings: &RegionSettings,
     today: NaiveDate,
 ) -> Result<Vec<FlaggedPage>, sqlx::Error> {
     let pages: Vec<CardPage> = sqlx::query_as(&format!(
         r#"{CARD_SELECT}
-           where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))"#
+           where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
+             and ($3::text is null or p.platform = $3)"#
     ))
     .bind(region)
     .bind(ids)
+    .bind(platform)
     .fetch_all(&mut *db)
     .await?;
     let latest = crate::activity::db::latest(db, region, None).await?;

@@ -42,6 +42,8 @@ pub struct Period<'a> {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub now: DateTime<Utc>,
+    /// Only questions that came through a page of this platform.
+    pub platform: Option<&'a str>,
 }
 
 const FIGURES: &str = r#"count(*) as received,
@@ -100,11 +102,14 @@ pub async fn overview(db: &mut PgConnection, p: &Period<'_>) -> Result<Overview,
            left join municipalities m on m.region_id = q.region_id and m.id = o.municipality_id
            where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
              and q.received_at >= $6 and q.received_at < $4
+             and ($7::text is null or exists (select 1 from pages pp where pp.region_id = q.region_id
+                                              and pp.id = q.page_id and pp.platform = $7))
            group by grouping sets ((q.received_at >= $3), (q.received_at >= $3, o.municipality_id, m.name),
                                    (q.received_at >= $3, q.category))"#
     );
     let rows: Vec<GroupRow> = bind(sqlx::query_as(&sql), p)
         .bind(before_from)
+        .bind(p.platform)
         .fetch_all(db)
         .await?;
     let mut out = Overview::default();
@@ -136,21 +141,41 @@ pub async fn overview(db: &mut PgConnection, p: &Period<'_>) -> Result<Overview,
 }
 
 /// Open questions past their deadline now, whatever the period.
-pub async fn overdue_now(
-    db: &mut PgConnection,
-    region: RegionId,
-    ids: Option<&[i64]>,
-    now: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
+pub async fn overdue_now(db: &mut PgConnection, p: &Period<'_>) -> Result<i64, sqlx::Error> {
+    // An open question has a due time only while it is being worked on.
     sqlx::query_scalar(
         r#"select count(*) from questions q where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
-             and q.due_at <= $3 and q.status in ('new', 'in_progress', 'answered')"#,
+             and q.due_at <= $3
+             and ($4::text is null or exists (select 1 from pages pp where pp.region_id = q.region_id
+                                              and pp.id = q.page_id and pp.platform = $4))"#,
     )
-    .bind(region)
-    .bind(ids)
-    .bind(now)
+    .bind(p.region)
+    .bind(p.ids)
+    .bind(p.now)
+    .bind(p.platform)
     .fetch_one(db)
     .await
+}
+
+/// This period per organization of the view, for ranking them within a municipality or a
+/// sector (the caller narrows `ids`; a whole region has too many to rank on one screen).
+pub async fn by_organization(
+    db: &mut PgConnection,
+    p: &Period<'_>,
+) -> Result<Vec<Responsiveness>, sqlx::Error> {
+    let sql = format!(
+        r#"select o.id, o.name, {FIGURES}
+           from questions q join organizations o on o.region_id = q.region_id and o.id = q.organization_id
+           where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
+             and q.received_at >= $3 and q.received_at < $4
+             and ($6::text is null or exists (select 1 from pages pp where pp.region_id = q.region_id
+                                              and pp.id = q.page_id and pp.platform = $6))
+           group by o.id, o.name"#
+    );
+    bind(sqlx::query_as(&sql), p)
+        .bind(p.platform)
+        .fetch_all(db)
+        .await
 }
 
 /// Ranked best first by on-time share; those with fewer questions than the region's minimum

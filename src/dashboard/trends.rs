@@ -29,6 +29,7 @@ async fn series(
     sql: &str,
     region: RegionId,
     ids: Option<&[i64]>,
+    platform: Option<&str>,
     time_zone: &str,
     span: i64,
 ) -> Result<Vec<Point>, sqlx::Error> {
@@ -37,6 +38,7 @@ async fn series(
         .bind(ids)
         .bind(time_zone)
         .bind(span)
+        .bind(platform)
         .fetch_all(db)
         .await
 }
@@ -49,6 +51,7 @@ const PAGES: &str = r#"
     ), added as materialized (
         select date_trunc('month', p.created_at at time zone $3)::date as at, count(*) as n
         from pages p where p.region_id = $1 and ($2::bigint[] is null or p.organization_id = any($2))
+          and ($5::text is null or p.platform = $5)
         group by 1
     )
     select m.at, (select coalesce(sum(a.n), 0) from added a where a.at <= m.at)::float8 as value
@@ -64,6 +67,7 @@ const VERIFIED: &str = r#"
                sum(case when e.status = 'granted' then 1 when e.from_status = 'granted' then -1 else 0 end) as n
         from page_mark_events e join pages p on p.region_id = e.region_id and p.id = e.page_id
         where e.region_id = $1 and ($2::bigint[] is null or p.organization_id = any($2))
+          and ($5::text is null or p.platform = $5)
         group by 1
     )
     select m.at, (select coalesce(sum(c.n), 0) from changes c where c.at <= m.at)::float8 as value
@@ -88,6 +92,8 @@ const WEEKS_LIVE: &str = r#"
         from questions q
         where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
           and q.received_at >= ((select min(at) from weeks)::timestamp at time zone $3)
+          and ($5::text is null or exists (select 1 from pages pp where pp.region_id = q.region_id
+                                           and pp.id = q.page_id and pp.platform = $5))
         group by 1
     )
     select w.at, coalesce(c.received, 0)::float8 as received, c.median_minutes
@@ -146,23 +152,32 @@ fn draw(
 }
 
 /// The four charts of the scope: `ids` the organizations in it (none: the whole region),
-/// `summary` the weekly summary row that stands for the same scope, when there is one.
+/// `platform` the one platform looked at, `summary` the weekly summary row that stands for
+/// the same scope, when there is one (never with a platform).
 pub async fn charts(
     db: &mut PgConnection,
     region: RegionId,
     ids: Option<&[i64]>,
+    platform: Option<&str>,
     summary: Option<i64>,
     time_zone: &str,
     l: Locale,
 ) -> Result<Charts, sqlx::Error> {
-    let pages = series(db, PAGES, region, ids, time_zone, MONTHS).await?;
-    let verified = series(db, VERIFIED, region, ids, time_zone, MONTHS).await?;
+    let pages = series(db, PAGES, region, ids, platform, time_zone, MONTHS).await?;
+    let verified = series(db, VERIFIED, region, ids, platform, time_zone, MONTHS).await?;
     let weeks: Vec<WeekFigures> = match summary {
-        Some(key) => sqlx::query_as(WEEKS_SUMMARY).bind(region).bind(key),
-        None => sqlx::query_as(WEEKS_LIVE).bind(region).bind(ids),
+        Some(key) => sqlx::query_as(WEEKS_SUMMARY)
+            .bind(region)
+            .bind(key)
+            .bind(time_zone)
+            .bind(WEEKS),
+        None => sqlx::query_as(WEEKS_LIVE)
+            .bind(region)
+            .bind(ids)
+            .bind(time_zone)
+            .bind(WEEKS)
+            .bind(platform),
     }
-    .bind(time_zone)
-    .bind(WEEKS)
     .fetch_all(&mut *db)
     .await?;
     let questions: Vec<Point> = weeks
