@@ -156,6 +156,11 @@ async fn main_screens_pass_the_accessibility_check(db: PgPool) {
         "/r/region-a/dashboard/orgs?flag=no_page".to_owned(),
         "/r/region-a/dashboard/pages?flag=no_mark".to_owned(),
         "/r/region-a/dashboard/digest".to_owned(),
+        format!(
+            "/r/region-a/dashboard?municipality={}&sector={}&platform=vk&days=30",
+            a.municipality, a.sector
+        ),
+        format!("/r/region-a/dashboard/org/{}?days=30", a.child),
         "/r/region-a/nowhere".to_owned(),
     ];
     // A page with a few weeks of figures, so the card shows its charts.
