@@ -9,3 +9,7 @@ create table digest_mailings (
     primary key (region_id, week)
 );
 grant select, insert, update on digest_mailings to gospublic_app;
+alter table digest_mailings enable row level security;
+create policy digest_mailings_tenant on digest_mailings
+    using (region_id = nullif(current_setting('app.region_id', true), '')::bigint)
+    with check (region_id = nullif(current_setting('app.region_id', true), '')::bigint);

@@ -348,3 +348,44 @@ async fn the_monday_digest_is_mailed_once_to_each_coordinator(db: PgPool) {
             .unwrap();
     assert_eq!(recorded, 6);
 }
+
+#[sqlx::test]
+async fn answer_tables_download_within_scope(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    setup(&db, &a).await;
+    common::question(&db, a.id, a.child, Some(a.child_page), 3, "normal").await;
+    common::question(&db, a.id, a.other, Some(a.other_page), 5, "normal").await;
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    let answers = coordinator
+        .get("/r/region-a/dashboard/export?table=answers&format=csv")
+        .await;
+    answers
+        .assert_status(StatusCode::OK)
+        .assert_contains("Муниципалитет;Поступило обращений;Требовали ответа")
+        .assert_contains("Первый район 1;1;1;0;0")
+        .assert_contains("Второй район 1;1;1;0;0")
+        .assert_contains("Итого;2;2;0;0");
+    coordinator
+        .get("/r/region-a/dashboard/export?table=categories&format=csv")
+        .await
+        .assert_contains("Дороги;2;2;0;0");
+    // Within a municipality the rows are its organizations.
+    coordinator
+        .get(&format!(
+            "/r/region-a/dashboard/export?table=answers&format=csv&municipality={}",
+            a.municipality
+        ))
+        .await
+        .assert_contains("Организация;Поступило обращений")
+        .assert_contains("Школа № 1 региона 1;1;")
+        .assert_lacks("Больница");
+    let mut municipal = TestApp::new(db.clone());
+    municipal.login(&a.municipal_coordinator).await;
+    municipal
+        .get("/r/region-a/dashboard/export?table=answers&format=csv")
+        .await
+        .assert_contains("Первый район 1;1;")
+        .assert_lacks("Второй район 1")
+        .assert_contains("Итого;1;");
+}

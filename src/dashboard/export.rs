@@ -59,6 +59,58 @@ pub fn coverage_table(
     (header, out)
 }
 
+/// Header and rows of an answers table (per municipality, organization or category), in the
+/// screen's order, with the period's total last.
+pub fn answers_table(
+    first_column: &str,
+    rows: &[super::responsiveness::Responsiveness],
+    total: &super::responsiveness::Responsiveness,
+    l: Locale,
+) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let header = [
+        "answers-received",
+        "answers-considered",
+        "answers-answered-count",
+        "answers-answered",
+        "answers-median",
+        "answers-p90",
+        "answers-on-time",
+        "answers-transferred",
+        "answers-reopened",
+    ];
+    let mut head = vec![l.t(first_column)];
+    head.extend(header.iter().map(|k| l.t(k)));
+    let hours = |m: Option<f64>| Cell::Number(m.map(|m| (m / 6.0).round() / 10.0));
+    let share = |p: Option<i64>| Cell::Share(p.map(|p| p as f64 / 100.0));
+    let line = |name: String, r: &super::responsiveness::Responsiveness| {
+        vec![
+            Cell::Text(name),
+            Cell::Count(r.received),
+            Cell::Count(r.considered),
+            Cell::Count(r.answered),
+            share(r.answered_percent()),
+            hours(r.median_minutes),
+            hours(r.p90_minutes),
+            share(r.on_time_percent()),
+            Cell::Count(r.transferred),
+            Cell::Count(r.reopened),
+        ]
+    };
+    let mut out: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            line(
+                r.name
+                    .clone()
+                    .unwrap_or_else(|| l.t("dashboard-regional-level")),
+                r,
+            )
+        })
+        .collect();
+    out.push(line(l.t("export-total"), total));
+    (head, out)
+}
+
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const CSV: &str = "text/csv; charset=utf-8";
 

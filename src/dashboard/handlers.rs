@@ -330,13 +330,54 @@ pub async fn export(
 ) -> AppResult<Response> {
     let focus = Focus::parse(&focus)?;
     let region = access.region.id;
-    let kind = if query.table == "sector" {
-        "sector"
-    } else {
-        "municipality"
+    let kind = match query.table.as_str() {
+        "sector" => "sector",
+        "answers" => "answers",
+        "categories" => "categories",
+        _ => "municipality",
     };
     let mut tx = state.tenant(region).await?;
     let View { ids, settings, .. } = view(&mut tx, &access, &focus).await?;
+    if kind == "answers" || kind == "categories" {
+        let now = Utc::now();
+        let period = Period {
+            region,
+            ids: ids.as_deref(),
+            from: now - chrono::Duration::days(focus.days),
+            to: now,
+            now,
+            platform: focus.platform,
+        };
+        let overview = responsiveness::overview(&mut tx, &period).await?;
+        let ranking_min = i64::from(settings.ranking_min_questions);
+        let (first, rows) = if kind == "categories" {
+            ("field-category", overview.by_category)
+        } else if focus.municipality.is_some() || focus.sector.is_some() {
+            let mut rows = responsiveness::by_organization(&mut tx, &period).await?;
+            responsiveness::rank(&mut rows, ranking_min);
+            ("field-organization", rows)
+        } else {
+            let mut rows = overview.by_municipality;
+            responsiveness::rank(&mut rows, ranking_min);
+            ("dashboard-column-municipality", rows)
+        };
+        tx.commit().await?;
+        let l = chrome.locale;
+        let (header, cells) = super::export::answers_table(first, &rows, &overview.now, l);
+        let stem = format!(
+            "{}-{kind}-{}d-{}",
+            access.region.slug,
+            focus.days,
+            today(&access)
+        );
+        return table_file(
+            &l.t(&format!("export-sheet-{kind}")),
+            &stem,
+            &query.format,
+            &header,
+            &cells,
+        );
+    }
     let params = Params {
         region,
         ids: ids.as_deref(),
@@ -354,17 +395,33 @@ pub async fn export(
     let l = chrome.locale;
     let (header, cells) = super::export::coverage_table(kind, &rows, &total, l);
     let stem = format!("{}-coverage-{kind}-{}", access.region.slug, today(&access));
-    if query.format == "csv" {
-        let bytes =
-            super::export::csv(&header, &cells).map_err(|e| AppError::Internal(e.into()))?;
+    table_file(
+        &l.t(&format!("dashboard-by-{kind}")),
+        &stem,
+        &query.format,
+        &header,
+        &cells,
+    )
+}
+
+/// A table as CSV (`format=csv`) or XLSX.
+fn table_file(
+    sheet: &str,
+    stem: &str,
+    format: &str,
+    header: &[String],
+    cells: &[Vec<super::export::Cell>],
+) -> AppResult<Response> {
+    if format == "csv" {
+        let bytes = super::export::csv(header, cells).map_err(|e| AppError::Internal(e.into()))?;
         return Ok(super::export::download(
             bytes,
             super::export::CSV,
             &format!("{stem}.csv"),
         ));
     }
-    let bytes = super::export::xlsx(&l.t(&format!("dashboard-by-{kind}")), &header, &cells)
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let bytes =
+        super::export::xlsx(sheet, header, cells).map_err(|e| AppError::Internal(e.into()))?;
     Ok(super::export::download(
         bytes,
         super::export::XLSX,
