@@ -33,11 +33,9 @@ pub struct DashboardPage {
     pub total: Coverage,
     pub municipalities: Vec<Coverage>,
     pub sectors: Vec<Coverage>,
-    pub sort: String,
     pub green_from: i64,
     pub red_below: i64,
     pub required: Vec<String>,
-    pub days: i64,
     pub answers: Responsiveness,
     pub answers_before: Responsiveness,
     pub answers_by_municipality: Vec<Responsiveness>,
@@ -287,7 +285,8 @@ impl DashboardPage {
     }
 }
 
-fn today(access: &RegionAccess) -> NaiveDate {
+/// Today in the region's time zone.
+pub fn today(access: &RegionAccess) -> NaiveDate {
     Utc::now()
         .with_timezone(&crate::questions::view::tz_of(&access.region.time_zone))
         .date_naive()
@@ -480,12 +479,11 @@ pub async fn dashboard(
         mut municipalities,
         mut sectors,
     } = coverage::tables(&mut tx, &params).await?;
-    let days = focus.days;
     let now = Utc::now();
     let period = Period {
         region,
         ids: ids.as_deref(),
-        from: now - chrono::Duration::days(days),
+        from: now - chrono::Duration::days(focus.days),
         to: now,
         now,
         platform: focus.platform,
@@ -549,7 +547,6 @@ pub async fn dashboard(
         trends,
         from_date: local(period.from),
         to_date: local(now),
-        days,
         answers,
         answers_before,
         answers_by_municipality,
@@ -561,7 +558,6 @@ pub async fn dashboard(
         total,
         municipalities,
         sectors,
-        sort: focus.sort.clone(),
         green_from: i64::from(settings.green_from),
         red_below: i64::from(settings.red_below),
         required: settings.required_platforms.clone(),

@@ -105,7 +105,7 @@ pub async fn organization(
     let region = access.region.id;
     let tz = crate::questions::view::tz_of(&access.region.time_zone);
     let now = Utc::now();
-    let today = now.with_timezone(&tz).date_naive();
+    let today = super::handlers::today(&access);
     let mut tx = state.tenant(region).await?;
     let org: Organization = sqlx::query_as(
         r#"select o.id, o.name, o.level, o.municipality_id, m.name as municipality, o.exempt,

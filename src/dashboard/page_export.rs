@@ -50,8 +50,7 @@ pub async fn export_pages(
 ) -> AppResult<Response> {
     let focus = Focus::parse(&focus)?;
     let region = access.region.id;
-    let tz = crate::questions::view::tz_of(&access.region.time_zone);
-    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let today = super::handlers::today(&access);
     let mut tx = state.tenant(region).await?;
     let view = super::handlers::view(&mut tx, &access, &focus).await?;
     let mut pages = super::red_flags::pages(
@@ -76,7 +75,8 @@ pub async fn export_pages(
         .into_iter()
         .map(|(id, m, inn)| (id, (m, inn)))
         .collect();
-    let latest = crate::activity::db::latest(&mut tx, region, None).await?;
+    let page_ids: Vec<i64> = pages.iter().map(|f| f.page.id.0).collect();
+    let latest = crate::activity::db::latest(&mut tx, region, Some(&page_ids)).await?;
     tx.commit().await?;
     let l = chrome.locale;
     let place = |org: i64| places.get(&org).cloned().unwrap_or((None, String::new()));
