@@ -8,6 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgPool};
 
 use crate::config::DatabaseUrl;
+use crate::ids::RegionId;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -83,4 +84,19 @@ pub async fn migrations_applied(pool: &PgPool) -> bool {
             .fetch_one(pool)
             .await;
     matches!(applied, Ok(n) if n >= expected)
+}
+
+/// Confines the rest of the transaction to one region: row-level security reads the region
+/// from the setting, and the role has no BYPASSRLS.
+pub async fn enter_region(
+    tx: &mut sqlx::PgConnection,
+    role: &str,
+    region: RegionId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("select set_config('role', $1, true), set_config('app.region_id', $2, true)")
+        .bind(role)
+        .bind(region.0.to_string())
+        .execute(tx)
+        .await?;
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -32,4 +33,4 @@ pub mod state;
 pub mod telemetry;
 pub mod web;
 
-pub use web::app;
+pub use app::app;

@@ -40,10 +40,6 @@ pub async fn tenant_tx(
     region: RegionId,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query("select set_config('role', $1, true), set_config('app.region_id', $2, true)")
-        .bind(TENANT_ROLE)
-        .bind(region.0.to_string())
-        .execute(&mut *tx)
-        .await?;
+    crate::db::enter_region(&mut tx, TENANT_ROLE, region).await?;
     Ok(tx)
 }

@@ -140,7 +140,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
     let (a, b) = two_regions(&db).await;
     let op = operator(&db).await;
     let samples = samples(&db, &a).await;
-    let table: Vec<RouteInfo> = gospublic::web::route_table();
+    let table: Vec<RouteInfo> = gospublic::app::route_table();
     assert!(table.len() >= 35, "the table lost routes: {}", table.len());
 
     let mut anonymous = TestApp::new(db.clone());
@@ -259,7 +259,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
 async fn methods_outside_the_table_are_not_allowed(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     let samples = samples(&db, &a).await;
-    let table = gospublic::web::route_table();
+    let table = gospublic::app::route_table();
     let mut app = TestApp::new(db.clone());
     app.login(&a.admin).await;
     app.get("/home").await;

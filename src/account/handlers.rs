@@ -1,20 +1,21 @@
 use askama::Template;
-use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::auth::{password, users};
-use crate::error::AppResult;
-use crate::i18n::Locale;
+use crate::auth::password;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{LOCALE_COOKIE, Locale};
 use crate::ids::UserId;
 use crate::state::AppState;
-use crate::web::access::{RegionAccess, SignedIn};
+use crate::web::access::{MaybeUser, RegionAccess, SignedIn};
 use crate::web::chrome::Chrome;
 use crate::web::forms::{FieldErrors, IdPath};
-use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
-use crate::web::session::{Session, hash_token, random_token};
+use crate::web::session::{Session, hash_token, random_token, secure_attr};
+use crate::web::{redirect, safe_next};
 
 #[derive(Template)]
 #[template(path = "account/password.html")]
@@ -70,7 +71,7 @@ pub async fn change_password(
 ) -> AppResult<Response> {
     let l = chrome.locale;
     let mut tx = state.db.begin().await?;
-    let stored = users::password_hash_of(&mut tx, user.user.id).await?;
+    let stored = crate::auth::db::password_hash_of(&mut tx, user.user.id).await?;
     let mut e = FieldErrors::default();
     if !password::verify(form.current.clone(), stored).await? {
         e.add("current", l.t("password-current-wrong"));
@@ -80,7 +81,7 @@ pub async fn change_password(
         return render_invalid(&PasswordPage { chrome, errors: e });
     }
     let hash = password::hash(form.password.clone()).await?;
-    users::set_password(&mut tx, user.user.id, &hash).await?;
+    crate::auth::db::set_password(&mut tx, user.user.id, &hash).await?;
     crate::audit::record(
         &mut tx,
         None,
@@ -112,16 +113,14 @@ pub async fn issue_reset(
     access.require_account_in_reach(&state.db, target).await?;
     let mut tx = state.tenant(access.region.id).await?;
     let token = random_token();
-    sqlx::query(
-        r#"insert into password_resets (region_id, user_id, token_hash, created_by, expires_at)
-           values ($1, $2, $3, $4, now() + make_interval(hours => $5))"#,
+    super::db::insert_reset(
+        &mut tx,
+        access.region.id,
+        target,
+        &hash_token(&token),
+        access.user_id(),
+        super::RESET_TTL_HOURS,
     )
-    .bind(access.region.id)
-    .bind(target)
-    .bind(hash_token(&token))
-    .bind(access.user_id())
-    .bind(super::RESET_TTL_HOURS)
-    .execute(&mut *tx)
     .await?;
     crate::audit::record(
         &mut tx,
@@ -142,27 +141,6 @@ pub async fn issue_reset(
     Ok(redirect(&format!("/r/{}/people", access.region.slug)))
 }
 
-#[derive(sqlx::FromRow)]
-struct PendingReset {
-    id: i64,
-    user_id: UserId,
-    email: String,
-}
-
-async fn pending(
-    db: &mut sqlx::PgConnection,
-    token: &str,
-) -> Result<Option<PendingReset>, sqlx::Error> {
-    sqlx::query_as::<_, PendingReset>(
-        r#"select r.id, r.user_id, u.email from password_resets r join users u on u.id = r.user_id
-           where r.token_hash = $1 and r.used_at is null and r.expires_at > now() and u.disabled_at is null
-           for update of r"#,
-    )
-    .bind(hash_token(token))
-    .fetch_optional(db)
-    .await
-}
-
 fn invalid_link(chrome: Chrome, token: String) -> AppResult<Response> {
     let page = ResetPage {
         chrome,
@@ -180,7 +158,7 @@ pub async fn reset_form(
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     let mut conn = state.db.acquire().await?;
-    match pending(&mut conn, &token).await? {
+    match super::db::pending_reset(&mut conn, &hash_token(&token)).await? {
         Some(r) => render(&ResetPage {
             chrome,
             valid: true,
@@ -201,7 +179,7 @@ pub async fn reset(
 ) -> AppResult<Response> {
     let l = chrome.locale;
     let mut tx = state.db.begin().await?;
-    let Some(reset) = pending(&mut tx, &token).await? else {
+    let Some(reset) = super::db::pending_reset(&mut tx, &hash_token(&token)).await? else {
         return invalid_link(chrome, token);
     };
     let mut e = FieldErrors::default();
@@ -216,11 +194,8 @@ pub async fn reset(
         });
     }
     let hash = password::hash(form.password.clone()).await?;
-    users::set_password(&mut tx, reset.user_id, &hash).await?;
-    sqlx::query("update password_resets set used_at = now() where id = $1")
-        .bind(reset.id)
-        .execute(&mut *tx)
-        .await?;
+    crate::auth::db::set_password(&mut tx, reset.user_id, &hash).await?;
+    super::db::mark_reset_used(&mut tx, reset.id).await?;
     crate::audit::record(
         &mut tx,
         None,
@@ -235,4 +210,35 @@ pub async fn reset(
     session.sign_in(reset.user_id).await?;
     session.set_flash(l.t("password-changed")).await?;
     Ok(redirect("/home"))
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// The language lives in a cookie for everyone and, for a signed-in person, on their account
+/// too, so mail sent to them speaks it.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
+    let locale = Locale::parse(&code).ok_or(AppError::NotFound)?;
+    if let Some(user) = user {
+        let mut conn = state.db.acquire().await?;
+        super::db::set_locale(&mut conn, user.user.id, locale.code()).await?;
+    }
+    let mut response = redirect(&safe_next(q.next.as_deref()));
+    let cookie = format!(
+        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+        locale.code(),
+        secure_attr(state.settings.secure_cookies)
+    );
+    response.headers_mut().append(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("ascii cookie"),
+    );
+    Ok(response)
 }

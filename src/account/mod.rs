@@ -1,6 +1,8 @@
 //! The signed-in user's own account (changing the password) and password resets: an admin
-//! issues a single-use, expiring link for a member of their region only.
+//! issues a single-use, expiring link for a member of their region only; and the language
+//! a person reads the site in.
 
+pub mod db;
 mod handlers;
 
 use axum::routing::{get, post};
@@ -25,5 +27,10 @@ pub fn router() -> Routes {
             "/password-reset/{token}",
             &[(GET, Access::Public), (POST, Access::Public)],
             get(handlers::reset_form).post(handlers::reset),
+        )
+        .add(
+            "/lang/{code}",
+            &[(GET, Access::Public)],
+            get(handlers::switch_language),
         )
 }

@@ -4,14 +4,15 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 
+use super::db::{self, AuditFilter, AuditRow};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::access::RegionAdmin;
 use crate::web::chrome::Chrome;
-use crate::web::forms::{PAGE_SIZE, Pager};
+use crate::web::forms::{PAGE_SIZE, Pager, like_pattern, optional};
 use crate::web::render::render;
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -50,16 +51,6 @@ impl AuditQuery {
             .finish();
         format!("{base}?{q}")
     }
-}
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct AuditRow {
-    pub created_at: DateTime<Utc>,
-    pub user_name: Option<String>,
-    pub action: String,
-    pub object_type: String,
-    pub object_id: Option<i64>,
-    pub details: sqlx::types::Json<serde_json::Value>,
 }
 
 #[derive(Template)]
@@ -125,60 +116,18 @@ pub async fn list(
     let to = bound(&query.to, 1);
     let bad_dates = (!query.from.trim().is_empty() && from.is_none())
         || (!query.to.trim().is_empty() && to.is_none());
-    let person = format!(
-        "%{}%",
-        query
-            .person
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
-    let filter = r#"a.region_id = $1
-        and ($2 = '%%' or lower(coalesce(u.name, '')) like $2 or lower(coalesce(u.email, '')) like $2)
-        and ($3 = '' or a.object_type = $3)
-        and ($4 = '' or a.action = $4)
-        and ($5::timestamptz is null or a.created_at >= $5)
-        and ($6::timestamptz is null or a.created_at < $6)"#;
+    let filter = AuditFilter {
+        person: optional(&query.person).map(|p| like_pattern(&p)),
+        object_type: optional(&query.object),
+        action: optional(&query.action),
+        from,
+        to,
+    };
     let mut tx = state.tenant(region).await?;
-    let total: i64 = sqlx::query_scalar(&format!(
-        "select count(*) from audit_log a left join users u on u.id = a.user_id where {filter}"
-    ))
-    .bind(region)
-    .bind(&person)
-    .bind(query.object.trim())
-    .bind(query.action.trim())
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *tx)
-    .await?;
-    let rows = sqlx::query_as::<_, AuditRow>(&format!(
-        r#"select a.created_at, u.name as user_name, a.action, a.object_type, a.object_id, a.details
-           from audit_log a left join users u on u.id = a.user_id
-           where {filter} order by a.created_at desc, a.id desc limit $7 offset $8"#
-    ))
-    .bind(region)
-    .bind(&person)
-    .bind(query.object.trim())
-    .bind(query.action.trim())
-    .bind(from)
-    .bind(to)
-    .bind(PAGE_SIZE)
-    .bind((query.page() - 1) * PAGE_SIZE)
-    .fetch_all(&mut *tx)
-    .await?;
-    let actions =
-        sqlx::query_scalar("select distinct action from audit_log where region_id = $1 order by 1")
-            .bind(region)
-            .fetch_all(&mut *tx)
-            .await?;
-    let objects = sqlx::query_scalar(
-        "select distinct object_type from audit_log where region_id = $1 order by 1",
-    )
-    .bind(region)
-    .fetch_all(&mut *tx)
-    .await?;
+    let total = db::count(&mut tx, region, &filter).await?;
+    let offset = (query.page() - 1) * PAGE_SIZE;
+    let rows = db::page(&mut tx, region, &filter, PAGE_SIZE, offset).await?;
+    let (actions, objects) = db::kinds(&mut tx, region).await?;
     let list_query = crate::web::forms::ListQuery {
         q: String::new(),
         page: query.page.clone(),

@@ -2,6 +2,7 @@
 //! The database keeps it append-only; admins browse their region's part of it.
 
 mod browse;
+pub mod db;
 
 use axum::routing::get;
 
@@ -75,20 +76,7 @@ pub async fn record_many(
         objects.push(object);
         details.push(detail.to_string());
     }
-    sqlx::query(
-        r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)
-           select $1, $2, u.action, $3, u.object, u.details::jsonb
-           from unnest($4::text[], $5::bigint[], $6::text[]) as u(action, object, details)"#,
-    )
-    .bind(region)
-    .bind(user)
-    .bind(object_type)
-    .bind(&actions)
-    .bind(&objects)
-    .bind(&details)
-    .execute(db)
-    .await?;
-    Ok(())
+    db::insert_many(db, region, user, object_type, &actions, &objects, &details).await
 }
 
 pub async fn record(
@@ -100,17 +88,5 @@ pub async fn record(
     object_id: Option<i64>,
     details: Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)
-           values ($1, $2, $3, $4, $5, $6)"#,
-    )
-    .bind(region)
-    .bind(user)
-    .bind(action)
-    .bind(object_type)
-    .bind(object_id)
-    .bind(details)
-    .execute(db)
-    .await?;
-    Ok(())
+    db::insert(db, region, user, action, object_type, object_id, details).await
 }

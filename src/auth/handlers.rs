@@ -12,7 +12,7 @@ use crate::web::render::render;
 use crate::web::session::Session;
 use crate::web::{redirect, safe_next};
 
-use super::{password, throttle, users};
+use super::{db, password, throttle};
 use crate::web::access::ClientAddr;
 
 #[derive(Template)]
@@ -79,12 +79,12 @@ pub async fn login(
 ) -> AppResult<Response> {
     let mut conn = state.db.acquire().await?;
     let keys = throttle::keys(&form.email, addr);
-    if let Some(minutes) = throttle::locked_minutes(&mut conn, &keys).await? {
+    if let Some(minutes) = db::throttle_locked_minutes(&mut conn, &keys).await? {
         tracing::warn!("sign-in refused: too many failures");
         let message = chrome.locale.tn("login-throttled", minutes);
         return login_failed(chrome, &form, StatusCode::TOO_MANY_REQUESTS, message);
     }
-    let found = users::credentials(&mut conn, &form.email).await?;
+    let found = db::credentials(&mut conn, &form.email).await?;
     let (user_id, stored, disabled) = match found {
         Some(c) => (Some(c.id), Some(c.password_hash), c.disabled),
         None => (None, None, false),
@@ -92,7 +92,7 @@ pub async fn login(
     let valid = password::verify(form.password.clone(), stored).await?;
     match user_id {
         Some(id) if valid && !disabled => {
-            throttle::clear(&mut conn, &keys).await?;
+            db::clear_throttle(&mut conn, &keys).await?;
             session.sign_in(id).await?;
             crate::audit::record(
                 &mut conn,
@@ -109,7 +109,7 @@ pub async fn login(
         }
         _ => {
             tracing::info!("failed sign-in");
-            throttle::record_failure(&mut conn, &keys).await?;
+            db::record_throttle_failure(&mut conn, &keys).await?;
             let message = chrome.t("login-failed");
             login_failed(chrome, &form, StatusCode::UNAUTHORIZED, message)
         }

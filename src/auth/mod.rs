@@ -1,10 +1,11 @@
 //! Sign-in and sign-out. Users are installation-wide (not tenant rows): one person may work
 //! in several regions. A wrong email and a wrong password look and take the same.
 
+pub mod db;
+pub mod email;
 mod handlers;
 pub mod password;
 pub mod throttle;
-pub mod users;
 
 use axum::routing::{get, post};
 

@@ -83,12 +83,9 @@ async fn load_calendar(
     let db = crate::db::connect_and_migrate(url).await?;
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let regions: Vec<(crate::ids::RegionId, String)> = sqlx::query_as(
-        "select id, slug from regions where $1::text is null or slug = $1 order by slug",
-    )
-    .bind(&args.region)
-    .fetch_all(&db)
-    .await?;
+    let regions =
+        crate::regions::db::ids_and_slugs(&mut *db.acquire().await?, args.region.as_deref())
+            .await?;
     if regions.is_empty() {
         bail!("no such region: {}", args.region.unwrap_or_default());
     }
@@ -143,7 +140,7 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
     tracing::info!("listening on http://{}", args.bind);
     axum::serve(
         listener,
-        crate::web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        crate::app::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
@@ -240,7 +237,7 @@ async fn create_admin(
     url: &crate::config::DatabaseUrl,
     args: CreateAdminArgs,
 ) -> anyhow::Result<()> {
-    if !crate::auth::users::looks_like_email(&args.email) {
+    if !crate::auth::email::looks_like_email(&args.email) {
         bail!("{} is not an email address", args.email);
     }
     if args.name.trim().is_empty() {
@@ -263,7 +260,7 @@ async fn create_admin(
         ),
         None => None,
     };
-    if crate::auth::users::find_by_email(&mut tx, &args.email)
+    if crate::auth::db::find_by_email(&mut tx, &args.email)
         .await?
         .is_some()
     {
@@ -272,7 +269,7 @@ async fn create_admin(
     let hash = crate::auth::password::hash(password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let user = crate::auth::users::create(
+    let user = crate::auth::db::create(
         &mut tx,
         &args.email,
         &args.name,

@@ -415,10 +415,10 @@ async fn account(
     hash: &str,
     operator: bool,
 ) -> anyhow::Result<UserId> {
-    if let Some(id) = crate::auth::users::find_by_email(db, a.email).await? {
+    if let Some(id) = crate::auth::db::find_by_email(db, a.email).await? {
         return Ok(id);
     }
-    Ok(crate::auth::users::create(db, a.email, a.name, hash, operator, true).await?)
+    Ok(crate::auth::db::create(db, a.email, a.name, hash, operator, true).await?)
 }
 
 #[cfg(test)]

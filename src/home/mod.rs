@@ -9,7 +9,7 @@ use axum::routing::get;
 use crate::error::AppResult;
 use crate::orgs::db::ScopeCounts;
 use crate::state::AppState;
-use crate::web::access::{MaybeUser, Membership, RegionAccess, Role, SignedIn};
+use crate::web::access::{MaybeUser, RegionAccess, Role, SignedIn};
 use crate::web::chrome::{Chrome, ScopeLink, scope_links};
 use crate::web::redirect;
 use crate::web::render::render;
@@ -24,15 +24,6 @@ pub fn router() -> Routes {
             &[(GET, Access::RegionMember)],
             get(region_overview),
         )
-}
-
-/// An editor of one organization works on that organization; everyone else starts at the
-/// region's overview.
-pub fn landing_for(m: &Membership) -> String {
-    match (m.role, &m.organization) {
-        (Role::Editor | Role::Head, Some((_, _))) => format!("/r/{}/questions", m.region_slug),
-        _ => format!("/r/{}", m.region_slug),
-    }
 }
 
 #[derive(Template)]

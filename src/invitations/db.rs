@@ -28,7 +28,7 @@ pub async fn create(
            values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8)) returning id"#,
     )
     .bind(region)
-    .bind(crate::auth::users::normalize_email(&new.email))
+    .bind(crate::auth::email::normalize_email(&new.email))
     .bind(new.role.code())
     .bind(new.municipality_id)
     .bind(new.organization_id)
@@ -191,4 +191,49 @@ pub async fn members(
     .bind(region)
     .fetch_all(db)
     .await
+}
+
+/// The invitation's address and whether it still waits for acceptance.
+pub async fn email_and_pending(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: i64,
+) -> Result<Option<(String, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "select email, accepted_at is null from invitations where region_id = $1 and id = $2",
+    )
+    .bind(region)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn revoke(db: &mut PgConnection, region: RegionId, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update invitations set revoked_at = coalesce(revoked_at, now()) where region_id = $1 and id = $2")
+        .bind(region)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A new token and expiry: the old link stops working.
+pub async fn renew(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: i64,
+    token_hash: &[u8],
+    ttl: std::time::Duration,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"update invitations set token_hash = $3, revoked_at = null, expires_at = now() + make_interval(secs => $4)
+           where region_id = $1 and id = $2"#,
+    )
+    .bind(region)
+    .bind(id)
+    .bind(token_hash)
+    .bind(ttl.as_secs_f64())
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -5,7 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::db::{self, InvitationRow, MemberRow, NewInvitation, PendingInvitation};
-use crate::auth::{password, users};
+use crate::auth::{email, password};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, RegionAdmin};
@@ -95,7 +95,7 @@ pub async fn create(
     let region = access.region.id;
     let mut tx = state.tenant(access.region.id).await?;
     let mut e = FieldErrors::default();
-    if !users::looks_like_email(&form.email) {
+    if !email::looks_like_email(&form.email) {
         e.add("email", l.t("email-invalid"));
     }
     let scope = super::scope::validate(
@@ -127,7 +127,9 @@ pub async fn create(
 
 async fn existing_user(state: &AppState, email: &str) -> AppResult<bool> {
     let mut conn = state.db.acquire().await?;
-    Ok(users::find_by_email(&mut conn, email).await?.is_some())
+    Ok(crate::auth::db::find_by_email(&mut conn, email)
+        .await?
+        .is_some())
 }
 
 pub async fn accept_form(
@@ -182,7 +184,7 @@ pub async fn accept(
         return Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response());
     };
     let mut e = FieldErrors::default();
-    let user_id = match users::credentials(&mut tx, &invitation.email).await? {
+    let user_id = match crate::auth::db::credentials(&mut tx, &invitation.email).await? {
         Some(existing) => {
             if !password::verify(form.password.clone(), Some(existing.password_hash)).await?
                 || existing.disabled
@@ -218,7 +220,7 @@ pub async fn accept(
                 });
             }
             let hash = password::hash(form.password.clone()).await?;
-            users::create(&mut tx, &invitation.email, name, &hash, false, false).await?
+            crate::auth::db::create(&mut tx, &invitation.email, name, &hash, false, false).await?
         }
     };
     if !e.is_empty() {

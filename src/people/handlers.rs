@@ -3,9 +3,10 @@ use axum::extract::{Form, Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::db::MembershipDetail;
 use crate::error::{AppError, AppResult, constraint_of};
 use crate::ids::UserId;
-use crate::invitations::scope;
+use crate::invitations::{self, scope};
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, Role};
 use crate::web::chrome::Chrome;
@@ -13,17 +14,6 @@ use crate::web::forms::{FieldErrors, IdPath, SelectOption};
 use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::{Session, hash_token, random_token};
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct MembershipDetail {
-    pub id: i64,
-    pub user_id: UserId,
-    pub user_name: String,
-    pub email: String,
-    pub role: String,
-    pub municipality_id: Option<i64>,
-    pub organization_ogrn: Option<String>,
-}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -48,17 +38,9 @@ async fn membership(
     access: &RegionAccess,
     id: i64,
 ) -> AppResult<MembershipDetail> {
-    let found = sqlx::query_as::<_, MembershipDetail>(
-        r#"select m.id, m.user_id, u.name as user_name, u.email, m.role, m.municipality_id, o.ogrn as organization_ogrn
-           from memberships m join users u on u.id = m.user_id
-           left join organizations o on o.region_id = m.region_id and o.id = m.organization_id
-           where m.region_id = $1 and m.id = $2"#,
-    )
-    .bind(access.region.id)
-    .bind(id)
-    .fetch_optional(db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let found = super::db::membership(db, access.region.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     access.require_admin()?;
     Ok(found)
 }
@@ -129,14 +111,15 @@ pub async fn update(
             municipalities,
         });
     };
-    let updated = sqlx::query("update memberships set role = $3, municipality_id = $4, organization_id = $5 where region_id = $1 and id = $2")
-        .bind(region)
-        .bind(id)
-        .bind(chosen.role.code())
-        .bind(chosen.municipality)
-        .bind(chosen.organization)
-        .execute(&mut *tx)
-        .await;
+    let updated = super::db::update_membership(
+        &mut tx,
+        region,
+        id,
+        chosen.role.code(),
+        chosen.municipality,
+        chosen.organization,
+    )
+    .await;
     if let Err(err) = updated {
         if constraint_of(&err) == Some("memberships_scope_key") {
             drop(tx);
@@ -181,11 +164,7 @@ pub async fn delete(
         session.set_flash(chrome.t("people-own-admin-role")).await?;
         return Ok(redirect(&people(&access)));
     }
-    sqlx::query("delete from memberships where region_id = $1 and id = $2")
-        .bind(access.region.id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    super::db::delete_membership(&mut tx, access.region.id, id).await?;
     crate::audit::record(
         &mut tx,
         Some(access.region.id),
@@ -224,17 +203,7 @@ async fn set_disabled(
 ) -> AppResult<()> {
     let email = require_own_member(state, access, user).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("update users set disabled_at = case when $2 then coalesce(disabled_at, now()) end, updated_at = now() where id = $1")
-        .bind(user)
-        .bind(disabled)
-        .execute(&mut *tx)
-        .await?;
-    if disabled {
-        sqlx::query("delete from sessions where user_id = $1")
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
-    }
+    super::db::set_disabled(&mut tx, user, disabled).await?;
     crate::audit::record(
         &mut tx,
         Some(access.region.id),
@@ -278,14 +247,9 @@ async fn pending_invitation(
     access: &RegionAccess,
     id: i64,
 ) -> AppResult<(String, bool)> {
-    let (email, pending): (String, bool) = sqlx::query_as(
-        "select email, accepted_at is null from invitations where region_id = $1 and id = $2",
-    )
-    .bind(access.region.id)
-    .bind(id)
-    .fetch_optional(db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let (email, pending) = invitations::db::email_and_pending(db, access.region.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     access.require_admin()?;
     Ok((email, pending))
 }
@@ -305,11 +269,7 @@ pub async fn revoke_invitation(
             .await?;
         return Ok(redirect(&people(&access)));
     }
-    sqlx::query("update invitations set revoked_at = coalesce(revoked_at, now()) where region_id = $1 and id = $2")
-        .bind(access.region.id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    invitations::db::revoke(&mut tx, access.region.id, id).await?;
     crate::audit::record(
         &mut tx,
         Some(access.region.id),
@@ -344,15 +304,13 @@ pub async fn resend_invitation(
         return Ok(redirect(&people(&access)));
     }
     let token = random_token();
-    sqlx::query(
-        r#"update invitations set token_hash = $3, revoked_at = null, expires_at = now() + make_interval(secs => $4)
-           where region_id = $1 and id = $2"#,
+    invitations::db::renew(
+        &mut tx,
+        access.region.id,
+        id,
+        &hash_token(&token),
+        state.settings.invitation_ttl,
     )
-    .bind(access.region.id)
-    .bind(id)
-    .bind(hash_token(&token))
-    .bind(state.settings.invitation_ttl.as_secs_f64())
-    .execute(&mut *tx)
     .await?;
     crate::audit::record(
         &mut tx,
@@ -368,8 +326,7 @@ pub async fn resend_invitation(
     let link = format!("{}/invitations/{token}", state.settings.base_url);
     tracing::info!(invitation = id, %link, "invitation link issued again");
     let message =
-        crate::invitations::announce(&state, &email, &access.region.name, &link, chrome.locale)
-            .await;
+        invitations::announce(&state, &email, &access.region.name, &link, chrome.locale).await;
     session.set_flash(message).await?;
     Ok(redirect(&people(&access)))
 }

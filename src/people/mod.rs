@@ -2,6 +2,7 @@
 //! membership, disabling an account (its sessions end at once), revoking and resending
 //! invitations. Admins only; an admin cannot take away their own admin role.
 
+pub mod db;
 mod handlers;
 
 use axum::routing::{get, post};

@@ -93,3 +93,14 @@ mod tests {
         assert!(!valid_time_zone("Asia/Nowhere"));
     }
 }
+
+/// Every region, or only the one a slug names (none when it names no region).
+pub async fn ids_and_slugs(
+    db: &mut PgConnection,
+    only: Option<&str>,
+) -> Result<Vec<(RegionId, String)>, sqlx::Error> {
+    sqlx::query_as("select id, slug from regions where $1::text is null or slug = $1 order by slug")
+        .bind(only)
+        .fetch_all(db)
+        .await
+}

@@ -193,7 +193,7 @@ pub async fn invite_admin(
     let region = RegionId(id);
     let mut tx = state.db.begin().await?;
     let region_row = db::get(&mut tx, region).await?.ok_or(AppError::NotFound)?;
-    if !crate::auth::users::looks_like_email(&form.email) {
+    if !crate::auth::email::looks_like_email(&form.email) {
         let mut errors = FieldErrors::default();
         errors.add("email", chrome.t("email-invalid"));
         drop(tx);

@@ -78,6 +78,17 @@ pub struct Membership {
     pub organization: Option<(OrgId, String)>,
 }
 
+impl Membership {
+    /// An editor of one organization works on that organization's questions; everyone else
+    /// starts at the region's overview.
+    pub fn landing(&self) -> String {
+        match (self.role, &self.organization) {
+            (Role::Editor | Role::Head, Some(_)) => format!("/r/{}/questions", self.region_slug),
+            _ => format!("/r/{}", self.region_slug),
+        }
+    }
+}
+
 /// The signed-in user and every membership they hold.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
@@ -106,12 +117,7 @@ async fn load_current_user(
     let loaded = match session.user_id().await {
         None => None,
         Some(id) => {
-            let user = sqlx::query_as::<_, User>(
-                "select id, email, name, is_operator, locale from users where id = $1 and disabled_at is null",
-            )
-            .bind(id)
-            .fetch_optional(&state.db)
-            .await?;
+            let user = super::db::enabled_user(&state.db, id).await?;
             match user {
                 None => None,
                 Some(user) => {
@@ -130,21 +136,7 @@ pub async fn load_memberships(
     db: &sqlx::PgPool,
     user: UserId,
 ) -> Result<Vec<Membership>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, MembershipRow>(
-        r#"select m.region_id, r.slug as region_slug, r.name as region_name, m.role,
-                  m.municipality_id, mu.name as municipality_name,
-                  m.organization_id, o.name as organization_name
-           from memberships m
-           join regions r on r.id = m.region_id
-           left join municipalities mu on mu.region_id = m.region_id and mu.id = m.municipality_id
-           left join organizations o on o.region_id = m.region_id and o.id = m.organization_id
-           where m.user_id = $1
-           order by r.name, case m.role when 'admin' then 0 when 'coordinator' then 1 else 2 end,
-                    mu.name nulls first, o.name nulls first"#,
-    )
-    .bind(user)
-    .fetch_all(db)
-    .await?;
+    let rows = super::db::memberships(db, user).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
@@ -223,12 +215,7 @@ pub async fn region_from_path(
     let Some(slug) = params.get("region") else {
         return Ok(None);
     };
-    let region = sqlx::query_as::<_, Region>(
-        "select id, slug, name, time_zone from regions where slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(&state.db)
-    .await?;
+    let region = super::db::region_by_slug(&state.db, slug).await?;
     let region = Some(region.ok_or(AppError::NotFound)?);
     parts.extensions.insert(region.clone());
     Ok(region)
@@ -367,25 +354,17 @@ impl RegionAccess {
         db: &sqlx::PgPool,
         user: UserId,
     ) -> Result<String, AppError> {
-        let (here, elsewhere, operator, email): (i64, i64, bool, String) = sqlx::query_as(
-            r#"select count(*) filter (where m.region_id = $2), count(*) filter (where m.region_id <> $2),
-                      bool_or(u.is_operator), max(u.email)
-               from users u left join memberships m on m.user_id = u.id where u.id = $1
-               group by u.id"#,
-        )
-        .bind(user)
-        .bind(self.region.id)
-        .fetch_optional(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        if here == 0 {
+        let reach = super::db::account_reach(db, user, self.region.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if reach.memberships_here == 0 {
             return Err(AppError::NotFound);
         }
         self.require_admin()?;
-        if elsewhere > 0 || operator {
+        if reach.memberships_elsewhere > 0 || reach.is_operator {
             return Err(AppError::Forbidden);
         }
-        Ok(email)
+        Ok(reach.email)
     }
 }
 

@@ -158,7 +158,7 @@ pub fn scope_links(
     }
     for m in &user.memberships {
         links.push(ScopeLink {
-            href: crate::home::landing_for(m),
+            href: m.landing(),
             label: scope_label(locale, m),
             current: current_region.is_some_and(|r| r.id == m.region_id),
         });

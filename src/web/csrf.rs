@@ -15,8 +15,10 @@ pub const FIELD: &str = "csrf";
 pub const HEADER: &str = "x-csrf-token";
 /// Forms are small; uploads get their own, larger limit on their routes.
 pub const FORM_LIMIT: usize = 256 * 1024;
+/// The largest file a form may carry (a region's registry as a spreadsheet is a few MiB).
+pub const FILE_LIMIT: usize = 20 * 1024 * 1024;
 /// Uploads (spreadsheets): the file limit plus room for the other fields.
-pub const UPLOAD_LIMIT: usize = crate::import::MAX_FILE_BYTES + 64 * 1024;
+pub const UPLOAD_LIMIT: usize = FILE_LIMIT + 64 * 1024;
 
 pub async fn middleware(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {

@@ -82,12 +82,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         chrome.csrf = record.csrf_token;
         if let Some(user) = record.user_id {
             // Best effort: an error page must render even when the database is the problem.
-            chrome.user_name = sqlx::query_scalar("select name from users where id = $1")
-                .bind(user)
-                .fetch_optional(&state.db)
-                .await
-                .ok()
-                .flatten();
+            chrome.user_name = super::db::user_name(&state.db, user).await.ok().flatten();
         }
     }
     let template = ErrorTemplate {

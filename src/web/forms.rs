@@ -60,15 +60,19 @@ impl ListQuery {
 
     /// A LIKE pattern with the user's wildcards escaped.
     pub fn pattern(&self) -> String {
-        let q = self
-            .q
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{q}%")
+        like_pattern(&self.q)
     }
+}
+
+/// A lower-case LIKE pattern matching the text anywhere, the user's wildcards escaped.
+pub fn like_pattern(text: &str) -> String {
+    let q = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{q}%")
 }
 
 /// Links for a paginated list, preserving the search.

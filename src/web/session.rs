@@ -33,15 +33,6 @@ pub struct SessionRecord {
     pub flash: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    id_hash: Vec<u8>,
-    user_id: Option<UserId>,
-    csrf_token: String,
-    flash: Option<String>,
-    stale: bool,
-}
-
 enum CookieChange {
     Set(String),
     Clear,
@@ -109,11 +100,7 @@ impl Session {
 
     pub async fn set_flash(&self, message: String) -> Result<(), AppError> {
         let record = self.ensure().await?;
-        sqlx::query("update sessions set flash = $2 where id_hash = $1")
-            .bind(&record.id_hash)
-            .bind(&message)
-            .execute(&self.db)
-            .await?;
+        super::db::set_flash(&self.db, &record.id_hash, Some(&message)).await?;
         if let Some(r) = self.inner.lock().await.record.as_mut() {
             r.flash = Some(message);
         }
@@ -128,10 +115,7 @@ impl Session {
         let Some(flash) = record.flash.take() else {
             return Ok(None);
         };
-        sqlx::query("update sessions set flash = null where id_hash = $1")
-            .bind(&record.id_hash)
-            .execute(&self.db)
-            .await?;
+        super::db::set_flash(&self.db, &record.id_hash, None).await?;
         Ok(Some(flash))
     }
 }
@@ -204,31 +188,17 @@ impl IntoResponseNow for AppError {
 }
 
 async fn load(state: &AppState, token: &str) -> Result<Option<SessionRecord>, sqlx::Error> {
-    let idle = state.settings.session_idle.as_secs_f64();
-    let max = state.settings.session_max.as_secs_f64();
-    // Idle and absolute timeouts are checked here, in the database's clock, on every request.
-    let row = sqlx::query_as::<_, SessionRow>(
-        r#"select s.id_hash, s.user_id, s.csrf_token, s.flash,
-                  s.last_seen_at < now() - make_interval(secs => $4) as stale
-           from sessions s
-           left join users u on u.id = s.user_id
-           where s.id_hash = $1
-             and s.last_seen_at > now() - make_interval(secs => $2)
-             and s.created_at > now() - make_interval(secs => $3)
-             and (s.user_id is null or (u.disabled_at is null and u.password_changed_at <= s.created_at))"#,
+    let row = super::db::live_session(
+        &state.db,
+        &hash_token(token),
+        state.settings.session_idle,
+        state.settings.session_max,
+        TOUCH_EVERY,
     )
-    .bind(hash_token(token))
-    .bind(idle)
-    .bind(max)
-    .bind(TOUCH_EVERY.as_secs_f64())
-    .fetch_optional(&state.db)
     .await?;
     let Some(row) = row else { return Ok(None) };
     if row.stale {
-        sqlx::query("update sessions set last_seen_at = now() where id_hash = $1")
-            .bind(&row.id_hash)
-            .execute(&state.db)
-            .await?;
+        super::db::touch_session(&state.db, &row.id_hash).await?;
     }
     Ok(Some(SessionRecord {
         id_hash: row.id_hash,
@@ -246,31 +216,17 @@ async fn create(db: &PgPool, user: Option<UserId>) -> Result<(String, SessionRec
         csrf_token: random_token(),
         flash: None,
     };
-    sqlx::query("insert into sessions (id_hash, user_id, csrf_token) values ($1, $2, $3)")
-        .bind(&record.id_hash)
-        .bind(record.user_id)
-        .bind(&record.csrf_token)
-        .execute(db)
-        .await?;
+    super::db::insert_session(db, &record.id_hash, record.user_id, &record.csrf_token).await?;
     Ok((token, record))
 }
 
 async fn delete(db: &PgPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from sessions where id_hash = $1")
-        .bind(id_hash)
-        .execute(db)
-        .await?;
-    Ok(())
+    super::db::delete_session(db, id_hash).await
 }
 
 /// Removes sessions past the idle timeout; run periodically by the server.
 pub async fn delete_expired(db: &PgPool, idle: Duration) -> Result<u64, sqlx::Error> {
-    let done =
-        sqlx::query("delete from sessions where last_seen_at < now() - make_interval(secs => $1)")
-            .bind(idle.as_secs_f64())
-            .execute(db)
-            .await?;
-    Ok(done.rows_affected())
+    super::db::delete_idle_sessions(db, idle).await
 }
 
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {

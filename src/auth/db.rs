@@ -1,7 +1,9 @@
-//! SQL for users: installation-wide rows.
+//! SQL of sign-in: users (installation-wide rows) and the throttle counts.
 
 use sqlx::PgConnection;
 
+use super::email::normalize_email;
+use super::throttle::{LOCK_MINUTES, WINDOW_MINUTES};
 use crate::ids::UserId;
 
 #[derive(sqlx::FromRow)]
@@ -9,25 +11,6 @@ pub struct Credentials {
     pub id: UserId,
     pub password_hash: String,
     pub disabled: bool,
-}
-
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-pub fn looks_like_email(email: &str) -> bool {
-    let e = email.trim();
-    match e.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !e.contains(char::is_whitespace)
-                && e.len() <= 254
-        }
-        None => false,
-    }
 }
 
 pub async fn credentials(
@@ -100,4 +83,59 @@ pub async fn password_hash_of(
         .bind(user)
         .fetch_optional(db)
         .await
+}
+
+/// Minutes until the earliest lock on these keys lifts, if any is locked.
+pub async fn throttle_locked_minutes(
+    db: &mut PgConnection,
+    keys: &[(String, i32)],
+) -> Result<Option<i64>, sqlx::Error> {
+    let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    let seconds: Option<f64> = sqlx::query_scalar(
+        "select extract(epoch from max(locked_until) - now())::float8 from login_throttle where key = any($1) and locked_until > now()",
+    )
+    .bind(&names)
+    .fetch_one(db)
+    .await?;
+    Ok(seconds.map(|s| ((s / 60.0).ceil() as i64).max(1)))
+}
+
+pub async fn record_throttle_failure(
+    db: &mut PgConnection,
+    keys: &[(String, i32)],
+) -> Result<(), sqlx::Error> {
+    for (key, limit) in keys {
+        sqlx::query(
+            r#"insert into login_throttle as t (key, failures, window_started_at) values ($1, 1, now())
+               on conflict (key) do update set
+                   failures = case when t.window_started_at < now() - make_interval(mins => $3) then 1 else t.failures + 1 end,
+                   window_started_at = case when t.window_started_at < now() - make_interval(mins => $3) then now() else t.window_started_at end"#,
+        )
+        .bind(key)
+        .bind(limit)
+        .bind(WINDOW_MINUTES)
+        .execute(&mut *db)
+        .await?;
+        sqlx::query(
+            "update login_throttle set locked_until = now() + make_interval(mins => $3), failures = 0, window_started_at = now() where key = $1 and failures >= $2",
+        )
+        .bind(key)
+        .bind(limit)
+        .bind(LOCK_MINUTES)
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn clear_throttle(
+    db: &mut PgConnection,
+    keys: &[(String, i32)],
+) -> Result<(), sqlx::Error> {
+    let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    sqlx::query("delete from login_throttle where key = any($1)")
+        .bind(&names)
+        .execute(db)
+        .await?;
+    Ok(())
 }
