@@ -15,7 +15,7 @@ pub struct PageWeek {
 }
 
 /// The columns of `PageWeek`, for queries on `page_snapshots`.
-pub const PAGE_WEEK_COLUMNS: &str =
+const PAGE_WEEK_COLUMNS: &str =
     "page_id, week, followers, posts, views, likes, comments, reposts, reach, last_post_on";
 
 /// The most recent week of each page (of the given pages, or all of the region's).
@@ -33,6 +33,21 @@ pub async fn latest(
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| (r.page_id, r.week)).collect())
+}
+
+/// Every page's figures for the given weeks (Mondays), as recorded so far.
+pub async fn region_weeks(
+    db: &mut PgConnection,
+    region: RegionId,
+    weeks: &[NaiveDate],
+) -> Result<Vec<PageWeek>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {PAGE_WEEK_COLUMNS} from page_snapshots where region_id = $1 and week = any($2)"
+    ))
+    .bind(region)
+    .bind(weeks)
+    .fetch_all(db)
+    .await
 }
 
 /// The latest weeks of a page, newest first.

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::db::{self, AuditFilter, AuditRow};
@@ -99,17 +99,11 @@ pub async fn list(
     Query(query): Query<AuditQuery>,
 ) -> AppResult<Response> {
     let region = access.region.id;
-    let tz: chrono_tz::Tz = access
-        .region
-        .time_zone
-        .parse()
-        .unwrap_or(chrono_tz::Europe::Moscow);
+    let tz = crate::regions::time::zone(&access.region);
     // Dates are the region's calendar days: "to 2026-11-28" includes that whole day there.
     let bound = |value: &str, plus_days: i64| {
         AuditQuery::date(value).and_then(|d| {
-            tz.from_local_datetime(&(d + chrono::Days::new(plus_days as u64)).and_hms_opt(0, 0, 0)?)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
+            crate::regions::time::start_of_day(d + chrono::Days::new(plus_days as u64), tz)
         })
     };
     let from = bound(&query.from, 0);

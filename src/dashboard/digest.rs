@@ -84,7 +84,7 @@ pub async fn build(
     scope: &OrgScope,
     now: DateTime<Utc>,
 ) -> Result<Digest, sqlx::Error> {
-    let tz = crate::questions::view::tz_of(time_zone);
+    let tz = crate::regions::time::zone_of(time_zone);
     let today = now.with_timezone(&tz).date_naive();
     let settings = crate::settings::db::get(db, region).await?;
     let ids = crate::questions::db::scope_ids(db, region, scope).await?;
@@ -201,7 +201,7 @@ pub async fn digest_xlsx(
     .await?;
     tx.commit().await?;
     let bytes = workbook(&d, chrome.locale).map_err(|e| AppError::Internal(e.into()))?;
-    let tz = crate::questions::view::tz_of(&access.region.time_zone);
+    let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let file = format!(
         "{}-digest-{}.xlsx",
         access.region.slug,

@@ -33,7 +33,7 @@ struct Coordinator {
 
 /// This week's Monday in the region, if its digest is due at `now`.
 fn due_week(time_zone: &str, now: DateTime<Utc>) -> Option<chrono::NaiveDate> {
-    let tz = crate::questions::view::tz_of(time_zone);
+    let tz = crate::regions::time::zone_of(time_zone);
     let local = now.with_timezone(&tz);
     let monday =
         local.date_naive() - Duration::days(i64::from(local.weekday().num_days_from_monday()));

@@ -1,13 +1,14 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use sqlx::PgConnection;
 
 use super::coverage::{self, Coverage, Flag, OrgFacts, Params};
 use super::focus::{Focus, FocusQuery, Place};
 use super::responsiveness::{self, Period, Responsiveness};
 use crate::error::{AppError, AppResult};
+use crate::regions::time::today_in;
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, RegionOverseer};
 use crate::web::chrome::Chrome;
@@ -285,13 +286,6 @@ impl DashboardPage {
     }
 }
 
-/// Today in the region's time zone.
-pub fn today(access: &RegionAccess) -> NaiveDate {
-    Utc::now()
-        .with_timezone(&crate::questions::view::tz_of(&access.region.time_zone))
-        .date_naive()
-}
-
 fn sort_rows(rows: &mut [Coverage], sort: &str) {
     if COLUMNS.contains(&sort) {
         // Weakest first: that is who the coordinator calls.
@@ -367,7 +361,7 @@ pub async fn export(
             "{}-{kind}-{}d-{}",
             access.region.slug,
             focus.days,
-            today(&access)
+            today_in(&access.region)
         );
         return table_file(
             &l.t(&format!("export-sheet-{kind}")),
@@ -381,7 +375,7 @@ pub async fn export(
         region,
         ids: ids.as_deref(),
         settings: &settings,
-        today: today(&access),
+        today: today_in(&access.region),
         platform: focus.platform,
     };
     let tables = coverage::tables(&mut tx, &params).await?;
@@ -393,7 +387,11 @@ pub async fn export(
     tx.commit().await?;
     let l = chrome.locale;
     let (header, cells) = super::export::coverage_table(kind, &rows, &total, l);
-    let stem = format!("{}-coverage-{kind}-{}", access.region.slug, today(&access));
+    let stem = format!(
+        "{}-coverage-{kind}-{}",
+        access.region.slug,
+        today_in(&access.region)
+    );
     table_file(
         &l.t(&format!("dashboard-by-{kind}")),
         &stem,
@@ -471,7 +469,7 @@ pub async fn dashboard(
         region,
         ids: ids.as_deref(),
         settings: &settings,
-        today: today(&access),
+        today: today_in(&access.region),
         platform: focus.platform,
     };
     let coverage::Tables {
@@ -522,7 +520,7 @@ pub async fn dashboard(
         ids.as_deref(),
         focus.platform,
         &settings,
-        today(&access),
+        today_in(&access.region),
     )
     .await?;
     let page_flags = super::red_flags::counts(&flagged);
@@ -540,7 +538,7 @@ pub async fn dashboard(
     tx.commit().await?;
     sort_rows(&mut municipalities, &focus.sort);
     sort_rows(&mut sectors, &focus.sort);
-    let tz = crate::questions::view::tz_of(&access.region.time_zone);
+    let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d").to_string();
     render(&DashboardPage {
         page_flags,
@@ -658,7 +656,7 @@ pub async fn drill(
         region,
         ids: ids.as_deref(),
         settings: &settings,
-        today: today(&access),
+        today: today_in(&access.region),
         platform: focus.platform,
     };
     let (rows, total) =
@@ -739,7 +737,7 @@ pub async fn flagged_pages(
         ids.as_deref(),
         focus.platform,
         &settings,
-        today(&access),
+        today_in(&access.region),
     )
     .await?;
     tx.commit().await?;

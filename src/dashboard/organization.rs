@@ -103,9 +103,9 @@ pub async fn organization(
 ) -> AppResult<Response> {
     let focus = Focus::parse(&focus)?;
     let region = access.region.id;
-    let tz = crate::questions::view::tz_of(&access.region.time_zone);
+    let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let now = Utc::now();
-    let today = super::handlers::today(&access);
+    let today = crate::regions::time::today_in(&access.region);
     let mut tx = state.tenant(region).await?;
     let org: Organization = sqlx::query_as(
         r#"select o.id, o.name, o.level, o.municipality_id, m.name as municipality, o.exempt,

@@ -50,7 +50,7 @@ pub async fn export_pages(
 ) -> AppResult<Response> {
     let focus = Focus::parse(&focus)?;
     let region = access.region.id;
-    let today = super::handlers::today(&access);
+    let today = crate::regions::time::today_in(&access.region);
     let mut tx = state.tenant(region).await?;
     let view = super::handlers::view(&mut tx, &access, &focus).await?;
     let mut pages = super::red_flags::pages(

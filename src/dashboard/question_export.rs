@@ -182,7 +182,7 @@ pub async fn export(
     let ids = super::handlers::view(&mut tx, &access, &focus).await?.ids;
     tx.commit().await?;
     let l = chrome.locale;
-    let tz = crate::questions::view::tz_of(&access.region.time_zone);
+    let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let mut first = "\u{feff}".as_bytes().to_vec();
     first.extend(csv_line(&header(l)));
     let cursor = Cursor {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use super::columns::{ColumnMap, ColumnSpec, missing_columns_error};
+use super::db::activity::{self as db, PageKey};
 use super::orgs::{Change, import_action};
 use super::pages::parse_platform;
 use super::reader::Table;
@@ -163,15 +164,6 @@ pub struct ActivityPlan {
     pub counts: Counts,
 }
 
-#[derive(sqlx::FromRow)]
-struct PageKey {
-    id: PageId,
-    platform: String,
-    url_key: String,
-    inn: String,
-    ogrn: String,
-}
-
 /// A date as a person or a spreadsheet writes it, including Excel's day numbers.
 pub fn parse_day(value: &str) -> Option<NaiveDate> {
     let v = value.trim();
@@ -224,34 +216,19 @@ pub async fn plan(
             counts: Counts::default(),
         });
     }
-    let pages: Vec<PageKey> = sqlx::query_as(
-        r#"select p.id, p.platform, p.url_key, o.inn, o.ogrn
-           from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id
-           where p.region_id = $1"#,
-    )
-    .bind(region)
-    .fetch_all(&mut *db)
-    .await?;
+    let pages = db::page_keys(db, region).await?;
     let by_key: HashMap<(&str, &str), &PageKey> = pages
         .iter()
         .map(|p| ((p.platform.as_str(), p.url_key.as_str()), p))
         .collect();
-    let recorded: Vec<crate::activity::db::PageWeek> = sqlx::query_as(&format!(
-        "select {} from page_snapshots where region_id = $1 and week = any($2)",
-        crate::activity::db::PAGE_WEEK_COLUMNS
-    ))
-    .bind(region)
-    .bind(
-        table
-            .rows
-            .iter()
-            .filter_map(|cells| parse_day(map.cell(cells, "week")).map(monday_of))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect::<Vec<_>>(),
-    )
-    .fetch_all(&mut *db)
-    .await?;
+    let weeks: Vec<NaiveDate> = table
+        .rows
+        .iter()
+        .filter_map(|cells| parse_day(map.cell(cells, "week")).map(monday_of))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let recorded = crate::activity::db::region_weeks(db, region, &weeks).await?;
     let recorded: Vec<(PageId, Week)> = recorded.into_iter().map(|r| (r.page_id, r.week)).collect();
     let recorded: HashMap<(PageId, NaiveDate), Week> = recorded
         .into_iter()
@@ -418,34 +395,7 @@ pub async fn commit(
         .iter()
         .filter(|r| r.change != Change::Unchanged)
         .collect();
-    sqlx::query(
-        r#"insert into page_snapshots (region_id, page_id, week, followers, posts, views, likes, comments, reposts,
-                                       reach, last_post_on, source, entered_by, import_id)
-           select $1, u.page, u.week, u.followers, u.posts, u.views, u.likes, u.comments, u.reposts, u.reach, u.last_post,
-                  'upload', $2, $3
-           from unnest($4::bigint[], $5::date[], $6::int[], $7::int[], $8::bigint[], $9::int[], $10::int[], $11::int[],
-                       $12::bigint[], $13::date[])
-                as u(page, week, followers, posts, views, likes, comments, reposts, reach, last_post)
-           on conflict (page_id, week) do update set followers = excluded.followers, posts = excluded.posts,
-               views = excluded.views, likes = excluded.likes, comments = excluded.comments, reposts = excluded.reposts,
-               reach = excluded.reach, last_post_on = excluded.last_post_on, source = 'upload',
-               entered_by = excluded.entered_by, import_id = excluded.import_id, updated_at = now()"#,
-    )
-    .bind(region)
-    .bind(user)
-    .bind(import)
-    .bind(rows.iter().map(|r| r.page.0).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.week).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.followers).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.posts).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.views).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.likes).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.comments).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.reposts).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.reach).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.week.last_post_on).collect::<Vec<_>>())
-    .execute(&mut *db)
-    .await?;
+    db::upsert_weeks(db, region, user, import, &rows).await?;
     // One audit row per page and week written, like the other imports.
     let audit = rows
         .iter()

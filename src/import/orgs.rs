@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::PgConnection;
 
 use super::columns::{ColumnMap, ColumnSpec, missing_columns_error, normalize};
+use super::db::orgs::{self as db, ExistingOrg, NamedRow};
 use super::reader::Table;
 use super::{Counts, RowError};
 use crate::i18n::Locale;
@@ -247,32 +248,6 @@ pub struct OrgPlan {
     pub founder_column: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct ExistingOrg {
-    id: OrgId,
-    name: String,
-    short_name: Option<String>,
-    inn: String,
-    ogrn: String,
-    level: String,
-    parent_ogrn: Option<String>,
-    municipality_id: Option<MunicipalityId>,
-    exemption_basis: Option<String>,
-    sector_ids: Vec<i64>,
-}
-
-#[derive(sqlx::FromRow)]
-struct NamedRow {
-    id: i64,
-    name: String,
-    oktmo: Option<String>,
-    /// `name` normalized, and its municipality key: computed once, compared on every row.
-    #[sqlx(skip)]
-    normalized: String,
-    #[sqlx(skip)]
-    key: String,
-}
-
 struct Registry {
     orgs: Vec<ExistingOrg>,
     by_ogrn: HashMap<String, usize>,
@@ -283,30 +258,9 @@ struct Registry {
 }
 
 async fn load_registry(db: &mut PgConnection, region: RegionId) -> Result<Registry, sqlx::Error> {
-    let orgs = sqlx::query_as::<_, ExistingOrg>(
-        r#"select o.id, o.name, o.short_name, o.inn, o.ogrn, o.level, p.ogrn as parent_ogrn, o.municipality_id,
-                  o.exemption_basis,
-                  coalesce(array(select s.sector_id from organization_sectors s
-                                 where s.region_id = o.region_id and s.organization_id = o.id order by s.slot), '{}') as sector_ids
-           from organizations o
-           left join organizations p on p.region_id = o.region_id and p.id = o.parent_id
-           where o.region_id = $1"#,
-    )
-    .bind(region)
-    .fetch_all(&mut *db)
-    .await?;
-    let municipalities = sqlx::query_as::<_, NamedRow>(
-        "select id, name, oktmo from municipalities where region_id = $1",
-    )
-    .bind(region)
-    .fetch_all(&mut *db)
-    .await?;
-    let sectors = sqlx::query_as::<_, NamedRow>(
-        "select id, name, null::text as oktmo from sectors where region_id = $1",
-    )
-    .bind(region)
-    .fetch_all(&mut *db)
-    .await?;
+    let orgs = db::existing_orgs(db, region).await?;
+    let municipalities = db::municipality_names(db, region).await?;
+    let sectors = db::sector_names(db, region).await?;
     let (mut municipalities, mut sectors) = (municipalities, sectors);
     for row in municipalities.iter_mut().chain(sectors.iter_mut()) {
         row.normalized = normalize(&row.name);
@@ -705,60 +659,11 @@ pub async fn commit(
         .iter()
         .filter(|r| r.change == Change::Update)
         .collect();
-    let column = |rows: &[&PlannedOrg],
-                  f: &dyn Fn(&OrgValues) -> Option<String>|
-     -> Vec<Option<String>> { rows.iter().map(|r| f(&r.values)).collect() };
-
-    let created: Vec<(OrgId, String)> = sqlx::query_as(
-        r#"insert into organizations (region_id, name, short_name, inn, ogrn, level, municipality_id, exempt, exemption_basis)
-           select $1, u.name, u.short_name, u.inn, u.ogrn, u.level, u.municipality_id, u.basis is not null, u.basis
-           from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
-                as u(name, short_name, inn, ogrn, level, municipality_id, basis)
-           returning id, ogrn"#,
-    )
-    .bind(region)
-    .bind(column(&creates, &|v| Some(v.name.clone())))
-    .bind(column(&creates, &|v| v.short_name.clone()))
-    .bind(column(&creates, &|v| Some(v.inn.clone())))
-    .bind(column(&creates, &|v| Some(v.ogrn.clone())))
-    .bind(column(&creates, &|v| Some(v.level.clone())))
-    .bind(creates.iter().map(|r| r.values.municipality.map(|m| m.0)).collect::<Vec<_>>())
-    .bind(column(&creates, &|v| v.exemption_basis.clone()))
-    .fetch_all(&mut *db)
-    .await?;
-
-    sqlx::query(
-        r#"update organizations o set name = u.name, short_name = u.short_name, inn = u.inn, ogrn = u.ogrn, level = u.level,
-                  municipality_id = u.municipality_id, exempt = u.basis is not null, exemption_basis = u.basis, updated_at = now()
-           from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
-                as u(id, name, short_name, inn, ogrn, level, municipality_id, basis)
-           where o.region_id = $1 and o.id = u.id"#,
-    )
-    .bind(region)
-    .bind(updates.iter().map(|r| r.existing.map(|id| id.0)).collect::<Vec<_>>())
-    .bind(column(&updates, &|v| Some(v.name.clone())))
-    .bind(column(&updates, &|v| v.short_name.clone()))
-    .bind(column(&updates, &|v| Some(v.inn.clone())))
-    .bind(column(&updates, &|v| Some(v.ogrn.clone())))
-    .bind(column(&updates, &|v| Some(v.level.clone())))
-    .bind(updates.iter().map(|r| r.values.municipality.map(|m| m.0)).collect::<Vec<_>>())
-    .bind(column(&updates, &|v| v.exemption_basis.clone()))
-    .execute(&mut *db)
-    .await?;
-
+    let created = db::insert_created(db, region, &creates).await?;
+    db::update_changed(db, region, &updates).await?;
     // Founders last: every organization of the file exists by now, wherever its row was.
     let changed: Vec<&PlannedOrg> = creates.iter().chain(updates.iter()).copied().collect();
-    sqlx::query(
-        r#"update organizations o set parent_id = p.id
-           from unnest($2::text[], $3::text[]) as u(ogrn, founder)
-           left join organizations p on p.region_id = $1 and p.ogrn = u.founder
-           where o.region_id = $1 and o.ogrn = u.ogrn"#,
-    )
-    .bind(region)
-    .bind(column(&changed, &|v| Some(v.ogrn.clone())))
-    .bind(column(&changed, &|v| v.founder.clone()))
-    .execute(&mut *db)
-    .await?;
+    db::set_founders(db, region, &changed).await?;
 
     let mut ids: HashMap<&str, OrgId> = created
         .iter()
@@ -769,32 +674,7 @@ pub async fn commit(
             ids.insert(r.values.ogrn.as_str(), id);
         }
     }
-    let touched: Vec<i64> = ids.values().map(|id| id.0).collect();
-    sqlx::query(
-        "delete from organization_sectors where region_id = $1 and organization_id = any($2)",
-    )
-    .bind(region)
-    .bind(&touched)
-    .execute(&mut *db)
-    .await?;
-    let (mut org_ids, mut sector_ids, mut slots) = (Vec::new(), Vec::new(), Vec::new());
-    for r in &changed {
-        for (slot, sector) in r.values.sectors.iter().take(3).enumerate() {
-            org_ids.push(ids[r.values.ogrn.as_str()].0);
-            sector_ids.push(sector.0);
-            slots.push(slot as i16 + 1);
-        }
-    }
-    sqlx::query(
-        r#"insert into organization_sectors (region_id, organization_id, sector_id, slot)
-           select $1, u.org, u.sector, u.slot from unnest($2::bigint[], $3::bigint[], $4::int2[]) as u(org, sector, slot)"#,
-    )
-    .bind(region)
-    .bind(&org_ids)
-    .bind(&sector_ids)
-    .bind(&slots)
-    .execute(&mut *db)
-    .await?;
+    db::replace_sectors(db, region, &changed, &ids).await?;
 
     let rows = changed
         .iter()

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use sqlx::PgConnection;
 
 use super::columns::{ColumnMap, ColumnSpec, missing_columns_error, normalize};
+use super::db::pages::{self as db, ExistingPage};
 use super::orgs::{Change, import_action};
 use super::reader::Table;
 use super::{Counts, RowError};
@@ -123,26 +124,6 @@ pub struct PagePlan {
     pub counts: Counts,
 }
 
-#[derive(sqlx::FromRow)]
-struct OrgKey {
-    id: OrgId,
-    name: String,
-    inn: String,
-    ogrn: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct ExistingPage {
-    id: PageId,
-    organization_id: OrgId,
-    platform: String,
-    url_key: String,
-    url: String,
-    title: Option<String>,
-    mark_status: String,
-    connected: bool,
-}
-
 pub async fn plan(
     db: &mut PgConnection,
     region: RegionId,
@@ -159,24 +140,14 @@ pub async fn plan(
             counts: Counts::default(),
         });
     }
-    let orgs = sqlx::query_as::<_, OrgKey>(
-        "select id, name, inn, ogrn from organizations where region_id = $1",
-    )
-    .bind(region)
-    .fetch_all(&mut *db)
-    .await?;
+    let orgs = db::org_keys(db, region).await?;
     let names: HashMap<OrgId, &str> = orgs.iter().map(|o| (o.id, o.name.as_str())).collect();
     let by_ogrn: HashMap<&str, OrgId> = orgs.iter().map(|o| (o.ogrn.as_str(), o.id)).collect();
     let mut by_inn: HashMap<&str, Vec<OrgId>> = HashMap::new();
     for o in &orgs {
         by_inn.entry(o.inn.as_str()).or_default().push(o.id);
     }
-    let pages = sqlx::query_as::<_, ExistingPage>(
-        "select id, organization_id, platform, url_key, url, title, mark_status, connected from pages where region_id = $1",
-    )
-    .bind(region)
-    .fetch_all(&mut *db)
-    .await?;
+    let pages = db::existing_pages(db, region).await?;
     let existing: HashMap<(&str, &str), &ExistingPage> = pages
         .iter()
         .map(|p| ((p.platform.as_str(), p.url_key.as_str()), p))
@@ -291,15 +262,7 @@ pub async fn plan(
             map.cell(cells, "title").to_owned(),
         ));
     }
-    // Pages registered in other regions are invisible here; ask the unique index's owner.
-    let taken_elsewhere: Vec<(String, String)> = sqlx::query_as(
-        r#"select platform, url_key from unnest($1::text[], $2::text[]) as k(platform, url_key)
-           where exists (select 1 from pages_registered(k.platform, k.url_key))"#,
-    )
-    .bind(keys.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>())
-    .bind(keys.iter().map(|(_, k)| k.clone()).collect::<Vec<_>>())
-    .fetch_all(&mut *db)
-    .await?;
+    let taken_elsewhere = db::taken_elsewhere(db, &keys).await?;
 
     let mut counts = Counts::default();
     let mut rows = Vec::new();
@@ -398,67 +361,11 @@ pub async fn commit(
         .iter()
         .filter(|r| r.change == Change::Update)
         .collect();
-    let created: Vec<(PageId, String, String)> = sqlx::query_as(
-        r#"insert into pages (region_id, organization_id, platform, url_key, url, title, mark_status, connected, mark_since)
-           select $1, u.org, u.platform, u.url_key, u.url, u.title, u.mark, u.connected,
-                  case when u.mark <> 'none' then (select (now() at time zone r.time_zone)::date from regions r where r.id = $1) end
-           from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[])
-                as u(org, platform, url_key, url, title, mark, connected)
-           returning id, platform, url_key"#,
-    )
-    .bind(region)
-    .bind(creates.iter().map(|r| r.values.organization.0).collect::<Vec<_>>())
-    .bind(creates.iter().map(|r| r.values.platform).collect::<Vec<_>>())
-    .bind(creates.iter().map(|r| r.values.url_key.clone()).collect::<Vec<_>>())
-    .bind(creates.iter().map(|r| r.values.url.clone()).collect::<Vec<_>>())
-    .bind(creates.iter().map(|r| r.values.title.clone()).collect::<Vec<_>>())
-    .bind(creates.iter().map(|r| r.values.mark_status.clone()).collect::<Vec<_>>())
-    .bind(creates.iter().map(|r| r.values.connected).collect::<Vec<_>>())
-    .fetch_all(&mut *db)
-    .await?;
+    let created = db::insert_created(db, region, &creates).await?;
     // A mark the file changes goes into the page's mark history, dated the day of the import.
-    sqlx::query(
-        r#"insert into page_mark_events (region_id, page_id, from_status, status, happened_on, recorded_by)
-           select $1, p.id, p.mark_status, u.mark, (now() at time zone r.time_zone)::date, $2
-           from unnest($3::bigint[], $4::text[]) as u(id, mark)
-           join pages p on p.region_id = $1 and p.id = u.id
-           join regions r on r.id = $1
-           where p.mark_status <> u.mark"#,
-    )
-    .bind(region)
-    .bind(user)
-    .bind(updates.iter().map(|r| r.existing.map(|id| id.0)).collect::<Vec<_>>())
-    .bind(updates.iter().map(|r| r.values.mark_status.clone()).collect::<Vec<_>>())
-    .execute(&mut *db)
-    .await?;
-    sqlx::query(
-        r#"insert into page_mark_events (region_id, page_id, from_status, status, happened_on, recorded_by)
-           select $1, p.id, 'none', p.mark_status, (now() at time zone r.time_zone)::date, $2
-           from pages p join regions r on r.id = p.region_id
-           where p.region_id = $1 and p.id = any($3) and p.mark_status <> 'none'"#,
-    )
-    .bind(region)
-    .bind(user)
-    .bind(created.iter().map(|(id, _, _)| id.0).collect::<Vec<_>>())
-    .execute(&mut *db)
-    .await?;
-    sqlx::query(
-        r#"update pages p set url = u.url, title = u.title, mark_status = u.mark, connected = u.connected,
-                  mark_since = case when p.mark_status <> u.mark
-                      then (select (now() at time zone r.time_zone)::date from regions r where r.id = $1)
-                      else p.mark_since end,
-                  updated_at = now()
-           from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::bool[]) as u(id, url, title, mark, connected)
-           where p.region_id = $1 and p.id = u.id"#,
-    )
-    .bind(region)
-    .bind(updates.iter().map(|r| r.existing.map(|id| id.0)).collect::<Vec<_>>())
-    .bind(updates.iter().map(|r| r.values.url.clone()).collect::<Vec<_>>())
-    .bind(updates.iter().map(|r| r.values.title.clone()).collect::<Vec<_>>())
-    .bind(updates.iter().map(|r| r.values.mark_status.clone()).collect::<Vec<_>>())
-    .bind(updates.iter().map(|r| r.values.connected).collect::<Vec<_>>())
-    .execute(&mut *db)
-    .await?;
+    db::record_mark_changes(db, region, user, &updates).await?;
+    db::record_new_marks(db, region, user, &created).await?;
+    db::update_changed(db, region, &updates).await?;
     let ids: HashMap<(String, String), PageId> =
         created.into_iter().map(|(id, p, k)| ((p, k), id)).collect();
     let rows = creates

@@ -39,13 +39,8 @@ async fn plan(
             activity: None,
         }
     } else if kind == KIND_ACTIVITY {
-        let time_zone: String = sqlx::query_scalar("select time_zone from regions where id = $1")
-            .bind(region)
-            .fetch_one(&mut *db)
-            .await?;
-        let today = chrono::Utc::now()
-            .with_timezone(&crate::questions::view::tz_of(&time_zone))
-            .date_naive();
+        let time_zone = crate::regions::db::time_zone(db, region).await?;
+        let today = crate::regions::time::today(crate::regions::time::zone_of(&time_zone));
         let plan = activity::plan(db, region, table, today, l).await?;
         Planned {
             counts: plan.counts,
@@ -193,17 +188,12 @@ pub async fn commit(
     Ok(CommitResult::Committed(plan.counts))
 }
 
-/// After a large import the planner's row counts are stale until autovacuum gets to them, and
-/// the next import's registry query would pick a nested loop over tens of thousands of rows.
-/// Runs outside the tenant role: ANALYZE needs the tables' owner.
+/// Large imports leave the planner's statistics stale (see `db::analyze_registry`).
 pub async fn refresh_statistics(db: &sqlx::PgPool, counts: Counts) {
     if counts.created + counts.updated < 500 {
         return;
     }
-    if let Err(e) = sqlx::query("analyze organizations, organization_sectors")
-        .execute(db)
-        .await
-    {
+    if let Err(e) = super::db::analyze_registry(db).await {
         tracing::warn!(error = %e, "could not refresh planner statistics after an import");
     }
 }

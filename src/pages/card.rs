@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgConnection;
 
@@ -21,6 +21,7 @@ use crate::ids::{OrgId, PageId};
 use crate::marks::db::{self as marks_db, Change, MarkEvent};
 use crate::marks::lifecycle::{CHECKLIST, MarkStatus};
 use crate::quality::score::{PageFacts, Score, Weights, score};
+use crate::regions::time::today_in;
 use crate::settings::db::RegionSettings;
 use crate::state::AppState;
 use crate::web::access::{OrgPlacement, RegionAccess, Role};
@@ -308,12 +309,6 @@ pub struct Input {
     pub errors: FieldErrors,
 }
 
-fn today(access: &RegionAccess) -> NaiveDate {
-    Utc::now()
-        .with_timezone(&crate::questions::view::tz_of(&access.region.time_zone))
-        .date_naive()
-}
-
 pub fn facts(
     page: &CardPage,
     weeks: &[Week],
@@ -364,9 +359,7 @@ pub async fn scores(
     .fetch_all(&mut *db)
     .await?;
     let latest = activity_db::latest(db, region, Some(ids)).await?;
-    let today = Utc::now()
-        .with_timezone(&crate::questions::view::tz_of(time_zone))
-        .date_naive();
+    let today = crate::regions::time::today(crate::regions::time::zone_of(time_zone));
     let w = weights(&settings);
     Ok(pages
         .iter()
@@ -410,7 +403,7 @@ async fn screen(
     let settings = crate::settings::db::get(db, region).await?;
     let marks = marks_db::history(db, region, page.id).await?;
     let weeks = activity_db::weeks(db, region, page.id, TREND_WEEKS).await?;
-    let today = today(access);
+    let today = today_in(&access.region);
     let derived = derive(
         &weeks,
         today,
@@ -577,7 +570,7 @@ pub async fn record_mark(
     let current = MarkStatus::parse(&page.mark_status).unwrap_or(MarkStatus::None);
     let wanted = MarkStatus::parse(&form.status);
     let on = parse_date(&form.happened_on);
-    let today = today(&access);
+    let today = today_in(&access.region);
     match on {
         None => e.add("happened_on", l.t("mark-date-bad")),
         Some(d) if d > today => e.add("happened_on", l.t("mark-date-future")),
@@ -875,7 +868,7 @@ pub async fn save_figures(
     let page = editable(&mut tx, &access, PageId(id)).await?;
     let l = chrome.locale;
     let mut e = FieldErrors::default();
-    let today = today(&access);
+    let today = today_in(&access.region);
     let week = match parse_date(&form.week) {
         Some(d) if d <= today => Some(activity_db::monday_of(d)),
         Some(_) => {

@@ -44,7 +44,7 @@ pub struct Rules {
 
 impl Rules {
     pub fn from_settings(time_zone: &str, s: &RegionSettings) -> Rules {
-        let tz: Tz = time_zone.parse().unwrap_or(chrono_tz::Europe::Moscow);
+        let tz: Tz = crate::regions::time::zone_of(time_zone);
         let mut work_days = [false; 7];
         for d in &s.work_days {
             if (1..=7).contains(d) {

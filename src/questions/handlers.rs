@@ -41,7 +41,7 @@ pub struct InboxPage {
 
 impl InboxPage {
     pub fn local(&self, t: &DateTime<Utc>) -> String {
-        view::local(t, self.tz)
+        crate::regions::time::local(t, self.tz)
     }
 
     pub fn standing(&self, r: &InboxRow) -> &'static str {
@@ -135,7 +135,7 @@ pub async fn inbox(
     chrome: Chrome,
     Query(filter): Query<InboxQuery>,
 ) -> AppResult<Response> {
-    let tz = view::tz_of(&access.region.time_zone);
+    let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let now = inbox_now();
     let scope = access.org_scope();
     let mut tx = state.tenant(access.region.id).await?;
@@ -147,7 +147,7 @@ pub async fn inbox(
         own: &own,
         me: access.user_id(),
         now,
-        today: view::today(now, tz),
+        today: crate::regions::time::day_bounds(now, tz),
         tz,
     };
     let (rows, total) = db::inbox(&mut tx, &ctx, &filter).await?;
@@ -240,7 +240,7 @@ pub async fn new_form(
         .await?
         .question_categories;
     tx.commit().await?;
-    let tz = view::tz_of(&access.region.time_zone);
+    let tz = crate::regions::time::zone_of(&access.region.time_zone);
     render(&NewQuestionPage {
         form: NewQuestionForm {
             organization_id: orgs[0].0.to_string(),
@@ -272,7 +272,7 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let region = access.region.id;
-    let tz = view::tz_of(&access.region.time_zone);
+    let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let mut tx = state.tenant(region).await?;
     let settings = crate::settings::db::get(&mut tx, region).await?;
     let l = chrome.locale;
@@ -410,7 +410,7 @@ impl QuestionPage {
     }
 
     pub fn local(&self, t: &DateTime<Utc>) -> String {
-        view::local(t, self.tz)
+        crate::regions::time::local(t, self.tz)
     }
 
     pub fn standing(&self) -> &'static str {
@@ -585,7 +585,7 @@ pub async fn screen(
         errors: s.errors,
         notice: s.notice,
         contacts_shown,
-        tz: view::tz_of(&access.region.time_zone),
+        tz: crate::regions::time::zone_of(&access.region.time_zone),
         now: Utc::now(),
     })
 }

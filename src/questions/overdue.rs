@@ -7,7 +7,6 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::view;
 use crate::error::AppResult;
 use crate::ids::{OrgId, QuestionId};
 use crate::state::AppState;
@@ -44,7 +43,7 @@ pub struct OverduePage {
 
 impl OverduePage {
     pub fn local(&self, t: &DateTime<Utc>) -> String {
-        view::local(t, self.tz)
+        crate::regions::time::local(t, self.tz)
     }
 
     /// A new organization starts at this row.
@@ -120,6 +119,6 @@ pub async fn list(
         chrome,
         rows,
         total,
-        tz: view::tz_of(&access.region.time_zone),
+        tz: crate::regions::time::zone_of(&access.region.time_zone),
     })
 }

@@ -107,7 +107,7 @@ pub async fn create(
     if !db::valid_slug(&slug) {
         errors.add("slug", l.t("region-slug-format"));
     }
-    if !db::valid_time_zone(&tz) {
+    if super::time::parse_zone(&tz).is_none() {
         errors.add("time_zone", l.t("region-time-zone-unknown"));
     }
     if !errors.is_empty() {

@@ -3,6 +3,7 @@
 
 pub mod db;
 mod handlers;
+pub mod time;
 
 use axum::routing::{get, post};
 

@@ -58,7 +58,7 @@ impl SettingsPage {
 /// Calendars are published for the coming year in autumn: offer that year.
 fn next_year(time_zone: &str) -> String {
     use chrono::Datelike;
-    let tz = crate::questions::view::tz_of(time_zone);
+    let tz = crate::regions::time::zone_of(time_zone);
     (chrono::Utc::now().with_timezone(&tz).year() + 1).to_string()
 }
 

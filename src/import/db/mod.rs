@@ -1,3 +1,7 @@
+pub mod activity;
+pub mod orgs;
+pub mod pages;
+
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
@@ -139,5 +143,15 @@ pub async fn record_result(
     .bind(sqlx::types::Json(errors))
     .execute(db)
     .await?;
+    Ok(())
+}
+
+/// After a large import the planner's row counts are stale until autovacuum gets to them
+/// (this machine runs without it), and the next query over the registry would pick a nested
+/// loop over tens of thousands of rows. ANALYZE needs the tables' owner: not the tenant role.
+pub async fn analyze_registry(db: &sqlx::PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query("analyze organizations, organization_sectors")
+        .execute(db)
+        .await?;
     Ok(())
 }
