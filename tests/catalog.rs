@@ -134,7 +134,7 @@ fn used_keys() -> BTreeSet<String> {
     for c in gospublic::marks::lifecycle::CHECKLIST {
         keys.insert(format!("checklist-{c}"));
     }
-    for c in gospublic::pages::card::CATEGORIES {
+    for c in gospublic::pages::card::forms::CATEGORIES {
         keys.insert(format!("page-category-{c}"));
     }
     for k in [

@@ -86,20 +86,18 @@ async fn demo_data_is_realistic_and_loading_it_twice_changes_nothing(db: PgPool)
         .unwrap();
     let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
     let settings = gospublic::settings::db::get(&mut tx, region).await.unwrap();
-    let cards: Vec<gospublic::pages::card::CardPage> =
-        sqlx::query_as(gospublic::pages::card::CARD_SELECT)
-            .fetch_all(&mut *tx)
-            .await
-            .unwrap();
+    let cards = gospublic::pages::db::card::region_cards(&mut tx, region)
+        .await
+        .unwrap();
     let today = chrono::Utc::now().date_naive();
     let mut lights = std::collections::BTreeMap::new();
     for card in &cards {
         let weeks = gospublic::activity::db::weeks(&mut tx, region, card.id, 4)
             .await
             .unwrap();
-        let facts = gospublic::pages::card::facts(card, &weeks, &settings, today);
+        let facts = gospublic::pages::score::facts(card, &weeks, &settings, today);
         let score =
-            gospublic::quality::score::score(&facts, &gospublic::pages::card::weights(&settings));
+            gospublic::quality::score::score(&facts, &gospublic::pages::score::weights(&settings));
         *lights.entry(score.light.code()).or_insert(0) += 1;
     }
     for light in ["green", "yellow", "red"] {

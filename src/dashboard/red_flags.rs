@@ -6,7 +6,8 @@ use sqlx::PgConnection;
 
 use crate::activity::derive::Week;
 use crate::ids::RegionId;
-use crate::pages::card::{CARD_SELECT, CardPage, facts, weights};
+use crate::pages::db::card::{CardPage, cards_in_scope};
+use crate::pages::score::{facts, weights};
 use crate::quality::score::{Light, score};
 use crate::settings::db::RegionSettings;
 
@@ -58,16 +59,7 @@ pub async fn pages(
     settings: &RegionSettings,
     today: NaiveDate,
 ) -> Result<Vec<FlaggedPage>, sqlx::Error> {
-    let pages: Vec<CardPage> = sqlx::query_as(&format!(
-        r#"{CARD_SELECT}
-           where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
-             and ($3::text is null or p.platform = $3)"#
-    ))
-    .bind(region)
-    .bind(ids)
-    .bind(platform)
-    .fetch_all(&mut *db)
-    .await?;
+    let pages = cards_in_scope(db, region, ids, platform).await?;
     let latest = crate::activity::db::latest(db, region, None).await?;
     let w = weights(settings);
     Ok(pages

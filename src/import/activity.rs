@@ -309,8 +309,9 @@ pub async fn plan(
             }
         };
         let mut fe = FieldErrors::default();
-        let mut figure =
-            |code: &'static str| crate::pages::card::count(map.cell(cells, code), code, l, &mut fe);
+        let mut figure = |code: &'static str| {
+            crate::pages::card::forms::count(map.cell(cells, code), code, l, &mut fe)
+        };
         let as_i32 = |v: Option<i64>| v.map(|n| n.min(i64::from(i32::MAX)) as i32);
         let (followers, posts, views, likes, comments, reposts, reach) = (
             as_i32(figure("followers")),

@@ -1,34 +1,57 @@
 //! Every SQL statement about organizations. The region is always the first filter.
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use crate::ids::{MunicipalityId, OrgId, RegionId, SectorId};
 use crate::web::access::{OrgPlacement, OrgScope};
 use crate::web::forms::{ListQuery, PAGE_SIZE};
 
-/// Organizations a member may see; binds $1 region, $2 all, $3 municipalities, $4 founder
-/// subtrees, $5 own organizations (see `bind_scope`).
-pub const VISIBLE: &str = r#"(
-    $2 or o.municipality_id = any($3) or o.id = any($5) or o.id in (
-        with recursive sub(id) as (
-            select id from organizations where region_id = $1 and id = any($4)
-            union all
-            select c.id from organizations c join sub on c.parent_id = sub.id where c.region_id = $1
+/// Pushes the condition "organization `o` is one the member may see", with its own binds: the
+/// whole region, their municipalities, the subtrees below the founders they coordinate, or
+/// their own organizations.
+pub fn push_visible(q: &mut QueryBuilder<'_, Postgres>, region: RegionId, scope: &OrgScope) {
+    q.push("(")
+        .push_bind(scope.all)
+        .push(" or o.municipality_id = any(")
+        .push_bind(scope.municipalities.clone())
+        .push(") or o.id = any(")
+        .push_bind(scope.organizations.clone())
+        .push(
+            ") or o.id in (with recursive sub(id) as (select id from organizations where region_id = ",
         )
-        select id from sub
-    )
-)"#;
+        .push_bind(region)
+        .push(" and id = any(")
+        .push_bind(scope.subtrees.clone())
+        .push(
+            ") union all select c.id from organizations c join sub on c.parent_id = sub.id where c.region_id = ",
+        )
+        .push_bind(region)
+        .push(") select id from sub))");
+}
 
-pub fn bind_scope<'q, O>(
-    q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+/// The organization list's condition: visible, and matching the search by name, short name,
+/// INN or OGRN.
+fn push_list_filter(
+    q: &mut QueryBuilder<'_, Postgres>,
     region: RegionId,
-    scope: &'q OrgScope,
-) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
-    q.bind(region)
-        .bind(scope.all)
-        .bind(&scope.municipalities)
-        .bind(&scope.subtrees)
-        .bind(&scope.organizations)
+    scope: &OrgScope,
+    query: &ListQuery,
+) {
+    q.push(" where o.region_id = ")
+        .push_bind(region)
+        .push(" and ");
+    push_visible(q, region, scope);
+    let pattern = query.pattern();
+    let exact = query.q.trim().to_owned();
+    q.push(" and (lower(o.name) like ")
+        .push_bind(pattern.clone())
+        .push(" or lower(coalesce(o.short_name, '')) like ")
+        .push_bind(pattern)
+        .push(" or o.inn = ")
+        .push_bind(exact.clone())
+        .push(" or o.ogrn = ")
+        .push_bind(exact)
+        .push(")");
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -50,39 +73,23 @@ pub async fn list(
     scope: &OrgScope,
     query: &ListQuery,
 ) -> Result<(Vec<OrgListRow>, i64), sqlx::Error> {
-    let filter = format!(
-        r#"o.region_id = $1 and {VISIBLE}
-           and (lower(o.name) like $6 or lower(coalesce(o.short_name, '')) like $6 or o.inn = $7 or o.ogrn = $7)"#
-    );
-    let total: (i64,) = bind_scope(
-        sqlx::query_as(&format!(
-            "select count(*) from organizations o where {filter}"
-        )),
-        region,
-        scope,
-    )
-    .bind(query.pattern())
-    .bind(query.q.trim())
-    .fetch_one(&mut *db)
-    .await?;
-    let sql = format!(
+    let mut count = QueryBuilder::new("select count(*) from organizations o");
+    push_list_filter(&mut count, region, scope, query);
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *db).await?;
+    let mut q = QueryBuilder::new(
         r#"select o.id, o.name, o.short_name, o.inn, o.ogrn, o.level, m.name as municipality_name,
                   (select count(*) from pages p where p.region_id = o.region_id and p.organization_id = o.id) as page_count,
                   o.archived_at is not null as archived
            from organizations o
-           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
-           where {filter}
-           order by o.archived_at is not null, o.name, o.id
-           limit $8 offset $9"#
+           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id"#,
     );
-    let rows = bind_scope(sqlx::query_as::<_, OrgListRow>(&sql), region, scope)
-        .bind(query.pattern())
-        .bind(query.q.trim())
-        .bind(PAGE_SIZE)
-        .bind(query.offset())
-        .fetch_all(&mut *db)
-        .await?;
-    Ok((rows, total.0))
+    push_list_filter(&mut q, region, scope, query);
+    q.push(" order by o.archived_at is not null, o.name, o.id limit ")
+        .push_bind(PAGE_SIZE)
+        .push(" offset ")
+        .push_bind(query.offset());
+    let rows = q.build_query_as::<OrgListRow>().fetch_all(&mut *db).await?;
+    Ok((rows, total))
 }
 
 #[derive(sqlx::FromRow)]
@@ -351,15 +358,15 @@ pub async fn scope_counts(
     region: RegionId,
     scope: &OrgScope,
 ) -> Result<ScopeCounts, sqlx::Error> {
-    let sql = format!(
+    let mut q = QueryBuilder::new(
         r#"select count(*) as organizations,
                   count(*) filter (where exists (select 1 from pages p where p.region_id = o.region_id and p.organization_id = o.id)) as with_pages,
                   count(*) filter (where o.exempt) as exempt,
                   coalesce(sum((select count(*) from pages p where p.region_id = o.region_id and p.organization_id = o.id)), 0)::bigint as pages
            from organizations o
-           where o.region_id = $1 and o.archived_at is null and {VISIBLE}"#
+           where o.region_id = "#,
     );
-    bind_scope(sqlx::query_as::<_, ScopeCounts>(&sql), region, scope)
-        .fetch_one(db)
-        .await
+    q.push_bind(region).push(" and o.archived_at is null and ");
+    push_visible(&mut q, region, scope);
+    q.build_query_as::<ScopeCounts>().fetch_one(db).await
 }

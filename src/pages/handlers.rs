@@ -140,7 +140,7 @@ pub async fn list(
     let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
     let scores =
-        super::card::scores(&mut conn, access.region.id, &access.region.time_zone, &ids).await?;
+        super::score::scores(&mut conn, access.region.id, &access.region.time_zone, &ids).await?;
     let pager = Pager::new(&format!("/r/{}/pages", access.region.slug), &query, total);
     render(&PageListPage {
         chrome,

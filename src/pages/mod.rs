@@ -6,6 +6,7 @@
 pub mod card;
 pub mod db;
 mod handlers;
+pub mod score;
 pub mod url;
 
 use axum::routing::get;
@@ -37,26 +38,26 @@ pub fn router() -> Routes {
         .add(
             "/r/{region}/pages/{id}/card",
             &[(GET, Access::RegionMember)],
-            get(card::show),
+            get(card::handlers::show),
         )
         .add(
             "/r/{region}/pages/{id}/mark",
             &[(POST, Access::RegionMember)],
-            axum::routing::post(card::record_mark),
+            axum::routing::post(card::handlers::record_mark),
         )
         .add(
             "/r/{region}/pages/{id}/checklist",
             &[(POST, Access::RegionMember)],
-            axum::routing::post(card::save_checklist),
+            axum::routing::post(card::handlers::save_checklist),
         )
         .add(
             "/r/{region}/pages/{id}/setup",
             &[(POST, Access::RegionMember)],
-            axum::routing::post(card::save_setup),
+            axum::routing::post(card::handlers::save_setup),
         )
         .add(
             "/r/{region}/pages/{id}/figures",
             &[(POST, Access::RegionMember)],
-            axum::routing::post(card::save_figures),
+            axum::routing::post(card::handlers::save_figures),
         )
 }

@@ -26,11 +26,7 @@ pub async fn is_on(
     region: RegionId,
     org: OrgId,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select answer_approval from organizations where region_id = $1 and id = $2")
-        .bind(region)
-        .bind(org)
-        .fetch_one(db)
-        .await
+    super::db::approval_on(db, region, org).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -59,12 +55,7 @@ pub async fn switch(
     }
     let on = form.approval == "on";
     let before = is_on(&mut tx, region, OrgId(id)).await?;
-    sqlx::query("update organizations set answer_approval = $3, updated_at = now() where region_id = $1 and id = $2")
-        .bind(region)
-        .bind(id)
-        .bind(on)
-        .execute(&mut *tx)
-        .await?;
+    super::db::set_approval(&mut tx, region, OrgId(id), on).await?;
     crate::audit::record(
         &mut tx,
         Some(region),

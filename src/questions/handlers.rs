@@ -9,9 +9,9 @@ use sqlx::PgConnection;
 use super::access::Relation;
 use super::actions::{self, Outcome};
 use super::clock::{Priority, Rules, Standing};
+use super::db::templates::{self as answer_templates, TemplateOption};
 use super::db::{self, EventRow, InboxContext, InboxCounts, InboxQuery, InboxRow, Question};
 use super::forms::{ActionForm, MANUAL_CHANNELS, NewQuestionForm, REJECT_REASONS};
-use super::templates::{self as answer_templates, TemplateOption};
 use super::view;
 use super::workflow::{self, Action, Status};
 use crate::error::{AppError, AppResult, constraint_of};
@@ -282,13 +282,7 @@ pub async fn create(
         if !orgs.iter().any(|(id, _)| id.0 == valid.organization_id) {
             e.add("organization_id", l.t("field-choose"));
         } else if let Some(page) = valid.page_id {
-            let owner: Option<OrgId> = sqlx::query_scalar(
-                "select organization_id from pages where region_id = $1 and id = $2",
-            )
-            .bind(region)
-            .bind(page)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let owner = crate::pages::db::owner(&mut tx, region, PageId(page)).await?;
             if owner.map(|o| o.0) != Some(valid.organization_id) {
                 e.add("page_id", l.t("question-page-not-of-org"));
             } else if let Some(ext) = &valid.external_id
@@ -557,7 +551,7 @@ pub async fn screen(
     let candidates = if s.find.trim().is_empty() {
         Vec::new()
     } else {
-        actions::transfer_candidates(conn, region, q.organization_id, s.find).await?
+        super::db::changes::transfer_candidates(conn, region, q.organization_id, s.find).await?
     };
     let contacts_shown = s.contacts_shown && relation.sees_contacts();
     let mut form = s.form;

@@ -6,9 +6,10 @@ use axum::extract::{Form, Path, State};
 use axum::response::Response;
 use sqlx::PgConnection;
 
+use super::db::templates::{self as db, TemplateOption};
 use super::forms::{MAX_TEXT, required_text};
 use crate::error::{AppError, AppResult, constraint_of};
-use crate::ids::{OrgId, RegionId, TemplateId};
+use crate::ids::{OrgId, TemplateId};
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, Role};
 use crate::web::chrome::Chrome;
@@ -16,33 +17,6 @@ use crate::web::forms::{FieldErrors, IdPath};
 use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::Session;
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct TemplateOption {
-    pub id: TemplateId,
-    pub title: String,
-    pub body: String,
-    pub organization_id: Option<OrgId>,
-    pub organization_name: Option<String>,
-}
-
-/// The templates an answer to a question of `org` can start from.
-pub async fn options(
-    db: &mut PgConnection,
-    region: RegionId,
-    org: OrgId,
-) -> Result<Vec<TemplateOption>, sqlx::Error> {
-    sqlx::query_as(
-        r#"select t.id, t.title, t.body, t.organization_id, o.name as organization_name
-           from answer_templates t left join organizations o on o.region_id = t.region_id and o.id = t.organization_id
-           where t.region_id = $1 and (t.organization_id is null or t.organization_id = $2)
-           order by t.organization_id nulls last, t.title"#,
-    )
-    .bind(region)
-    .bind(org)
-    .fetch_all(db)
-    .await
-}
 
 /// Organizations whose templates this member keeps; `None` in the list is the region's.
 fn editable_scopes(access: &RegionAccess) -> Vec<(Option<OrgId>, String)> {
@@ -110,24 +84,14 @@ impl TemplatesPage {
 }
 
 async fn visible_templates(
-    db: &mut PgConnection,
+    conn: &mut PgConnection,
     access: &RegionAccess,
 ) -> Result<Vec<TemplateOption>, sqlx::Error> {
     let orgs: Vec<i64> = editable_scopes(access)
         .into_iter()
         .filter_map(|(o, _)| o.map(|o| o.0))
         .collect();
-    sqlx::query_as(
-        r#"select t.id, t.title, t.body, t.organization_id, o.name as organization_name
-           from answer_templates t left join organizations o on o.region_id = t.region_id and o.id = t.organization_id
-           where t.region_id = $1 and ($2 or t.organization_id is null or t.organization_id = any($3))
-           order by t.organization_id nulls first, o.name, t.title"#,
-    )
-    .bind(access.region.id)
-    .bind(access.is_admin())
-    .bind(&orgs)
-    .fetch_all(db)
-    .await
+    db::visible(conn, access.region.id, access.is_admin(), &orgs).await
 }
 
 pub async fn list(
@@ -187,37 +151,14 @@ async fn save(
     let region = access.region.id;
     let mut tx = state.tenant(region).await?;
     if let Some(id) = editing {
-        let owner: Option<Option<OrgId>> = sqlx::query_scalar(
-            "select organization_id from answer_templates where region_id = $1 and id = $2 for update",
-        )
-        .bind(region)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let owner = db::lock_owner(&mut tx, region, id).await?;
         require_edit(access, owner.ok_or(AppError::NotFound)?)?;
     }
     let result = match validate(&form, access, chrome.locale) {
         Ok((org, title, body)) => {
             let saved = match editing {
-                None => sqlx::query_scalar::<_, TemplateId>(
-                    "insert into answer_templates (region_id, organization_id, title, body) values ($1, $2, $3, $4) returning id",
-                )
-                .bind(region)
-                .bind(org)
-                .bind(&title)
-                .bind(&body)
-                .fetch_one(&mut *tx)
-                .await,
-                Some(id) => sqlx::query_scalar::<_, TemplateId>(
-                    "update answer_templates set organization_id = $3, title = $4, body = $5, updated_at = now() where region_id = $1 and id = $2 returning id",
-                )
-                .bind(region)
-                .bind(id)
-                .bind(org)
-                .bind(&title)
-                .bind(&body)
-                .fetch_one(&mut *tx)
-                .await,
+                None => db::insert(&mut tx, region, org, &title, &body).await,
+                Some(id) => db::update(&mut tx, region, id, org, &title, &body).await,
             };
             match saved {
                 Ok(id) => Ok(id),
@@ -326,19 +267,9 @@ pub async fn delete(
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
     let mut tx = state.tenant(access.region.id).await?;
-    let owner: Option<Option<OrgId>> = sqlx::query_scalar(
-        "select organization_id from answer_templates where region_id = $1 and id = $2 for update",
-    )
-    .bind(access.region.id)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let owner = db::lock_owner(&mut tx, access.region.id, TemplateId(id)).await?;
     require_edit(&access, owner.ok_or(AppError::NotFound)?)?;
-    sqlx::query("delete from answer_templates where region_id = $1 and id = $2")
-        .bind(access.region.id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    db::delete(&mut tx, access.region.id, TemplateId(id)).await?;
     tx.commit().await?;
     session.set_flash(chrome.t("template-deleted")).await?;
     Ok(redirect(&format!(

@@ -258,7 +258,7 @@ pub struct OrgPlacement {
     pub lineage: Vec<OrgId>,
 }
 
-/// Which organizations a member may see, as SQL-ready lists (see `orgs::db::visible_clause`).
+/// Which organizations a member may see, as SQL-ready lists (pushed into queries by the organizations store).
 #[derive(Clone, Debug, Default)]
 pub struct OrgScope {
     pub all: bool,

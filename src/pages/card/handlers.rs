@@ -1,6 +1,5 @@
-//! The page card: its official-status mark and history, the verification checklist, how the
-//! page is set up, its weekly figures with their trend, and the quality score with the
-//! reason for every point lost.
+//! The card's handlers: show it, record a mark step, save the checklist, the setup and a
+//! week of figures. Each re-renders the card with its form's errors when input is bad.
 
 use std::collections::HashMap;
 
@@ -8,21 +7,20 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::NaiveDate;
-use serde::Deserialize;
 use sqlx::PgConnection;
 
-use crate::activity::chart::{self, Kind};
+use super::forms::{CATEGORIES, FiguresForm, Input, MarkForm, SetupForm, count, parse_date, tri};
+use super::view::{CardScreen, charts};
 use crate::activity::db::{self as activity_db, Origin};
-use crate::activity::derive::{AliveRule, Derived, Week, derive};
+use crate::activity::derive::{AliveRule, Week, derive};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Locale;
-use crate::ids::{OrgId, PageId};
-use crate::marks::db::{self as marks_db, Change, MarkEvent};
+use crate::ids::PageId;
+use crate::marks::db::{self as marks_db, Change};
 use crate::marks::lifecycle::{CHECKLIST, MarkStatus};
-use crate::quality::score::{PageFacts, Score, Weights, score};
+use crate::pages::db::card::{self as db, CardPage};
+use crate::pages::score::{facts, weights};
+use crate::quality::score::score;
 use crate::regions::time::today_in;
-use crate::settings::db::RegionSettings;
 use crate::state::AppState;
 use crate::web::access::{OrgPlacement, RegionAccess, Role};
 use crate::web::chrome::Chrome;
@@ -32,50 +30,16 @@ use crate::web::session::Session;
 
 /// Weeks shown in the trend: a year.
 const TREND_WEEKS: i64 = 52;
-pub const CATEGORIES: [&str; 3] = ["flagship", "active", "card"];
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct CardPage {
-    pub id: PageId,
-    pub organization_id: OrgId,
-    pub organization_name: String,
-    pub platform: String,
-    pub url: String,
-    pub title: Option<String>,
-    pub mark_status: String,
-    pub mark_since: Option<NaiveDate>,
-    pub connected: bool,
-    pub category: String,
-    pub has_avatar: Option<bool>,
-    pub has_cover: Option<bool>,
-    pub has_description: Option<bool>,
-    pub has_contacts: Option<bool>,
-    pub widgets: Option<i16>,
-    pub comments_open: Option<bool>,
-    pub checklist: Vec<String>,
-}
-
-/// The columns of `CardPage`, from `pages p` joined to `organizations o`; callers add the
-/// conditions.
-pub const CARD_SELECT: &str = r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title,
-       p.mark_status, p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description,
-       p.has_contacts, p.widgets, p.comments_open, p.checklist
-    from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id"#;
 
 async fn load(
-    db: &mut PgConnection,
+    conn: &mut PgConnection,
     access: &RegionAccess,
     id: PageId,
 ) -> AppResult<(CardPage, OrgPlacement)> {
-    let page: CardPage = sqlx::query_as(&format!(
-        "{CARD_SELECT} where p.region_id = $1 and p.id = $2"
-    ))
-    .bind(access.region.id)
-    .bind(id)
-    .fetch_optional(&mut *db)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let placement = crate::orgs::db::placement(db, access.region.id, page.organization_id)
+    let page = db::card(conn, access.region.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let placement = crate::orgs::db::placement(conn, access.region.id, page.organization_id)
         .await?
         .ok_or(AppError::NotFound)?;
     access.require_view_org(&placement)?;
@@ -95,304 +59,8 @@ fn oversees(access: &RegionAccess, placement: &OrgPlacement) -> bool {
     })
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct MarkForm {
-    pub status: String,
-    pub happened_on: String,
-    pub note: String,
-    pub evidence_url: String,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct SetupForm {
-    pub category: String,
-    pub connected: String,
-    pub has_avatar: String,
-    pub has_cover: String,
-    pub has_description: String,
-    pub has_contacts: String,
-    pub widgets: String,
-    pub comments_open: String,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct FiguresForm {
-    pub week: String,
-    pub followers: String,
-    pub posts: String,
-    pub views: String,
-    pub likes: String,
-    pub comments: String,
-    pub reposts: String,
-    pub reach: String,
-    pub last_post_on: String,
-}
-
-fn yes_no(v: Option<bool>) -> String {
-    match v {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "",
-    }
-    .to_owned()
-}
-
-impl SetupForm {
-    fn of(p: &CardPage) -> SetupForm {
-        SetupForm {
-            category: p.category.clone(),
-            connected: yes_no(Some(p.connected)),
-            has_avatar: yes_no(p.has_avatar),
-            has_cover: yes_no(p.has_cover),
-            has_description: yes_no(p.has_description),
-            has_contacts: yes_no(p.has_contacts),
-            widgets: p.widgets.map(|w| w.to_string()).unwrap_or_default(),
-            comments_open: yes_no(p.comments_open),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "pages/card.html")]
-pub struct CardScreen {
-    pub chrome: Chrome,
-    pub page: CardPage,
-    pub marks: Vec<MarkEvent>,
-    /// Newest first.
-    pub weeks: Vec<Week>,
-    pub derived: Derived,
-    pub score: Score,
-    pub stuck: bool,
-    pub can_edit: bool,
-    pub can_correct: bool,
-    pub followers_chart: String,
-    pub posts_chart: String,
-    pub mark_form: MarkForm,
-    pub setup_form: SetupForm,
-    pub figures_form: FiguresForm,
-    pub failed: Option<&'static str>,
-    pub errors: FieldErrors,
-}
-
-impl CardScreen {
-    pub fn error(&self, form: &str, field: &str) -> Option<String> {
-        if self.failed == Some(form) {
-            self.errors.get(field).map(str::to_owned)
-        } else {
-            None
-        }
-    }
-
-    pub fn next_statuses(&self) -> Vec<(&'static str, String)> {
-        let current = MarkStatus::parse(&self.page.mark_status).unwrap_or(MarkStatus::None);
-        let options: Vec<MarkStatus> = if self.can_correct {
-            MarkStatus::ALL.to_vec()
-        } else {
-            current.next().to_vec()
-        };
-        options
-            .into_iter()
-            .map(|m| (m.code(), self.chrome.label("mark", m.code())))
-            .collect()
-    }
-
-    pub fn checked(&self, item: &str) -> bool {
-        self.page.checklist.iter().any(|c| c == item)
-    }
-
-    pub fn checklist(&self) -> Vec<(&'static str, String)> {
-        CHECKLIST
-            .iter()
-            .map(|c| (*c, self.chrome.label("checklist", c)))
-            .collect()
-    }
-
-    pub fn categories(&self) -> Vec<(&'static str, String)> {
-        CATEGORIES
-            .iter()
-            .map(|c| (*c, self.chrome.label("page-category", c)))
-            .collect()
-    }
-
-    pub fn earned(&self, c: &crate::quality::score::Component) -> String {
-        match c.earned {
-            Some(e) => format!(
-                "{} / {}",
-                chart::format_number(e),
-                chart::format_number(c.max)
-            ),
-            None => self.chrome.t("score-unknown"),
-        }
-    }
-
-    /// The fix for a component that lost points or has no data.
-    pub fn fix(&self, c: &crate::quality::score::Component) -> Option<String> {
-        match c.earned {
-            None => Some(self.chrome.t(&format!("score-missing-{}", c.key))),
-            Some(e) if e + 1e-9 < c.max => Some(self.chrome.t(&format!("score-fix-{}", c.key))),
-            Some(_) => None,
-        }
-    }
-
-    pub fn number(&self, v: &Option<f64>) -> String {
-        v.map(|v| chart::format_number((v * 10.0).round() / 10.0))
-            .unwrap_or_else(|| "—".into())
-    }
-
-    pub fn engagement(&self) -> String {
-        self.derived
-            .engagement_percent
-            .map(|v| format!("{}%", chart::format_number((v * 10.0).round() / 10.0)))
-            .unwrap_or_else(|| "—".into())
-    }
-
-    pub fn percent(&self, v: &Option<f64>) -> String {
-        v.map(|v| format!("{}%", chart::format_number((v * 1000.0).round() / 10.0)))
-            .unwrap_or_else(|| "—".into())
-    }
-
-    pub fn opt<T: std::fmt::Display>(&self, v: &Option<T>) -> String {
-        v.as_ref()
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "—".into())
-    }
-
-    pub fn date(&self, d: &NaiveDate) -> String {
-        d.format("%d.%m.%Y").to_string()
-    }
-
-    /// The yes/no/unknown setup fields with their current values.
-    pub fn setup_fields(&self) -> Vec<(&'static str, String)> {
-        let f = &self.setup_form;
-        vec![
-            ("connected", f.connected.clone()),
-            ("has_avatar", f.has_avatar.clone()),
-            ("has_cover", f.has_cover.clone()),
-            ("has_description", f.has_description.clone()),
-            ("has_contacts", f.has_contacts.clone()),
-            ("comments_open", f.comments_open.clone()),
-        ]
-    }
-
-    pub fn figure_fields(&self) -> Vec<(&'static str, String)> {
-        let f = &self.figures_form;
-        vec![
-            ("week", f.week.clone()),
-            ("followers", f.followers.clone()),
-            ("posts", f.posts.clone()),
-            ("views", f.views.clone()),
-            ("likes", f.likes.clone()),
-            ("comments", f.comments.clone()),
-            ("reposts", f.reposts.clone()),
-            ("reach", f.reach.clone()),
-            ("last_post_on", f.last_post_on.clone()),
-        ]
-    }
-
-    pub fn yes_no_options(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("", self.chrome.t("unknown")),
-            ("yes", self.chrome.t("yes")),
-            ("no", self.chrome.t("no")),
-        ]
-    }
-}
-
-pub struct Input {
-    pub mark: Option<MarkForm>,
-    pub setup: Option<SetupForm>,
-    pub figures: Option<FiguresForm>,
-    pub failed: Option<&'static str>,
-    pub errors: FieldErrors,
-}
-
-pub fn facts(
-    page: &CardPage,
-    weeks: &[Week],
-    settings: &RegionSettings,
-    today: NaiveDate,
-) -> PageFacts {
-    // Figures older than two weeks say nothing about the page now.
-    let latest = weeks
-        .iter()
-        .max_by_key(|w| w.week)
-        .filter(|w| (today - w.week).num_days() <= 14);
-    let quota = match page.category.as_str() {
-        "flagship" => settings.quota_flagship,
-        "card" => settings.quota_card,
-        _ => settings.quota_active,
-    };
-    PageFacts {
-        connected: Some(page.connected),
-        mark_granted: Some(page.mark_status == "granted"),
-        avatar: page.has_avatar,
-        description: page.has_description,
-        cover: page.has_cover,
-        widgets: page.widgets.map(|w| w.clamp(0, 2) as u8),
-        posts_last_7_days: latest.and_then(|w| w.posts).map(|p| p.max(0) as u32),
-        weekly_quota: quota.max(0) as u32,
-        followers: latest.and_then(|w| w.followers).map(|f| f.max(0) as u64),
-        weekly_reach: latest.and_then(|w| w.reach).map(|r| r.max(0) as u64),
-        average_post_reach: latest.and_then(|w| match (w.views, w.posts) {
-            (Some(v), Some(p)) if p > 0 => Some((v / i64::from(p)).max(0) as u64),
-            _ => None,
-        }),
-    }
-}
-
-/// Mark and score of many pages at once, for lists: two queries whatever their number.
-pub async fn scores(
-    db: &mut PgConnection,
-    region: crate::ids::RegionId,
-    time_zone: &str,
-    ids: &[i64],
-) -> Result<HashMap<PageId, (String, Score)>, sqlx::Error> {
-    let settings = crate::settings::db::get(db, region).await?;
-    let pages: Vec<CardPage> = sqlx::query_as(&format!(
-        "{CARD_SELECT} where p.region_id = $1 and p.id = any($2)"
-    ))
-    .bind(region)
-    .bind(ids)
-    .fetch_all(&mut *db)
-    .await?;
-    let latest = activity_db::latest(db, region, Some(ids)).await?;
-    let today = crate::regions::time::today(crate::regions::time::zone_of(time_zone));
-    let w = weights(&settings);
-    Ok(pages
-        .iter()
-        .map(|p| {
-            let weeks: Vec<Week> = latest.get(&p.id).copied().into_iter().collect();
-            (
-                p.id,
-                (
-                    p.mark_status.clone(),
-                    score(&facts(p, &weeks, &settings, today), &w),
-                ),
-            )
-        })
-        .collect())
-}
-
-pub fn weights(s: &RegionSettings) -> Weights {
-    let n = |v: i32| v.max(0) as u32;
-    Weights {
-        connected: n(s.weight_connected),
-        mark: n(s.weight_mark),
-        setup: n(s.weight_setup),
-        widgets: n(s.weight_widgets),
-        activity: n(s.weight_activity),
-        reach: n(s.weight_reach),
-        post_reach: n(s.weight_post_reach),
-        green_from: n(s.green_from),
-        red_below: n(s.red_below),
-    }
-}
-
 async fn screen(
-    db: &mut PgConnection,
+    conn: &mut PgConnection,
     access: &RegionAccess,
     chrome: Chrome,
     page: CardPage,
@@ -400,9 +68,9 @@ async fn screen(
     input: Input,
 ) -> AppResult<CardScreen> {
     let region = access.region.id;
-    let settings = crate::settings::db::get(db, region).await?;
-    let marks = marks_db::history(db, region, page.id).await?;
-    let weeks = activity_db::weeks(db, region, page.id, TREND_WEEKS).await?;
+    let settings = crate::settings::db::get(conn, region).await?;
+    let marks = marks_db::history(conn, region, page.id).await?;
+    let weeks = activity_db::weeks(conn, region, page.id, TREND_WEEKS).await?;
     let today = today_in(&access.region);
     let derived = derive(
         &weeks,
@@ -448,58 +116,6 @@ async fn screen(
     })
 }
 
-fn charts(weeks: &[Week], l: Locale) -> (String, String) {
-    let mut ordered: Vec<&Week> = weeks.iter().collect();
-    ordered.sort_by_key(|w| w.week);
-    let label = |w: &Week| w.week.format("%d.%m.%y").to_string();
-    let followers: Vec<(String, Option<f64>)> = ordered
-        .iter()
-        .map(|w| (label(w), w.followers.map(f64::from)))
-        .collect();
-    let posts: Vec<(String, Option<f64>)> = ordered
-        .iter()
-        .map(|w| (label(w), w.posts.map(f64::from)))
-        .collect();
-    let known = |points: &[(String, Option<f64>)]| -> Vec<(String, f64)> {
-        points
-            .iter()
-            .filter_map(|(d, v)| v.map(|v| (d.clone(), v)))
-            .collect()
-    };
-    let describe = |key: &str, points: &[(String, Option<f64>)]| -> String {
-        let k = known(points);
-        match (k.first(), k.last()) {
-            (Some((d1, v1)), Some((d2, v2))) => l.t_args(
-                key,
-                &[
-                    ("from", chart::format_number(*v1).into()),
-                    ("from_week", d1.clone().into()),
-                    ("to", chart::format_number(*v2).into()),
-                    ("to_week", d2.clone().into()),
-                    ("weeks", (k.len() as i64).into()),
-                ],
-            ),
-            _ => l.t("chart-no-data"),
-        }
-    };
-    (
-        chart::svg(
-            "followers",
-            &l.t("chart-followers"),
-            &describe("chart-followers-desc", &followers),
-            &followers,
-            Kind::Line,
-        ),
-        chart::svg(
-            "posts",
-            &l.t("chart-posts"),
-            &describe("chart-posts-desc", &posts),
-            &posts,
-            Kind::Bars,
-        ),
-    )
-}
-
 pub async fn show(
     State(state): State<AppState>,
     access: RegionAccess,
@@ -540,13 +156,6 @@ async fn invalid(
     let card = screen(&mut conn, access, chrome, page, &placement, input).await?;
     conn.commit().await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(card.render()?)).into_response())
-}
-
-pub fn parse_date(value: &str) -> Option<NaiveDate> {
-    let v = value.trim();
-    NaiveDate::parse_from_str(v, "%d.%m.%Y")
-        .or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d"))
-        .ok()
 }
 
 pub async fn record_mark(
@@ -702,8 +311,12 @@ pub async fn record_mark(
 }
 
 /// Loads the page and checks the member may change its setup, checklist and figures.
-async fn editable(db: &mut PgConnection, access: &RegionAccess, id: PageId) -> AppResult<CardPage> {
-    let (page, placement) = load(db, access, id).await?;
+async fn editable(
+    conn: &mut PgConnection,
+    access: &RegionAccess,
+    id: PageId,
+) -> AppResult<CardPage> {
+    let (page, placement) = load(conn, access, id).await?;
     if !access.can_edit_pages_of(&placement) {
         return Err(AppError::Forbidden);
     }
@@ -725,14 +338,7 @@ pub async fn save_checklist(
         .filter(|c| form.contains_key(&format!("item_{c}")))
         .map(|c| (*c).to_owned())
         .collect();
-    sqlx::query(
-        "update pages set checklist = $3, updated_at = now() where region_id = $1 and id = $2",
-    )
-    .bind(access.region.id)
-    .bind(page.id)
-    .bind(&ticked)
-    .execute(&mut *tx)
-    .await?;
+    db::set_checklist(&mut tx, access.region.id, page.id, &ticked).await?;
     crate::audit::record(&mut tx, Some(access.region.id), Some(access.user_id()), "update", "page", Some(page.id.0),
         serde_json::json!({ "before": { "checklist": page.checklist }, "after": { "checklist": ticked } })).await?;
     tx.commit().await?;
@@ -741,18 +347,6 @@ pub async fn save_checklist(
         "/r/{}/pages/{id}/card",
         access.region.slug
     )))
-}
-
-fn tri(value: &str, field: &'static str, l: Locale, e: &mut FieldErrors) -> Option<bool> {
-    match value {
-        "yes" => Some(true),
-        "no" => Some(false),
-        "" => None,
-        _ => {
-            e.add(field, l.t("field-choose"));
-            None
-        }
-    }
 }
 
 pub async fn save_setup(
@@ -806,23 +400,17 @@ pub async fn save_setup(
         )
         .await;
     }
-    sqlx::query(
-        r#"update pages set category = $3, connected = $4, has_avatar = $5, has_cover = $6, has_description = $7,
-                  has_contacts = $8, widgets = $9, comments_open = $10, updated_at = now()
-           where region_id = $1 and id = $2"#,
-    )
-    .bind(access.region.id)
-    .bind(page.id)
-    .bind(&form.category)
-    .bind(connected.unwrap_or(false))
-    .bind(avatar)
-    .bind(cover)
-    .bind(description)
-    .bind(contacts)
-    .bind(widgets)
-    .bind(comments)
-    .execute(&mut *tx)
-    .await?;
+    let setup = db::Setup {
+        category: &form.category,
+        connected: connected.unwrap_or(false),
+        has_avatar: avatar,
+        has_cover: cover,
+        has_description: description,
+        has_contacts: contacts,
+        widgets,
+        comments_open: comments,
+    };
+    db::set_setup(&mut tx, access.region.id, page.id, &setup).await?;
     crate::audit::record(&mut tx, Some(access.region.id), Some(access.user_id()), "update", "page", Some(page.id.0),
         serde_json::json!({ "before": { "category": page.category, "connected": page.connected, "has_avatar": page.has_avatar,
                                          "has_cover": page.has_cover, "has_description": page.has_description,
@@ -836,24 +424,6 @@ pub async fn save_setup(
         "/r/{}/pages/{id}/card",
         access.region.slug
     )))
-}
-
-/// A figure as typed: blank is "not known"; anything else must be a whole number ≥ 0.
-pub fn count(value: &str, field: &'static str, l: Locale, e: &mut FieldErrors) -> Option<i64> {
-    let v: String = value
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
-    if v.is_empty() {
-        return None;
-    }
-    match v.parse::<i64>() {
-        Ok(n) if (0..=2_000_000_000).contains(&n) => Some(n),
-        _ => {
-            e.add(field, l.t("figure-bad"));
-            None
-        }
-    }
 }
 
 pub async fn save_figures(

@@ -1,7 +1,9 @@
-use sqlx::PgConnection;
+pub mod card;
+
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use crate::ids::{OrgId, PageId, RegionId};
-use crate::orgs::db::{VISIBLE, bind_scope};
+use crate::orgs::db::push_visible;
 use crate::web::access::OrgScope;
 use crate::web::forms::{ListQuery, PAGE_SIZE};
 
@@ -38,33 +40,41 @@ pub async fn list(
     scope: &OrgScope,
     query: &ListQuery,
 ) -> Result<(Vec<PageRow>, i64), sqlx::Error> {
-    let filter = format!(
-        r#"p.region_id = $1 and {VISIBLE}
-           and (lower(o.name) like $6 or lower(p.url) like $6 or lower(coalesce(p.title, '')) like $6)"#
+    let mut count = QueryBuilder::new(
+        "select count(*) from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id",
     );
-    let total: (i64,) = bind_scope(
-        sqlx::query_as(&format!(
-            "select count(*) from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id where {filter}"
-        )),
-        region,
-        scope,
-    )
-    .bind(query.pattern())
-    .fetch_one(&mut *db)
-    .await?;
-    let rows = bind_scope(
-        sqlx::query_as::<_, PageRow>(&format!(
-            "{SELECT} where {filter} order by o.name, p.platform, p.id limit $7 offset $8"
-        )),
-        region,
-        scope,
-    )
-    .bind(query.pattern())
-    .bind(PAGE_SIZE)
-    .bind(query.offset())
-    .fetch_all(&mut *db)
-    .await?;
-    Ok((rows, total.0))
+    push_list_filter(&mut count, region, scope, query);
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *db).await?;
+    let mut q = QueryBuilder::new(SELECT);
+    push_list_filter(&mut q, region, scope, query);
+    q.push(" order by o.name, p.platform, p.id limit ")
+        .push_bind(PAGE_SIZE)
+        .push(" offset ")
+        .push_bind(query.offset());
+    let rows = q.build_query_as::<PageRow>().fetch_all(&mut *db).await?;
+    Ok((rows, total))
+}
+
+/// The page list's condition: the organization is visible, and the search matches its name,
+/// the address or the title.
+fn push_list_filter(
+    q: &mut QueryBuilder<'_, Postgres>,
+    region: RegionId,
+    scope: &OrgScope,
+    query: &ListQuery,
+) {
+    q.push(" where p.region_id = ")
+        .push_bind(region)
+        .push(" and ");
+    push_visible(q, region, scope);
+    let pattern = query.pattern();
+    q.push(" and (lower(o.name) like ")
+        .push_bind(pattern.clone())
+        .push(" or lower(p.url) like ")
+        .push_bind(pattern.clone())
+        .push(" or lower(coalesce(p.title, '')) like ")
+        .push_bind(pattern)
+        .push(")");
 }
 
 pub async fn get(
@@ -147,4 +157,17 @@ pub async fn update(
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The organization a page of this region belongs to.
+pub async fn owner(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: PageId,
+) -> Result<Option<OrgId>, sqlx::Error> {
+    sqlx::query_scalar("select organization_id from pages where region_id = $1 and id = $2")
+        .bind(region)
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }

@@ -1,5 +1,10 @@
 //! Every SQL statement about questions and their timeline. The region is always the first
-//! filter; the organizations a member sees come from `orgs::db::VISIBLE`.
+//! filter; the organizations a member sees come from `orgs::db::push_visible`.
+
+pub mod changes;
+pub mod housekeeping;
+pub mod overdue;
+pub mod templates;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -7,7 +12,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::clock::Clocks;
 use crate::ids::{OrgId, PageId, QuestionId, RegionId, UserId};
-use crate::orgs::db::{VISIBLE, bind_scope};
+use crate::orgs::db::push_visible;
 use crate::web::access::OrgScope;
 use crate::web::forms::{PAGE_SIZE, SelectOption};
 
@@ -444,11 +449,10 @@ pub async fn scope_ids(
     if scope.all {
         return Ok(None);
     }
-    let sql = format!("select o.id from organizations o where o.region_id = $1 and {VISIBLE}");
-    let ids: Vec<(i64,)> = bind_scope(sqlx::query_as(&sql), region, scope)
-        .fetch_all(db)
-        .await?;
-    Ok(Some(ids.into_iter().map(|(id,)| id).collect()))
+    let mut q = QueryBuilder::new("select o.id from organizations o where o.region_id = ");
+    q.push_bind(region).push(" and ");
+    push_visible(&mut q, region, scope);
+    Ok(Some(q.build_query_scalar().fetch_all(db).await?))
 }
 
 enum Assignee {
@@ -736,13 +740,41 @@ pub async fn visible_pages(
     region: RegionId,
     scope: &OrgScope,
 ) -> Result<Vec<SelectOption>, sqlx::Error> {
-    let sql = format!(
+    let mut q = QueryBuilder::new(
         r#"select p.id, o.name || ' — ' || p.url as name
            from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id
-           where p.region_id = $1 and {VISIBLE}
-           order by o.name, p.url limit 500"#
+           where p.region_id = "#,
     );
-    bind_scope(sqlx::query_as(&sql), region, scope)
-        .fetch_all(db)
+    q.push_bind(region).push(" and ");
+    push_visible(&mut q, region, scope);
+    q.push(" order by o.name, p.url limit 500");
+    q.build_query_as().fetch_all(db).await
+}
+
+/// Whether the organization's answers wait for its head's approval.
+pub async fn approval_on(
+    db: &mut PgConnection,
+    region: RegionId,
+    org: OrgId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select answer_approval from organizations where region_id = $1 and id = $2")
+        .bind(region)
+        .bind(org)
+        .fetch_one(db)
         .await
+}
+
+pub async fn set_approval(
+    db: &mut PgConnection,
+    region: RegionId,
+    org: OrgId,
+    on: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update organizations set answer_approval = $3, updated_at = now() where region_id = $1 and id = $2")
+        .bind(region)
+        .bind(org)
+        .bind(on)
+        .execute(db)
+        .await?;
+    Ok(())
 }
