@@ -4,42 +4,10 @@
 //! summed per municipality and per sector, so every figure can open the organizations
 //! behind it.
 
-use chrono::NaiveDate;
 use sqlx::PgConnection;
 
-use crate::ids::RegionId;
-use crate::settings::db::RegionSettings;
-
-/// The facts of every organization in scope that must have a page (not exempt, not
-/// archived). Parameters: $1 region, $2 organization ids in scope or null for all, $3 the
-/// required platforms, $4 today, $5 posts, $6 days of the region's "active" rule, $7 the
-/// one platform a view looks at, or null. Coverage of the required platforms always reads
-/// every page; the other facts only pages of that platform.
-const FACTS: &str = r#"
-    with orgs as (
-        select o.id, o.name, o.municipality_id from organizations o
-        where o.region_id = $1 and o.archived_at is null and not o.exempt
-          and ($2::bigint[] is null or o.id = any($2))
-    ), per_org as (
-        select p.organization_id,
-               array_agg(distinct p.platform) as platforms,
-               count(*) filter (where $7::text is null or p.platform = $7) > 0 as has_page,
-               coalesce(bool_or(p.mark_status = 'granted') filter (where $7::text is null or p.platform = $7), false) as verified,
-               coalesce(bool_or(p.connected) filter (where $7::text is null or p.platform = $7), false) as connected,
-               coalesce(bool_or(coalesce(l.posts, 0) * $6::float8 / 7 >= $5)
-                        filter (where $7::text is null or p.platform = $7), false) as active
-        from pages p
-        left join page_latest l on l.region_id = $1 and l.page_id = p.id and l.week >= $4::date - 14
-        where p.region_id = $1 and ($2::bigint[] is null or p.organization_id = any($2))
-        group by p.organization_id
-    )
-    select o.id, o.name, o.municipality_id,
-           coalesce(pf.has_page, false) as has_page,
-           coalesce(pf.platforms @> $3::text[], false) as covered,
-           coalesce(pf.verified, false) as verified,
-           coalesce(pf.active, false) as active,
-           coalesce(pf.connected, false) as connected
-    from orgs o left join per_org pf on pf.organization_id = o.id"#;
+use super::db::coverage::{self as db, Facts};
+pub use super::db::coverage::{OrgFacts, Params};
 
 /// One figure group: the region, a municipality or a sector.
 #[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
@@ -54,39 +22,6 @@ pub struct Coverage {
     pub verified: i64,
     pub active: i64,
     pub connected: i64,
-}
-
-pub struct Params<'a> {
-    pub region: RegionId,
-    pub ids: Option<&'a [i64]>,
-    pub settings: &'a RegionSettings,
-    pub today: NaiveDate,
-    pub platform: Option<&'a str>,
-}
-
-fn bind<'q, O>(
-    q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
-    p: &'q Params<'q>,
-) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
-    q.bind(p.region)
-        .bind(p.ids)
-        .bind(&p.settings.required_platforms)
-        .bind(p.today)
-        .bind(p.settings.active_posts)
-        .bind(p.settings.active_days)
-        .bind(p.platform)
-}
-
-/// One organization's facts, as the tables count them.
-#[derive(sqlx::FromRow)]
-struct Facts {
-    municipality_id: Option<i64>,
-    sector_ids: Vec<i64>,
-    has_page: bool,
-    covered: bool,
-    verified: bool,
-    active: bool,
-    connected: bool,
 }
 
 impl Coverage {
@@ -112,25 +47,9 @@ pub struct Tables {
 /// The three tables from one pass over the organizations: their facts are read once and
 /// summed here, instead of aggregating the same rows three times in SQL.
 pub async fn tables(db: &mut PgConnection, p: &Params<'_>) -> Result<Tables, sqlx::Error> {
-    let sql = format!(
-        r#"with f as ({FACTS})
-           select f.municipality_id, f.has_page, f.covered, f.verified, f.active, f.connected,
-                  coalesce(s.sector_ids, '{{}}') as sector_ids
-           from f left join (select os.organization_id, array_agg(os.sector_id) as sector_ids
-                             from organization_sectors os where os.region_id = $1
-                             group by os.organization_id) s on s.organization_id = f.id"#
-    );
-    let facts: Vec<Facts> = bind(sqlx::query_as(&sql), p).fetch_all(&mut *db).await?;
-    let municipalities: Vec<(i64, String)> =
-        sqlx::query_as("select id, name from municipalities where region_id = $1 order by name")
-            .bind(p.region)
-            .fetch_all(&mut *db)
-            .await?;
-    let sectors: Vec<(i64, String)> =
-        sqlx::query_as("select id, name from sectors where region_id = $1 order by position, name")
-            .bind(p.region)
-            .fetch_all(&mut *db)
-            .await?;
+    let facts = db::facts(db, p).await?;
+    let municipalities = crate::municipalities::db::options(db, p.region).await?;
+    let sectors = crate::sectors::db::options(db, p.region).await?;
     let mut out = Tables::default();
     let mut by_municipality: std::collections::HashMap<Option<i64>, Coverage> =
         std::collections::HashMap::new();
@@ -146,14 +65,14 @@ pub async fn tables(db: &mut PgConnection, p: &Params<'_>) -> Result<Tables, sql
         regional.id = None;
         out.municipalities.push(regional);
     }
-    for (id, name) in municipalities {
+    for crate::web::forms::SelectOption { id, name } in municipalities {
         if let Some(mut c) = by_municipality.remove(&Some(id)) {
             c.id = Some(id);
             c.name = Some(name);
             out.municipalities.push(c);
         }
     }
-    for (id, name) in sectors {
+    for crate::web::forms::SelectOption { id, name } in sectors {
         if let Some(mut c) = by_sector.remove(&id) {
             c.id = Some(id);
             c.name = Some(name);
@@ -231,18 +150,6 @@ impl Flag {
     }
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct OrgFacts {
-    pub id: i64,
-    pub name: String,
-    pub municipality_name: Option<String>,
-    pub has_page: bool,
-    pub covered: bool,
-    pub verified: bool,
-    pub active: bool,
-    pub connected: bool,
-}
-
 /// The organizations behind a figure, a page at a time, and how many there are.
 pub async fn organizations(
     db: &mut PgConnection,
@@ -251,20 +158,5 @@ pub async fn organizations(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<OrgFacts>, i64), sqlx::Error> {
-    let filter = flag.condition();
-    let rows_sql = format!(
-        r#"with f as ({FACTS})
-           select f.id, f.name, m.name as municipality_name, f.has_page, f.covered, f.verified, f.active, f.connected
-           from f left join municipalities m on m.region_id = $1 and m.id = f.municipality_id
-           where {filter}
-           order by f.name, f.id limit $8 offset $9"#
-    );
-    let rows = bind(sqlx::query_as(&rows_sql), p)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *db)
-        .await?;
-    let count_sql = format!("with f as ({FACTS}) select count(*) from f where {filter}");
-    let (total,): (i64,) = bind(sqlx::query_as(&count_sql), p).fetch_one(db).await?;
-    Ok((rows, total))
+    db::organizations(db, p, flag.condition(), limit, offset).await
 }

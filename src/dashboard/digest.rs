@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
 use super::coverage::{self, Coverage, Params};
+pub use super::db::digest::Laggard;
 use super::export::{Cell, Sheet};
 use super::responsiveness::{self, Period, Responsiveness};
 use crate::error::{AppError, AppResult};
@@ -21,13 +22,6 @@ use crate::web::render::render;
 
 /// Organizations listed among the furthest behind.
 const WORST: i64 = 5;
-
-#[derive(sqlx::FromRow)]
-pub struct Laggard {
-    pub id: i64,
-    pub name: String,
-    pub overdue: i64,
-}
 
 /// A municipality's line: coverage now and this week's answers.
 pub struct Line {
@@ -116,19 +110,7 @@ pub async fn build(
         by_category_before: last_topics,
     } = responsiveness::overview(db, &week).await?;
     let overdue_now = responsiveness::overdue_now(db, &week).await?;
-    let laggards: Vec<Laggard> = sqlx::query_as(
-        r#"select o.id, o.name, count(*) as overdue
-           from questions q join organizations o on o.region_id = q.region_id and o.id = q.organization_id
-           where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
-             and q.due_at <= $3
-           group by o.id, o.name order by count(*) desc, o.name limit $4"#,
-    )
-    .bind(region)
-    .bind(ids.as_deref())
-    .bind(now)
-    .bind(WORST)
-    .fetch_all(&mut *db)
-    .await?;
+    let laggards = super::db::digest::laggards(db, region, ids.as_deref(), now, WORST).await?;
     let lines = by_municipality
         .into_iter()
         .map(|c| Line {

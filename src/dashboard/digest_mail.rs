@@ -8,28 +8,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
 use sqlx::PgPool;
 
+use super::db::digest as db;
 use crate::i18n::Locale;
-use crate::ids::RegionId;
 use crate::mail::MailSettings;
 use crate::web::access::OrgScope;
 
 /// The hour of Monday, local time, from which the week's digest goes out.
 const SEND_FROM: u32 = 8;
-
-#[derive(sqlx::FromRow)]
-struct RegionRow {
-    id: RegionId,
-    slug: String,
-    time_zone: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct Coordinator {
-    email: String,
-    locale: String,
-    municipality_id: Option<i64>,
-    organization_id: Option<i64>,
-}
 
 /// This week's Monday in the region, if its digest is due at `now`.
 fn due_week(time_zone: &str, now: DateTime<Utc>) -> Option<chrono::NaiveDate> {
@@ -50,35 +35,17 @@ pub async fn send_digests(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
-    let regions: Vec<RegionRow> =
-        sqlx::query_as("select id, slug, time_zone from regions order by id")
-            .fetch_all(db)
-            .await?;
+    let regions = db::regions(&mut *db.acquire().await?).await?;
     let mut sent = 0;
     for region in regions {
         let Some(week) = due_week(&region.time_zone, now) else {
             continue;
         };
         let mut tx = db.begin().await?;
-        let claimed: Option<i64> = sqlx::query_scalar(
-            "insert into digest_mailings (region_id, week) values ($1, $2) on conflict do nothing returning region_id",
-        )
-        .bind(region.id)
-        .bind(week)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if claimed.is_none() {
+        if !db::claim(&mut tx, region.id, week).await? {
             continue;
         }
-        let rows: Vec<Coordinator> = sqlx::query_as(
-            r#"select u.email, u.locale, m.municipality_id, m.organization_id
-               from memberships m join users u on u.id = m.user_id and u.disabled_at is null
-               where m.region_id = $1 and m.role = 'coordinator'
-               order by u.email"#,
-        )
-        .bind(region.id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows = db::coordinators(&mut tx, region.id).await?;
         // One message per person, for everything they coordinate.
         let mut people: BTreeMap<(String, String), OrgScope> = BTreeMap::new();
         for r in rows {
@@ -107,14 +74,7 @@ pub async fn send_digests(
             .await?;
             sent += 1;
         }
-        sqlx::query(
-            "update digest_mailings set recipients = $3 where region_id = $1 and week = $2",
-        )
-        .bind(region.id)
-        .bind(week)
-        .bind(people.len() as i32)
-        .execute(&mut *tx)
-        .await?;
+        db::set_recipients(&mut tx, region.id, week, people.len() as i32).await?;
         tx.commit().await?;
         tracing::info!(region = %region.slug, %week, people = people.len(), "weekly digest sent");
     }

@@ -4,6 +4,7 @@
 
 use sqlx::PgConnection;
 
+use super::db;
 use crate::error::{AppError, AppResult};
 use crate::ids::RegionId;
 
@@ -163,20 +164,14 @@ pub async fn organization_ids(
     if !focus.narrows_organizations() {
         return Ok(scope);
     }
-    sqlx::query_scalar(
-        r#"select o.id from organizations o
-           where o.region_id = $1 and ($2::bigint[] is null or o.id = any($2))
-             and ($3::bigint is null or ($3 = 0 and o.municipality_id is null) or o.municipality_id = $3)
-             and ($4::text is null or o.level = $4)
-             and ($5::bigint is null or exists (select 1 from organization_sectors os
-                                                where os.region_id = $1 and os.organization_id = o.id and os.sector_id = $5))"#,
+    db::focus::organization_ids(
+        db,
+        region,
+        scope.as_deref(),
+        focus.municipality,
+        focus.level,
+        focus.sector,
     )
-    .bind(region)
-    .bind(scope.as_deref())
-    .bind(focus.municipality)
-    .bind(focus.level)
-    .bind(focus.sector)
-    .fetch_all(db)
     .await
     .map(Some)
 }
@@ -200,82 +195,16 @@ pub async fn place(
     match focus.municipality {
         Some(0) => out.municipality = Some(region_name.to_owned()),
         Some(m) => {
-            let name: Option<String> = sqlx::query_scalar(
-                r#"select m.name from municipalities m where m.region_id = $1 and m.id = $2
-                     and ($3::bigint[] is null or exists (select 1 from organizations o where o.region_id = $1
-                          and o.municipality_id = m.id and o.id = any($3)))"#,
-            )
-            .bind(region)
-            .bind(m)
-            .bind(scope)
-            .fetch_optional(&mut *db)
-            .await?;
+            let name = db::focus::municipality_name(db, region, m, scope).await?;
             out.municipality = Some(name.ok_or(AppError::NotFound)?);
         }
         None => {}
     }
     if let Some(s) = focus.sector {
-        let name: Option<String> = sqlx::query_scalar(
-            r#"select s.name from sectors s where s.region_id = $1 and s.id = $2
-                 and ($3::bigint[] is null or exists (select 1 from organization_sectors os where os.region_id = $1
-                      and os.sector_id = s.id and os.organization_id = any($3)))"#,
-        )
-        .bind(region)
-        .bind(s)
-        .bind(scope)
-        .fetch_optional(&mut *db)
-        .await?;
+        let name = db::focus::sector_name(db, region, s, scope).await?;
         out.sector = Some(name.ok_or(AppError::NotFound)?);
     }
     Ok(out)
-}
-
-/// What the filter form offers: municipalities and sectors with organizations in scope,
-/// and whether any of them is of the regional level.
-pub struct Choices {
-    pub municipalities: Vec<(i64, String)>,
-    pub sectors: Vec<(i64, String)>,
-    pub regional: bool,
-}
-
-pub async fn choices(
-    db: &mut PgConnection,
-    region: RegionId,
-    scope: Option<&[i64]>,
-) -> Result<Choices, sqlx::Error> {
-    let municipalities = sqlx::query_as(
-        r#"select m.id, m.name from municipalities m where m.region_id = $1
-             and exists (select 1 from organizations o where o.region_id = $1 and o.municipality_id = m.id
-                         and ($2::bigint[] is null or o.id = any($2)))
-           order by m.name"#,
-    )
-    .bind(region)
-    .bind(scope)
-    .fetch_all(&mut *db)
-    .await?;
-    let sectors = sqlx::query_as(
-        r#"select s.id, s.name from sectors s where s.region_id = $1
-             and exists (select 1 from organization_sectors os where os.region_id = $1 and os.sector_id = s.id
-                         and ($2::bigint[] is null or os.organization_id = any($2)))
-           order by s.position, s.name"#,
-    )
-    .bind(region)
-    .bind(scope)
-    .fetch_all(&mut *db)
-    .await?;
-    let regional = sqlx::query_scalar(
-        r#"select exists (select 1 from organizations o where o.region_id = $1 and o.municipality_id is null
-                          and ($2::bigint[] is null or o.id = any($2)))"#,
-    )
-    .bind(region)
-    .bind(scope)
-    .fetch_one(db)
-    .await?;
-    Ok(Choices {
-        municipalities,
-        sectors,
-        regional,
-    })
 }
 
 #[cfg(test)]

@@ -534,7 +534,7 @@ pub async fn dashboard(
         chrome.locale,
     )
     .await?;
-    let choices = super::focus::choices(&mut tx, region, scope.as_deref()).await?;
+    let choices = super::db::focus::choices(&mut tx, region, scope.as_deref()).await?;
     tx.commit().await?;
     sort_rows(&mut municipalities, &focus.sort);
     sort_rows(&mut sectors, &focus.sort);

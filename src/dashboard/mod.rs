@@ -3,6 +3,7 @@
 //! organizations behind it.
 
 pub mod coverage;
+pub mod db;
 pub mod digest;
 pub mod digest_mail;
 mod export;

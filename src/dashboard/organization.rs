@@ -8,6 +8,7 @@ use axum::response::Response;
 use chrono::Utc;
 
 use super::coverage::{self, Flag, OrgFacts, Params};
+use super::db::exports::{self as db, Organization};
 use super::focus::{Focus, FocusQuery};
 use super::red_flags::FlaggedPage;
 use super::responsiveness::{self, Period, Responsiveness};
@@ -17,17 +18,6 @@ use crate::state::AppState;
 use crate::web::access::RegionOverseer;
 use crate::web::chrome::Chrome;
 use crate::web::render::render;
-
-#[derive(sqlx::FromRow)]
-pub struct Organization {
-    pub id: i64,
-    pub name: String,
-    pub level: String,
-    pub municipality_id: Option<i64>,
-    pub municipality: Option<String>,
-    pub exempt: bool,
-    pub archived: bool,
-}
 
 pub struct PageRow {
     pub flagged: FlaggedPage,
@@ -107,17 +97,9 @@ pub async fn organization(
     let now = Utc::now();
     let today = crate::regions::time::today_in(&access.region);
     let mut tx = state.tenant(region).await?;
-    let org: Organization = sqlx::query_as(
-        r#"select o.id, o.name, o.level, o.municipality_id, m.name as municipality, o.exempt,
-                  o.archived_at is not null as archived
-           from organizations o left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
-           where o.region_id = $1 and o.id = $2"#,
-    )
-    .bind(region)
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let org = db::organization(&mut tx, region, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let scope = crate::questions::db::scope_ids(&mut tx, region, &access.org_scope()).await?;
     if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
         return Err(AppError::NotFound);

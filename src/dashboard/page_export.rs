@@ -63,18 +63,11 @@ pub async fn export_pages(
     )
     .await?;
     let places: HashMap<i64, (Option<String>, String)> =
-        sqlx::query_as::<_, (i64, Option<String>, String)>(
-            r#"select o.id, m.name, o.inn from organizations o
-           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
-           where o.region_id = $1 and ($2::bigint[] is null or o.id = any($2))"#,
-        )
-        .bind(region)
-        .bind(view.ids.as_deref())
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|(id, m, inn)| (id, (m, inn)))
-        .collect();
+        super::db::exports::places(&mut tx, region, view.ids.as_deref())
+            .await?
+            .into_iter()
+            .map(|(id, m, inn)| (id, (m, inn)))
+            .collect();
     let page_ids: Vec<i64> = pages.iter().map(|f| f.page.id.0).collect();
     let latest = crate::activity::db::latest(&mut tx, region, Some(&page_ids)).await?;
     tx.commit().await?;

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
+use super::db::exports::{self as db, QuestionRow};
 use crate::error::AppResult;
 use crate::i18n::Locale;
 use crate::ids::RegionId;
@@ -18,27 +19,6 @@ use crate::web::access::RegionOverseer;
 use crate::web::chrome::Chrome;
 
 const CHUNK: i64 = 2_000;
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    received_at: DateTime<Utc>,
-    organization: String,
-    municipality: Option<String>,
-    category: String,
-    priority: String,
-    status: String,
-    channel: String,
-    first_response_at: Option<DateTime<Utc>>,
-    first_response_minutes: Option<i32>,
-    first_response_due: DateTime<Utc>,
-    answered_at: Option<DateTime<Utc>>,
-    answer_minutes: Option<i32>,
-    paused_minutes: i32,
-    overdue: bool,
-    transfer_count: i32,
-    reopen_count: i32,
-}
 
 fn header(l: Locale) -> Vec<String> {
     [
@@ -71,7 +51,7 @@ fn hours(minutes: Option<i32>) -> String {
         .unwrap_or_default()
 }
 
-fn record(r: &Row, tz: Tz, l: Locale) -> Vec<String> {
+fn record(r: &QuestionRow, tz: Tz, l: Locale) -> Vec<String> {
     let local = |t: &DateTime<Utc>| t.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string();
     let yes_no = |b: bool| l.t(if b { "yes" } else { "no" });
     vec![
@@ -121,27 +101,10 @@ async fn next_chunk(mut c: Cursor) -> Option<(Result<Vec<u8>, std::io::Error>, C
     if c.done {
         return None;
     }
-    let rows: Result<Vec<Row>, sqlx::Error> = async {
+    let rows: Result<Vec<QuestionRow>, sqlx::Error> = async {
         let mut tx = c.state.tenant(c.region).await?;
-        let rows = sqlx::query_as(
-            r#"select q.id, q.received_at, o.name as organization, m.name as municipality, q.category, q.priority,
-                      q.status, q.channel, q.first_response_at, q.first_response_minutes, q.first_response_due,
-                      q.answered_at, q.answer_minutes, q.paused_minutes, coalesce(q.due_at <= now(), false) as overdue,
-                      q.transfer_count, q.reopen_count
-               from questions q
-               join organizations o on o.region_id = q.region_id and o.id = q.organization_id
-               left join municipalities m on m.region_id = q.region_id and m.id = o.municipality_id
-               where q.region_id = $1 and ($2::bigint[] is null or q.organization_id = any($2))
-                 and q.received_at >= $3 and q.id > $4
-               order by q.id limit $5"#,
-        )
-        .bind(c.region)
-        .bind(&c.ids)
-        .bind(c.from)
-        .bind(c.after)
-        .bind(CHUNK)
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows =
+            db::question_rows(&mut tx, c.region, c.ids.as_deref(), c.from, c.after, CHUNK).await?;
         tx.commit().await?;
         Ok(rows)
     }

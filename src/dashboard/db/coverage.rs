@@ -1,0 +1,146 @@
+//! SQL of coverage: the facts of every organization that must run a page, as one pass the
+//! coverage tables sum and the drill-down lists page through.
+
+use chrono::NaiveDate;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use crate::ids::RegionId;
+use crate::settings::db::RegionSettings;
+
+/// What coverage is counted over.
+pub struct Params<'a> {
+    pub region: RegionId,
+    /// The organizations in scope; `None` for the whole region.
+    pub ids: Option<&'a [i64]>,
+    pub settings: &'a RegionSettings,
+    pub today: NaiveDate,
+    /// The one platform a view looks at; `None` for every platform.
+    pub platform: Option<&'a str>,
+}
+
+/// Pushes a query named `f` with one row per organization that must have a page (not exempt,
+/// not archived): `id, name, municipality_id, has_page, covered, verified, active,
+/// connected`. Coverage of the required platforms always reads every page; the other facts
+/// only pages of the view's platform.
+fn push_facts(q: &mut QueryBuilder<'_, Postgres>, p: &Params<'_>) {
+    let platform = |q: &mut QueryBuilder<'_, Postgres>| {
+        match p.platform {
+            Some(platform) => q
+                .push(" filter (where p.platform = ")
+                .push_bind(platform.to_owned())
+                .push(")"),
+            None => q,
+        };
+    };
+    q.push("with f as (with orgs as (select o.id, o.name, o.municipality_id from organizations o where o.region_id = ")
+        .push_bind(p.region)
+        .push(" and o.archived_at is null and not o.exempt");
+    if let Some(ids) = p.ids {
+        q.push(" and o.id = any(").push_bind(ids.to_vec()).push(")");
+    }
+    q.push("), per_org as (select p.organization_id, array_agg(distinct p.platform) as platforms, count(*)");
+    platform(q);
+    q.push(" > 0 as has_page, coalesce(bool_or(p.mark_status = 'granted')");
+    platform(q);
+    q.push(", false) as verified, coalesce(bool_or(p.connected)");
+    platform(q);
+    q.push(", false) as connected, coalesce(bool_or(coalesce(l.posts, 0) * ")
+        .push_bind(f64::from(p.settings.active_days))
+        .push(" / 7 >= ")
+        .push_bind(p.settings.active_posts)
+        .push(")");
+    platform(q);
+    q.push(", false) as active from pages p left join page_latest l on l.region_id = ")
+        .push_bind(p.region)
+        .push(" and l.page_id = p.id and l.week >= ")
+        .push_bind(p.today)
+        .push("::date - 14 where p.region_id = ")
+        .push_bind(p.region);
+    if let Some(ids) = p.ids {
+        q.push(" and p.organization_id = any(")
+            .push_bind(ids.to_vec())
+            .push(")");
+    }
+    q.push(
+        r#" group by p.organization_id)
+            select o.id, o.name, o.municipality_id,
+                   coalesce(pf.has_page, false) as has_page,
+                   coalesce(pf.platforms @> "#,
+    )
+    .push_bind(p.settings.required_platforms.clone())
+    .push(
+        r#"::text[], false) as covered,
+                   coalesce(pf.verified, false) as verified,
+                   coalesce(pf.active, false) as active,
+                   coalesce(pf.connected, false) as connected
+            from orgs o left join per_org pf on pf.organization_id = o.id) "#,
+    );
+}
+
+/// One organization's facts with its sectors, as the tables count them.
+#[derive(sqlx::FromRow)]
+pub struct Facts {
+    pub municipality_id: Option<i64>,
+    pub sector_ids: Vec<i64>,
+    pub has_page: bool,
+    pub covered: bool,
+    pub verified: bool,
+    pub active: bool,
+    pub connected: bool,
+}
+
+pub async fn facts(db: &mut PgConnection, p: &Params<'_>) -> Result<Vec<Facts>, sqlx::Error> {
+    let mut q = QueryBuilder::new("");
+    push_facts(&mut q, p);
+    q.push(
+        r#"select f.municipality_id, f.has_page, f.covered, f.verified, f.active, f.connected,
+                  coalesce(s.sector_ids, '{}') as sector_ids
+           from f left join (select os.organization_id, array_agg(os.sector_id) as sector_ids
+                             from organization_sectors os where os.region_id = "#,
+    )
+    .push_bind(p.region)
+    .push(" group by os.organization_id) s on s.organization_id = f.id");
+    q.build_query_as().fetch_all(db).await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrgFacts {
+    pub id: i64,
+    pub name: String,
+    pub municipality_name: Option<String>,
+    pub has_page: bool,
+    pub covered: bool,
+    pub verified: bool,
+    pub active: bool,
+    pub connected: bool,
+}
+
+/// The organizations whose facts meet `condition` (an SQL condition over `f`, from the
+/// fixed list of figures), a page at a time, and how many there are.
+pub async fn organizations(
+    db: &mut PgConnection,
+    p: &Params<'_>,
+    condition: &'static str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<OrgFacts>, i64), sqlx::Error> {
+    let mut q = QueryBuilder::new("");
+    push_facts(&mut q, p);
+    q.push(
+        r#"select f.id, f.name, m.name as municipality_name, f.has_page, f.covered, f.verified, f.active, f.connected
+           from f left join municipalities m on m.region_id = "#,
+    )
+    .push_bind(p.region)
+    .push(" and m.id = f.municipality_id where ")
+    .push(condition)
+    .push(" order by f.name, f.id limit ")
+    .push_bind(limit)
+    .push(" offset ")
+    .push_bind(offset);
+    let rows = q.build_query_as().fetch_all(&mut *db).await?;
+    let mut count = QueryBuilder::new("");
+    push_facts(&mut count, p);
+    count.push("select count(*) from f where ").push(condition);
+    let total = count.build_query_scalar().fetch_one(db).await?;
+    Ok((rows, total))
+}

@@ -1,0 +1,71 @@
+//! SQL of the operator's federal overview: every region at once, outside row-level
+//! security on purpose (the operator only, each view audited by the screen).
+
+use chrono::{Duration, Utc};
+use sqlx::PgConnection;
+
+use crate::ids::RegionId;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RegionFigures {
+    pub id: RegionId,
+    pub name: String,
+    pub obliged: i64,
+    pub with_page: i64,
+    pub covered: i64,
+    pub verified: i64,
+    pub connected: i64,
+    pub received: i64,
+    pub on_time: i64,
+    pub on_time_base: i64,
+    pub overdue: i64,
+}
+
+/// Coverage per region (each by its own required platforms) and the last week's answers.
+pub async fn figures(db: &mut PgConnection) -> Result<Vec<RegionFigures>, sqlx::Error> {
+    let now = Utc::now();
+    sqlx::query_as(
+        r#"with per_org as (
+               select p.region_id, p.organization_id, array_agg(p.platform) as platforms,
+                      bool_or(p.mark_status = 'granted') as verified, bool_or(p.connected) as connected
+               from pages p group by p.region_id, p.organization_id
+           ), coverage as (
+               select o.region_id, count(*) as obliged, count(pf.organization_id) as with_page,
+                      count(*) filter (where pf.platforms @> coalesce(s.required_platforms, '{vk,ok}')) as covered,
+                      count(*) filter (where pf.verified) as verified,
+                      count(*) filter (where pf.connected) as connected
+               from organizations o
+               left join per_org pf on pf.region_id = o.region_id and pf.organization_id = o.id
+               left join region_settings s on s.region_id = o.region_id
+               where o.archived_at is null and not o.exempt
+               group by o.region_id
+           )
+           select r.id, r.name,
+                  coalesce(c.obliged, 0) as obliged, coalesce(c.with_page, 0) as with_page,
+                  coalesce(c.covered, 0) as covered, coalesce(c.verified, 0) as verified,
+                  coalesce(c.connected, 0) as connected,
+                  a.received, a.on_time,
+                  a.on_time_base, d.overdue
+           from regions r
+           left join coverage c on c.region_id = r.id
+           -- Per region, so each reads its own range of the received and due indexes.
+           cross join lateral (
+               select count(*) as received,
+                      count(*) filter (where q.first_response_at is not null
+                                       and q.first_response_at <= q.first_response_due) as on_time,
+                      count(*) filter (where q.first_response_at is not null
+                                       or (q.status in ('new', 'in_progress') and q.paused_at is null
+                                           and q.first_response_due <= $2)) as on_time_base
+               from questions q where q.region_id = r.id and q.received_at >= $1
+           ) a
+           -- An open question has a due time only while it is being worked on.
+           cross join lateral (
+               select count(*) as overdue from questions q where q.region_id = r.id and q.due_at <= $2
+           ) d
+           order by r.name"#,
+    )
+    .bind(now - Duration::days(7))
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
