@@ -1,6 +1,9 @@
 //! Demo page quality: setup, categories, marks in every state with their history, and a year
 //! of weekly figures for every page — most pages alive and growing, some middling, some
 //! dormant — so the cards and scores show a believable spread. Seeded once.
+//!
+//! Its SQL stays here, not in a store: it writes generated history in bulk, as no screen
+//! does.
 
 use sqlx::PgConnection;
 

@@ -1,6 +1,9 @@
 //! Demo data: Altai Krai with its municipalities, regional bodies and a few hundred
 //! institutions with their pages, and one account per role. Everything is matched by a
 //! natural key (slug, name, OGRN, page address, email), so seeding twice changes nothing.
+//!
+//! The demo's SQL stays here, not in a store: seeding writes rows by natural key, a path no
+//! screen takes.
 
 mod activity;
 mod data;

@@ -1,6 +1,9 @@
 //! Demo questions: a few hundred over the last two months on the region's pages, in every
 //! state, some overdue, with their timelines; the demo school gets a morning's worth of its
 //! own. Seeded once: a second run finds them and adds nothing.
+//!
+//! Its SQL stays here, not in a store: it writes questions with made-up pasts (timelines,
+//! clocks) that no screen writes.
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;

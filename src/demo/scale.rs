@@ -3,6 +3,8 @@
 //! history and citizen questions. Every value is a hash of the seed and a row number, so the
 //! same seed gives the same data; rows are made by set-based `INSERT … SELECT` on the server
 //! and the secondary indexes of the two big tables are rebuilt once at the end.
+//!
+//! Its SQL stays here, not in a store: set-based generation on the server is the point of it.
 
 use std::time::Instant;
 
