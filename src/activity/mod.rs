@@ -3,3 +3,4 @@
 pub mod chart;
 pub mod db;
 pub mod derive;
+pub mod figures;

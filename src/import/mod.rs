@@ -10,6 +10,7 @@ pub mod db;
 mod handlers;
 pub mod orgs;
 pub mod pages;
+pub mod plan;
 pub mod reader;
 pub mod run;
 pub mod template;

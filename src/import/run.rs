@@ -4,6 +4,7 @@
 use sqlx::PgConnection;
 
 use super::db::{self, NewImport};
+use super::plan::Plan;
 use super::{Counts, RowError, activity, orgs, pages, reader};
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
@@ -21,52 +22,23 @@ pub fn kind_of(value: &str) -> &'static str {
     }
 }
 
-/// Checks a table of either kind; the same call serves preview and commit.
+/// Checks a table of any kind; the same call serves preview and commit.
 async fn plan(
     db: &mut PgConnection,
     region: RegionId,
     kind: &str,
     table: &reader::Table,
     l: Locale,
-) -> Result<Planned, sqlx::Error> {
-    Ok(if kind == KIND_PAGES {
-        let plan = pages::plan(db, region, table, l).await?;
-        Planned {
-            counts: plan.counts,
-            errors: plan.errors.clone(),
-            pages: Some(plan),
-            orgs: None,
-            activity: None,
+) -> Result<Plan, sqlx::Error> {
+    Ok(match kind {
+        KIND_PAGES => Plan::Pages(pages::plan(db, region, table, l).await?),
+        KIND_ACTIVITY => {
+            let time_zone = crate::regions::db::time_zone(db, region).await?;
+            let today = crate::regions::time::today(crate::regions::time::zone_of(&time_zone));
+            Plan::Activity(activity::plan(db, region, table, today, l).await?)
         }
-    } else if kind == KIND_ACTIVITY {
-        let time_zone = crate::regions::db::time_zone(db, region).await?;
-        let today = crate::regions::time::today(crate::regions::time::zone_of(&time_zone));
-        let plan = activity::plan(db, region, table, today, l).await?;
-        Planned {
-            counts: plan.counts,
-            errors: plan.errors.clone(),
-            activity: Some(plan),
-            orgs: None,
-            pages: None,
-        }
-    } else {
-        let plan = orgs::plan(db, region, table, l).await?;
-        Planned {
-            counts: plan.counts,
-            errors: plan.errors.clone(),
-            orgs: Some(plan),
-            pages: None,
-            activity: None,
-        }
+        _ => Plan::Organizations(orgs::plan(db, region, table, l).await?),
     })
-}
-
-struct Planned {
-    counts: Counts,
-    errors: Vec<RowError>,
-    orgs: Option<orgs::OrgPlan>,
-    pages: Option<pages::PagePlan>,
-    activity: Option<activity::ActivityPlan>,
 }
 
 #[derive(Debug)]
@@ -109,8 +81,8 @@ pub async fn preview(
             let planned = plan(db, region, kind, &table, l).await?;
             (
                 table.rows.len(),
-                planned.counts,
-                planned.errors,
+                planned.counts(),
+                planned.errors().to_vec(),
                 "previewed",
             )
         }
@@ -161,20 +133,14 @@ pub async fn commit(
     };
     // The registry may have changed since the preview: check again, inside this transaction.
     let plan = plan(db, region, &kind, &table, l).await?;
-    if !plan.errors.is_empty() {
-        db::record_result(db, region, id, "previewed", plan.counts, &plan.errors).await?;
-        return Ok(CommitResult::Refused(plan.errors));
+    let counts = plan.counts();
+    if !plan.errors().is_empty() {
+        let errors = plan.errors().to_vec();
+        db::record_result(db, region, id, "previewed", counts, &errors).await?;
+        return Ok(CommitResult::Refused(errors));
     }
-    if let Some(p) = &plan.orgs {
-        orgs::commit(db, region, user, id, p).await?;
-    }
-    if let Some(p) = &plan.pages {
-        pages::commit(db, region, user, id, p).await?;
-    }
-    if let Some(p) = &plan.activity {
-        activity::commit(db, region, user, id, p).await?;
-    }
-    db::record_result(db, region, id, "committed", plan.counts, &[]).await?;
+    plan.write(db, region, user, id).await?;
+    db::record_result(db, region, id, "committed", counts, &[]).await?;
     crate::audit::record(
         db,
         Some(region),
@@ -182,10 +148,10 @@ pub async fn commit(
         "commit",
         "import",
         Some(id),
-        serde_json::json!({ "created": plan.counts.created, "updated": plan.counts.updated, "unchanged": plan.counts.unchanged }),
+        serde_json::json!({ "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged }),
     )
     .await?;
-    Ok(CommitResult::Committed(plan.counts))
+    Ok(CommitResult::Committed(counts))
 }
 
 /// Large imports leave the planner's statistics stale (see `db::analyze_registry`).

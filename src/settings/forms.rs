@@ -160,103 +160,67 @@ impl SettingsForm {
     }
 
     pub fn validate(&self, l: Locale) -> Result<RegionSettings, FieldErrors> {
-        let mut e = FieldErrors::default();
-        let mut int = |field: &'static str, value: &str, min: i32, max: i32| -> i32 {
-            match value.trim().parse::<i32>() {
-                Ok(n) if (min..=max).contains(&n) => n,
-                _ => {
-                    e.add(
-                        field,
-                        l.t_args(
-                            "field-number-range",
-                            &[("min", min.into()), ("max", max.into())],
-                        ),
-                    );
-                    min
-                }
-            }
+        let mut r = Reader {
+            l,
+            e: FieldErrors::default(),
         };
-        let active_posts = int("active_posts", &self.active_posts, 1, 100);
-        let active_days = int("active_days", &self.active_days, 1, 90);
-        let dormant_days = int("dormant_days", &self.dormant_days, 1, 365);
-        let first_response_hours = int("first_response_hours", &self.first_response_hours, 1, 240);
-        let urgent_first_response_hours = int(
-            "urgent_first_response_hours",
-            &self.urgent_first_response_hours,
-            1,
-            240,
-        );
-        let final_answer_days = int("final_answer_days", &self.final_answer_days, 1, 60);
-        let high_first_response_hours = int(
-            "high_first_response_hours",
-            &self.high_first_response_hours,
-            1,
-            240,
-        );
-        let urgent_final_answer_days = int(
-            "urgent_final_answer_days",
-            &self.urgent_final_answer_days,
-            1,
-            60,
-        );
-        let at_risk_percent = int("at_risk_percent", &self.at_risk_percent, 10, 99);
-        let contact_retention_days = int(
+        let (required_platforms, optional_platforms) = self.platforms(&mut r);
+        let activity = self.activity(&mut r);
+        let deadlines = self.deadlines(&mut r);
+        let time = self.working_time(&mut r);
+        let score = self.score(&mut r);
+        let question_categories = parse_categories(&self.question_categories, l, &mut r.e);
+        let contact_retention_days = r.int(
             "contact_retention_days",
             &self.contact_retention_days,
             1,
             3650,
         );
-        let mark_stuck_days = int("mark_stuck_days", &self.mark_stuck_days, 1, 365);
-        let quota_flagship = int("quota_flagship", &self.quota_flagship, 0, 100);
-        let quota_active = int("quota_active", &self.quota_active, 0, 100);
-        let quota_card = int("quota_card", &self.quota_card, 0, 100);
-        let ranking_min_questions = int(
+        let ranking_min_questions = r.int(
             "ranking_min_questions",
             &self.ranking_min_questions,
             1,
             10_000,
         );
-        let weight_connected = int("weight_connected", &self.weight_connected, 0, 100);
-        let weight_mark = int("weight_mark", &self.weight_mark, 0, 100);
-        let weight_setup = int("weight_setup", &self.weight_setup, 0, 100);
-        let weight_widgets = int("weight_widgets", &self.weight_widgets, 0, 100);
-        let weight_activity = int("weight_activity", &self.weight_activity, 0, 100);
-        let weight_reach = int("weight_reach", &self.weight_reach, 0, 100);
-        let weight_post_reach = int("weight_post_reach", &self.weight_post_reach, 0, 100);
-        let green_from = int("green_from", &self.green_from, 0, 100);
-        let red_below = int("red_below", &self.red_below, 0, 100);
-        if red_below > green_from && !e.has("red_below") && !e.has("green_from") {
-            e.add("red_below", l.t("settings-thresholds-order"));
-        }
-        let weights = [
-            weight_connected,
-            weight_mark,
-            weight_setup,
-            weight_widgets,
-            weight_activity,
-            weight_reach,
-            weight_post_reach,
-        ];
-        if weights.iter().sum::<i32>() == 0 {
-            e.add("weight_connected", l.t("settings-weights-zero"));
-        }
-        if urgent_first_response_hours > first_response_hours
-            && !e.has("urgent_first_response_hours")
-        {
-            e.add("urgent_first_response_hours", l.t("settings-urgent-longer"));
-        }
-        if urgent_final_answer_days > final_answer_days && !e.has("urgent_final_answer_days") {
-            e.add("urgent_final_answer_days", l.t("settings-urgent-longer"));
-        }
-        let transfer_keeps_clock = match self.transfer_clock.as_str() {
-            "keep" => true,
-            "new" => false,
-            _ => {
-                e.add("transfer_clock", l.t("field-choose"));
-                false
-            }
-        };
-        let question_categories = parse_categories(&self.question_categories, l, &mut e);
+        r.e.into_result(RegionSettings {
+            required_platforms,
+            optional_platforms,
+            active_posts: activity.active_posts,
+            active_days: activity.active_days,
+            dormant_days: activity.dormant_days,
+            mark_stuck_days: activity.mark_stuck_days,
+            quota_flagship: activity.quotas[0],
+            quota_active: activity.quotas[1],
+            quota_card: activity.quotas[2],
+            first_response_hours: deadlines.first_response_hours,
+            high_first_response_hours: deadlines.high_first_response_hours,
+            urgent_first_response_hours: deadlines.urgent_first_response_hours,
+            final_answer_days: deadlines.final_answer_days,
+            urgent_final_answer_days: deadlines.urgent_final_answer_days,
+            at_risk_percent: deadlines.at_risk_percent,
+            transfer_keeps_clock: deadlines.transfer_keeps_clock,
+            work_days: time.work_days,
+            work_start: time.work_start,
+            work_end: time.work_end,
+            holidays: time.holidays,
+            working_saturdays: time.working_saturdays,
+            weight_connected: score.weights[0],
+            weight_mark: score.weights[1],
+            weight_setup: score.weights[2],
+            weight_widgets: score.weights[3],
+            weight_activity: score.weights[4],
+            weight_reach: score.weights[5],
+            weight_post_reach: score.weights[6],
+            green_from: score.green_from,
+            red_below: score.red_below,
+            contact_retention_days,
+            question_categories,
+            ranking_min_questions,
+        })
+    }
+
+    /// Which platforms every organization must run, which it may; at least one is required.
+    fn platforms(&self, r: &mut Reader) -> (Vec<String>, Vec<String>) {
         let mut required = Vec::new();
         let mut optional = Vec::new();
         for p in Platform::ALL {
@@ -264,12 +228,80 @@ impl SettingsForm {
                 "required" => required.push(p.code().to_owned()),
                 "optional" => optional.push(p.code().to_owned()),
                 "unused" => {}
-                _ => e.add(platform_field(p), l.t("field-choose")),
+                _ => r.e.add(platform_field(p), r.l.t("field-choose")),
             }
         }
         if required.is_empty() {
-            e.add("platform_vk", l.t("settings-no-required-platform"));
+            r.e.add("platform_vk", r.l.t("settings-no-required-platform"));
         }
+        (required, optional)
+    }
+
+    fn activity(&self, r: &mut Reader) -> ActivityRules {
+        ActivityRules {
+            active_posts: r.int("active_posts", &self.active_posts, 1, 100),
+            active_days: r.int("active_days", &self.active_days, 1, 90),
+            dormant_days: r.int("dormant_days", &self.dormant_days, 1, 365),
+            mark_stuck_days: r.int("mark_stuck_days", &self.mark_stuck_days, 1, 365),
+            quotas: [
+                r.int("quota_flagship", &self.quota_flagship, 0, 100),
+                r.int("quota_active", &self.quota_active, 0, 100),
+                r.int("quota_card", &self.quota_card, 0, 100),
+            ],
+        }
+    }
+
+    /// Answer deadlines; an urgent question never gets longer than an ordinary one.
+    fn deadlines(&self, r: &mut Reader) -> Deadlines {
+        let d = Deadlines {
+            first_response_hours: r.int("first_response_hours", &self.first_response_hours, 1, 240),
+            urgent_first_response_hours: r.int(
+                "urgent_first_response_hours",
+                &self.urgent_first_response_hours,
+                1,
+                240,
+            ),
+            final_answer_days: r.int("final_answer_days", &self.final_answer_days, 1, 60),
+            high_first_response_hours: r.int(
+                "high_first_response_hours",
+                &self.high_first_response_hours,
+                1,
+                240,
+            ),
+            urgent_final_answer_days: r.int(
+                "urgent_final_answer_days",
+                &self.urgent_final_answer_days,
+                1,
+                60,
+            ),
+            at_risk_percent: r.int("at_risk_percent", &self.at_risk_percent, 10, 99),
+            transfer_keeps_clock: match self.transfer_clock.as_str() {
+                "keep" => true,
+                "new" => false,
+                _ => {
+                    r.e.add("transfer_clock", r.l.t("field-choose"));
+                    false
+                }
+            },
+        };
+        if d.urgent_first_response_hours > d.first_response_hours
+            && !r.e.has("urgent_first_response_hours")
+        {
+            r.e.add(
+                "urgent_first_response_hours",
+                r.l.t("settings-urgent-longer"),
+            );
+        }
+        if d.urgent_final_answer_days > d.final_answer_days && !r.e.has("urgent_final_answer_days")
+        {
+            r.e.add("urgent_final_answer_days", r.l.t("settings-urgent-longer"));
+        }
+        d
+    }
+
+    /// Working days and hours, holidays and moved working days.
+    fn working_time(&self, r: &mut Reader) -> WorkingTime {
+        let (l, e) = (r.l, &mut r.e);
         let work_days: Vec<i16> = (1..=7).filter(|d| self.day(d)).collect();
         if work_days.is_empty() {
             e.add("day_1", l.t("settings-no-work-days"));
@@ -286,45 +318,96 @@ impl SettingsForm {
         if !e.has("work_start") && !e.has("work_end") && work_start >= work_end {
             e.add("work_end", l.t("settings-hours-order"));
         }
-        let holidays = parse_dates(&self.holidays, "holidays", l, &mut e);
-        let working_saturdays =
-            parse_dates(&self.working_saturdays, "working_saturdays", l, &mut e);
-        e.into_result(RegionSettings {
-            required_platforms: required,
-            optional_platforms: optional,
-            active_posts,
-            active_days,
-            dormant_days,
-            first_response_hours,
-            urgent_first_response_hours,
-            final_answer_days,
+        WorkingTime {
             work_days,
             work_start,
             work_end,
-            holidays,
-            working_saturdays,
-            weight_connected,
-            weight_mark,
-            weight_setup,
-            weight_widgets,
-            weight_activity,
-            weight_reach,
-            weight_post_reach,
+            holidays: parse_dates(&self.holidays, "holidays", l, e),
+            working_saturdays: parse_dates(&self.working_saturdays, "working_saturdays", l, e),
+        }
+    }
+
+    /// The quality score's weights (not all zero) and its traffic-light thresholds.
+    fn score(&self, r: &mut Reader) -> ScoreRules {
+        let weights = [
+            r.int("weight_connected", &self.weight_connected, 0, 100),
+            r.int("weight_mark", &self.weight_mark, 0, 100),
+            r.int("weight_setup", &self.weight_setup, 0, 100),
+            r.int("weight_widgets", &self.weight_widgets, 0, 100),
+            r.int("weight_activity", &self.weight_activity, 0, 100),
+            r.int("weight_reach", &self.weight_reach, 0, 100),
+            r.int("weight_post_reach", &self.weight_post_reach, 0, 100),
+        ];
+        let green_from = r.int("green_from", &self.green_from, 0, 100);
+        let red_below = r.int("red_below", &self.red_below, 0, 100);
+        if red_below > green_from && !r.e.has("red_below") && !r.e.has("green_from") {
+            r.e.add("red_below", r.l.t("settings-thresholds-order"));
+        }
+        if weights.iter().sum::<i32>() == 0 {
+            r.e.add("weight_connected", r.l.t("settings-weights-zero"));
+        }
+        ScoreRules {
+            weights,
             green_from,
             red_below,
-            high_first_response_hours,
-            urgent_final_answer_days,
-            at_risk_percent,
-            transfer_keeps_clock,
-            contact_retention_days,
-            question_categories,
-            mark_stuck_days,
-            quota_flagship,
-            quota_active,
-            quota_card,
-            ranking_min_questions,
-        })
+        }
     }
+}
+
+/// Reads the form's numbers, collecting a message per field that is out of its range.
+struct Reader {
+    l: Locale,
+    e: FieldErrors,
+}
+
+impl Reader {
+    fn int(&mut self, field: &'static str, value: &str, min: i32, max: i32) -> i32 {
+        match value.trim().parse::<i32>() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                let message = self.l.t_args(
+                    "field-number-range",
+                    &[("min", min.into()), ("max", max.into())],
+                );
+                self.e.add(field, message);
+                min
+            }
+        }
+    }
+}
+
+struct ActivityRules {
+    active_posts: i32,
+    active_days: i32,
+    dormant_days: i32,
+    mark_stuck_days: i32,
+    /// Weekly posts expected of a flagship, an active and a card page.
+    quotas: [i32; 3],
+}
+
+struct Deadlines {
+    first_response_hours: i32,
+    high_first_response_hours: i32,
+    urgent_first_response_hours: i32,
+    final_answer_days: i32,
+    urgent_final_answer_days: i32,
+    at_risk_percent: i32,
+    transfer_keeps_clock: bool,
+}
+
+struct WorkingTime {
+    work_days: Vec<i16>,
+    work_start: NaiveTime,
+    work_end: NaiveTime,
+    holidays: Vec<NaiveDate>,
+    working_saturdays: Vec<NaiveDate>,
+}
+
+/// The score's seven weights in the order of `quality::score::Weights`, and its thresholds.
+struct ScoreRules {
+    weights: [i32; 7],
+    green_from: i32,
+    red_below: i32,
 }
 
 pub fn platform_field(p: Platform) -> &'static str {

@@ -97,21 +97,3 @@ pub fn tri(value: &str, field: &'static str, l: Locale, e: &mut FieldErrors) -> 
         }
     }
 }
-
-/// A figure as typed: blank is "not known"; anything else must be a whole number ≥ 0.
-pub fn count(value: &str, field: &'static str, l: Locale, e: &mut FieldErrors) -> Option<i64> {
-    let v: String = value
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
-    if v.is_empty() {
-        return None;
-    }
-    match v.parse::<i64>() {
-        Ok(n) if (0..=2_000_000_000).contains(&n) => Some(n),
-        _ => {
-            e.add(field, l.t("figure-bad"));
-            None
-        }
-    }
-}

@@ -9,10 +9,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use sqlx::PgConnection;
 
-use super::forms::{CATEGORIES, FiguresForm, Input, MarkForm, SetupForm, count, parse_date, tri};
+use super::forms::{CATEGORIES, FiguresForm, Input, MarkForm, SetupForm, parse_date, tri};
 use super::view::{CardScreen, charts};
 use crate::activity::db::{self as activity_db, Origin};
 use crate::activity::derive::{AliveRule, Week, derive};
+use crate::activity::figures::count;
 use crate::error::{AppError, AppResult};
 use crate::ids::PageId;
 use crate::marks::db::{self as marks_db, Change};

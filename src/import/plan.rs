@@ -1,0 +1,135 @@
+//! What the three imports share once a file is read: the rows worth reading, problems
+//! reported against the column as the file spells it, what each row would change, and the
+//! one way a checked plan is written and audited.
+
+use serde_json::Value;
+use sqlx::PgConnection;
+
+use super::columns::ColumnMap;
+use super::reader::Table;
+use super::{Counts, RowError, activity, orgs, pages};
+use crate::ids::{RegionId, UserId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update,
+    Unchanged,
+}
+
+impl Change {
+    /// The audit action an import records for a change.
+    pub fn audit_action(self) -> &'static str {
+        if self == Change::Create {
+            "import_create"
+        } else {
+            "import_update"
+        }
+    }
+}
+
+impl Counts {
+    pub fn count(&mut self, change: Change) {
+        match change {
+            Change::Create => self.created += 1,
+            Change::Update => self.updated += 1,
+            Change::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// The rows of a table with their numbers as the spreadsheet shows them (the header is row
+/// 1), blank rows left out.
+pub fn data_rows(table: &Table) -> impl Iterator<Item = (usize, &[String])> {
+    table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, cells)| !cells.iter().all(|c| c.trim().is_empty()))
+        .map(|(i, cells)| (i + 2, cells.as_slice()))
+}
+
+/// Problems found while planning, each against its row and the column's header in the file.
+pub struct Problems<'m> {
+    map: &'m ColumnMap,
+    list: Vec<RowError>,
+}
+
+impl<'m> Problems<'m> {
+    pub fn new(map: &'m ColumnMap) -> Problems<'m> {
+        Problems {
+            map,
+            list: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, row: usize, code: &str, message: String) {
+        self.list.push(RowError {
+            row,
+            column: self.map.header_of(code).map(str::to_owned),
+            message,
+        });
+    }
+
+    /// By row, each row's problems in the order they were found.
+    pub fn into_sorted(mut self) -> Vec<RowError> {
+        self.list.sort_by_key(|e| e.row);
+        self.list
+    }
+}
+
+/// A checked file of any kind: what it would do and what is wrong with it.
+pub enum Plan {
+    Organizations(orgs::OrgPlan),
+    Pages(pages::PagePlan),
+    Activity(activity::ActivityPlan),
+}
+
+impl Plan {
+    pub fn counts(&self) -> Counts {
+        match self {
+            Plan::Organizations(p) => p.counts,
+            Plan::Pages(p) => p.counts,
+            Plan::Activity(p) => p.counts,
+        }
+    }
+
+    pub fn errors(&self) -> &[RowError] {
+        match self {
+            Plan::Organizations(p) => &p.errors,
+            Plan::Pages(p) => &p.errors,
+            Plan::Activity(p) => &p.errors,
+        }
+    }
+
+    /// Writes a plan without problems, inside the caller's transaction, with one audit row
+    /// per object it creates or changes.
+    pub async fn write(
+        &self,
+        db: &mut PgConnection,
+        region: RegionId,
+        user: Option<UserId>,
+        import: i64,
+    ) -> Result<(), sqlx::Error> {
+        let (object_type, written) = match self {
+            Plan::Organizations(p) => ("organization", orgs::write(db, region, import, p).await?),
+            Plan::Pages(p) => ("page", pages::write(db, region, user, import, p).await?),
+            Plan::Activity(p) => (
+                "page_figures",
+                activity::write(db, region, user, import, p).await?,
+            ),
+        };
+        let rows = written
+            .into_iter()
+            .map(|w| (w.change.audit_action(), w.object, w.details))
+            .collect();
+        crate::audit::record_many(db, region, user, object_type, rows).await
+    }
+}
+
+/// One object an import wrote, for its audit row.
+pub struct Written {
+    pub change: Change,
+    pub object: Option<i64>,
+    pub details: Value,
+}
