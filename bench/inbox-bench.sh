@@ -12,9 +12,9 @@ base="http://127.0.0.1:$port"
 out="target/bench"; mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release --quiet
+. bench/common.sh
 dropdb -h 127.0.0.1 -U postgres --if-exists --force gospublic_bench_inbox
-DATABASE_URL="$db" ./target/release/gospublic seed-demo >/dev/null 2>&1
+DATABASE_URL="$db" "$bin" seed-demo >/dev/null 2>&1
 region="$(psql -h 127.0.0.1 -U postgres -d gospublic_bench_inbox -Atc "select id from regions where slug = 'altai-krai'")"
 start=$(date +%s.%N)
 psql -q -h 127.0.0.1 -U postgres -d gospublic_bench_inbox -v region="$region" -v count="$count" -f bench/gen_questions.sql
@@ -22,22 +22,11 @@ echo "generated $count questions in $(echo "$(date +%s.%N) - $start" | bc) s"
 psql -h 127.0.0.1 -U postgres -d gospublic_bench_inbox -Atc \
   "select 'questions: ' || count(*) || ', open: ' || count(*) filter (where status in ('new','in_progress')) || ', overdue: ' || count(*) filter (where due_at <= now()) from questions"
 
-DATABASE_URL="$db" RUST_LOG=warn ./target/release/gospublic serve --bind "127.0.0.1:$port" --secure-cookies=false \
+DATABASE_URL="$db" RUST_LOG=warn "$bin" serve --bind "127.0.0.1:$port" --secure-cookies=false \
   > "$out/inbox-server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
-
-# Signs in and prints the session cookie.
-session() {
-  local jar; jar="$(mktemp)"
-  local token
-  token="$(curl -s -c "$jar" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)"
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$token" --data-urlencode "email=$1" \
-    --data-urlencode "password=gospublic-demo" --data-urlencode "next=" "$base/login"
-  awk '$6 == "gp_session" { print "gp_session=" $7 }' "$jar"
-  rm -f "$jar"
-}
 
 measure() {
   local who="$1" path="$2" cookie
