@@ -42,19 +42,6 @@ pub struct PasswordForm {
     password_confirm: String,
 }
 
-fn check_new_password(form: &PasswordForm, l: Locale, e: &mut FieldErrors) {
-    if form.password.chars().count() < password::MIN_LENGTH {
-        e.add(
-            "password",
-            l.tn("password-too-short", password::MIN_LENGTH as i64),
-        );
-    } else if password::is_common(&form.password) {
-        e.add("password", l.t("password-common"));
-    } else if form.password != form.password_confirm {
-        e.add("password_confirm", l.t("password-mismatch"));
-    }
-}
-
 pub async fn password_form(_user: SignedIn, chrome: Chrome) -> AppResult<Response> {
     render(&PasswordPage {
         chrome,
@@ -76,7 +63,7 @@ pub async fn change_password(
     if !password::verify(form.current.clone(), stored).await? {
         e.add("current", l.t("password-current-wrong"));
     }
-    check_new_password(&form, l, &mut e);
+    password::check_new(&form.password, &form.password_confirm, l, &mut e);
     if !e.is_empty() {
         return render_invalid(&PasswordPage { chrome, errors: e });
     }
@@ -183,7 +170,7 @@ pub async fn reset(
         return invalid_link(chrome, token);
     };
     let mut e = FieldErrors::default();
-    check_new_password(&form, l, &mut e);
+    password::check_new(&form.password, &form.password_confirm, l, &mut e);
     if !e.is_empty() {
         return render_invalid(&ResetPage {
             chrome,

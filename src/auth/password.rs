@@ -7,6 +7,8 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::web::forms::FieldErrors;
 
 pub const MIN_LENGTH: usize = 10;
 
@@ -58,6 +60,18 @@ const COMMON: [&str; 40] = [
     "letmein123",
     "gospublic1",
 ];
+
+/// A new password as a person types it twice: long enough, not a well-known one, and the
+/// same both times. Messages go to the `password` and `password_confirm` fields.
+pub fn check_new(password: &str, confirm: &str, l: Locale, e: &mut FieldErrors) {
+    if password.chars().count() < MIN_LENGTH {
+        e.add("password", l.tn("password-too-short", MIN_LENGTH as i64));
+    } else if is_common(password) {
+        e.add("password", l.t("password-common"));
+    } else if password != confirm {
+        e.add("password_confirm", l.t("password-mismatch"));
+    }
+}
 
 pub fn is_common(password: &str) -> bool {
     let p = password.trim().to_lowercase();

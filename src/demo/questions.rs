@@ -211,7 +211,7 @@ pub async fn seed(
             body: topic.1.to_owned(),
             attachments: Vec::new(),
             category: topic.0.to_owned(),
-            priority: priority.code().to_owned(),
+            priority,
             received_at: received,
         };
         let clocks = rules.start(priority, received);

@@ -198,16 +198,7 @@ pub async fn accept(
             if name.is_empty() {
                 e.add("name", l.t("field-required"));
             }
-            if form.password.chars().count() < password::MIN_LENGTH {
-                e.add(
-                    "password",
-                    l.tn("password-too-short", password::MIN_LENGTH as i64),
-                );
-            } else if password::is_common(&form.password) {
-                e.add("password", l.t("password-common"));
-            } else if form.password != form.password_confirm {
-                e.add("password_confirm", l.t("password-mismatch"));
-            }
+            password::check_new(&form.password, &form.password_confirm, l, &mut e);
             if !e.is_empty() {
                 drop(tx);
                 return render_invalid(&AcceptPage {

@@ -4,13 +4,14 @@ use axum::response::Response;
 
 use super::db::{self, OrgDetail, OrgListRow};
 use super::forms::{LEVELS, OrgForm};
-use crate::error::{AppError, AppResult, constraint_of};
+use crate::error::{AppError, AppResult};
 use crate::ids::OrgId;
 use crate::pages::db::PageRow;
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, RegionAdmin};
 use crate::web::chrome::Chrome;
 use crate::web::forms::{FieldErrors, IdPath, ListQuery, Pager, SelectOption};
+use crate::web::forms::{Unique, taken};
 use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::Session;
@@ -58,6 +59,13 @@ impl OrgFormPage {
             .collect()
     }
 }
+
+/// The organization's OGRN is unique in the region.
+const UNIQUE: &[Unique] = &[Unique {
+    constraint: "organizations_ogrn_key",
+    field: "ogrn",
+    message_key: "ogrn-taken-plain",
+}];
 
 pub async fn list(
     State(state): State<AppState>,
@@ -161,13 +169,11 @@ pub async fn create(
     };
     let id = match db::insert(&mut tx, region, &fields).await {
         Ok(id) => id,
-        Err(e) if constraint_of(&e) == Some("organizations_ogrn_key") => {
+        Err(e) => {
+            let errors = taken(e, UNIQUE, chrome.locale)?;
             drop(tx);
-            let mut errors = FieldErrors::default();
-            errors.add("ogrn", chrome.t("ogrn-taken-plain"));
             return render_invalid(&form_page(&state, &access, chrome, form, errors, None).await?);
         }
-        Err(e) => return Err(e.into()),
     };
     crate::audit::record(
         &mut tx,
@@ -254,15 +260,13 @@ pub async fn update(
     match db::update(&mut tx, region, id, &fields).await {
         Ok(true) => {}
         Ok(false) => return Err(AppError::NotFound),
-        Err(e) if constraint_of(&e) == Some("organizations_ogrn_key") => {
+        Err(e) => {
+            let errors = taken(e, UNIQUE, chrome.locale)?;
             drop(tx);
-            let mut errors = FieldErrors::default();
-            errors.add("ogrn", chrome.t("ogrn-taken-plain"));
             return render_invalid(
                 &form_page(&state, &access, chrome, form, errors, Some(id)).await?,
             );
         }
-        Err(e) => return Err(e.into()),
     }
     crate::audit::record(
         &mut tx,

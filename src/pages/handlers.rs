@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 
 use super::db::{self, PageFields, PageRow};
 use super::url::{Platform, UrlError, normalize};
-use crate::error::{AppError, AppResult, constraint_of};
+use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::ids::{OrgId, PageId, RegionId};
 use crate::orgs::db::OrgRef;
@@ -14,6 +14,7 @@ use crate::state::AppState;
 use crate::web::access::RegionAccess;
 use crate::web::chrome::Chrome;
 use crate::web::forms::{FieldErrors, IdPath, ListQuery, Pager, optional};
+use crate::web::forms::{Unique, taken};
 use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::Session;
@@ -130,6 +131,14 @@ impl PageForm {
     }
 }
 
+/// A page is registered once in the whole installation; another region's holder is not
+/// named.
+const UNIQUE: &[Unique] = &[Unique {
+    constraint: "pages_url_key",
+    field: "url",
+    message_key: "page-url-taken-elsewhere",
+}];
+
 pub async fn list(
     State(state): State<AppState>,
     access: RegionAccess,
@@ -218,9 +227,8 @@ pub async fn create(
     };
     let page_id = match db::insert(&mut tx, region, org.id, &fields).await {
         Ok(id) => id,
-        Err(e) if constraint_of(&e) == Some("pages_url_key") => {
-            let mut errors = FieldErrors::default();
-            errors.add("url", chrome.t("page-url-taken-elsewhere"));
+        Err(e) => {
+            let errors = taken(e, UNIQUE, chrome.locale)?;
             return render_invalid(&PageFormPage {
                 chrome,
                 org,
@@ -230,7 +238,6 @@ pub async fn create(
                 editing: false,
             });
         }
-        Err(e) => return Err(e.into()),
     };
     crate::audit::record(
         &mut tx,
@@ -308,9 +315,8 @@ pub async fn update(
     };
     match db::update(&mut tx, region, page.id, &fields).await {
         Ok(_) => {}
-        Err(e) if constraint_of(&e) == Some("pages_url_key") => {
-            let mut errors = FieldErrors::default();
-            errors.add("url", chrome.t("page-url-taken-elsewhere"));
+        Err(e) => {
+            let errors = taken(e, UNIQUE, chrome.locale)?;
             return render_invalid(&PageFormPage {
                 chrome,
                 org,
@@ -320,7 +326,6 @@ pub async fn update(
                 editing: true,
             });
         }
-        Err(e) => return Err(e.into()),
     }
     crate::audit::record(
         &mut tx,

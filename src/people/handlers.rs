@@ -4,13 +4,13 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::db::MembershipDetail;
-use crate::error::{AppError, AppResult, constraint_of};
+use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
 use crate::invitations::{self, scope};
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, Role};
 use crate::web::chrome::Chrome;
-use crate::web::forms::{FieldErrors, IdPath, SelectOption};
+use crate::web::forms::{FieldErrors, IdPath, SelectOption, Unique, taken};
 use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::{Session, hash_token, random_token};
@@ -44,6 +44,13 @@ async fn membership(
     access.require_admin()?;
     Ok(found)
 }
+
+/// A person holds a role with one scope once.
+const UNIQUE: &[Unique] = &[Unique {
+    constraint: "memberships_scope_key",
+    field: "role",
+    message_key: "people-membership-exists",
+}];
 
 fn people(access: &RegionAccess) -> String {
     format!("/r/{}/people", access.region.slug)
@@ -120,20 +127,16 @@ pub async fn update(
         chosen.organization,
     )
     .await;
-    if let Err(err) = updated {
-        if constraint_of(&err) == Some("memberships_scope_key") {
-            drop(tx);
-            let mut e = FieldErrors::default();
-            e.add("role", l.t("people-membership-exists"));
-            return render_invalid(&MembershipPage {
-                chrome,
-                membership: m,
-                form,
-                errors: e,
-                municipalities,
-            });
-        }
-        return Err(err.into());
+    if let Err(e) = updated {
+        let errors = taken(e, UNIQUE, l)?;
+        drop(tx);
+        return render_invalid(&MembershipPage {
+            chrome,
+            membership: m,
+            form,
+            errors,
+            municipalities,
+        });
     }
     crate::audit::record(
         &mut tx,

@@ -5,7 +5,9 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::clock::Priority;
+use super::db::NewQuestion;
 use crate::i18n::Locale;
+use crate::ids::{OrgId, PageId};
 use crate::web::forms::{FieldErrors, optional};
 
 pub const MAX_TEXT: usize = 10_000;
@@ -29,21 +31,6 @@ pub struct NewQuestionForm {
     pub category: String,
     pub priority: String,
     pub received_at: String,
-}
-
-#[derive(Debug)]
-pub struct ValidQuestion {
-    pub organization_id: i64,
-    pub page_id: Option<i64>,
-    pub channel: String,
-    pub external_id: Option<String>,
-    pub author_name: Option<String>,
-    pub author_contact: Option<String>,
-    pub body: String,
-    pub attachments: Vec<String>,
-    pub category: String,
-    pub priority: Priority,
-    pub received_at: DateTime<Utc>,
 }
 
 /// Required text of at most `max` characters.
@@ -119,7 +106,7 @@ impl NewQuestionForm {
         tz: Tz,
         now: DateTime<Utc>,
         l: Locale,
-    ) -> Result<ValidQuestion, FieldErrors> {
+    ) -> Result<NewQuestion, FieldErrors> {
         let mut e = FieldErrors::default();
         let organization_id = self
             .organization_id
@@ -176,9 +163,9 @@ impl NewQuestionForm {
                 }
             },
         };
-        e.into_result(ValidQuestion {
-            organization_id,
-            page_id,
+        e.into_result(NewQuestion {
+            organization_id: OrgId(organization_id),
+            page_id: page_id.map(PageId),
             channel: self.channel.clone(),
             external_id,
             author_name,

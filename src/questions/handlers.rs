@@ -15,7 +15,7 @@ use super::forms::{ActionForm, MANUAL_CHANNELS, NewQuestionForm, REJECT_REASONS}
 use super::view;
 use super::workflow::{self, Action, Status};
 use crate::error::{AppError, AppResult, constraint_of};
-use crate::ids::{OrgId, PageId, QuestionId};
+use crate::ids::{OrgId, QuestionId};
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, Role};
 use crate::web::chrome::Chrome;
@@ -279,15 +279,15 @@ pub async fn create(
     let mut result = form.validate(&settings.question_categories, tz, Utc::now(), l);
     if let Ok(valid) = &result {
         let mut e = FieldErrors::default();
-        if !orgs.iter().any(|(id, _)| id.0 == valid.organization_id) {
+        if !orgs.iter().any(|(id, _)| *id == valid.organization_id) {
             e.add("organization_id", l.t("field-choose"));
         } else if let Some(page) = valid.page_id {
-            let owner = crate::pages::db::owner(&mut tx, region, PageId(page)).await?;
-            if owner.map(|o| o.0) != Some(valid.organization_id) {
+            let owner = crate::pages::db::owner(&mut tx, region, page).await?;
+            if owner != Some(valid.organization_id) {
                 e.add("page_id", l.t("question-page-not-of-org"));
             } else if let Some(ext) = &valid.external_id
                 && let Some(existing) =
-                    db::find_external(&mut tx, region, PageId(page), &valid.channel, ext).await?
+                    db::find_external(&mut tx, region, page, &valid.channel, ext).await?
             {
                 e.add(
                     "external_id",
@@ -315,20 +315,7 @@ pub async fn create(
     };
     let rules = Rules::from_settings(&access.region.time_zone, &settings);
     let clocks = rules.start(valid.priority, valid.received_at);
-    let new = db::NewQuestion {
-        organization_id: OrgId(valid.organization_id),
-        page_id: valid.page_id.map(PageId),
-        channel: valid.channel,
-        external_id: valid.external_id,
-        author_name: valid.author_name,
-        author_contact: valid.author_contact,
-        body: valid.body,
-        attachments: valid.attachments,
-        category: valid.category,
-        priority: valid.priority.code().to_owned(),
-        received_at: valid.received_at,
-    };
-    let id = match db::insert(&mut tx, region, &new, &clocks).await {
+    let id = match db::insert(&mut tx, region, &valid, &clocks).await {
         Ok(id) => id,
         // Someone filed the same message a moment ago.
         Err(e) if constraint_of(&e) == Some("questions_external_key") => {
@@ -343,7 +330,7 @@ pub async fn create(
         Some(access.user_id()),
         db::Event {
             to_status: Some("new"),
-            details: serde_json::json!({ "channel": new.channel }),
+            details: serde_json::json!({ "channel": valid.channel }),
             ..db::Event::new("received")
         },
     )

@@ -8,15 +8,22 @@ use sqlx::PgConnection;
 
 use super::db::templates::{self as db, TemplateOption};
 use super::forms::{MAX_TEXT, required_text};
-use crate::error::{AppError, AppResult, constraint_of};
+use crate::error::{AppError, AppResult};
 use crate::ids::{OrgId, TemplateId};
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, Role};
 use crate::web::chrome::Chrome;
-use crate::web::forms::{FieldErrors, IdPath};
+use crate::web::forms::{FieldErrors, IdPath, Unique, taken};
 use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::Session;
+
+/// A title is used once per owner (the region, or one organization).
+const UNIQUE: &[Unique] = &[Unique {
+    constraint: "answer_templates_title_key",
+    field: "title",
+    message_key: "template-title-taken",
+}];
 
 /// Organizations whose templates this member keeps; `None` in the list is the region's.
 fn editable_scopes(access: &RegionAccess) -> Vec<(Option<OrgId>, String)> {
@@ -162,12 +169,7 @@ async fn save(
             };
             match saved {
                 Ok(id) => Ok(id),
-                Err(e) if constraint_of(&e) == Some("answer_templates_title_key") => {
-                    let mut errors = FieldErrors::default();
-                    errors.add("title", chrome.t("template-title-taken"));
-                    Err(errors)
-                }
-                Err(e) => return Err(e.into()),
+                Err(e) => Err(taken(e, UNIQUE, chrome.locale)?),
             }
         }
         Err(errors) => Err(errors),

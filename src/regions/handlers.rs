@@ -4,13 +4,14 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::db::{self, RegionRow};
-use crate::error::{AppError, AppResult, constraint_of};
+use crate::error::{AppError, AppResult};
 use crate::ids::RegionId;
 use crate::invitations::db::{InvitationRow, NewInvitation};
 use crate::state::AppState;
 use crate::web::access::{Operator, Role};
 use crate::web::chrome::Chrome;
 use crate::web::forms::{FieldErrors, IdPath};
+use crate::web::forms::{Unique, taken};
 use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::Session;
@@ -56,6 +57,12 @@ pub struct InviteAdminForm {
 
 /// The federal overview reads every region at once: outside row-level security on purpose,
 /// for the operator only, and recorded in the audit log.
+const UNIQUE: &[Unique] = &[Unique {
+    constraint: "regions_slug_key",
+    field: "slug",
+    message_key: "region-slug-taken",
+}];
+
 pub async fn list(
     State(state): State<AppState>,
     Operator(op): Operator,
@@ -120,15 +127,14 @@ pub async fn create(
     let mut tx = state.db.begin().await?;
     let id = match db::insert(&mut tx, &slug, &name, &tz).await {
         Ok(id) => id,
-        Err(e) if constraint_of(&e) == Some("regions_slug_key") => {
-            errors.add("slug", l.t("region-slug-taken"));
+        Err(e) => {
+            let errors = taken(e, UNIQUE, l)?;
             return render_invalid(&RegionFormPage {
                 chrome,
                 form,
                 errors,
             });
         }
-        Err(e) => return Err(e.into()),
     };
     crate::audit::record(
         &mut tx,

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::i18n::Locale;
+
 #[derive(Clone, Debug, Default)]
 pub struct FieldErrors(BTreeMap<&'static str, String>);
 
@@ -24,6 +26,28 @@ impl FieldErrors {
 
     pub fn into_result<T>(self, ok: T) -> Result<T, FieldErrors> {
         if self.is_empty() { Ok(ok) } else { Err(self) }
+    }
+}
+
+/// A unique constraint (by its name in the schema) and the message a form shows at the field
+/// it guards when a write violates it.
+pub struct Unique {
+    pub constraint: &'static str,
+    pub field: &'static str,
+    pub message_key: &'static str,
+}
+
+/// The field error a violated unique constraint stands for. Any other error comes back as it
+/// is: it is not the user's input that failed.
+pub fn taken(e: sqlx::Error, known: &[Unique], l: Locale) -> Result<FieldErrors, sqlx::Error> {
+    let violated = e.as_database_error().and_then(|d| d.constraint());
+    match known.iter().find(|u| Some(u.constraint) == violated) {
+        Some(u) => {
+            let mut errors = FieldErrors::default();
+            errors.add(u.field, l.t(u.message_key));
+            Ok(errors)
+        }
+        None => Err(e),
     }
 }
 

@@ -442,7 +442,7 @@ pub async fn question(
         body: format!("Когда отремонтируют дорогу? ({hours_ago} ч назад)"),
         attachments: vec![],
         category: "Дороги".into(),
-        priority: priority.into(),
+        priority: p,
         received_at: received,
     };
     let id = q::insert(&mut tx, region_id, &new, &rules.start(p, received))

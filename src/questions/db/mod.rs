@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-use super::clock::Clocks;
+use super::clock::{Clocks, Priority};
 use crate::ids::{OrgId, PageId, QuestionId, RegionId, UserId};
 use crate::orgs::db::push_visible;
 use crate::web::access::OrgScope;
@@ -126,6 +126,7 @@ pub async fn lock(
     }
 }
 
+#[derive(Debug)]
 pub struct NewQuestion {
     pub organization_id: OrgId,
     pub page_id: Option<PageId>,
@@ -136,7 +137,7 @@ pub struct NewQuestion {
     pub body: String,
     pub attachments: Vec<String>,
     pub category: String,
-    pub priority: String,
+    pub priority: Priority,
     pub received_at: DateTime<Utc>,
 }
 
@@ -163,7 +164,7 @@ pub async fn insert(
     .bind(&q.body)
     .bind(&q.attachments)
     .bind(&q.category)
-    .bind(&q.priority)
+    .bind(q.priority.code())
     .bind(q.received_at)
     .bind(c.first_response_due)
     .bind(c.first_response_risk)
