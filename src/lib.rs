@@ -11,6 +11,7 @@ pub mod config;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod dictionaries;
 pub mod error;
 pub mod health;
 pub mod home;

@@ -1,20 +1,19 @@
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::KINDS;
 use super::db::{self, MunicipalityRow};
-use crate::error::{AppError, AppResult, constraint_of};
+use crate::dictionaries::Dictionary;
+use crate::error::AppResult;
 use crate::i18n::Locale;
-use crate::ids::MunicipalityId;
+use crate::ids::{MunicipalityId, RegionId};
 use crate::state::AppState;
-use crate::web::access::{RegionAccess, RegionAdmin};
+use crate::web::access::RegionAdmin;
 use crate::web::chrome::Chrome;
-use crate::web::forms::{FieldErrors, IdPath, ListQuery, Pager, optional};
-use crate::web::redirect;
-use crate::web::render::{render, render_invalid};
-use crate::web::session::Session;
+use crate::web::forms::{FieldErrors, ListQuery, Pager, Unique, optional};
+use crate::web::render::render;
 
 #[derive(Template)]
 #[template(path = "municipalities/list.html")]
@@ -52,14 +51,14 @@ pub struct MunicipalityForm {
     pub oktmo: String,
 }
 
-struct Valid {
+pub struct Valid {
     name: String,
     kind: String,
     oktmo: Option<String>,
 }
 
 impl MunicipalityForm {
-    fn validate(&self, l: Locale) -> Result<Valid, FieldErrors> {
+    pub fn validate(&self, l: Locale) -> Result<Valid, FieldErrors> {
         let mut e = FieldErrors::default();
         let name = self.name.trim();
         if name.is_empty() {
@@ -84,16 +83,6 @@ impl MunicipalityForm {
     }
 }
 
-fn conflict_errors(e: &sqlx::Error, l: Locale) -> Option<FieldErrors> {
-    let mut errors = FieldErrors::default();
-    match constraint_of(e) {
-        Some("municipalities_name_key") => errors.add("name", l.t("municipality-name-taken")),
-        Some("municipalities_oktmo_key") => errors.add("oktmo", l.t("oktmo-taken")),
-        _ => return None,
-    }
-    Some(errors)
-}
-
 pub async fn list(
     State(state): State<AppState>,
     RegionAdmin(access): RegionAdmin,
@@ -115,152 +104,105 @@ pub async fn list(
     })
 }
 
-pub async fn new_form(RegionAdmin(access): RegionAdmin, chrome: Chrome) -> AppResult<Response> {
-    render(&MunicipalityFormPage {
-        chrome,
-        form: MunicipalityForm {
+/// Municipalities as a dictionary: a name and an OKTMO code used once in the region.
+pub struct Municipalities;
+
+impl Dictionary for Municipalities {
+    const PATH: &'static str = "municipalities";
+    const OBJECT: &'static str = "municipality";
+    const UNIQUE: &'static [Unique] = &[
+        Unique {
+            constraint: "municipalities_name_key",
+            field: "name",
+            message_key: "municipality-name-taken",
+        },
+        Unique {
+            constraint: "municipalities_oktmo_key",
+            field: "oktmo",
+            message_key: "oktmo-taken",
+        },
+    ];
+
+    type Form = MunicipalityForm;
+    type Entry = Valid;
+    type Row = MunicipalityRow;
+    type Screen = MunicipalityFormPage;
+
+    fn blank() -> MunicipalityForm {
+        MunicipalityForm {
             kind: "municipal_district".into(),
             ..Default::default()
-        },
-        errors: FieldErrors::default(),
-        action: format!("/r/{}/municipalities", access.region.slug),
-        editing: false,
-    })
-}
+        }
+    }
 
-pub async fn create(
-    State(state): State<AppState>,
-    RegionAdmin(access): RegionAdmin,
-    session: Session,
-    chrome: Chrome,
-    Form(form): Form<MunicipalityForm>,
-) -> AppResult<Response> {
-    let action = format!("/r/{}/municipalities", access.region.slug);
-    let invalid = |chrome, form, errors| {
-        render_invalid(&MunicipalityFormPage {
-            chrome,
-            form,
-            errors,
-            action: action.clone(),
-            editing: false,
-        })
-    };
-    let v = match form.validate(chrome.locale) {
-        Ok(v) => v,
-        Err(errors) => return invalid(chrome, form, errors),
-    };
-    let mut tx = state.tenant(access.region.id).await?;
-    let id = match db::insert(
-        &mut tx,
-        access.region.id,
-        &v.name,
-        &v.kind,
-        v.oktmo.as_deref(),
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(e) => match conflict_errors(&e, chrome.locale) {
-            Some(errors) => return invalid(chrome, form, errors),
-            None => return Err(e.into()),
-        },
-    };
-    crate::audit::record(
-        &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "create",
-        "municipality",
-        Some(id.0),
-        serde_json::json!({ "name": v.name, "kind": v.kind, "oktmo": v.oktmo }),
-    )
-    .await?;
-    tx.commit().await?;
-    session.set_flash(chrome.t("saved")).await?;
-    Ok(redirect(&action))
-}
-
-pub async fn edit_form(
-    State(state): State<AppState>,
-    access: RegionAccess,
-    chrome: Chrome,
-    Path(IdPath { id }): Path<IdPath>,
-) -> AppResult<Response> {
-    let mut conn = state.tenant(access.region.id).await?;
-    let m = db::get(&mut conn, access.region.id, MunicipalityId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access.require_admin()?;
-    render(&MunicipalityFormPage {
-        chrome,
-        form: MunicipalityForm {
+    fn form_of(m: MunicipalityRow) -> MunicipalityForm {
+        MunicipalityForm {
             name: m.name,
             kind: m.kind,
             oktmo: m.oktmo.unwrap_or_default(),
-        },
-        errors: FieldErrors::default(),
-        action: format!("/r/{}/municipalities/{id}", access.region.slug),
-        editing: true,
-    })
-}
+        }
+    }
 
-pub async fn update(
-    State(state): State<AppState>,
-    access: RegionAccess,
-    session: Session,
-    chrome: Chrome,
-    Path(IdPath { id }): Path<IdPath>,
-    Form(form): Form<MunicipalityForm>,
-) -> AppResult<Response> {
-    let action = format!("/r/{}/municipalities/{id}", access.region.slug);
-    let invalid = |chrome, form, errors| {
-        render_invalid(&MunicipalityFormPage {
+    fn validate(form: &MunicipalityForm, l: Locale) -> Result<Valid, FieldErrors> {
+        form.validate(l)
+    }
+
+    fn details(v: &Valid) -> serde_json::Value {
+        serde_json::json!({ "name": v.name, "kind": v.kind, "oktmo": v.oktmo })
+    }
+
+    fn row_details(m: &MunicipalityRow) -> serde_json::Value {
+        serde_json::json!({ "name": m.name, "kind": m.kind, "oktmo": m.oktmo })
+    }
+
+    fn screen(
+        chrome: Chrome,
+        form: MunicipalityForm,
+        errors: FieldErrors,
+        action: String,
+        editing: bool,
+    ) -> MunicipalityFormPage {
+        MunicipalityFormPage {
             chrome,
             form,
             errors,
-            action: action.clone(),
-            editing: true,
-        })
-    };
-    let mut tx = state.tenant(access.region.id).await?;
-    let before = db::get(&mut tx, access.region.id, MunicipalityId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access.require_admin()?;
-    let v = match form.validate(chrome.locale) {
-        Ok(v) => v,
-        Err(errors) => return invalid(chrome, form, errors),
-    };
-    match db::update(
-        &mut tx,
-        access.region.id,
-        MunicipalityId(id),
-        &v.name,
-        &v.kind,
-        v.oktmo.as_deref(),
-    )
-    .await
-    {
-        Ok(_) => {}
-        Err(e) => match conflict_errors(&e, chrome.locale) {
-            Some(errors) => return invalid(chrome, form, errors),
-            None => return Err(e.into()),
-        },
+            action,
+            editing,
+        }
     }
-    crate::audit::record(
-        &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "update",
-        "municipality",
-        Some(id),
-        serde_json::json!({ "before": { "name": before.name, "kind": before.kind, "oktmo": before.oktmo }, "after": { "name": v.name, "kind": v.kind, "oktmo": v.oktmo } }),
-    )
-    .await?;
-    tx.commit().await?;
-    session.set_flash(chrome.t("saved")).await?;
-    Ok(redirect(&format!(
-        "/r/{}/municipalities",
-        access.region.slug
-    )))
+
+    async fn get(
+        db: &mut sqlx::PgConnection,
+        region: RegionId,
+        id: i64,
+    ) -> Result<Option<MunicipalityRow>, sqlx::Error> {
+        db::get(db, region, MunicipalityId(id)).await
+    }
+
+    async fn insert(
+        db: &mut sqlx::PgConnection,
+        region: RegionId,
+        v: &Valid,
+    ) -> Result<i64, sqlx::Error> {
+        let id = db::insert(db, region, &v.name, &v.kind, v.oktmo.as_deref()).await?;
+        Ok(id.0)
+    }
+
+    async fn update(
+        db: &mut sqlx::PgConnection,
+        region: RegionId,
+        id: i64,
+        v: &Valid,
+    ) -> Result<(), sqlx::Error> {
+        db::update(
+            db,
+            region,
+            MunicipalityId(id),
+            &v.name,
+            &v.kind,
+            v.oktmo.as_deref(),
+        )
+        .await?;
+        Ok(())
+    }
 }

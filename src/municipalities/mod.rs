@@ -6,7 +6,7 @@ mod handlers;
 
 use axum::routing::get;
 
-use crate::web::routes::{Access, GET, POST, Routes};
+use crate::web::routes::Routes;
 
 pub const KINDS: [&str; 5] = [
     "city_okrug",
@@ -17,20 +17,10 @@ pub const KINDS: [&str; 5] = [
 ];
 
 pub fn router() -> Routes {
-    Routes::new()
-        .add(
-            "/r/{region}/municipalities",
-            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
-            get(handlers::list).post(handlers::create),
-        )
-        .add(
-            "/r/{region}/municipalities/new",
-            &[(GET, Access::RegionAdmin)],
-            get(handlers::new_form),
-        )
-        .add(
-            "/r/{region}/municipalities/{id}",
-            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
-            get(handlers::edit_form).post(handlers::update),
-        )
+    crate::dictionaries::routes::<handlers::Municipalities>(
+        "/r/{region}/municipalities",
+        "/r/{region}/municipalities/new",
+        "/r/{region}/municipalities/{id}",
+        get(handlers::list),
+    )
 }

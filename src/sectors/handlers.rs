@@ -1,19 +1,18 @@
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::db::{self, SectorRow};
-use crate::error::{AppError, AppResult, constraint_of};
+use crate::dictionaries::Dictionary;
+use crate::error::AppResult;
 use crate::i18n::Locale;
-use crate::ids::SectorId;
+use crate::ids::{RegionId, SectorId};
 use crate::state::AppState;
-use crate::web::access::{RegionAccess, RegionAdmin};
+use crate::web::access::RegionAdmin;
 use crate::web::chrome::Chrome;
-use crate::web::forms::{FieldErrors, IdPath};
-use crate::web::redirect;
-use crate::web::render::{render, render_invalid};
-use crate::web::session::Session;
+use crate::web::forms::{FieldErrors, Unique};
+use crate::web::render::render;
 
 #[derive(Template)]
 #[template(path = "sectors/list.html")]
@@ -40,7 +39,7 @@ pub struct SectorForm {
 }
 
 impl SectorForm {
-    fn validate(&self, l: Locale) -> Result<(String, i32), FieldErrors> {
+    pub fn validate(&self, l: Locale) -> Result<(String, i32), FieldErrors> {
         let mut e = FieldErrors::default();
         let name = self.name.trim();
         if name.is_empty() {
@@ -59,14 +58,6 @@ impl SectorForm {
     }
 }
 
-fn name_taken(e: &sqlx::Error, l: Locale) -> Option<FieldErrors> {
-    (constraint_of(e) == Some("sectors_name_key")).then(|| {
-        let mut errors = FieldErrors::default();
-        errors.add("name", l.t("sector-name-taken"));
-        errors
-    })
-}
-
 pub async fn list(
     State(state): State<AppState>,
     RegionAdmin(access): RegionAdmin,
@@ -77,127 +68,82 @@ pub async fn list(
     render(&SectorListPage { chrome, rows })
 }
 
-pub async fn new_form(RegionAdmin(access): RegionAdmin, chrome: Chrome) -> AppResult<Response> {
-    render(&SectorFormPage {
-        chrome,
-        form: SectorForm::default(),
-        errors: FieldErrors::default(),
-        action: format!("/r/{}/sectors", access.region.slug),
-        editing: false,
-    })
-}
+/// Sectors as a dictionary: a name used once in the region, and a place in its order.
+pub struct Sectors;
 
-pub async fn create(
-    State(state): State<AppState>,
-    RegionAdmin(access): RegionAdmin,
-    session: Session,
-    chrome: Chrome,
-    Form(form): Form<SectorForm>,
-) -> AppResult<Response> {
-    let action = format!("/r/{}/sectors", access.region.slug);
-    let invalid = |chrome, form, errors| {
-        render_invalid(&SectorFormPage {
-            chrome,
-            form,
-            errors,
-            action: action.clone(),
-            editing: false,
-        })
-    };
-    let (name, position) = match form.validate(chrome.locale) {
-        Ok(v) => v,
-        Err(errors) => return invalid(chrome, form, errors),
-    };
-    let mut tx = state.tenant(access.region.id).await?;
-    let id = match db::insert(&mut tx, access.region.id, &name, position).await {
-        Ok(id) => id,
-        Err(e) => match name_taken(&e, chrome.locale) {
-            Some(errors) => return invalid(chrome, form, errors),
-            None => return Err(e.into()),
-        },
-    };
-    crate::audit::record(
-        &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "create",
-        "sector",
-        Some(id.0),
-        serde_json::json!({ "name": name }),
-    )
-    .await?;
-    tx.commit().await?;
-    session.set_flash(chrome.t("saved")).await?;
-    Ok(redirect(&action))
-}
+impl Dictionary for Sectors {
+    const PATH: &'static str = "sectors";
+    const OBJECT: &'static str = "sector";
+    const UNIQUE: &'static [Unique] = &[Unique {
+        constraint: "sectors_name_key",
+        field: "name",
+        message_key: "sector-name-taken",
+    }];
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    access: RegionAccess,
-    chrome: Chrome,
-    Path(IdPath { id }): Path<IdPath>,
-) -> AppResult<Response> {
-    let mut conn = state.tenant(access.region.id).await?;
-    let s = db::get(&mut conn, access.region.id, SectorId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access.require_admin()?;
-    render(&SectorFormPage {
-        chrome,
-        form: SectorForm {
+    type Form = SectorForm;
+    /// The name and the position.
+    type Entry = (String, i32);
+    type Row = SectorRow;
+    type Screen = SectorFormPage;
+
+    fn form_of(s: SectorRow) -> SectorForm {
+        SectorForm {
             name: s.name,
             position: s.position.to_string(),
-        },
-        errors: FieldErrors::default(),
-        action: format!("/r/{}/sectors/{id}", access.region.slug),
-        editing: true,
-    })
-}
+        }
+    }
 
-pub async fn update(
-    State(state): State<AppState>,
-    access: RegionAccess,
-    session: Session,
-    chrome: Chrome,
-    Path(IdPath { id }): Path<IdPath>,
-    Form(form): Form<SectorForm>,
-) -> AppResult<Response> {
-    let action = format!("/r/{}/sectors/{id}", access.region.slug);
-    let invalid = |chrome, form, errors| {
-        render_invalid(&SectorFormPage {
+    fn validate(form: &SectorForm, l: Locale) -> Result<(String, i32), FieldErrors> {
+        form.validate(l)
+    }
+
+    fn details((name, position): &(String, i32)) -> serde_json::Value {
+        serde_json::json!({ "name": name, "position": position })
+    }
+
+    fn row_details(s: &SectorRow) -> serde_json::Value {
+        serde_json::json!({ "name": s.name, "position": s.position })
+    }
+
+    fn screen(
+        chrome: Chrome,
+        form: SectorForm,
+        errors: FieldErrors,
+        action: String,
+        editing: bool,
+    ) -> SectorFormPage {
+        SectorFormPage {
             chrome,
             form,
             errors,
-            action: action.clone(),
-            editing: true,
-        })
-    };
-    let mut tx = state.tenant(access.region.id).await?;
-    let before = db::get(&mut tx, access.region.id, SectorId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    access.require_admin()?;
-    let (name, position) = match form.validate(chrome.locale) {
-        Ok(v) => v,
-        Err(errors) => return invalid(chrome, form, errors),
-    };
-    if let Err(e) = db::update(&mut tx, access.region.id, SectorId(id), &name, position).await {
-        return match name_taken(&e, chrome.locale) {
-            Some(errors) => invalid(chrome, form, errors),
-            None => Err(e.into()),
-        };
+            action,
+            editing,
+        }
     }
-    crate::audit::record(
-        &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "update",
-        "sector",
-        Some(id),
-        serde_json::json!({ "before": { "name": before.name, "position": before.position }, "after": { "name": name, "position": position } }),
-    )
-    .await?;
-    tx.commit().await?;
-    session.set_flash(chrome.t("saved")).await?;
-    Ok(redirect(&format!("/r/{}/sectors", access.region.slug)))
+
+    async fn get(
+        db: &mut sqlx::PgConnection,
+        region: RegionId,
+        id: i64,
+    ) -> Result<Option<SectorRow>, sqlx::Error> {
+        db::get(db, region, SectorId(id)).await
+    }
+
+    async fn insert(
+        db: &mut sqlx::PgConnection,
+        region: RegionId,
+        (name, position): &(String, i32),
+    ) -> Result<i64, sqlx::Error> {
+        Ok(db::insert(db, region, name, *position).await?.0)
+    }
+
+    async fn update(
+        db: &mut sqlx::PgConnection,
+        region: RegionId,
+        id: i64,
+        (name, position): &(String, i32),
+    ) -> Result<(), sqlx::Error> {
+        db::update(db, region, SectorId(id), name, *position).await?;
+        Ok(())
+    }
 }

@@ -6,7 +6,7 @@ mod handlers;
 
 use axum::routing::get;
 
-use crate::web::routes::{Access, GET, POST, Routes};
+use crate::web::routes::Routes;
 
 /// The list most regions start from. Sector names are data of the region, kept in Russian.
 pub const DEFAULT_SECTORS: [&str; 14] = [
@@ -27,20 +27,10 @@ pub const DEFAULT_SECTORS: [&str; 14] = [
 ];
 
 pub fn router() -> Routes {
-    Routes::new()
-        .add(
-            "/r/{region}/sectors",
-            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
-            get(handlers::list).post(handlers::create),
-        )
-        .add(
-            "/r/{region}/sectors/new",
-            &[(GET, Access::RegionAdmin)],
-            get(handlers::new_form),
-        )
-        .add(
-            "/r/{region}/sectors/{id}",
-            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
-            get(handlers::edit_form).post(handlers::update),
-        )
+    crate::dictionaries::routes::<handlers::Sectors>(
+        "/r/{region}/sectors",
+        "/r/{region}/sectors/new",
+        "/r/{region}/sectors/{id}",
+        get(handlers::list),
+    )
 }
