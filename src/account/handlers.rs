@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::audit;
 use crate::auth::password;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{LOCALE_COOKIE, Locale};
@@ -69,14 +70,11 @@ pub async fn change_password(
     }
     let hash = password::hash(form.password.clone()).await?;
     crate::auth::db::set_password(&mut tx, user.user.id, &hash).await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        None,
-        Some(user.user.id),
-        "change_password",
-        "user",
-        Some(user.user.id.0),
-        serde_json::json!({}),
+        audit::Entry::new(audit::Action::ChangePassword, audit::Object::User)
+            .user(user.user.id)
+            .object_id(user.user.id.0),
     )
     .await?;
     tx.commit().await?;
@@ -109,14 +107,14 @@ pub async fn issue_reset(
         super::RESET_TTL_HOURS,
     )
     .await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "issue_password_reset",
-        "user",
-        Some(target.0),
-        serde_json::json!({}),
+        audit::Entry::member(
+            &access,
+            audit::Action::IssuePasswordReset,
+            audit::Object::User,
+        )
+        .object_id(target.0),
     )
     .await?;
     tx.commit().await?;
@@ -183,14 +181,11 @@ pub async fn reset(
     let hash = password::hash(form.password.clone()).await?;
     crate::auth::db::set_password(&mut tx, reset.user_id, &hash).await?;
     super::db::mark_reset_used(&mut tx, reset.id).await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        None,
-        Some(reset.user_id),
-        "reset_password",
-        "user",
-        Some(reset.user_id.0),
-        serde_json::json!({}),
+        audit::Entry::new(audit::Action::ResetPassword, audit::Object::User)
+            .user(reset.user_id)
+            .object_id(reset.user_id.0),
     )
     .await?;
     tx.commit().await?;

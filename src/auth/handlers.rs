@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::audit;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::access::MaybeUser;
@@ -94,14 +95,11 @@ pub async fn login(
         Some(id) if valid && !disabled => {
             db::clear_throttle(&mut conn, &keys).await?;
             session.sign_in(id).await?;
-            crate::audit::record(
+            audit::record(
                 &mut conn,
-                None,
-                Some(id),
-                "sign_in",
-                "user",
-                Some(id.0),
-                serde_json::json!({}),
+                audit::Entry::new(audit::Action::SignIn, audit::Object::User)
+                    .user(id)
+                    .object_id(id.0),
             )
             .await?;
             let next = safe_next(Some(&form.next));

@@ -5,6 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
+use crate::audit;
 use crate::config::{Cli, Command, CreateAdminArgs, ServeArgs, Settings};
 use crate::state::AppState;
 
@@ -281,14 +282,12 @@ async fn create_admin(
     if let Some(region) = region {
         crate::invitations::db::add_membership(&mut tx, region, user, "admin", None, None).await?;
     }
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        region,
-        None,
-        "create",
-        "user",
-        Some(user.0),
-        serde_json::json!({ "email": args.email, "via": "cli" }),
+        audit::Entry::new(audit::Action::Create, audit::Object::User)
+            .region_opt(region)
+            .object_id(user.0)
+            .details(serde_json::json!({ "email": args.email, "via": "cli" })),
     )
     .await?;
     tx.commit().await?;

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 pub use super::db::federal::RegionFigures;
+use crate::audit;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::access::Operator;
@@ -45,14 +46,11 @@ pub async fn overview(
 ) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let rows = super::db::federal::figures(&mut tx).await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        None,
-        Some(op.user.id),
-        "view",
-        "federal_overview",
-        None,
-        serde_json::json!({ "screen": "monitoring", "regions": rows.len() }),
+        audit::Entry::new(audit::Action::View, audit::Object::FederalOverview)
+            .user(op.user.id)
+            .details(serde_json::json!({ "screen": "monitoring", "regions": rows.len() })),
     )
     .await?;
     tx.commit().await?;

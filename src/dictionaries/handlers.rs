@@ -5,6 +5,7 @@ use axum::extract::{Form, Path, State};
 use axum::response::Response;
 
 use super::Dictionary;
+use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, RegionAdmin};
@@ -52,14 +53,11 @@ pub async fn create<D: Dictionary>(
             return render_invalid(&D::screen(chrome, form, errors, action, false));
         }
     };
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "create",
-        D::OBJECT,
-        Some(id),
-        D::details(&entry),
+        audit::Entry::member(&access, audit::Action::Create, D::OBJECT)
+            .object_id(id)
+            .details(D::details(&entry)),
     )
     .await?;
     tx.commit().await?;
@@ -112,15 +110,7 @@ pub async fn update<D: Dictionary>(
         let errors = taken(e, D::UNIQUE, chrome.locale)?;
         return render_invalid(&D::screen(chrome, form, errors, action, true));
     }
-    crate::audit::record(
-        &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "update",
-        D::OBJECT,
-        Some(id),
-        serde_json::json!({ "before": D::row_details(&before), "after": D::details(&entry) }),
-    )
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, D::OBJECT).object_id(id).details(serde_json::json!({ "before": D::row_details(&before), "after": D::details(&entry) })))
     .await?;
     tx.commit().await?;
     session.set_flash(chrome.t("saved")).await?;

@@ -22,7 +22,7 @@ pub trait Dictionary: Send + Sync + 'static {
     /// The path segment under `/r/{region}/`.
     const PATH: &'static str;
     /// The object type in the audit log.
-    const OBJECT: &'static str;
+    const OBJECT: crate::audit::Object;
     /// The unique constraints an entry may violate, with their field messages.
     const UNIQUE: &'static [Unique];
 

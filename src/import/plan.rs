@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use super::columns::ColumnMap;
 use super::reader::Table;
 use super::{Counts, RowError, activity, orgs, pages};
+use crate::audit::{Action, Object};
 use crate::ids::{RegionId, UserId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,11 +20,11 @@ pub enum Change {
 
 impl Change {
     /// The audit action an import records for a change.
-    pub fn audit_action(self) -> &'static str {
+    pub fn audit_action(self) -> Action {
         if self == Change::Create {
-            "import_create"
+            Action::ImportCreate
         } else {
-            "import_update"
+            Action::ImportUpdate
         }
     }
 }
@@ -112,10 +113,16 @@ impl Plan {
         import: i64,
     ) -> Result<(), sqlx::Error> {
         let (object_type, written) = match self {
-            Plan::Organizations(p) => ("organization", orgs::write(db, region, import, p).await?),
-            Plan::Pages(p) => ("page", pages::write(db, region, user, import, p).await?),
+            Plan::Organizations(p) => (
+                Object::Organization,
+                orgs::write(db, region, import, p).await?,
+            ),
+            Plan::Pages(p) => (
+                Object::Page,
+                pages::write(db, region, user, import, p).await?,
+            ),
             Plan::Activity(p) => (
-                "page_figures",
+                Object::PageFigures,
                 activity::write(db, region, user, import, p).await?,
             ),
         };

@@ -6,6 +6,7 @@ use sqlx::PgConnection;
 use super::db::{self, NewImport};
 use super::plan::Plan;
 use super::{Counts, RowError, activity, orgs, pages, reader};
+use crate::audit;
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
 
@@ -141,15 +142,7 @@ pub async fn commit(
     }
     plan.write(db, region, user, id).await?;
     db::record_result(db, region, id, "committed", counts, &[]).await?;
-    crate::audit::record(
-        db,
-        Some(region),
-        user,
-        "commit",
-        "import",
-        Some(id),
-        serde_json::json!({ "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged }),
-    )
+    audit::record(db, audit::Entry::new(audit::Action::Commit, audit::Object::Import).region(region).user_opt(user).object_id(id).details(serde_json::json!({ "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged })))
     .await?;
     Ok(CommitResult::Committed(counts))
 }

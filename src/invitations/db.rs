@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use crate::audit;
 use crate::ids::{InvitationId, MunicipalityId, OrgId, RegionId, UserId};
 use crate::state::AppState;
 use crate::web::access::Role;
@@ -37,14 +38,13 @@ pub async fn create(
     .bind(ttl)
     .fetch_one(&mut *db)
     .await?;
-    crate::audit::record(
+    audit::record(
         db,
-        Some(region),
-        Some(invited_by),
-        "create",
-        "invitation",
-        Some(id.0),
-        serde_json::json!({ "email": new.email, "role": new.role.code() }),
+        audit::Entry::new(audit::Action::Create, audit::Object::Invitation)
+            .region(region)
+            .user(invited_by)
+            .object_id(id.0)
+            .details(serde_json::json!({ "email": new.email, "role": new.role.code() })),
     )
     .await?;
     let link = format!("{}/invitations/{token}", state.settings.base_url);

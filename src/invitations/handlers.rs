@@ -5,6 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::db::{self, InvitationRow, MemberRow, NewInvitation, PendingInvitation};
+use crate::audit;
 use crate::auth::{email, password};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -235,14 +236,13 @@ pub async fn accept(
     )
     .await?;
     db::mark_accepted(&mut tx, invitation.id, user_id).await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(invitation.region_id),
-        Some(user_id),
-        "accept",
-        "invitation",
-        Some(invitation.id.0),
-        serde_json::json!({ "role": invitation.role }),
+        audit::Entry::new(audit::Action::Accept, audit::Object::Invitation)
+            .region(invitation.region_id)
+            .user(user_id)
+            .object_id(invitation.id.0)
+            .details(serde_json::json!({ "role": invitation.role })),
     )
     .await?;
     tx.commit().await?;

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::KINDS;
 use super::db::{self, MunicipalityRow};
+use crate::audit::Object;
 use crate::dictionaries::Dictionary;
 use crate::error::AppResult;
 use crate::i18n::Locale;
@@ -109,7 +110,7 @@ pub struct Municipalities;
 
 impl Dictionary for Municipalities {
     const PATH: &'static str = "municipalities";
-    const OBJECT: &'static str = "municipality";
+    const OBJECT: Object = Object::Municipality;
     const UNIQUE: &'static [Unique] = &[
         Unique {
             constraint: "municipalities_name_key",

@@ -4,6 +4,7 @@ use axum::response::Response;
 
 use super::db::{self, OrgDetail, OrgListRow};
 use super::forms::{LEVELS, OrgForm};
+use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::ids::OrgId;
 use crate::pages::db::PageRow;
@@ -175,14 +176,11 @@ pub async fn create(
             return render_invalid(&form_page(&state, &access, chrome, form, errors, None).await?);
         }
     };
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(region),
-        Some(access.user_id()),
-        "create",
-        "organization",
-        Some(id.0),
-        serde_json::json!({ "name": fields.name, "ogrn": fields.ogrn }),
+        audit::Entry::member(&access, audit::Action::Create, audit::Object::Organization)
+            .object_id(id.0)
+            .details(serde_json::json!({ "name": fields.name, "ogrn": fields.ogrn })),
     )
     .await?;
     tx.commit().await?;
@@ -268,14 +266,7 @@ pub async fn update(
             );
         }
     }
-    crate::audit::record(
-        &mut tx,
-        Some(region),
-        Some(access.user_id()),
-        "update",
-        "organization",
-        Some(id.0),
-        serde_json::json!({
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Organization).object_id(id.0).details(serde_json::json!({
             "before": { "name": before.name, "short_name": before.short_name, "inn": before.inn, "ogrn": before.ogrn,
                         "level": before.level, "parent_id": before.parent_id, "municipality_id": before.municipality_id,
                         "sectors": before.sector_ids, "exempt": before.exempt, "exemption_basis": before.exemption_basis,
@@ -284,8 +275,7 @@ pub async fn update(
                        "level": fields.level, "parent_id": fields.parent_id, "municipality_id": fields.municipality_id,
                        "sectors": fields.sectors, "exempt": fields.exempt, "exemption_basis": fields.exemption_basis,
                        "archived": fields.archived },
-        }),
-    )
+        })))
     .await?;
     tx.commit().await?;
     session.set_flash(chrome.t("org-saved")).await?;

@@ -6,6 +6,7 @@ use sqlx::PgConnection;
 
 use super::db::{self, PageFields, PageRow};
 use super::url::{Platform, UrlError, normalize};
+use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::ids::{OrgId, PageId, RegionId};
@@ -239,15 +240,7 @@ pub async fn create(
             });
         }
     };
-    crate::audit::record(
-        &mut tx,
-        Some(region),
-        Some(access.user_id()),
-        "create",
-        "page",
-        Some(page_id.0),
-        serde_json::json!({ "organization_id": org.id, "platform": fields.platform, "url": fields.url }),
-    )
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Create, audit::Object::Page).object_id(page_id.0).details(serde_json::json!({ "organization_id": org.id, "platform": fields.platform, "url": fields.url })))
     .await?;
     tx.commit().await?;
     session.set_flash(chrome.t("page-created")).await?;
@@ -327,17 +320,14 @@ pub async fn update(
             });
         }
     }
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(region),
-        Some(access.user_id()),
-        "update",
-        "page",
-        Some(page.id.0),
-        serde_json::json!({
-            "before": { "platform": page.platform, "url": page.url, "title": page.title },
-            "after": { "platform": fields.platform, "url": fields.url, "title": fields.title },
-        }),
+        audit::Entry::member(&access, audit::Action::Update, audit::Object::Page)
+            .object_id(page.id.0)
+            .details(serde_json::json!({
+                "before": { "platform": page.platform, "url": page.url, "title": page.title },
+                "after": { "platform": fields.platform, "url": fields.url, "title": fields.title },
+            })),
     )
     .await?;
     tx.commit().await?;

@@ -4,6 +4,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::db::MembershipDetail;
+use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
 use crate::invitations::{self, scope};
@@ -138,16 +139,8 @@ pub async fn update(
             municipalities,
         });
     }
-    crate::audit::record(
-        &mut tx,
-        Some(region),
-        Some(access.user_id()),
-        "update",
-        "membership",
-        Some(id),
-        serde_json::json!({ "user": m.email, "before": { "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn },
-                            "after": { "role": chosen.role.code(), "municipality": chosen.municipality, "organization": form.organization_ogrn.trim() } }),
-    )
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Membership).object_id(id).details(serde_json::json!({ "user": m.email, "before": { "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn },
+                            "after": { "role": chosen.role.code(), "municipality": chosen.municipality, "organization": form.organization_ogrn.trim() } })))
     .await?;
     tx.commit().await?;
     session.set_flash(l.t("saved")).await?;
@@ -168,15 +161,7 @@ pub async fn delete(
         return Ok(redirect(&people(&access)));
     }
     super::db::delete_membership(&mut tx, access.region.id, id).await?;
-    crate::audit::record(
-        &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "delete",
-        "membership",
-        Some(id),
-        serde_json::json!({ "user": m.email, "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn }),
-    )
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Delete, audit::Object::Membership).object_id(id).details(serde_json::json!({ "user": m.email, "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn })))
     .await?;
     tx.commit().await?;
     session
@@ -207,14 +192,19 @@ async fn set_disabled(
     let email = require_own_member(state, access, user).await?;
     let mut tx = state.db.begin().await?;
     super::db::set_disabled(&mut tx, user, disabled).await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        if disabled { "disable" } else { "enable" },
-        "user",
-        Some(user.0),
-        serde_json::json!({ "user": email }),
+        audit::Entry::member(
+            access,
+            if disabled {
+                audit::Action::Disable
+            } else {
+                audit::Action::Enable
+            },
+            audit::Object::User,
+        )
+        .object_id(user.0)
+        .details(serde_json::json!({ "user": email })),
     )
     .await?;
     tx.commit().await?;
@@ -273,14 +263,11 @@ pub async fn revoke_invitation(
         return Ok(redirect(&people(&access)));
     }
     invitations::db::revoke(&mut tx, access.region.id, id).await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "revoke",
-        "invitation",
-        Some(id),
-        serde_json::json!({ "email": email }),
+        audit::Entry::member(&access, audit::Action::Revoke, audit::Object::Invitation)
+            .object_id(id)
+            .details(serde_json::json!({ "email": email })),
     )
     .await?;
     tx.commit().await?;
@@ -315,14 +302,11 @@ pub async fn resend_invitation(
         state.settings.invitation_ttl,
     )
     .await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "resend",
-        "invitation",
-        Some(id),
-        serde_json::json!({ "email": email }),
+        audit::Entry::member(&access, audit::Action::Resend, audit::Object::Invitation)
+            .object_id(id)
+            .details(serde_json::json!({ "email": email })),
     )
     .await?;
     tx.commit().await?;

@@ -4,6 +4,7 @@ use axum::extract::{Form, Path, State};
 use axum::response::Response;
 use sqlx::PgConnection;
 
+use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::ids::{OrgId, RegionId};
 use crate::state::AppState;
@@ -56,15 +57,7 @@ pub async fn switch(
     let on = form.approval == "on";
     let before = is_on(&mut tx, region, OrgId(id)).await?;
     super::db::set_approval(&mut tx, region, OrgId(id), on).await?;
-    crate::audit::record(
-        &mut tx,
-        Some(region),
-        Some(access.user_id()),
-        "update",
-        "organization",
-        Some(id),
-        serde_json::json!({ "before": { "answer_approval": before }, "after": { "answer_approval": on } }),
-    )
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Organization).object_id(id).details(serde_json::json!({ "before": { "answer_approval": before }, "after": { "answer_approval": on } })))
     .await?;
     tx.commit().await?;
     session

@@ -14,6 +14,7 @@ use super::db::{self, EventRow, InboxContext, InboxCounts, InboxQuery, InboxRow,
 use super::forms::{ActionForm, MANUAL_CHANNELS, NewQuestionForm, REJECT_REASONS};
 use super::view;
 use super::workflow::{self, Action, Status};
+use crate::audit;
 use crate::error::{AppError, AppResult, constraint_of};
 use crate::ids::{OrgId, QuestionId};
 use crate::state::AppState;
@@ -608,14 +609,15 @@ pub async fn contacts(
     if !relation.sees_contacts() {
         return Err(AppError::Forbidden);
     }
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "view",
-        "question_contacts",
-        Some(q.id.0),
-        serde_json::json!({ "organization_id": q.organization_id }),
+        audit::Entry::member(
+            &access,
+            audit::Action::View,
+            audit::Object::QuestionContacts,
+        )
+        .object_id(q.id.0)
+        .details(serde_json::json!({ "organization_id": q.organization_id })),
     )
     .await?;
     let page = screen(

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use sqlx::PgPool;
 
 use super::db::housekeeping as db;
+use crate::audit;
 use crate::mail::MailSettings;
 
 /// Questions claimed per run; the rest wait for the next run.
@@ -63,14 +64,11 @@ pub async fn erase_contacts(db: &PgPool) -> anyhow::Result<u64> {
         *per_region.entry(*region).or_default() += 1;
     }
     for (region, count) in per_region {
-        crate::audit::record(
+        audit::record(
             &mut tx,
-            Some(crate::ids::RegionId(region)),
-            None,
-            "erase",
-            "question_contacts",
-            None,
-            serde_json::json!({ "questions": count }),
+            audit::Entry::new(audit::Action::Erase, audit::Object::QuestionContacts)
+                .region(crate::ids::RegionId(region))
+                .details(serde_json::json!({ "questions": count })),
         )
         .await?;
     }

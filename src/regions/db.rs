@@ -74,19 +74,6 @@ pub fn valid_slug(slug: &str) -> bool {
         && b[b.len() - 1] != b'-'
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_and_zones() {
-        assert!(valid_slug("altai-krai"));
-        assert!(!valid_slug("Altai"));
-        assert!(!valid_slug("-altai"));
-        assert!(!valid_slug("al"));
-    }
-}
-
 /// Every region, or only the one a slug names (none when it names no region).
 pub async fn ids_and_slugs(
     db: &mut PgConnection,
@@ -103,4 +90,17 @@ pub async fn time_zone(db: &mut PgConnection, region: RegionId) -> Result<String
         .bind(region)
         .fetch_one(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_zones() {
+        assert!(valid_slug("altai-krai"));
+        assert!(!valid_slug("Altai"));
+        assert!(!valid_slug("-altai"));
+        assert!(!valid_slug("al"));
+    }
 }

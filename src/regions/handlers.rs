@@ -4,6 +4,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::db::{self, RegionRow};
+use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::ids::RegionId;
 use crate::invitations::db::{InvitationRow, NewInvitation};
@@ -70,14 +71,11 @@ pub async fn list(
 ) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let rows = db::list(&mut tx).await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        None,
-        Some(op.user.id),
-        "view",
-        "federal_overview",
-        None,
-        serde_json::json!({ "regions": rows.len() }),
+        audit::Entry::new(audit::Action::View, audit::Object::FederalOverview)
+            .user(op.user.id)
+            .details(serde_json::json!({ "regions": rows.len() })),
     )
     .await?;
     tx.commit().await?;
@@ -136,14 +134,13 @@ pub async fn create(
             });
         }
     };
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(id),
-        Some(op.user.id),
-        "create",
-        "region",
-        Some(id.0),
-        serde_json::json!({ "slug": slug, "name": name }),
+        audit::Entry::new(audit::Action::Create, audit::Object::Region)
+            .region(id)
+            .user(op.user.id)
+            .object_id(id.0)
+            .details(serde_json::json!({ "slug": slug, "name": name })),
     )
     .await?;
     tx.commit().await?;

@@ -4,6 +4,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::db::{self, SectorRow};
+use crate::audit::Object;
 use crate::dictionaries::Dictionary;
 use crate::error::AppResult;
 use crate::i18n::Locale;
@@ -73,7 +74,7 @@ pub struct Sectors;
 
 impl Dictionary for Sectors {
     const PATH: &'static str = "sectors";
-    const OBJECT: &'static str = "sector";
+    const OBJECT: Object = Object::Sector;
     const UNIQUE: &'static [Unique] = &[Unique {
         constraint: "sectors_name_key",
         field: "name",

@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 
 use super::db;
 use super::handlers::SettingsPage;
+use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
@@ -43,19 +44,11 @@ pub async fn load(
     let mut after = before.clone();
     production_calendar::apply(&mut after, &cal);
     db::save(tx, region, &after).await?;
-    crate::audit::record(
-        tx,
-        Some(region),
-        user,
-        "update",
-        "settings",
-        Some(region.0),
-        serde_json::json!({
+    audit::record(tx, audit::Entry::new(audit::Action::Update, audit::Object::Settings).region(region).user_opt(user).object_id(region.0).details(serde_json::json!({
             "calendar_year": year,
             "before": { "holidays": before.holidays, "working_saturdays": before.working_saturdays },
             "after": { "holidays": after.holidays, "working_saturdays": after.working_saturdays },
-        }),
-    )
+        })))
     .await?;
     Ok(Ok((cal.holidays.len(), cal.working_days_off.len())))
 }

@@ -4,6 +4,7 @@ use axum::response::Response;
 
 use super::db;
 use super::forms::{PLATFORM_USE, SettingsForm, TRANSFER_CLOCK, platform_field};
+use crate::audit;
 use crate::error::AppResult;
 use crate::pages::url::Platform;
 use crate::state::AppState;
@@ -101,14 +102,11 @@ pub async fn update(
     let mut tx = state.tenant(access.region.id).await?;
     let before = db::get(&mut tx, access.region.id).await?;
     db::save(&mut tx, access.region.id, &settings).await?;
-    crate::audit::record(
+    audit::record(
         &mut tx,
-        Some(access.region.id),
-        Some(access.user_id()),
-        "update",
-        "settings",
-        Some(access.region.id.0),
-        serde_json::json!({ "before": before, "after": settings }),
+        audit::Entry::member(&access, audit::Action::Update, audit::Object::Settings)
+            .object_id(access.region.id.0)
+            .details(serde_json::json!({ "before": before, "after": settings })),
     )
     .await?;
     tx.commit().await?;

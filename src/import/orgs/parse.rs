@@ -217,6 +217,9 @@ pub fn municipality_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A problem as (row, column header, message).
+    type Found = (usize, Option<String>, String);
     use crate::import::orgs::COLUMNS;
 
     const VALID_INN: &str = "2240000015";
@@ -232,7 +235,7 @@ mod tests {
         }
     }
 
-    fn parsed(t: &Table) -> (Vec<OrgRow>, Vec<(usize, Option<String>, String)>) {
+    fn parsed(t: &Table) -> (Vec<OrgRow>, Vec<Found>) {
         let (map, missing) = ColumnMap::new(COLUMNS, &t.headers);
         assert!(missing.is_empty(), "{missing:?}");
         let mut problems = Problems::new(&map);

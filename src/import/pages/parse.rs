@@ -122,9 +122,12 @@ fn address(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A problem as (row, column header, message).
+    type Found = (usize, Option<String>, String);
     use crate::import::pages::COLUMNS;
 
-    fn parsed(rows: &[&[&str]]) -> (Vec<PageRow>, Vec<(usize, Option<String>, String)>) {
+    fn parsed(rows: &[&[&str]]) -> (Vec<PageRow>, Vec<Found>) {
         let t = Table {
             headers: [
                 "ОГРН организации",

@@ -14,6 +14,7 @@ use super::view::{CardScreen, charts};
 use crate::activity::db::{self as activity_db, Origin};
 use crate::activity::derive::{AliveRule, Week, derive};
 use crate::activity::figures::count;
+use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::ids::PageId;
 use crate::marks::db::{self as marks_db, Change};
@@ -217,14 +218,11 @@ pub async fn record_mark(
                 let confirmed =
                     marks_db::confirm_latest(&mut tx, region, page.id, access.user_id()).await?;
                 if confirmed.is_some() {
-                    crate::audit::record(
+                    audit::record(
                         &mut tx,
-                        Some(region),
-                        Some(access.user_id()),
-                        "update",
-                        "page",
-                        Some(page.id.0),
-                        serde_json::json!({ "mark_confirmed": current.code() }),
+                        audit::Entry::member(&access, audit::Action::Update, audit::Object::Page)
+                            .object_id(page.id.0)
+                            .details(serde_json::json!({ "mark_confirmed": current.code() })),
                     )
                     .await?;
                     tx.commit().await?;
@@ -292,16 +290,8 @@ pub async fn record_mark(
         },
     )
     .await?;
-    crate::audit::record(
-        &mut tx,
-        Some(region),
-        Some(access.user_id()),
-        "update",
-        "page",
-        Some(page.id.0),
-        serde_json::json!({ "before": { "mark_status": current.code(), "mark_since": page.mark_since },
-                            "after": { "mark_status": to.code(), "mark_since": on }, "correction": correction }),
-    )
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "mark_status": current.code(), "mark_since": page.mark_since },
+                            "after": { "mark_status": to.code(), "mark_since": on }, "correction": correction })))
     .await?;
     tx.commit().await?;
     session.set_flash(l.t("mark-recorded")).await?;
@@ -340,8 +330,7 @@ pub async fn save_checklist(
         .map(|c| (*c).to_owned())
         .collect();
     db::set_checklist(&mut tx, access.region.id, page.id, &ticked).await?;
-    crate::audit::record(&mut tx, Some(access.region.id), Some(access.user_id()), "update", "page", Some(page.id.0),
-        serde_json::json!({ "before": { "checklist": page.checklist }, "after": { "checklist": ticked } })).await?;
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "checklist": page.checklist }, "after": { "checklist": ticked } }))).await?;
     tx.commit().await?;
     session.set_flash(chrome.t("checklist-saved")).await?;
     Ok(redirect(&format!(
@@ -412,13 +401,12 @@ pub async fn save_setup(
         comments_open: comments,
     };
     db::set_setup(&mut tx, access.region.id, page.id, &setup).await?;
-    crate::audit::record(&mut tx, Some(access.region.id), Some(access.user_id()), "update", "page", Some(page.id.0),
-        serde_json::json!({ "before": { "category": page.category, "connected": page.connected, "has_avatar": page.has_avatar,
+    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "category": page.category, "connected": page.connected, "has_avatar": page.has_avatar,
                                          "has_cover": page.has_cover, "has_description": page.has_description,
                                          "has_contacts": page.has_contacts, "widgets": page.widgets, "comments_open": page.comments_open },
                             "after": { "category": form.category, "connected": connected, "has_avatar": avatar, "has_cover": cover,
                                         "has_description": description, "has_contacts": contacts, "widgets": widgets,
-                                        "comments_open": comments } })).await?;
+                                        "comments_open": comments } }))).await?;
     tx.commit().await?;
     session.set_flash(chrome.t("setup-saved")).await?;
     Ok(redirect(&format!(
@@ -511,8 +499,7 @@ pub async fn save_figures(
         },
     )
     .await?;
-    crate::audit::record(&mut tx, Some(access.region.id), Some(access.user_id()), if existed { "update" } else { "create" }, "page_figures", Some(page.id.0),
-        serde_json::json!({ "week": w.week, "followers": w.followers, "posts": w.posts, "views": w.views, "reach": w.reach })).await?;
+    audit::record(&mut tx, audit::Entry::member(&access, if existed { audit::Action::Update } else { audit::Action::Create }, audit::Object::PageFigures).object_id(page.id.0).details(serde_json::json!({ "week": w.week, "followers": w.followers, "posts": w.posts, "views": w.views, "reach": w.reach }))).await?;
     tx.commit().await?;
     session.set_flash(chrome.t("figures-saved")).await?;
     Ok(redirect(&format!(
