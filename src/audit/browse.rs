@@ -12,7 +12,8 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::access::RegionAdmin;
 use crate::web::chrome::Chrome;
-use crate::web::forms::{PAGE_SIZE, Pager, like_pattern, optional};
+use crate::web::forms::{like_pattern, optional};
+use crate::web::pager::{PAGE_SIZE, Pager, offset, page_number};
 use crate::web::render::render;
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -27,15 +28,6 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
-    fn page(&self) -> i64 {
-        self.page
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
-            .min(100_000)
-    }
-
     fn date(value: &str) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
     }
@@ -119,17 +111,11 @@ pub async fn list(
     };
     let mut tx = state.tenant(region).await?;
     let total = db::count(&mut tx, region, &filter).await?;
-    let offset = (query.page() - 1) * PAGE_SIZE;
-    let rows = db::page(&mut tx, region, &filter, PAGE_SIZE, offset).await?;
+    let page = page_number(query.page.as_deref());
+    let rows = db::page(&mut tx, region, &filter, PAGE_SIZE, offset(page)).await?;
     let (actions, objects) = db::kinds(&mut tx, region).await?;
-    let list_query = crate::web::forms::ListQuery {
-        q: String::new(),
-        page: query.page.clone(),
-    };
-    let mut pager = Pager::new("", &list_query, total);
     let link = query.link_base(&format!("{}/audit", chrome.region_base()));
-    pager.prev = (pager.page > 1).then(|| format!("{link}&page={}", pager.page - 1));
-    pager.next = (pager.page < pager.pages).then(|| format!("{link}&page={}", pager.page + 1));
+    let pager = Pager::new(page, total, |p| format!("{link}&page={p}"));
     render(&AuditPage {
         chrome,
         rows,

@@ -12,7 +12,7 @@ use crate::regions::time::today_in;
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, RegionOverseer};
 use crate::web::chrome::Chrome;
-use crate::web::forms::PAGE_SIZE;
+use crate::web::pager::{PAGE_SIZE, Pager, offset, page_number};
 use crate::web::render::render;
 
 /// The columns of the coverage tables, in the order of the regional monitoring template.
@@ -568,19 +568,12 @@ pub async fn dashboard(
     })
 }
 
+/// Which figure or red flag a list stands for, and its page.
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
-pub struct ListQuery {
+pub struct FlagQuery {
     pub flag: String,
     pub page: Option<String>,
-}
-
-fn page_number(page: &Option<String>) -> i64 {
-    page.as_deref()
-        .and_then(|p| p.parse::<i64>().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
-        .min(100_000)
 }
 
 #[derive(Template)]
@@ -591,10 +584,7 @@ pub struct DrillPage {
     pub place: Option<String>,
     pub focus: Focus,
     pub rows: Vec<OrgFacts>,
-    pub total: i64,
-    pub page: i64,
-    pub prev: Option<String>,
-    pub next: Option<String>,
+    pub pager: Pager,
 }
 
 impl DrillPage {
@@ -638,13 +628,13 @@ pub async fn drill(
     State(state): State<AppState>,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<FlagQuery>,
     Query(focus): Query<FocusQuery>,
 ) -> AppResult<Response> {
     let focus = Focus::parse(&focus)?;
     let region = access.region.id;
     let flag = Flag::parse(&query.flag).unwrap_or(Flag::Obliged);
-    let page = page_number(&query.page);
+    let page = page_number(query.page.as_deref());
     let mut tx = state.tenant(region).await?;
     let View {
         ids,
@@ -660,7 +650,7 @@ pub async fn drill(
         platform: focus.platform,
     };
     let (rows, total) =
-        coverage::organizations(&mut tx, &params, flag, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+        coverage::organizations(&mut tx, &params, flag, PAGE_SIZE, offset(page)).await?;
     tx.commit().await?;
     let link = |p: i64| {
         format!(
@@ -670,16 +660,14 @@ pub async fn drill(
             focus.query()
         )
     };
+    let pager = Pager::new(page, total, link);
     render(&DrillPage {
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page * PAGE_SIZE < total).then(|| link(page + 1)),
         chrome,
         flag: flag.code(),
         place: place_text(&place),
         focus,
         rows,
-        total,
-        page,
+        pager,
     })
 }
 
@@ -691,10 +679,7 @@ pub struct FlaggedPagesPage {
     pub place: Option<String>,
     pub focus: Focus,
     pub rows: Vec<super::red_flags::FlaggedPage>,
-    pub total: usize,
-    pub page: usize,
-    pub prev: Option<String>,
-    pub next: Option<String>,
+    pub pager: Pager,
 }
 
 impl FlaggedPagesPage {
@@ -716,14 +701,14 @@ pub async fn flagged_pages(
     State(state): State<AppState>,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<FlagQuery>,
     Query(focus): Query<FocusQuery>,
 ) -> AppResult<Response> {
     use super::red_flags::PageFlag;
     let focus = Focus::parse(&focus)?;
     let region = access.region.id;
     let flag = PageFlag::parse(&query.flag).unwrap_or(PageFlag::Red);
-    let page = page_number(&query.page) as usize;
+    let page = page_number(query.page.as_deref());
     let mut tx = state.tenant(region).await?;
     let View {
         ids,
@@ -752,14 +737,13 @@ pub async fn flagged_pages(
             &b.page.url,
         ))
     });
-    let total = matching.len();
-    let size = PAGE_SIZE as usize;
+    let total = matching.len() as i64;
     let rows = matching
         .into_iter()
-        .skip((page - 1) * size)
-        .take(size)
+        .skip(offset(page) as usize)
+        .take(PAGE_SIZE as usize)
         .collect();
-    let link = |p: usize| {
+    let link = |p: i64| {
         format!(
             "{}/dashboard/pages?flag={}&{}&page={p}",
             chrome.region_base(),
@@ -767,15 +751,13 @@ pub async fn flagged_pages(
             focus.query()
         )
     };
+    let pager = Pager::new(page, total, link);
     render(&FlaggedPagesPage {
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page * size < total).then(|| link(page + 1)),
         chrome,
         flag: flag.code(),
         place: place_text(&place),
         focus,
         rows,
-        total,
-        page,
+        pager,
     })
 }

@@ -92,11 +92,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &query).await?;
-    let pager = Pager::new(
-        &format!("/r/{}/municipalities", access.region.slug),
-        &query,
-        total,
-    );
+    let pager = query.pager(&format!("/r/{}/municipalities", access.region.slug), total);
     render(&MunicipalityListPage {
         chrome,
         rows,

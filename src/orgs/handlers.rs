@@ -76,7 +76,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
-    let pager = Pager::new(&format!("/r/{}/orgs", access.region.slug), &query, total);
+    let pager = query.pager(&format!("/r/{}/orgs", access.region.slug), total);
     render(&OrgListPage {
         chrome,
         rows,

@@ -151,7 +151,7 @@ pub async fn list(
     let ids: Vec<i64> = rows.iter().map(|r| r.id.0).collect();
     let scores =
         super::score::scores(&mut conn, access.region.id, &access.region.time_zone, &ids).await?;
-    let pager = Pager::new(&format!("/r/{}/pages", access.region.slug), &query, total);
+    let pager = query.pager(&format!("/r/{}/pages", access.region.slug), total);
     render(&PageListPage {
         chrome,
         rows,

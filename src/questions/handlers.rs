@@ -20,7 +20,8 @@ use crate::ids::{OrgId, QuestionId};
 use crate::state::AppState;
 use crate::web::access::{RegionAccess, Role};
 use crate::web::chrome::Chrome;
-use crate::web::forms::{FieldErrors, IdPath, PAGE_SIZE, SelectOption};
+use crate::web::forms::{FieldErrors, IdPath, SelectOption};
+use crate::web::pager::Pager;
 use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::Session;
@@ -30,7 +31,7 @@ use crate::web::session::Session;
 pub struct InboxPage {
     pub chrome: Chrome,
     pub rows: Vec<InboxRow>,
-    pub total: i64,
+    pub pager: Pager,
     pub counts: InboxCounts,
     pub filter: InboxQuery,
     pub pages: Vec<SelectOption>,
@@ -55,46 +56,6 @@ impl InboxPage {
             self.chrome.region_base(),
             self.filter.with(key, value)
         )
-    }
-
-    pub fn prev(&self) -> Option<String> {
-        let p = self.filter.page();
-        (p > 1).then(|| {
-            format!(
-                "{}/questions?{}",
-                self.chrome.region_base(),
-                self.filter.page_link(p - 1)
-            )
-        })
-    }
-
-    pub fn next(&self) -> Option<String> {
-        let p = self.filter.page();
-        (p * PAGE_SIZE < self.total).then(|| {
-            format!(
-                "{}/questions?{}",
-                self.chrome.region_base(),
-                self.filter.page_link(p + 1)
-            )
-        })
-    }
-
-    pub fn page_count(&self) -> i64 {
-        ((self.total.min(db::TOTAL_CAP) + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
-    }
-
-    /// More matches than were counted.
-    pub fn capped(&self) -> bool {
-        self.total > db::TOTAL_CAP
-    }
-
-    pub fn total_label(&self) -> String {
-        if self.capped() {
-            self.chrome
-                .t1("questions-over", "count", &db::TOTAL_CAP.to_string())
-        } else {
-            self.chrome.tn("count-questions", &self.total)
-        }
     }
 
     pub fn statuses(&self) -> Vec<(&'static str, String)> {
@@ -160,11 +121,20 @@ pub async fn inbox(
         .await?
         .question_categories;
     tx.commit().await?;
+    let base = format!("{}/questions", chrome.region_base());
+    let link = |p: i64| format!("{base}?{}", filter.page_link(p));
+    // Counting stops at a cap: "over 10 000" is all a person needs to know.
+    let pager = Pager::new(filter.page(), total, link).capped_at(db::TOTAL_CAP, link);
+    let label = if pager.capped {
+        chrome.t1("questions-over", "count", &db::TOTAL_CAP.to_string())
+    } else {
+        chrome.tn("count-questions", &total)
+    };
     render(&InboxPage {
         can_file: !own_orgs(&access).is_empty(),
+        pager: pager.labelled(label),
         chrome,
         rows,
-        total,
         counts,
         filter,
         pages,

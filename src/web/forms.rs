@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::i18n::Locale;
+pub use crate::web::pager::{PAGE_SIZE, Pager};
+use crate::web::pager::{offset, page_number};
 
 #[derive(Clone, Debug, Default)]
 pub struct FieldErrors(BTreeMap<&'static str, String>);
@@ -66,20 +68,19 @@ pub struct ListQuery {
     pub page: Option<String>,
 }
 
-pub const PAGE_SIZE: i64 = 50;
-
 impl ListQuery {
     pub fn page(&self) -> i64 {
-        self.page
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
-            .min(100_000)
+        page_number(self.page.as_deref())
     }
 
     pub fn offset(&self) -> i64 {
-        (self.page() - 1) * PAGE_SIZE
+        offset(self.page())
+    }
+
+    /// The pager of a searchable list at `base`, keeping the search in its links.
+    pub fn pager(&self, base: &str, total: i64) -> Pager {
+        let q: String = url::form_urlencoded::byte_serialize(self.q.trim().as_bytes()).collect();
+        Pager::new(self.page(), total, |p| format!("{base}?q={q}&page={p}"))
     }
 
     /// A LIKE pattern with the user's wildcards escaped.
@@ -97,32 +98,6 @@ pub fn like_pattern(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{q}%")
-}
-
-/// Links for a paginated list, preserving the search.
-#[derive(Clone, Debug)]
-pub struct Pager {
-    pub page: i64,
-    pub pages: i64,
-    pub total: i64,
-    pub prev: Option<String>,
-    pub next: Option<String>,
-}
-
-impl Pager {
-    pub fn new(base: &str, query: &ListQuery, total: i64) -> Pager {
-        let page = query.page();
-        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-        let q: String = url::form_urlencoded::byte_serialize(query.q.trim().as_bytes()).collect();
-        let link = |p: i64| format!("{base}?q={q}&page={p}");
-        Pager {
-            page,
-            pages,
-            total,
-            prev: (page > 1).then(|| link(page - 1)),
-            next: (page < pages).then(|| link(page + 1)),
-        }
-    }
 }
 
 /// The `{id}` of a path such as `/r/{region}/orgs/{id}`.

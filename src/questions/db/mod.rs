@@ -357,12 +357,7 @@ pub struct InboxQuery {
 
 impl InboxQuery {
     pub fn page(&self) -> i64 {
-        self.page
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
-            .min(100_000)
+        crate::web::pager::page_number(self.page.as_deref())
     }
 
     fn id(value: &str) -> Option<i64> {
@@ -635,7 +630,7 @@ pub async fn inbox(
     qb.push(" order by q.due_at nulls last, q.received_at desc, q.id desc limit ")
         .push_bind(PAGE_SIZE)
         .push(" offset ")
-        .push_bind((f.page() - 1) * PAGE_SIZE);
+        .push_bind(crate::web::pager::offset(f.page()));
     let rows = qb.build_query_as::<InboxRow>().fetch_all(&mut *db).await?;
     // Counting stops at TOTAL_CAP: past it the exact number costs a scan of the region and
     // tells a person nothing the filters would not.
