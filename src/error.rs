@@ -27,7 +27,7 @@ pub enum AppError {
 
 /// Placed in the response extensions for the error-page middleware.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorPage {
+pub enum ErrorKind {
     NotFound,
     Forbidden,
     LoginRequired,
@@ -40,34 +40,34 @@ pub enum ErrorPage {
     Unavailable,
 }
 
-impl ErrorPage {
+impl ErrorKind {
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorPage::NotFound => StatusCode::NOT_FOUND,
-            ErrorPage::Forbidden => StatusCode::FORBIDDEN,
-            ErrorPage::LoginRequired => StatusCode::SEE_OTHER,
-            ErrorPage::BadRequest => StatusCode::BAD_REQUEST,
-            ErrorPage::Conflict => StatusCode::CONFLICT,
-            ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorPage::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorPage::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ErrorPage::Timeout => StatusCode::REQUEST_TIMEOUT,
-            ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::LoginRequired => StatusCode::SEE_OTHER,
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
-    pub fn from_status(status: StatusCode) -> Option<ErrorPage> {
+    pub fn from_status(status: StatusCode) -> Option<ErrorKind> {
         Some(match status {
-            StatusCode::NOT_FOUND => ErrorPage::NotFound,
-            StatusCode::FORBIDDEN => ErrorPage::Forbidden,
-            StatusCode::BAD_REQUEST => ErrorPage::BadRequest,
-            StatusCode::PAYLOAD_TOO_LARGE => ErrorPage::PayloadTooLarge,
-            StatusCode::REQUEST_TIMEOUT => ErrorPage::Timeout,
-            StatusCode::METHOD_NOT_ALLOWED => ErrorPage::MethodNotAllowed,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorPage::BadRequest,
-            StatusCode::UNPROCESSABLE_ENTITY => ErrorPage::BadRequest,
-            StatusCode::SERVICE_UNAVAILABLE => ErrorPage::Unavailable,
-            StatusCode::INTERNAL_SERVER_ERROR => ErrorPage::Internal,
+            StatusCode::NOT_FOUND => ErrorKind::NotFound,
+            StatusCode::FORBIDDEN => ErrorKind::Forbidden,
+            StatusCode::BAD_REQUEST => ErrorKind::BadRequest,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => ErrorKind::Timeout,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorKind::MethodNotAllowed,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorKind::BadRequest,
+            StatusCode::UNPROCESSABLE_ENTITY => ErrorKind::BadRequest,
+            StatusCode::SERVICE_UNAVAILABLE => ErrorKind::Unavailable,
+            StatusCode::INTERNAL_SERVER_ERROR => ErrorKind::Internal,
             _ => return None,
         })
     }
@@ -75,16 +75,16 @@ impl ErrorPage {
     /// Key of the title and the explanation in the catalog.
     pub fn key(self) -> &'static str {
         match self {
-            ErrorPage::NotFound => "error-not-found",
-            ErrorPage::Forbidden => "error-forbidden",
-            ErrorPage::LoginRequired => "error-login-required",
-            ErrorPage::BadRequest => "error-bad-request",
-            ErrorPage::Conflict => "error-conflict",
-            ErrorPage::Internal => "error-internal",
-            ErrorPage::PayloadTooLarge => "error-too-large",
-            ErrorPage::MethodNotAllowed => "error-method",
-            ErrorPage::Timeout => "error-timeout",
-            ErrorPage::Unavailable => "error-unavailable",
+            ErrorKind::NotFound => "error-not-found",
+            ErrorKind::Forbidden => "error-forbidden",
+            ErrorKind::LoginRequired => "error-login-required",
+            ErrorKind::BadRequest => "error-bad-request",
+            ErrorKind::Conflict => "error-conflict",
+            ErrorKind::Internal => "error-internal",
+            ErrorKind::PayloadTooLarge => "error-too-large",
+            ErrorKind::MethodNotAllowed => "error-method",
+            ErrorKind::Timeout => "error-timeout",
+            ErrorKind::Unavailable => "error-unavailable",
         }
     }
 }
@@ -92,20 +92,20 @@ impl ErrorPage {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let page = match &self {
-            AppError::NotFound => ErrorPage::NotFound,
-            AppError::Forbidden => ErrorPage::Forbidden,
-            AppError::LoginRequired => ErrorPage::LoginRequired,
-            AppError::BadRequest(_) => ErrorPage::BadRequest,
-            AppError::Conflict(_) => ErrorPage::Conflict,
+            AppError::NotFound => ErrorKind::NotFound,
+            AppError::Forbidden => ErrorKind::Forbidden,
+            AppError::LoginRequired => ErrorKind::LoginRequired,
+            AppError::BadRequest(_) => ErrorKind::BadRequest,
+            AppError::Conflict(_) => ErrorKind::Conflict,
             AppError::Database(e) if is_unavailable(e) => {
                 tracing::error!(error = %self, "database unavailable");
-                ErrorPage::Unavailable
+                ErrorKind::Unavailable
             }
             AppError::Database(_) | AppError::Render(_) | AppError::Internal(_) => {
                 // The request id is on the enclosing span, so this line can be matched to
                 // the id the user is shown.
                 tracing::error!(error = ?self, "internal error");
-                ErrorPage::Internal
+                ErrorKind::Internal
             }
         };
         let mut response = page.status().into_response();

@@ -210,7 +210,7 @@ fn used_keys() -> BTreeSet<String> {
     for kind in gospublic::municipalities::KINDS {
         keys.insert(format!("municipality-kind-{kind}"));
     }
-    use gospublic::error::ErrorPage::*;
+    use gospublic::error::ErrorKind::*;
     for page in [
         NotFound,
         Forbidden,

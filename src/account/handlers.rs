@@ -20,14 +20,14 @@ use crate::web::{redirect, safe_next};
 
 #[derive(Template)]
 #[template(path = "account/password.html")]
-pub struct PasswordPage {
+pub struct PasswordScreen {
     pub chrome: Chrome,
     pub errors: FieldErrors,
 }
 
 #[derive(Template)]
 #[template(path = "account/reset.html")]
-pub struct ResetPage {
+pub struct ResetScreen {
     pub chrome: Chrome,
     pub valid: bool,
     pub email: String,
@@ -44,7 +44,7 @@ pub struct PasswordForm {
 }
 
 pub async fn password_form(_user: SignedIn, chrome: Chrome) -> AppResult<Response> {
-    render(&PasswordPage {
+    render(&PasswordScreen {
         chrome,
         errors: FieldErrors::default(),
     })
@@ -66,7 +66,7 @@ pub async fn change_password(
     }
     password::check_new(&form.password, &form.password_confirm, l, &mut e);
     if !e.is_empty() {
-        return render_invalid(&PasswordPage { chrome, errors: e });
+        return render_invalid(&PasswordScreen { chrome, errors: e });
     }
     let hash = password::hash(form.password.clone()).await?;
     crate::auth::db::set_password(&mut tx, user.user.id, &hash).await?;
@@ -127,7 +127,7 @@ pub async fn issue_reset(
 }
 
 fn invalid_link(chrome: Chrome, token: String) -> AppResult<Response> {
-    let page = ResetPage {
+    let page = ResetScreen {
         chrome,
         valid: false,
         email: String::new(),
@@ -144,7 +144,7 @@ pub async fn reset_form(
 ) -> AppResult<Response> {
     let mut conn = state.db.acquire().await?;
     match super::db::pending_reset(&mut conn, &hash_token(&token)).await? {
-        Some(r) => render(&ResetPage {
+        Some(r) => render(&ResetScreen {
             chrome,
             valid: true,
             email: r.email,
@@ -170,7 +170,7 @@ pub async fn reset(
     let mut e = FieldErrors::default();
     password::check_new(&form.password, &form.password_confirm, l, &mut e);
     if !e.is_empty() {
-        return render_invalid(&ResetPage {
+        return render_invalid(&ResetScreen {
             chrome,
             valid: true,
             email: reset.email,

@@ -47,7 +47,7 @@ impl AuditQuery {
 
 #[derive(Template)]
 #[template(path = "audit/list.html")]
-pub struct AuditPage {
+pub struct AuditScreen {
     pub chrome: Chrome,
     pub rows: Vec<AuditRow>,
     pub query: AuditQuery,
@@ -58,7 +58,7 @@ pub struct AuditPage {
     pub bad_dates: bool,
 }
 
-impl AuditPage {
+impl AuditScreen {
     pub fn when(&self, row: &AuditRow) -> String {
         row.created_at
             .with_timezone(&self.tz)
@@ -116,7 +116,7 @@ pub async fn list(
     let (actions, objects) = db::kinds(&mut tx, region).await?;
     let link = query.link_base(&format!("{}/audit", chrome.region_base()));
     let pager = Pager::new(page, total, |p| format!("{link}&page={p}"));
-    render(&AuditPage {
+    render(&AuditScreen {
         chrome,
         rows,
         query,

@@ -18,7 +18,7 @@ use crate::web::access::ClientAddr;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
-pub struct LoginPage {
+pub struct LoginScreen {
     pub chrome: Chrome,
     pub email: String,
     pub next: String,
@@ -48,7 +48,7 @@ pub async fn login_form(
     if user.is_some() {
         return Ok(redirect("/home"));
     }
-    render(&LoginPage {
+    render(&LoginScreen {
         chrome,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -62,7 +62,7 @@ fn login_failed(
     status: StatusCode,
     message: String,
 ) -> AppResult<Response> {
-    let page = LoginPage {
+    let page = LoginScreen {
         error: Some(message),
         email: form.email.trim().to_owned(),
         next: safe_next(Some(&form.next)),

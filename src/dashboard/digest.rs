@@ -46,12 +46,12 @@ pub struct Digest {
 
 #[derive(Template)]
 #[template(path = "dashboard/digest.html")]
-pub struct DigestPage {
+pub struct DigestScreen {
     pub chrome: Chrome,
     pub d: Digest,
 }
 
-impl DigestPage {
+impl DigestScreen {
     pub fn share(&self, part: &i64, whole: &i64) -> String {
         if *whole == 0 {
             "—".into()
@@ -161,7 +161,7 @@ pub async fn digest(
     )
     .await?;
     tx.commit().await?;
-    render(&DigestPage { chrome, d })
+    render(&DigestScreen { chrome, d })
 }
 
 /// The digest as a workbook: the week's figures, municipalities, topics, the furthest behind.

@@ -34,7 +34,7 @@ impl RegionFigures {
 
 #[derive(Template)]
 #[template(path = "dashboard/federal.html")]
-pub struct FederalPage {
+pub struct FederalScreen {
     pub chrome: Chrome,
     pub rows: Vec<RegionFigures>,
 }
@@ -54,5 +54,5 @@ pub async fn overview(
     )
     .await?;
     tx.commit().await?;
-    render(&FederalPage { chrome, rows })
+    render(&FederalScreen { chrome, rows })
 }

@@ -29,7 +29,7 @@ pub struct Trend {
 
 #[derive(Template)]
 #[template(path = "dashboard/coverage.html")]
-pub struct DashboardPage {
+pub struct DashboardScreen {
     pub chrome: Chrome,
     pub total: Coverage,
     pub municipalities: Vec<Coverage>,
@@ -69,7 +69,7 @@ pub fn value(c: &Coverage, column: &str) -> i64 {
     }
 }
 
-impl DashboardPage {
+impl DashboardScreen {
     pub fn columns(&self) -> &'static [&'static str] {
         &COLUMNS
     }
@@ -540,7 +540,7 @@ pub async fn dashboard(
     sort_rows(&mut sectors, &focus.sort);
     let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d").to_string();
-    render(&DashboardPage {
+    render(&DashboardScreen {
         page_flags,
         trends,
         from_date: local(period.from),
@@ -578,7 +578,7 @@ pub struct FlagQuery {
 
 #[derive(Template)]
 #[template(path = "dashboard/orgs.html")]
-pub struct DrillPage {
+pub struct DrillScreen {
     pub chrome: Chrome,
     pub flag: &'static str,
     pub place: Option<String>,
@@ -587,7 +587,7 @@ pub struct DrillPage {
     pub pager: Pager,
 }
 
-impl DrillPage {
+impl DrillScreen {
     pub fn columns(&self) -> &'static [&'static str] {
         &COLUMNS
     }
@@ -661,7 +661,7 @@ pub async fn drill(
         )
     };
     let pager = Pager::new(page, total, link);
-    render(&DrillPage {
+    render(&DrillScreen {
         chrome,
         flag: flag.code(),
         place: place_text(&place),
@@ -673,7 +673,7 @@ pub async fn drill(
 
 #[derive(Template)]
 #[template(path = "dashboard/pages.html")]
-pub struct FlaggedPagesPage {
+pub struct FlaggedPagesScreen {
     pub chrome: Chrome,
     pub flag: &'static str,
     pub place: Option<String>,
@@ -682,7 +682,7 @@ pub struct FlaggedPagesPage {
     pub pager: Pager,
 }
 
-impl FlaggedPagesPage {
+impl FlaggedPagesScreen {
     pub fn percent(&self, p: &Option<u32>) -> String {
         p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
     }
@@ -752,7 +752,7 @@ pub async fn flagged_pages(
         )
     };
     let pager = Pager::new(page, total, link);
-    render(&FlaggedPagesPage {
+    render(&FlaggedPagesScreen {
         chrome,
         flag: flag.code(),
         place: place_text(&place),

@@ -19,26 +19,26 @@ use crate::web::access::RegionOverseer;
 use crate::web::chrome::Chrome;
 use crate::web::render::render;
 
-pub struct PageRow {
+pub struct PageSummary {
     pub flagged: FlaggedPage,
     pub week: Option<Week>,
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/organization.html")]
-pub struct OrganizationPage {
+pub struct OrganizationScreen {
     pub chrome: Chrome,
     pub org: Organization,
     pub focus: Focus,
     pub facts: Option<OrgFacts>,
-    pub pages: Vec<PageRow>,
+    pub pages: Vec<PageSummary>,
     pub answers: Responsiveness,
     pub answers_before: Responsiveness,
     pub overdue_now: i64,
     pub from_date: String,
 }
 
-impl OrganizationPage {
+impl OrganizationScreen {
     pub fn facts_of(&self, o: &OrgFacts) -> Vec<(&'static str, bool)> {
         vec![
             ("with_page", o.has_page),
@@ -136,9 +136,9 @@ pub async fn organization(
     let overview = responsiveness::overview(&mut tx, &period).await?;
     let overdue_now = responsiveness::overdue_now(&mut tx, &period).await?;
     tx.commit().await?;
-    let mut pages: Vec<PageRow> = flagged
+    let mut pages: Vec<PageSummary> = flagged
         .into_iter()
-        .map(|f| PageRow {
+        .map(|f| PageSummary {
             week: latest.get(&f.page.id).copied(),
             flagged: f,
         })
@@ -147,7 +147,7 @@ pub async fn organization(
         (&a.flagged.page.platform, &a.flagged.page.url)
             .cmp(&(&b.flagged.page.platform, &b.flagged.page.url))
     });
-    render(&OrganizationPage {
+    render(&OrganizationScreen {
         chrome,
         org,
         from_date: period

@@ -28,14 +28,14 @@ pub fn router() -> Routes {
 
 #[derive(Template)]
 #[template(path = "home/home.html")]
-pub struct HomePage {
+pub struct HomeScreen {
     pub chrome: Chrome,
     pub scopes: Vec<ScopeLink>,
 }
 
 #[derive(Template)]
 #[template(path = "home/region.html")]
-pub struct RegionOverviewPage {
+pub struct RegionOverviewScreen {
     /// Open and overdue questions in the member's scope.
     pub questions: (i64, i64),
     pub chrome: Chrome,
@@ -45,7 +45,7 @@ pub struct RegionOverviewPage {
     pub own_orgs: Vec<(i64, String)>,
 }
 
-impl RegionOverviewPage {
+impl RegionOverviewScreen {
     pub fn coverage_percent(&self) -> i64 {
         let required = self.counts.organizations - self.counts.exempt;
         if required <= 0 {
@@ -65,7 +65,7 @@ async fn home(SignedIn(user): SignedIn, chrome: Chrome) -> AppResult<Response> {
     if scopes.len() == 1 {
         return Ok(redirect(&scopes[0].href));
     }
-    render(&HomePage { chrome, scopes })
+    render(&HomeScreen { chrome, scopes })
 }
 
 async fn region_overview(
@@ -90,7 +90,7 @@ async fn region_overview(
         .filter_map(|m| m.organization.clone())
         .map(|(id, name)| (id.0, name))
         .collect();
-    render(&RegionOverviewPage {
+    render(&RegionOverviewScreen {
         chrome,
         counts,
         questions,

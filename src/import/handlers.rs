@@ -16,7 +16,7 @@ use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "import/list.html")]
-pub struct ImportListPage {
+pub struct ImportListScreen {
     pub chrome: Chrome,
     pub imports: Vec<ImportRow>,
     pub error: Option<String>,
@@ -25,7 +25,7 @@ pub struct ImportListPage {
 
 #[derive(Template)]
 #[template(path = "import/show.html")]
-pub struct ImportPage {
+pub struct ImportScreen {
     pub chrome: Chrome,
     pub import: ImportRow,
 }
@@ -35,9 +35,9 @@ async fn list_page(
     access: &RegionAccess,
     chrome: Chrome,
     error: Option<String>,
-) -> AppResult<ImportListPage> {
+) -> AppResult<ImportListScreen> {
     let mut tx = state.tenant(access.region.id).await?;
-    Ok(ImportListPage {
+    Ok(ImportListScreen {
         imports: db::list(&mut tx, access.region.id).await?,
         chrome,
         error,
@@ -153,7 +153,7 @@ pub async fn show(
     let import = db::get(&mut tx, access.region.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    render(&ImportPage { chrome, import })
+    render(&ImportScreen { chrome, import })
 }
 
 pub async fn commit(

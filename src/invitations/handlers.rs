@@ -18,7 +18,7 @@ use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "invitations/people.html")]
-pub struct PeoplePage {
+pub struct PeopleScreen {
     pub chrome: Chrome,
     pub members: Vec<MemberRow>,
     pub invitations: Vec<InvitationRow>,
@@ -29,7 +29,7 @@ pub struct PeoplePage {
 
 #[derive(Template)]
 #[template(path = "invitations/accept.html")]
-pub struct AcceptPage {
+pub struct AcceptScreen {
     pub chrome: Chrome,
     pub invitation: Option<PendingInvitation>,
     pub existing_user: bool,
@@ -61,9 +61,9 @@ async fn people_page(
     chrome: Chrome,
     form: InviteForm,
     errors: FieldErrors,
-) -> AppResult<PeoplePage> {
+) -> AppResult<PeopleScreen> {
     let mut conn = state.tenant(access.region.id).await?;
-    Ok(PeoplePage {
+    Ok(PeopleScreen {
         members: db::members(&mut conn, access.region.id).await?,
         invitations: db::list(&mut conn, access.region.id).await?,
         municipalities: crate::municipalities::db::options(&mut conn, access.region.id).await?,
@@ -142,7 +142,7 @@ pub async fn accept_form(
     let invitation = db::pending(&mut conn, &token).await?;
     drop(conn);
     let Some(invitation) = invitation else {
-        let page = AcceptPage {
+        let page = AcceptScreen {
             chrome,
             invitation: None,
             existing_user: false,
@@ -153,7 +153,7 @@ pub async fn accept_form(
         return Ok((StatusCode::NOT_FOUND, Html(page.render()?)).into_response());
     };
     let existing_user = existing_user(&state, &invitation.email).await?;
-    render(&AcceptPage {
+    render(&AcceptScreen {
         chrome,
         invitation: Some(invitation),
         existing_user,
@@ -174,7 +174,7 @@ pub async fn accept(
     let mut tx = state.db.begin().await?;
     let Some(invitation) = db::pending(&mut tx, &token).await? else {
         drop(tx);
-        let page = AcceptPage {
+        let page = AcceptScreen {
             chrome,
             invitation: None,
             existing_user: false,
@@ -202,7 +202,7 @@ pub async fn accept(
             password::check_new(&form.password, &form.password_confirm, l, &mut e);
             if !e.is_empty() {
                 drop(tx);
-                return render_invalid(&AcceptPage {
+                return render_invalid(&AcceptScreen {
                     chrome,
                     invitation: Some(invitation),
                     existing_user: false,
@@ -217,7 +217,7 @@ pub async fn accept(
     };
     if !e.is_empty() {
         drop(tx);
-        return render_invalid(&AcceptPage {
+        return render_invalid(&AcceptScreen {
             chrome,
             invitation: Some(invitation),
             existing_user: true,

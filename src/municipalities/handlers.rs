@@ -18,7 +18,7 @@ use crate::web::render::render;
 
 #[derive(Template)]
 #[template(path = "municipalities/list.html")]
-pub struct MunicipalityListPage {
+pub struct MunicipalityListScreen {
     pub chrome: Chrome,
     pub rows: Vec<MunicipalityRow>,
     pub query: ListQuery,
@@ -27,7 +27,7 @@ pub struct MunicipalityListPage {
 
 #[derive(Template)]
 #[template(path = "municipalities/form.html")]
-pub struct MunicipalityFormPage {
+pub struct MunicipalityFormScreen {
     pub chrome: Chrome,
     pub form: MunicipalityForm,
     pub errors: FieldErrors,
@@ -35,7 +35,7 @@ pub struct MunicipalityFormPage {
     pub editing: bool,
 }
 
-impl MunicipalityFormPage {
+impl MunicipalityFormScreen {
     pub fn kinds(&self) -> Vec<(&'static str, String)> {
         KINDS
             .iter()
@@ -93,7 +93,7 @@ pub async fn list(
     let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &query).await?;
     let pager = query.pager(&format!("/r/{}/municipalities", access.region.slug), total);
-    render(&MunicipalityListPage {
+    render(&MunicipalityListScreen {
         chrome,
         rows,
         query,
@@ -123,7 +123,7 @@ impl Dictionary for Municipalities {
     type Form = MunicipalityForm;
     type Entry = Valid;
     type Row = MunicipalityRow;
-    type Screen = MunicipalityFormPage;
+    type Screen = MunicipalityFormScreen;
 
     fn blank() -> MunicipalityForm {
         MunicipalityForm {
@@ -158,8 +158,8 @@ impl Dictionary for Municipalities {
         errors: FieldErrors,
         action: String,
         editing: bool,
-    ) -> MunicipalityFormPage {
-        MunicipalityFormPage {
+    ) -> MunicipalityFormScreen {
+        MunicipalityFormScreen {
             chrome,
             form,
             errors,

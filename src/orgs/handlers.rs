@@ -19,7 +19,7 @@ use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "orgs/list.html")]
-pub struct OrgListPage {
+pub struct OrgListScreen {
     pub chrome: Chrome,
     pub rows: Vec<OrgListRow>,
     pub query: ListQuery,
@@ -29,7 +29,7 @@ pub struct OrgListPage {
 
 #[derive(Template)]
 #[template(path = "orgs/show.html")]
-pub struct OrgPage {
+pub struct OrgScreen {
     pub chrome: Chrome,
     pub org: OrgDetail,
     pub pages: Vec<PageRow>,
@@ -42,7 +42,7 @@ pub struct OrgPage {
 
 #[derive(Template)]
 #[template(path = "orgs/form.html")]
-pub struct OrgFormPage {
+pub struct OrgFormScreen {
     pub chrome: Chrome,
     pub form: OrgForm,
     pub errors: FieldErrors,
@@ -52,7 +52,7 @@ pub struct OrgFormPage {
     pub sectors: Vec<SelectOption>,
 }
 
-impl OrgFormPage {
+impl OrgFormScreen {
     pub fn levels(&self) -> Vec<(&'static str, String)> {
         LEVELS
             .iter()
@@ -77,7 +77,7 @@ pub async fn list(
     let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
     let pager = query.pager(&format!("/r/{}/orgs", access.region.slug), total);
-    render(&OrgListPage {
+    render(&OrgListScreen {
         chrome,
         rows,
         query,
@@ -104,7 +104,7 @@ pub async fn show(
     let pages = crate::pages::db::for_org(&mut conn, region, org.id).await?;
     let children = db::subordinates(&mut conn, region, org.id).await?;
     let answer_approval = crate::questions::approval::is_on(&mut conn, region, org.id).await?;
-    render(&OrgPage {
+    render(&OrgScreen {
         can_switch_approval: crate::questions::approval::may_switch(&access, org.id),
         answer_approval,
         can_edit: access.is_admin(),
@@ -123,10 +123,10 @@ async fn form_page(
     form: OrgForm,
     errors: FieldErrors,
     editing: Option<OrgId>,
-) -> AppResult<OrgFormPage> {
+) -> AppResult<OrgFormScreen> {
     let mut conn = state.tenant(access.region.id).await?;
     let slug = &access.region.slug;
-    Ok(OrgFormPage {
+    Ok(OrgFormScreen {
         action: match editing {
             Some(id) => format!("/r/{slug}/orgs/{id}"),
             None => format!("/r/{slug}/orgs"),

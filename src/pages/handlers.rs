@@ -22,7 +22,7 @@ use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "pages/list.html")]
-pub struct PageListPage {
+pub struct PageListScreen {
     pub chrome: Chrome,
     pub rows: Vec<PageRow>,
     /// Each page's mark status and score.
@@ -33,7 +33,7 @@ pub struct PageListPage {
 
 #[derive(Template)]
 #[template(path = "pages/form.html")]
-pub struct PageFormPage {
+pub struct PageFormScreen {
     pub chrome: Chrome,
     pub org: OrgRef,
     pub form: PageForm,
@@ -42,7 +42,7 @@ pub struct PageFormPage {
     pub editing: bool,
 }
 
-impl PageListPage {
+impl PageListScreen {
     pub fn mark(&self, id: &PageId) -> String {
         self.scores
             .get(id)
@@ -64,7 +64,7 @@ impl PageListPage {
     }
 }
 
-impl PageFormPage {
+impl PageFormScreen {
     pub fn platforms(&self) -> Vec<(&'static str, String)> {
         Platform::ALL
             .iter()
@@ -152,7 +152,7 @@ pub async fn list(
     let scores =
         super::score::scores(&mut conn, access.region.id, &access.region.time_zone, &ids).await?;
     let pager = query.pager(&format!("/r/{}/pages", access.region.slug), total);
-    render(&PageListPage {
+    render(&PageListScreen {
         chrome,
         rows,
         query,
@@ -188,7 +188,7 @@ pub async fn new_form(
 ) -> AppResult<Response> {
     let mut conn = state.tenant(access.region.id).await?;
     let org = editable_org(&mut conn, &access, OrgId(id)).await?;
-    render(&PageFormPage {
+    render(&PageFormScreen {
         action: format!("/r/{}/orgs/{}/pages", access.region.slug, org.id),
         chrome,
         org,
@@ -216,7 +216,7 @@ pub async fn create(
     let fields = match form.validate(&mut tx, region, None, chrome.locale).await? {
         Ok(f) => f,
         Err(errors) => {
-            return render_invalid(&PageFormPage {
+            return render_invalid(&PageFormScreen {
                 chrome,
                 org,
                 form,
@@ -230,7 +230,7 @@ pub async fn create(
         Ok(id) => id,
         Err(e) => {
             let errors = taken(e, UNIQUE, chrome.locale)?;
-            return render_invalid(&PageFormPage {
+            return render_invalid(&PageFormScreen {
                 chrome,
                 org,
                 form,
@@ -261,7 +261,7 @@ pub async fn edit_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let org = editable_org(&mut conn, &access, page.organization_id).await?;
-    render(&PageFormPage {
+    render(&PageFormScreen {
         action: format!("/r/{}/pages/{}", access.region.slug, page.id),
         chrome,
         org,
@@ -296,7 +296,7 @@ pub async fn update(
     {
         Ok(f) => f,
         Err(errors) => {
-            return render_invalid(&PageFormPage {
+            return render_invalid(&PageFormScreen {
                 chrome,
                 org,
                 form,
@@ -310,7 +310,7 @@ pub async fn update(
         Ok(_) => {}
         Err(e) => {
             let errors = taken(e, UNIQUE, chrome.locale)?;
-            return render_invalid(&PageFormPage {
+            return render_invalid(&PageFormScreen {
                 chrome,
                 org,
                 form,

@@ -26,7 +26,7 @@ pub struct MembershipForm {
 
 #[derive(Template)]
 #[template(path = "people/membership.html")]
-pub struct MembershipPage {
+pub struct MembershipScreen {
     pub chrome: Chrome,
     pub membership: MembershipDetail,
     pub form: MembershipForm,
@@ -71,7 +71,7 @@ pub async fn edit_form(
         organization_ogrn: m.organization_ogrn.clone().unwrap_or_default(),
     };
     let municipalities = crate::municipalities::db::options(&mut tx, access.region.id).await?;
-    render(&MembershipPage {
+    render(&MembershipScreen {
         chrome,
         membership: m,
         form,
@@ -111,7 +111,7 @@ pub async fn update(
     }
     let municipalities = crate::municipalities::db::options(&mut tx, region).await?;
     let (Some(chosen), true) = (chosen, e.is_empty()) else {
-        return render_invalid(&MembershipPage {
+        return render_invalid(&MembershipScreen {
             chrome,
             membership: m,
             form,
@@ -131,7 +131,7 @@ pub async fn update(
     if let Err(e) = updated {
         let errors = taken(e, UNIQUE, l)?;
         drop(tx);
-        return render_invalid(&MembershipPage {
+        return render_invalid(&MembershipScreen {
             chrome,
             membership: m,
             form,

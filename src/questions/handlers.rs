@@ -28,7 +28,7 @@ use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "questions/inbox.html")]
-pub struct InboxPage {
+pub struct InboxScreen {
     pub chrome: Chrome,
     pub rows: Vec<InboxRow>,
     pub pager: Pager,
@@ -41,7 +41,7 @@ pub struct InboxPage {
     pub now: DateTime<Utc>,
 }
 
-impl InboxPage {
+impl InboxScreen {
     pub fn local(&self, t: &DateTime<Utc>) -> String {
         crate::regions::time::local(t, self.tz)
     }
@@ -130,7 +130,7 @@ pub async fn inbox(
     } else {
         chrome.tn("count-questions", &total)
     };
-    render(&InboxPage {
+    render(&InboxScreen {
         can_file: !own_orgs(&access).is_empty(),
         pager: pager.labelled(label),
         chrome,
@@ -159,7 +159,7 @@ fn own_orgs(access: &RegionAccess) -> Vec<(OrgId, String)> {
 
 #[derive(Template)]
 #[template(path = "questions/new.html")]
-pub struct NewQuestionPage {
+pub struct NewQuestionScreen {
     pub chrome: Chrome,
     pub form: NewQuestionForm,
     pub errors: FieldErrors,
@@ -168,7 +168,7 @@ pub struct NewQuestionPage {
     pub categories: Vec<String>,
 }
 
-impl NewQuestionPage {
+impl NewQuestionScreen {
     pub fn channels(&self) -> Vec<(&'static str, String)> {
         MANUAL_CHANNELS
             .iter()
@@ -212,7 +212,7 @@ pub async fn new_form(
         .question_categories;
     tx.commit().await?;
     let tz = crate::regions::time::zone_of(&access.region.time_zone);
-    render(&NewQuestionPage {
+    render(&NewQuestionScreen {
         form: NewQuestionForm {
             organization_id: orgs[0].0.to_string(),
             channel: "comment".into(),
@@ -274,7 +274,7 @@ pub async fn create(
         Ok(v) => v,
         Err(errors) => {
             let pages = own_pages(&mut tx, &access, &orgs).await?;
-            return render_invalid(&NewQuestionPage {
+            return render_invalid(&NewQuestionScreen {
                 chrome,
                 form,
                 errors,
@@ -318,7 +318,7 @@ pub async fn create(
 
 #[derive(Template)]
 #[template(path = "questions/show.html")]
-pub struct QuestionPage {
+pub struct QuestionScreen {
     pub chrome: Chrome,
     pub q: Question,
     pub relation: Relation,
@@ -337,7 +337,7 @@ pub struct QuestionPage {
     pub now: DateTime<Utc>,
 }
 
-impl QuestionPage {
+impl QuestionScreen {
     pub fn can(&self, code: &str) -> bool {
         let Some(action) = Action::parse(code) else {
             return false;
@@ -501,7 +501,7 @@ pub async fn screen(
     q: Question,
     relation: Relation,
     s: Screen<'_>,
-) -> AppResult<QuestionPage> {
+) -> AppResult<QuestionScreen> {
     let region = access.region.id;
     let events = db::events(conn, region, q.id).await?;
     let templates = answer_templates::options(conn, region, q.organization_id).await?;
@@ -523,7 +523,7 @@ pub async fn screen(
             form.text.push_str(&t.body);
         }
     }
-    Ok(QuestionPage {
+    Ok(QuestionScreen {
         chrome,
         q,
         relation,

@@ -21,14 +21,14 @@ const PER_ORGANIZATION: i64 = 10;
 
 #[derive(Template)]
 #[template(path = "questions/overdue.html")]
-pub struct OverduePage {
+pub struct OverdueScreen {
     pub chrome: Chrome,
     pub rows: Vec<OverdueRow>,
     pub total: i64,
     pub tz: Tz,
 }
 
-impl OverduePage {
+impl OverdueScreen {
     pub fn local(&self, t: &DateTime<Utc>) -> String {
         crate::regions::time::local(t, self.tz)
     }
@@ -73,7 +73,7 @@ pub async fn list(
     .await?;
     let total = overdue::total(&mut tx, access.region.id, &ids).await?;
     tx.commit().await?;
-    render(&OverduePage {
+    render(&OverdueScreen {
         chrome,
         rows,
         total,

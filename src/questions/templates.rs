@@ -75,7 +75,7 @@ pub struct TemplateForm {
 
 #[derive(Template)]
 #[template(path = "questions/templates.html")]
-pub struct TemplatesPage {
+pub struct TemplatesScreen {
     pub chrome: Chrome,
     pub rows: Vec<TemplateOption>,
     pub scopes: Vec<(Option<OrgId>, String)>,
@@ -84,7 +84,7 @@ pub struct TemplatesPage {
     pub editing: Option<TemplateId>,
 }
 
-impl TemplatesPage {
+impl TemplatesScreen {
     pub fn scope_value(&self, org: &Option<OrgId>) -> String {
         org.map(|o| o.to_string()).unwrap_or_default()
     }
@@ -110,7 +110,7 @@ pub async fn list(
     let rows = visible_templates(&mut tx, &access).await?;
     tx.commit().await?;
     let scopes = editable_scopes(&access);
-    render(&TemplatesPage {
+    render(&TemplatesScreen {
         form: TemplateForm {
             organization_id: scopes
                 .first()
@@ -188,7 +188,7 @@ async fn save(
             let mut conn = state.tenant(region).await?;
             let rows = visible_templates(&mut conn, access).await?;
             conn.commit().await?;
-            render_invalid(&TemplatesPage {
+            render_invalid(&TemplatesScreen {
                 chrome,
                 rows,
                 scopes: editable_scopes(access),
@@ -225,7 +225,7 @@ pub async fn edit_form(
         .cloned()
         .ok_or(AppError::NotFound)?;
     require_edit(&access, row.organization_id)?;
-    render(&TemplatesPage {
+    render(&TemplatesScreen {
         form: TemplateForm {
             organization_id: row
                 .organization_id

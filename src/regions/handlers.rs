@@ -19,14 +19,14 @@ use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "regions/list.html")]
-pub struct RegionListPage {
+pub struct RegionListScreen {
     pub chrome: Chrome,
     pub rows: Vec<RegionRow>,
 }
 
 #[derive(Template)]
 #[template(path = "regions/form.html")]
-pub struct RegionFormPage {
+pub struct RegionFormScreen {
     pub chrome: Chrome,
     pub form: RegionForm,
     pub errors: FieldErrors,
@@ -34,7 +34,7 @@ pub struct RegionFormPage {
 
 #[derive(Template)]
 #[template(path = "regions/show.html")]
-pub struct RegionPage {
+pub struct RegionScreen {
     pub chrome: Chrome,
     pub region: RegionRow,
     pub invitations: Vec<InvitationRow>,
@@ -79,7 +79,7 @@ pub async fn list(
     )
     .await?;
     tx.commit().await?;
-    render(&RegionListPage { chrome, rows })
+    render(&RegionListScreen { chrome, rows })
 }
 
 pub async fn new_form(_op: Operator, chrome: Chrome) -> AppResult<Response> {
@@ -87,7 +87,7 @@ pub async fn new_form(_op: Operator, chrome: Chrome) -> AppResult<Response> {
         time_zone: "Europe/Moscow".into(),
         ..Default::default()
     };
-    render(&RegionFormPage {
+    render(&RegionFormScreen {
         chrome,
         form,
         errors: FieldErrors::default(),
@@ -116,7 +116,7 @@ pub async fn create(
         errors.add("time_zone", l.t("region-time-zone-unknown"));
     }
     if !errors.is_empty() {
-        return render_invalid(&RegionFormPage {
+        return render_invalid(&RegionFormScreen {
             chrome,
             form,
             errors,
@@ -127,7 +127,7 @@ pub async fn create(
         Ok(id) => id,
         Err(e) => {
             let errors = taken(e, UNIQUE, l)?;
-            return render_invalid(&RegionFormPage {
+            return render_invalid(&RegionFormScreen {
                 chrome,
                 form,
                 errors,
@@ -154,11 +154,11 @@ async fn region_page(
     id: RegionId,
     email: String,
     errors: FieldErrors,
-) -> AppResult<RegionPage> {
+) -> AppResult<RegionScreen> {
     let mut conn = state.db.acquire().await?;
     let region = db::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let invitations = crate::invitations::db::list(&mut conn, id).await?;
-    Ok(RegionPage {
+    Ok(RegionScreen {
         chrome,
         region,
         invitations,

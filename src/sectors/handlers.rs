@@ -17,14 +17,14 @@ use crate::web::render::render;
 
 #[derive(Template)]
 #[template(path = "sectors/list.html")]
-pub struct SectorListPage {
+pub struct SectorListScreen {
     pub chrome: Chrome,
     pub rows: Vec<SectorRow>,
 }
 
 #[derive(Template)]
 #[template(path = "sectors/form.html")]
-pub struct SectorFormPage {
+pub struct SectorFormScreen {
     pub chrome: Chrome,
     pub form: SectorForm,
     pub errors: FieldErrors,
@@ -66,7 +66,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let mut conn = state.tenant(access.region.id).await?;
     let rows = db::list(&mut conn, access.region.id).await?;
-    render(&SectorListPage { chrome, rows })
+    render(&SectorListScreen { chrome, rows })
 }
 
 /// Sectors as a dictionary: a name used once in the region, and a place in its order.
@@ -85,7 +85,7 @@ impl Dictionary for Sectors {
     /// The name and the position.
     type Entry = (String, i32);
     type Row = SectorRow;
-    type Screen = SectorFormPage;
+    type Screen = SectorFormScreen;
 
     fn form_of(s: SectorRow) -> SectorForm {
         SectorForm {
@@ -112,8 +112,8 @@ impl Dictionary for Sectors {
         errors: FieldErrors,
         action: String,
         editing: bool,
-    ) -> SectorFormPage {
-        SectorFormPage {
+    ) -> SectorFormScreen {
+        SectorFormScreen {
             chrome,
             form,
             errors,

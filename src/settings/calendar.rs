@@ -6,7 +6,7 @@ use axum::response::Response;
 use sqlx::PgConnection;
 
 use super::db;
-use super::handlers::SettingsPage;
+use super::handlers::SettingsScreen;
 use crate::audit;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
@@ -133,7 +133,7 @@ pub async fn upload(
     }
     let settings = db::get(&mut tx, access.region.id).await?;
     drop(tx);
-    render_invalid(&SettingsPage {
+    render_invalid(&SettingsScreen {
         chrome,
         form: super::forms::SettingsForm::from_settings(&settings),
         errors: FieldErrors::default(),

@@ -17,7 +17,7 @@ use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "settings/form.html")]
-pub struct SettingsPage {
+pub struct SettingsScreen {
     pub chrome: Chrome,
     pub form: SettingsForm,
     pub errors: FieldErrors,
@@ -26,7 +26,7 @@ pub struct SettingsPage {
     pub calendar_errors: FieldErrors,
 }
 
-impl SettingsPage {
+impl SettingsScreen {
     /// (field name, platform label) for each platform.
     pub fn platforms(&self) -> Vec<(&'static str, &'static str, String)> {
         Platform::ALL
@@ -71,7 +71,7 @@ pub async fn edit_form(
     let mut tx = state.tenant(access.region.id).await?;
     let settings = db::get(&mut tx, access.region.id).await?;
     tx.commit().await?;
-    render(&SettingsPage {
+    render(&SettingsScreen {
         chrome,
         form: SettingsForm::from_settings(&settings),
         errors: FieldErrors::default(),
@@ -90,7 +90,7 @@ pub async fn update(
     let settings = match form.validate(chrome.locale) {
         Ok(s) => s,
         Err(errors) => {
-            return render_invalid(&SettingsPage {
+            return render_invalid(&SettingsScreen {
                 chrome,
                 form,
                 errors,

@@ -8,7 +8,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{AppError, ErrorPage};
+use crate::error::{AppError, ErrorKind};
 use crate::web::session::Session;
 
 pub const FIELD: &str = "csrf";
@@ -77,8 +77,8 @@ pub async fn middleware(req: Request, next: Next) -> Response {
 }
 
 fn too_large() -> Response {
-    let mut response = ErrorPage::PayloadTooLarge.status().into_response();
-    response.extensions_mut().insert(ErrorPage::PayloadTooLarge);
+    let mut response = ErrorKind::PayloadTooLarge.status().into_response();
+    response.extensions_mut().insert(ErrorKind::PayloadTooLarge);
     response
 }
 

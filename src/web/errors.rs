@@ -11,14 +11,14 @@ use axum::response::{Html, IntoResponse, Response};
 
 use axum::extract::State;
 
-use crate::error::ErrorPage;
+use crate::error::ErrorKind;
 use crate::state::AppState;
 use crate::web::chrome::{Chrome, locale_of};
 use crate::web::session::Session;
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]
-pub struct ErrorTemplate {
+pub struct ErrorScreen {
     pub chrome: Chrome,
     pub title: String,
     pub message: String,
@@ -39,7 +39,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let response = next.run(req).await;
-    let page = match response.extensions().get::<ErrorPage>() {
+    let page = match response.extensions().get::<ErrorKind>() {
         Some(page) => *page,
         None => {
             let is_html = response
@@ -47,13 +47,13 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("text/html"));
-            match ErrorPage::from_status(response.status()) {
+            match ErrorKind::from_status(response.status()) {
                 Some(page) if !is_html => page,
                 _ => return response,
             }
         }
     };
-    if page == ErrorPage::LoginRequired {
+    if page == ErrorKind::LoginRequired {
         let target = if is_get {
             let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
             format!("/login?next={next}")
@@ -72,7 +72,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let mut chrome = Chrome::minimal(
         locale,
         here,
-        (page == ErrorPage::Internal)
+        (page == ErrorKind::Internal)
             .then_some(request_id)
             .flatten(),
     );
@@ -85,7 +85,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             chrome.user_name = super::db::user_name(&state.db, user).await.ok().flatten();
         }
     }
-    let template = ErrorTemplate {
+    let template = ErrorScreen {
         title: locale.t(&format!("{}-title", page.key())),
         message: locale.t(page.key()),
         status: status.as_u16(),

@@ -38,14 +38,14 @@ pub async fn laggards(
 }
 
 #[derive(sqlx::FromRow)]
-pub struct RegionRow {
+pub struct RegionZone {
     pub id: RegionId,
     pub slug: String,
     pub time_zone: String,
 }
 
 /// Every region with its zone: each gets its digest on its own Monday morning.
-pub async fn regions(db: &mut PgConnection) -> Result<Vec<RegionRow>, sqlx::Error> {
+pub async fn regions(db: &mut PgConnection) -> Result<Vec<RegionZone>, sqlx::Error> {
     sqlx::query_as("select id, slug, time_zone from regions order by id")
         .fetch_all(db)
         .await

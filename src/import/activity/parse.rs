@@ -19,7 +19,7 @@ use crate::web::forms::FieldErrors;
 /// A row as the file gives it; `None` where a cell could not be read (its problem is
 /// reported).
 #[derive(Clone, Debug, PartialEq)]
-pub struct ActivityRow {
+pub struct ActivityLine {
     pub row: usize,
     /// The organization's INN or OGRN as typed, or blank.
     pub organization: String,
@@ -72,7 +72,7 @@ pub fn parse(
     today: NaiveDate,
     l: Locale,
     problems: &mut Problems,
-) -> Vec<ActivityRow> {
+) -> Vec<ActivityLine> {
     data_rows(table)
         .filter_map(|(row, cells)| {
             let cell = |code: &str| map.cell(cells, code);
@@ -100,7 +100,7 @@ pub fn parse(
                 };
                 problems.add(row, "url", message);
             }
-            Some(ActivityRow {
+            Some(ActivityLine {
                 row,
                 organization: cell("organization").to_owned(),
                 url: url.to_owned(),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::PlannedWeek;
-use super::parse::ActivityRow;
+use super::parse::ActivityLine;
 use crate::activity::derive::Week;
 use crate::i18n::Locale;
 use crate::ids::PageId;
@@ -16,7 +16,7 @@ use crate::import::db::activity::PageKey;
 use crate::import::plan::{Change, Problems};
 
 pub fn resolve(
-    rows: Vec<ActivityRow>,
+    rows: Vec<ActivityLine>,
     pages: &[PageKey],
     recorded: &HashMap<(PageId, NaiveDate), Week>,
     l: Locale,

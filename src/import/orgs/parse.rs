@@ -13,7 +13,7 @@ use crate::orgs::identifiers::{IdError, validate_inn, validate_ogrn};
 /// A row as the file gives it. `None` for a column the file does not have: the registry's
 /// value stays; `Some("")` for a blank cell: the value is cleared.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct OrgRow {
+pub struct OrgLine {
     pub row: usize,
     pub name: String,
     pub inn: String,
@@ -51,7 +51,7 @@ impl Present {
 }
 
 /// Every row that is not blank, with the problems a row shows on its own.
-pub fn parse(table: &Table, map: &ColumnMap, l: Locale, problems: &mut Problems) -> Vec<OrgRow> {
+pub fn parse(table: &Table, map: &ColumnMap, l: Locale, problems: &mut Problems) -> Vec<OrgLine> {
     let present = Present::of(map);
     let mut first_row_of_ogrn: HashMap<String, usize> = HashMap::new();
     data_rows(table)
@@ -63,10 +63,10 @@ pub fn parse(table: &Table, map: &ColumnMap, l: Locale, problems: &mut Problems)
         .collect()
 }
 
-fn parse_row(row: usize, cells: &[String], map: &ColumnMap, present: &Present) -> OrgRow {
+fn parse_row(row: usize, cells: &[String], map: &ColumnMap, present: &Present) -> OrgLine {
     let cell = |code: &str| map.cell(cells, code).to_owned();
     let optional = |code: &str| Some(cell(code)).filter(|v| !v.is_empty());
-    OrgRow {
+    OrgLine {
         row,
         name: cell("name"),
         inn: cell("inn"),
@@ -95,7 +95,7 @@ fn parse_row(row: usize, cells: &[String], map: &ColumnMap, present: &Present) -
 }
 
 fn check(
-    r: &OrgRow,
+    r: &OrgLine,
     l: Locale,
     problems: &mut Problems,
     first_row_of_ogrn: &mut HashMap<String, usize>,
@@ -235,7 +235,7 @@ mod tests {
         }
     }
 
-    fn parsed(t: &Table) -> (Vec<OrgRow>, Vec<Found>) {
+    fn parsed(t: &Table) -> (Vec<OrgLine>, Vec<Found>) {
         let (map, missing) = ColumnMap::new(COLUMNS, &t.headers);
         assert!(missing.is_empty(), "{missing:?}");
         let mut problems = Problems::new(&map);

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::parse::{OrgRow, municipality_key, parse_level};
+use super::parse::{OrgLine, municipality_key, parse_level};
 use super::{OrgValues, PlannedOrg};
 use crate::i18n::Locale;
 use crate::ids::{MunicipalityId, SectorId};
@@ -106,7 +106,7 @@ struct Draft {
 
 /// The rows against the registry: what each would create or change, problems added.
 pub fn resolve(
-    rows: Vec<OrgRow>,
+    rows: Vec<OrgLine>,
     registry: &Registry,
     l: Locale,
     problems: &mut Problems,
@@ -121,7 +121,7 @@ pub fn resolve(
     changes(drafts, &file_ogrns, registry)
 }
 
-fn draft(r: OrgRow, registry: &Registry, l: Locale, problems: &mut Problems) -> Draft {
+fn draft(r: OrgLine, registry: &Registry, l: Locale, problems: &mut Problems) -> Draft {
     let existing = registry.by_ogrn(&r.ogrn);
     let municipality = match r.municipality.as_deref() {
         None => existing.and_then(|e| e.municipality_id),
@@ -398,8 +398,8 @@ mod tests {
         )
     }
 
-    fn row(n: usize, name: &str, ogrn: &str) -> OrgRow {
-        OrgRow {
+    fn row(n: usize, name: &str, ogrn: &str) -> OrgLine {
+        OrgLine {
             row: n,
             name: name.to_owned(),
             inn: format!("99{ogrn}").chars().take(10).collect(),
@@ -409,7 +409,7 @@ mod tests {
         }
     }
 
-    fn resolved(rows: Vec<OrgRow>) -> (Vec<PlannedOrg>, Counts, Vec<(usize, String)>) {
+    fn resolved(rows: Vec<OrgLine>) -> (Vec<PlannedOrg>, Counts, Vec<(usize, String)>) {
         let headers: Vec<String> = [
             "Наименование",
             "ИНН",

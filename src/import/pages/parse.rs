@@ -12,7 +12,7 @@ use crate::pages::url::{PageUrl, Platform, UrlError, normalize as normalize_url}
 /// A row as the file gives it; `None` where a cell could not be read (its problem is
 /// reported).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PageRow {
+pub struct PageLine {
     pub row: usize,
     /// The organization's OGRN or INN as typed.
     pub organization: String,
@@ -48,7 +48,7 @@ pub fn parse_yes_no(value: &str) -> Option<bool> {
 }
 
 /// Every row that is not blank, with the problems a row shows on its own.
-pub fn parse(table: &Table, map: &ColumnMap, l: Locale, problems: &mut Problems) -> Vec<PageRow> {
+pub fn parse(table: &Table, map: &ColumnMap, l: Locale, problems: &mut Problems) -> Vec<PageLine> {
     let mut first_row: HashMap<(&'static str, String), usize> = HashMap::new();
     data_rows(table)
         .map(|(row, cells)| {
@@ -85,7 +85,7 @@ pub fn parse(table: &Table, map: &ColumnMap, l: Locale, problems: &mut Problems)
                     }
                 }
             });
-            PageRow {
+            PageLine {
                 row,
                 organization: cell("organization").to_owned(),
                 platform,
@@ -127,7 +127,7 @@ mod tests {
     type Found = (usize, Option<String>, String);
     use crate::import::pages::COLUMNS;
 
-    fn parsed(rows: &[&[&str]]) -> (Vec<PageRow>, Vec<Found>) {
+    fn parsed(rows: &[&[&str]]) -> (Vec<PageLine>, Vec<Found>) {
         let t = Table {
             headers: [
                 "ОГРН организации",

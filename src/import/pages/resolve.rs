@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::parse::PageRow;
+use super::parse::PageLine;
 use super::{PageValues, PlannedPage};
 use crate::i18n::Locale;
 use crate::ids::OrgId;
@@ -93,7 +93,7 @@ impl Complete {
 
 /// The rows whose organization is found and every cell readable.
 pub fn complete(
-    rows: Vec<PageRow>,
+    rows: Vec<PageLine>,
     registry: &Registry,
     l: Locale,
     problems: &mut Problems,
