@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::coverage::Coverage;
-use super::handlers::{COLUMNS, value};
+use super::widgets::{COLUMNS, value};
 use crate::i18n::Locale;
 
 /// A cell of an exported table.

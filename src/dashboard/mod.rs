@@ -16,12 +16,13 @@ mod question_export;
 pub mod red_flags;
 pub mod responsiveness;
 pub mod trends;
+mod widgets;
 
 use axum::routing::get;
 
 use crate::web::routes::{Access, GET, Routes};
 
-pub use handlers::COLUMNS;
+pub use widgets::COLUMNS;
 
 pub fn router() -> Routes {
     Routes::new()
