@@ -155,6 +155,11 @@ impl Entry {
         self
     }
 
+    /// The id of the object the entry is about, if it names one.
+    pub fn object(&self) -> Option<i64> {
+        self.object_id
+    }
+
     pub fn details(mut self, details: Value) -> Entry {
         self.details = details;
         self

@@ -3,7 +3,7 @@
 
 use sqlx::PgConnection;
 
-use super::db::trends::{self as db, Point};
+use super::db::trends::{self as db, Monthly, Point};
 use crate::activity::chart::{self, Kind};
 use crate::i18n::Locale;
 use crate::ids::RegionId;
@@ -72,8 +72,26 @@ pub async fn charts(
     time_zone: &str,
     l: Locale,
 ) -> Result<Charts, sqlx::Error> {
-    let pages = db::pages_by_month(db, region, ids, platform, time_zone, MONTHS).await?;
-    let verified = db::verified_by_month(db, region, ids, platform, time_zone, MONTHS).await?;
+    let pages = db::by_month(
+        db,
+        Monthly::Registered,
+        region,
+        ids,
+        platform,
+        time_zone,
+        MONTHS,
+    )
+    .await?;
+    let verified = db::by_month(
+        db,
+        Monthly::Verified,
+        region,
+        ids,
+        platform,
+        time_zone,
+        MONTHS,
+    )
+    .await?;
     let weeks = match summary {
         Some(key) => db::weeks_from_summary(db, region, key, time_zone, WEEKS).await?,
         None => db::weeks_counted(db, region, ids, platform, time_zone, WEEKS).await?,

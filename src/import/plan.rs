@@ -5,10 +5,11 @@
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use super::columns::ColumnMap;
+use super::columns::{ColumnMap, ColumnSpec, missing_columns_error};
 use super::reader::Table;
 use super::{Counts, RowError, activity, orgs, pages};
 use crate::audit::{Action, Object};
+use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +80,32 @@ impl<'m> Problems<'m> {
     }
 }
 
+/// A checked file of one kind: what each row would do, what is wrong, and the counts.
+pub struct Checked<R> {
+    pub rows: Vec<R>,
+    pub errors: Vec<RowError>,
+    pub counts: Counts,
+}
+
+/// Where the kind's columns sit in the file, or the one problem that stops the check: the
+/// required columns the file lacks.
+pub fn columns_of<R>(
+    specs: &[ColumnSpec],
+    table: &Table,
+    l: Locale,
+) -> Result<ColumnMap, Checked<R>> {
+    let (map, missing) = ColumnMap::new(specs, &table.headers);
+    if missing.is_empty() {
+        Ok(map)
+    } else {
+        Err(Checked {
+            rows: Vec::new(),
+            errors: vec![missing_columns_error(specs, &missing, l)],
+            counts: Counts::default(),
+        })
+    }
+}
+
 /// A checked file of any kind: what it would do and what is wrong with it.
 pub enum Plan {
     Organizations(orgs::OrgPlan),
@@ -139,4 +166,33 @@ pub struct Written {
     pub change: Change,
     pub object: Option<i64>,
     pub details: Value,
+}
+
+/// Shared by the parse and resolve tests of every import.
+#[cfg(test)]
+pub mod testing {
+    use super::Problems;
+    use crate::import::reader::Table;
+
+    /// A problem as (row, column header, message).
+    pub type Found = (usize, Option<String>, String);
+
+    /// A table as a spreadsheet gives it.
+    pub fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+                .collect(),
+        }
+    }
+
+    pub fn found(problems: Problems) -> Vec<Found> {
+        problems
+            .into_sorted()
+            .into_iter()
+            .map(|e| (e.row, e.column, e.message))
+            .collect()
+    }
 }

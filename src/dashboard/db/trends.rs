@@ -12,25 +12,6 @@ pub struct Point {
     pub value: Option<f64>,
 }
 
-async fn series(
-    db: &mut PgConnection,
-    sql: &str,
-    region: RegionId,
-    ids: Option<&[i64]>,
-    platform: Option<&str>,
-    time_zone: &str,
-    span: i64,
-) -> Result<Vec<Point>, sqlx::Error> {
-    sqlx::query_as(sql)
-        .bind(region)
-        .bind(ids)
-        .bind(time_zone)
-        .bind(span)
-        .bind(platform)
-        .fetch_all(db)
-        .await
-}
-
 /// Pages registered (cumulative, by month of registration) in scope.
 const PAGES: &str = r#"
     with months as (
@@ -97,28 +78,37 @@ const WEEKS_SUMMARY: &str = r#"
     from weeks w left join question_weeks s on s.region_id = $1 and s.municipality_id = $2 and s.week = w.at
     order by w.at"#;
 
-/// Pages registered by the end of each of the last `months` months.
-pub async fn pages_by_month(
-    db: &mut PgConnection,
-    region: RegionId,
-    ids: Option<&[i64]>,
-    platform: Option<&str>,
-    time_zone: &str,
-    months: i64,
-) -> Result<Vec<Point>, sqlx::Error> {
-    series(db, PAGES, region, ids, platform, time_zone, months).await
+/// A month-by-month count of the scope's pages.
+#[derive(Clone, Copy, Debug)]
+pub enum Monthly {
+    /// Pages registered by the end of each month.
+    Registered,
+    /// Pages holding the mark at the end of each month.
+    Verified,
 }
 
-/// Pages holding the mark at the end of each of the last `months` months.
-pub async fn verified_by_month(
+/// The last `months` months of a series, oldest first.
+pub async fn by_month(
     db: &mut PgConnection,
+    which: Monthly,
     region: RegionId,
     ids: Option<&[i64]>,
     platform: Option<&str>,
     time_zone: &str,
     months: i64,
 ) -> Result<Vec<Point>, sqlx::Error> {
-    series(db, VERIFIED, region, ids, platform, time_zone, months).await
+    let sql = match which {
+        Monthly::Registered => PAGES,
+        Monthly::Verified => VERIFIED,
+    };
+    sqlx::query_as(sql)
+        .bind(region)
+        .bind(ids)
+        .bind(time_zone)
+        .bind(months)
+        .bind(platform)
+        .fetch_all(db)
+        .await
 }
 
 pub async fn weeks_counted(

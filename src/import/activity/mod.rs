@@ -11,11 +11,10 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
-use super::columns::{ColumnMap, ColumnSpec, missing_columns_error};
+use super::columns::ColumnSpec;
 use super::db::activity as db;
-use super::plan::{Change, Problems, Written};
+use super::plan::{Change, Checked, Problems, Written, columns_of};
 use super::reader::Table;
-use super::{Counts, RowError};
 use crate::activity::derive::Week;
 use crate::i18n::Locale;
 use crate::ids::{PageId, RegionId, UserId};
@@ -159,11 +158,7 @@ pub struct PlannedWeek {
     pub change: Change,
 }
 
-pub struct ActivityPlan {
-    pub rows: Vec<PlannedWeek>,
-    pub errors: Vec<RowError>,
-    pub counts: Counts,
-}
+pub type ActivityPlan = Checked<PlannedWeek>;
 
 /// Checks a file against the pages as they are now; the same call serves preview and commit.
 /// `today` is the region's.
@@ -175,14 +170,10 @@ pub async fn plan(
     l: Locale,
 ) -> Result<ActivityPlan, sqlx::Error> {
     let specs = columns();
-    let (map, missing) = ColumnMap::new(&specs, &table.headers);
-    if !missing.is_empty() {
-        return Ok(ActivityPlan {
-            rows: Vec::new(),
-            errors: vec![missing_columns_error(&specs, &missing, l)],
-            counts: Counts::default(),
-        });
-    }
+    let map = match columns_of(&specs, table, l) {
+        Ok(map) => map,
+        Err(refused) => return Ok(refused),
+    };
     let mut problems = Problems::new(&map);
     let parsed = parse::parse(table, &map, today, l, &mut problems);
     let pages = db::page_keys(db, region).await?;

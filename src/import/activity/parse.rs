@@ -182,6 +182,7 @@ fn week(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::plan::testing::{found, table};
 
     #[test]
     fn days_in_every_spelling() {
@@ -216,25 +217,19 @@ mod tests {
 
     #[test]
     fn a_row_is_judged_on_its_own() {
-        let t = Table {
-            headers: [
+        let t = table(
+            &[
                 "Адрес страницы",
                 "Неделя",
                 "Подписчики",
                 "Посты",
                 "Последний пост",
-            ]
-            .iter()
-            .map(|h| (*h).to_owned())
-            .collect(),
-            rows: vec![
-                vec!["vk.com/club1", "25.11.2026", "1 200", "3", "27.11.2026"],
-                vec!["", "01.12.2026", "-5", "", "завтра"],
-            ]
-            .into_iter()
-            .map(|r| r.into_iter().map(str::to_owned).collect())
-            .collect(),
-        };
+            ],
+            &[
+                &["vk.com/club1", "25.11.2026", "1 200", "3", "27.11.2026"],
+                &["", "01.12.2026", "-5", "", "завтра"],
+            ],
+        );
         let specs = super::super::columns();
         let (map, _) = ColumnMap::new(&specs, &t.headers);
         let mut problems = Problems::new(&map);
@@ -244,10 +239,9 @@ mod tests {
         assert_eq!(week.week, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
         assert_eq!((week.followers, week.posts), (Some(1200), Some(3)));
         assert_eq!(rows[0].page.as_ref().map(|p| p.0), Some("vk"));
-        let found: Vec<(usize, Option<String>)> = problems
-            .into_sorted()
+        let found: Vec<(usize, Option<String>)> = found(problems)
             .into_iter()
-            .map(|e| (e.row, e.column))
+            .map(|(r, c, _)| (r, c))
             .collect();
         for column in ["Адрес страницы", "Неделя", "Подписчики", "Последний пост"]
         {

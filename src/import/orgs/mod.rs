@@ -9,11 +9,10 @@ use std::collections::HashMap;
 
 use sqlx::PgConnection;
 
-use super::columns::{ColumnMap, ColumnSpec, missing_columns_error};
+use super::columns::ColumnSpec;
 use super::db::orgs as db;
-use super::plan::{Change, Problems, Written};
+use super::plan::{Change, Checked, Problems, Written, columns_of};
 use super::reader::Table;
-use super::{Counts, RowError};
 use crate::i18n::Locale;
 use crate::ids::{MunicipalityId, OrgId, RegionId, SectorId};
 pub use parse::parse_level;
@@ -158,11 +157,7 @@ pub struct PlannedOrg {
     pub change: Change,
 }
 
-pub struct OrgPlan {
-    pub rows: Vec<PlannedOrg>,
-    pub errors: Vec<RowError>,
-    pub counts: Counts,
-}
+pub type OrgPlan = Checked<PlannedOrg>;
 
 /// Checks a file against the registry as it is now; the same call serves preview and commit.
 pub async fn plan(
@@ -171,14 +166,10 @@ pub async fn plan(
     table: &Table,
     l: Locale,
 ) -> Result<OrgPlan, sqlx::Error> {
-    let (map, missing) = ColumnMap::new(COLUMNS, &table.headers);
-    if !missing.is_empty() {
-        return Ok(OrgPlan {
-            rows: Vec::new(),
-            errors: vec![missing_columns_error(COLUMNS, &missing, l)],
-            counts: Counts::default(),
-        });
-    }
+    let map = match columns_of(COLUMNS, table, l) {
+        Ok(map) => map,
+        Err(refused) => return Ok(refused),
+    };
     let mut problems = Problems::new(&map);
     let parsed = parse::parse(table, &map, l, &mut problems);
     let registry = Registry::new(

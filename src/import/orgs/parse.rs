@@ -218,34 +218,18 @@ pub fn municipality_key(name: &str) -> String {
 mod tests {
     use super::*;
 
-    /// A problem as (row, column header, message).
-    type Found = (usize, Option<String>, String);
     use crate::import::orgs::COLUMNS;
+    use crate::import::plan::testing::{Found, found, table};
 
     const VALID_INN: &str = "2240000015";
     const VALID_OGRN: &str = "1042240000010";
-
-    fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
-        Table {
-            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
-                .collect(),
-        }
-    }
 
     fn parsed(t: &Table) -> (Vec<OrgLine>, Vec<Found>) {
         let (map, missing) = ColumnMap::new(COLUMNS, &t.headers);
         assert!(missing.is_empty(), "{missing:?}");
         let mut problems = Problems::new(&map);
         let rows = parse(t, &map, Locale::Ru, &mut problems);
-        let found = problems
-            .into_sorted()
-            .into_iter()
-            .map(|e| (e.row, e.column, e.message))
-            .collect();
-        (rows, found)
+        (rows, found(problems))
     }
 
     const HEADERS: [&str; 5] = ["Наименование", "ИНН", "ОГРН", "Уровень", "Муниципалитет"];

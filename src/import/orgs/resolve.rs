@@ -346,6 +346,7 @@ mod tests {
     use crate::ids::OrgId;
     use crate::import::columns::ColumnMap;
     use crate::import::orgs::COLUMNS;
+    use crate::import::plan::testing::found;
 
     fn named(id: i64, name: &str, oktmo: Option<&str>) -> NamedRow {
         NamedRow {
@@ -425,10 +426,9 @@ mod tests {
         let (map, _) = ColumnMap::new(COLUMNS, &headers);
         let mut problems = Problems::new(&map);
         let (planned, counts) = resolve(rows, &registry(), Locale::Ru, &mut problems);
-        let found = problems
-            .into_sorted()
+        let found = found(problems)
             .into_iter()
-            .map(|e| (e.row, e.message))
+            .map(|(row, _, message)| (row, message))
             .collect();
         (planned, counts, found)
     }

@@ -123,37 +123,25 @@ fn address(
 mod tests {
     use super::*;
 
-    /// A problem as (row, column header, message).
-    type Found = (usize, Option<String>, String);
     use crate::import::pages::COLUMNS;
+    use crate::import::plan::testing::{Found, found, table};
 
     fn parsed(rows: &[&[&str]]) -> (Vec<PageLine>, Vec<Found>) {
-        let t = Table {
-            headers: [
+        let t = table(
+            &[
                 "ОГРН организации",
                 "Площадка",
                 "Адрес",
                 "Госметка",
                 "Подключено к Госпабликам",
-            ]
-            .iter()
-            .map(|h| (*h).to_owned())
-            .collect(),
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
-                .collect(),
-        };
+            ],
+            rows,
+        );
         let (map, missing) = ColumnMap::new(COLUMNS, &t.headers);
         assert!(missing.is_empty(), "{missing:?}");
         let mut problems = Problems::new(&map);
         let rows = parse(&t, &map, Locale::Ru, &mut problems);
-        let found = problems
-            .into_sorted()
-            .into_iter()
-            .map(|e| (e.row, e.column, e.message))
-            .collect();
-        (rows, found)
+        (rows, found(problems))
     }
 
     #[test]

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::forms::{CATEGORIES, FiguresForm, Input, MarkForm, SetupForm, parse_date, tri};
 use super::view::{CardScreen, charts};
@@ -218,19 +218,16 @@ pub async fn record_mark(
                 let confirmed =
                     marks_db::confirm_latest(&mut tx, region, page.id, access.user_id()).await?;
                 if confirmed.is_some() {
-                    audit::record(
-                        &mut tx,
+                    return saved(
+                        tx,
+                        &session,
+                        &access,
                         audit::Entry::member(&access, audit::Action::Update, audit::Object::Page)
                             .object_id(page.id.0)
                             .details(serde_json::json!({ "mark_confirmed": current.code() })),
+                        l.t("mark-confirmed"),
                     )
-                    .await?;
-                    tx.commit().await?;
-                    session.set_flash(l.t("mark-confirmed")).await?;
-                    return Ok(redirect(&format!(
-                        "/r/{}/pages/{id}/card",
-                        access.region.slug
-                    )));
+                    .await;
                 }
             }
             e.add("status", l.t("mark-same"));
@@ -290,14 +287,27 @@ pub async fn record_mark(
         },
     )
     .await?;
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "mark_status": current.code(), "mark_since": page.mark_since },
-                            "after": { "mark_status": to.code(), "mark_since": on }, "correction": correction })))
-    .await?;
+    saved(tx, &session, &access, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "mark_status": current.code(), "mark_since": page.mark_since },
+                            "after": { "mark_status": to.code(), "mark_since": on }, "correction": correction })), l.t("mark-recorded")).await
+}
+
+/// Records the change in the audit log in its transaction, commits, and shows the card
+/// again with what was saved.
+async fn saved(
+    mut tx: Transaction<'static, Postgres>,
+    session: &Session,
+    access: &RegionAccess,
+    entry: audit::Entry,
+    message: String,
+) -> AppResult<Response> {
+    let page = entry.object();
+    audit::record(&mut tx, entry).await?;
     tx.commit().await?;
-    session.set_flash(l.t("mark-recorded")).await?;
+    session.set_flash(message).await?;
     Ok(redirect(&format!(
-        "/r/{}/pages/{id}/card",
-        access.region.slug
+        "/r/{}/pages/{}/card",
+        access.region.slug,
+        page.unwrap_or_default()
     )))
 }
 
@@ -330,13 +340,7 @@ pub async fn save_checklist(
         .map(|c| (*c).to_owned())
         .collect();
     db::set_checklist(&mut tx, access.region.id, page.id, &ticked).await?;
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "checklist": page.checklist }, "after": { "checklist": ticked } }))).await?;
-    tx.commit().await?;
-    session.set_flash(chrome.t("checklist-saved")).await?;
-    Ok(redirect(&format!(
-        "/r/{}/pages/{id}/card",
-        access.region.slug
-    )))
+    saved(tx, &session, &access, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "checklist": page.checklist }, "after": { "checklist": ticked } })), chrome.t("checklist-saved")).await
 }
 
 pub async fn save_setup(
@@ -401,18 +405,12 @@ pub async fn save_setup(
         comments_open: comments,
     };
     db::set_setup(&mut tx, access.region.id, page.id, &setup).await?;
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "category": page.category, "connected": page.connected, "has_avatar": page.has_avatar,
+    saved(tx, &session, &access, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "category": page.category, "connected": page.connected, "has_avatar": page.has_avatar,
                                          "has_cover": page.has_cover, "has_description": page.has_description,
                                          "has_contacts": page.has_contacts, "widgets": page.widgets, "comments_open": page.comments_open },
                             "after": { "category": form.category, "connected": connected, "has_avatar": avatar, "has_cover": cover,
                                         "has_description": description, "has_contacts": contacts, "widgets": widgets,
-                                        "comments_open": comments } }))).await?;
-    tx.commit().await?;
-    session.set_flash(chrome.t("setup-saved")).await?;
-    Ok(redirect(&format!(
-        "/r/{}/pages/{id}/card",
-        access.region.slug
-    )))
+                                        "comments_open": comments } })), chrome.t("setup-saved")).await
 }
 
 pub async fn save_figures(
@@ -499,11 +497,5 @@ pub async fn save_figures(
         },
     )
     .await?;
-    audit::record(&mut tx, audit::Entry::member(&access, if existed { audit::Action::Update } else { audit::Action::Create }, audit::Object::PageFigures).object_id(page.id.0).details(serde_json::json!({ "week": w.week, "followers": w.followers, "posts": w.posts, "views": w.views, "reach": w.reach }))).await?;
-    tx.commit().await?;
-    session.set_flash(chrome.t("figures-saved")).await?;
-    Ok(redirect(&format!(
-        "/r/{}/pages/{id}/card",
-        access.region.slug
-    )))
+    saved(tx, &session, &access, audit::Entry::member(&access, if existed { audit::Action::Update } else { audit::Action::Create }, audit::Object::PageFigures).object_id(page.id.0).details(serde_json::json!({ "week": w.week, "followers": w.followers, "posts": w.posts, "views": w.views, "reach": w.reach })), chrome.t("figures-saved")).await
 }
