@@ -239,12 +239,24 @@ async fn pending_invitation(
     db: &mut sqlx::PgConnection,
     access: &RegionAccess,
     id: i64,
-) -> AppResult<(String, bool)> {
+) -> AppResult<Option<String>> {
     let (email, pending) = invitations::db::email_and_pending(db, access.region.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     access.require_admin()?;
-    Ok((email, pending))
+    Ok(pending.then_some(email))
+}
+
+/// An accepted invitation cannot be revoked or sent again: back to the list, saying so.
+async fn already_accepted(
+    session: &Session,
+    chrome: &Chrome,
+    access: &RegionAccess,
+) -> AppResult<Response> {
+    session
+        .set_flash(chrome.t("people-invitation-already-accepted"))
+        .await?;
+    Ok(redirect(&people(access)))
 }
 
 pub async fn revoke_invitation(
@@ -255,13 +267,9 @@ pub async fn revoke_invitation(
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
     let mut tx = state.tenant(access.region.id).await?;
-    let (email, pending) = pending_invitation(&mut tx, &access, id).await?;
-    if !pending {
-        session
-            .set_flash(chrome.t("people-invitation-already-accepted"))
-            .await?;
-        return Ok(redirect(&people(&access)));
-    }
+    let Some(email) = pending_invitation(&mut tx, &access, id).await? else {
+        return already_accepted(&session, &chrome, &access).await;
+    };
     invitations::db::revoke(&mut tx, access.region.id, id).await?;
     audit::record(
         &mut tx,
@@ -286,13 +294,9 @@ pub async fn resend_invitation(
     Path(IdPath { id }): Path<IdPath>,
 ) -> AppResult<Response> {
     let mut tx = state.tenant(access.region.id).await?;
-    let (email, pending) = pending_invitation(&mut tx, &access, id).await?;
-    if !pending {
-        session
-            .set_flash(chrome.t("people-invitation-already-accepted"))
-            .await?;
-        return Ok(redirect(&people(&access)));
-    }
+    let Some(email) = pending_invitation(&mut tx, &access, id).await? else {
+        return already_accepted(&session, &chrome, &access).await;
+    };
     let token = random_token();
     invitations::db::renew(
         &mut tx,
