@@ -18,7 +18,14 @@ pub async fn seed(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
     if seeded {
         return Ok(());
     }
-    // A fixed profile per page from its address: 0–39 good, 40–74 middling, 75–99 poor.
+    setup(db, region).await?;
+    marks(db, region).await?;
+    figures(db, region).await?;
+    Ok(())
+}
+
+/// A fixed profile per page from its address: 0–39 good, 40–74 middling, 75–99 poor.
+async fn setup(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()> {
     sqlx::query(
         r#"update pages p set
                category = case when o.level = 'regional_body' then 'flagship'
@@ -42,7 +49,11 @@ pub async fn seed(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
     .bind(region)
     .execute(&mut *db)
     .await?;
-    // Marks: granted for most good pages, requests (some stuck), refusals and revocations.
+    Ok(())
+}
+
+/// Marks: granted for most good pages, requests (some stuck), refusals and revocations.
+async fn marks(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()> {
     sqlx::query(
         r#"with chosen as (
                select p.id, abs(hashtext(p.url_key || 'mark')) % 100 as m,
@@ -90,8 +101,12 @@ pub async fn seed(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
     .bind(region)
     .execute(&mut *db)
     .await?;
-    // A year of weeks. Followers grow; good pages post above their quota, middling ones
-    // around it, poor ones rarely, and a few poor ones stopped posting two months ago.
+    Ok(())
+}
+
+/// A year of weeks. Followers grow; good pages post above their quota, middling ones around
+/// it, poor ones rarely, and a few poor ones stopped posting two months ago.
+async fn figures(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()> {
     sqlx::query(
         r#"with pg as (
                select p.id, abs(hashtext(p.url_key)) % 100 as profile,

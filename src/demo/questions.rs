@@ -90,7 +90,7 @@ const NAMES: [&str; 8] = [
 ];
 
 /// How a demo question ends up.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Fate {
     Fresh,
     Working,
@@ -175,45 +175,9 @@ pub async fn seed(
                 )
             }
         };
-        let topic = TOPICS[(n as usize * 5 + 3) % TOPICS.len()];
-        let priority = if chance(n, 31, 8) {
-            Priority::Urgent
-        } else if chance(n, 37, 15) {
-            Priority::High
-        } else {
-            Priority::Normal
-        };
         let fate = fate(n);
-        // Open questions are recent, some of them past their deadline; finished ones spread
-        // over two months.
-        let age_hours = match fate {
-            Fate::Fresh | Fate::Working | Fate::Waiting => i64::from((n * 13) % 120),
-            _ => i64::from(24 + (n * 37) % (24 * 60)),
-        };
-        let received = now - Duration::hours(age_hours) - Duration::minutes(i64::from(n % 60));
-        let new = NewQuestion {
-            organization_id: target.org,
-            page_id: Some(target.page),
-            channel: if chance(n, 41, 30) {
-                "message"
-            } else {
-                "comment"
-            }
-            .into(),
-            external_id: Some(format!("demo-{n}")),
-            author_name: Some(NAMES[n as usize % NAMES.len()].to_owned()),
-            author_contact: Some(format!(
-                "+7 913 {:03}-{:02}-{:02}",
-                100 + n % 900,
-                n % 97,
-                n % 89
-            )),
-            body: topic.1.to_owned(),
-            attachments: Vec::new(),
-            category: topic.0.to_owned(),
-            priority,
-            received_at: received,
-        };
+        let (new, topic) = arrival(n, &target, fate, now);
+        let (priority, received) = (new.priority, new.received_at);
         let clocks = rules.start(priority, received);
         let id = db::insert(db, region, &new, &clocks).await?;
         db::add_event(
@@ -261,6 +225,157 @@ pub async fn seed(
     Ok(())
 }
 
+/// What happened to a demo question after it arrived: the columns to set and its timeline.
+#[derive(Default)]
+struct Story {
+    set: String,
+    /// (kind, status it moved to, text, shown to the resident).
+    events: Vec<(&'static str, Option<&'static str>, Option<String>, bool)>,
+}
+
+impl Story {
+    fn event(
+        &mut self,
+        kind: &'static str,
+        to: Option<&'static str>,
+        body: Option<&str>,
+        public: bool,
+    ) {
+        self.events
+            .push((kind, to, body.map(str::to_owned), public));
+    }
+}
+
+/// The story of a fate, answered or closed at `at`; `waited` the working minutes to it.
+fn story(
+    fate: Fate,
+    id: QuestionId,
+    first: QuestionId,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    answer: &str,
+    waited: i64,
+) -> Story {
+    let mut s = Story::default();
+    match fate {
+        Fate::Fresh | Fate::Transferred => {}
+        Fate::Working => {
+            s.set = "status = 'in_progress'".into();
+            s.event(
+                "note",
+                None,
+                Some("Запросили информацию у ответственного отдела."),
+                false,
+            );
+        }
+        Fate::Waiting => {
+            s.set = format!("status = 'in_progress', paused_at = '{}'", at.to_rfc3339());
+            s.event(
+                "paused",
+                Some("in_progress"),
+                Some("Уточните, пожалуйста, адрес."),
+                true,
+            );
+        }
+        Fate::Answered | Fate::Closed | Fate::Reopened => {
+            s.set = format!(
+                "status = 'answered', answer = $3, answered_at = '{0}', first_response_at = '{0}', answered_by = $4, \
+                 first_response_minutes = {1}, answer_minutes = {1}",
+                at.to_rfc3339(),
+                waited
+            );
+            s.event("answered", Some("answered"), Some(answer), true);
+            if matches!(fate, Fate::Closed | Fate::Reopened) {
+                s.set = s.set.replace("status = 'answered'", "status = 'closed'")
+                    + &format!(
+                        ", closed_at = '{}'",
+                        (at + Duration::days(3)).min(now).to_rfc3339()
+                    );
+                s.event("closed", Some("closed"), None, false);
+            }
+        }
+        Fate::Rejected => {
+            s.set = format!(
+                "status = 'rejected', resolution_reason = 'off_topic', closed_at = '{}'",
+                at.to_rfc3339()
+            );
+            s.event(
+                "rejected",
+                Some("rejected"),
+                Some("Вопрос не относится к деятельности организации."),
+                false,
+            );
+        }
+        Fate::Duplicate if id != first => {
+            s.set = format!(
+                "status = 'duplicate', duplicate_of = {first}, closed_at = '{}'",
+                at.to_rfc3339()
+            );
+            s.event("duplicate", Some("duplicate"), None, false);
+        }
+        Fate::Duplicate => {}
+    }
+    if fate == Fate::Transferred {
+        s.event(
+            "transferred",
+            Some("new"),
+            Some("Вопрос относится к другой организации."),
+            false,
+        );
+    }
+    s
+}
+
+/// The question number `n` as it arrived, on a target page, and the topic it is about.
+fn arrival(
+    n: u32,
+    target: &Target,
+    fate: Fate,
+    now: DateTime<Utc>,
+) -> (NewQuestion, (&'static str, &'static str, &'static str)) {
+    let topic = TOPICS[(n as usize * 5 + 3) % TOPICS.len()];
+    let priority = if chance(n, 31, 8) {
+        Priority::Urgent
+    } else if chance(n, 37, 15) {
+        Priority::High
+    } else {
+        Priority::Normal
+    };
+    // Open questions are recent, some of them past their deadline; finished ones spread
+    // over two months.
+    let age_hours = match fate {
+        Fate::Fresh | Fate::Working | Fate::Waiting => i64::from((n * 13) % 120),
+        _ => i64::from(24 + (n * 37) % (24 * 60)),
+    };
+    let received = now - Duration::hours(age_hours) - Duration::minutes(i64::from(n % 60));
+    let channel = if chance(n, 41, 30) {
+        "message"
+    } else {
+        "comment"
+    };
+    let new = NewQuestion {
+        organization_id: target.org,
+        page_id: Some(target.page),
+        channel: channel.into(),
+        external_id: Some(format!("demo-{n}")),
+        author_name: Some(NAMES[n as usize % NAMES.len()].to_owned()),
+        author_contact: Some(format!(
+            "+7 913 {:03}-{:02}-{:02}",
+            100 + n % 900,
+            n % 97,
+            n % 89
+        )),
+        body: topic.1.to_owned(),
+        attachments: Vec::new(),
+        category: topic.0.to_owned(),
+        priority,
+        received_at: received,
+    };
+    (new, topic)
+}
+
+/// Plays a question's fate: its columns, its timeline and, for some, a transfer or a
+/// repeat complaint.
 #[allow(clippy::too_many_arguments)]
 async fn play(
     db: &mut PgConnection,
@@ -277,107 +392,23 @@ async fn play(
     targets: &[Target],
     (n, waited): (u32, i64),
 ) -> anyhow::Result<()> {
-    let event = |kind, to: Option<&'static str>, body: Option<String>, public: bool| {
-        (kind, to, body, public)
-    };
-    let mut events: Vec<(&str, Option<&str>, Option<String>, bool)> = Vec::new();
-    let mut set = String::new();
-    match fate {
-        Fate::Fresh => {}
-        Fate::Working => {
-            set = "status = 'in_progress'".into();
-            events.push(event(
-                "note",
-                None,
-                Some("Запросили информацию у ответственного отдела.".into()),
-                false,
-            ));
-        }
-        Fate::Waiting => {
-            set = format!("status = 'in_progress', paused_at = '{}'", at.to_rfc3339());
-            events.push(event(
-                "paused",
-                Some("in_progress"),
-                Some("Уточните, пожалуйста, адрес.".into()),
-                true,
-            ));
-        }
-        Fate::Answered | Fate::Closed | Fate::Reopened => {
-            set = format!(
-                "status = 'answered', answer = $3, answered_at = '{0}', first_response_at = '{0}', answered_by = $4, \
-                 first_response_minutes = {1}, answer_minutes = {1}",
-                at.to_rfc3339(),
-                waited
-            );
-            events.push(event(
-                "answered",
-                Some("answered"),
-                Some(answer.to_owned()),
-                true,
-            ));
-            if matches!(fate, Fate::Closed | Fate::Reopened) {
-                set = set.replace("status = 'answered'", "status = 'closed'")
-                    + &format!(
-                        ", closed_at = '{}'",
-                        (at + Duration::days(3)).min(now).to_rfc3339()
-                    );
-                events.push(event("closed", Some("closed"), None, false));
-            }
-        }
-        Fate::Rejected => {
-            set = format!(
-                "status = 'rejected', resolution_reason = 'off_topic', closed_at = '{}'",
-                at.to_rfc3339()
-            );
-            events.push(event(
-                "rejected",
-                Some("rejected"),
-                Some("Вопрос не относится к деятельности организации.".into()),
-                false,
-            ));
-        }
-        Fate::Duplicate if id != first => {
-            set = format!(
-                "status = 'duplicate', duplicate_of = {first}, closed_at = '{}'",
-                at.to_rfc3339()
-            );
-            events.push(event("duplicate", Some("duplicate"), None, false));
-        }
-        Fate::Duplicate => {}
-        Fate::Transferred => {
-            let to = &targets[(n as usize * 104_729 + 11) % targets.len()];
-            let clocks = rules.start(priority, at);
-            sqlx::query(
-                r#"update questions set previous_organization_ids = array[organization_id], organization_id = $3,
-                          transfer_count = 1, first_response_due = $4, first_response_risk = $5, final_due = $6, final_risk = $7
-                   where region_id = $1 and id = $2 and organization_id <> $3"#,
-            )
-            .bind(region)
-            .bind(id)
-            .bind(to.org)
-            .bind(clocks.first_response_due)
-            .bind(clocks.first_response_risk)
-            .bind(clocks.final_due)
-            .bind(clocks.final_risk)
-            .execute(&mut *db)
-            .await?;
-            events.push(event(
-                "transferred",
-                Some("new"),
-                Some("Вопрос относится к другой организации.".into()),
-                false,
-            ));
-        }
+    if fate == Fate::Transferred {
+        let to = &targets[(n as usize * 104_729 + 11) % targets.len()];
+        transfer(db, region, id, to.org, &rules.start(priority, at)).await?;
     }
-    if !set.is_empty() {
-        let sql = format!("update questions set {set} where region_id = $1 and id = $2");
+    let story = story(fate, id, first, at, now, answer, waited);
+    if !story.set.is_empty() {
+        let sql = format!(
+            "update questions set {} where region_id = $1 and id = $2",
+            story.set
+        );
         let mut q = sqlx::query(&sql).bind(region).bind(id);
-        if set.contains("$3") {
+        if story.set.contains("$3") {
             q = q.bind(answer).bind(actor);
         }
         q.execute(&mut *db).await?;
     }
-    for (kind, to, body, public) in events {
+    for (kind, to, body, public) in story.events {
         sqlx::query(
             "insert into question_events (region_id, question_id, at, actor_id, kind, to_status, public, body) values ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -392,32 +423,67 @@ async fn play(
         .execute(&mut *db)
         .await?;
     }
-    if let Fate::Reopened = fate {
+    if fate == Fate::Reopened {
         let clocks = rules.start(priority, now - Duration::hours(i64::from(n % 30)));
-        db::set_clocks(db, region, id, &clocks).await?;
-        sqlx::query(
-            r#"update questions set status = 'in_progress', reopen_count = 1, answer = null, answered_at = null,
-                      answered_by = null, first_response_at = null, closed_at = null, first_response_minutes = null,
-                      answer_minutes = null where region_id = $1 and id = $2"#,
-        )
-        .bind(region)
-        .bind(id)
-        .execute(&mut *db)
-        .await?;
-        db::add_event(
-            db,
-            region,
-            id,
-            None,
-            Event {
-                to_status: Some("in_progress"),
-                body: Some("Проблема повторилась."),
-                details: json!({}),
-                ..Event::new("reopened")
-            },
-        )
-        .await?;
+        reopen(db, region, id, &clocks).await?;
     }
+    Ok(())
+}
+
+async fn transfer(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: QuestionId,
+    to: OrgId,
+    clocks: &crate::questions::clock::Clocks,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        r#"update questions set previous_organization_ids = array[organization_id], organization_id = $3,
+                  transfer_count = 1, first_response_due = $4, first_response_risk = $5, final_due = $6, final_risk = $7
+           where region_id = $1 and id = $2 and organization_id <> $3"#,
+    )
+    .bind(region)
+    .bind(id)
+    .bind(to)
+    .bind(clocks.first_response_due)
+    .bind(clocks.first_response_risk)
+    .bind(clocks.final_due)
+    .bind(clocks.final_risk)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// A repeat complaint: the answer is cleared and both clocks start again.
+async fn reopen(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: QuestionId,
+    clocks: &crate::questions::clock::Clocks,
+) -> anyhow::Result<()> {
+    db::set_clocks(db, region, id, clocks).await?;
+    sqlx::query(
+        r#"update questions set status = 'in_progress', reopen_count = 1, answer = null, answered_at = null,
+                  answered_by = null, first_response_at = null, closed_at = null, first_response_minutes = null,
+                  answer_minutes = null where region_id = $1 and id = $2"#,
+    )
+    .bind(region)
+    .bind(id)
+    .execute(&mut *db)
+    .await?;
+    db::add_event(
+        db,
+        region,
+        id,
+        None,
+        Event {
+            to_status: Some("in_progress"),
+            body: Some("Проблема повторилась."),
+            details: json!({}),
+            ..Event::new("reopened")
+        },
+    )
+    .await?;
     Ok(())
 }
 
