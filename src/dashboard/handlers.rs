@@ -327,7 +327,7 @@ async fn answers_widget(
         .collect();
     let overdue_now = responsiveness::overdue_now(tx, &period).await?;
     let tz = crate::regions::time::zone(&access.region);
-    let local = |t: chrono::DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d").to_string();
+    let local = |t: chrono::DateTime<Utc>| crate::regions::time::day_of(&t, tz).to_string();
     Ok(AnswersWidget {
         base: base.to_owned(),
         focus: focus.clone(),

@@ -150,11 +150,7 @@ pub async fn organization(
     render(&OrganizationScreen {
         chrome,
         org,
-        from_date: period
-            .from
-            .with_timezone(&tz)
-            .format("%Y-%m-%d")
-            .to_string(),
+        from_date: crate::regions::time::day_of(&period.from, tz).to_string(),
         focus,
         facts: facts.pop(),
         pages,

@@ -52,7 +52,7 @@ fn hours(minutes: Option<i32>) -> String {
 }
 
 fn record(r: &QuestionRow, tz: Tz, l: Locale) -> Vec<String> {
-    let local = |t: &DateTime<Utc>| t.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string();
+    let local = |t: &DateTime<Utc>| crate::regions::time::local(t, tz);
     let yes_no = |b: bool| l.t(if b { "yes" } else { "no" });
     vec![
         r.id.to_string(),

@@ -53,6 +53,11 @@ pub fn day_bounds(now: DateTime<Utc>, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) 
     (start(day), start(day.succ_opt().unwrap_or(day)))
 }
 
+/// The calendar day an instant falls on in the zone.
+pub fn day_of(t: &DateTime<Utc>, tz: Tz) -> NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
 /// An instant as a person there reads it: `28.11.2026 14:05`.
 pub fn local(t: &DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()

@@ -509,12 +509,9 @@ fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
 
 /// The start of a local date (`days_after` later), or none when the text is not a date.
 fn local_midnight(value: &str, tz: chrono_tz::Tz, days_after: i64) -> Option<DateTime<Utc>> {
-    use chrono::TimeZone;
     let day = chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()?
         + chrono::Duration::days(days_after);
-    tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
+    crate::regions::time::start_of_day(day, tz)
 }
 
 type Builder<'a> = QueryBuilder<'a, Postgres>;
