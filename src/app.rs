@@ -14,7 +14,7 @@ use tracing::Level;
 
 use crate::state::AppState;
 use crate::web::routes::{RouteInfo, Routes};
-use crate::web::{csrf, errors, headers, session};
+use crate::web::{csrf, errors, headers, input, session};
 
 /// Every route of the application with its access rule, without the middleware stack.
 pub fn routes() -> Routes {
@@ -48,6 +48,8 @@ pub fn app(state: AppState) -> Router {
     router
         .layer(DefaultBodyLimit::max(csrf::FORM_LIMIT))
         .layer(from_fn(csrf::middleware))
+        // Before the CSRF check reads the form, so a form with a NUL byte is 422, not 403.
+        .layer(from_fn(input::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware))
         .layer(tower_http::csrf::CsrfLayer::new())
         .layer(TimeoutLayer::with_status_code(

@@ -282,3 +282,93 @@ async fn methods_outside_the_table_are_not_allowed(db: PgPool) {
         }
     }
 }
+
+/// Text pasted from another program can carry a NUL byte, which PostgreSQL refuses to store:
+/// every route, as the role that may use it, answers 400 to such a query and 422 to such a
+/// form, naming the field, and never 500.
+#[sqlx::test]
+async fn hostile_text_is_refused_on_every_route_never_a_500(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let op = operator(&db).await;
+    let samples = samples(&db, &a).await;
+    let table = gospublic::app::route_table();
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    let mut operator_app = TestApp::new(db.clone());
+    operator_app.login(&op).await;
+    let mut head = TestApp::new(db.clone());
+    head.login(&a.head).await;
+    let long = "я".repeat(gospublic::web::input::MAX_QUERY_VALUE + 1);
+    let queries = [
+        ("q=a%00b&page=2".to_owned(), "q"),
+        ("category=%07".to_owned(), "category"),
+        ("action=%ZZ".to_owned(), "action"),
+        ("find=%FF%FE".to_owned(), "find"),
+        (format!("q={long}"), "q"),
+    ];
+    let forms: [&[(&str, &str)]; 3] = [
+        &[("name", "Школа\0№ 1"), ("title", "x")],
+        &[("text", "ответ\u{1}"), ("body", "x")],
+        &[("email", "a@b.example"), ("q", "\u{1b}[31m")],
+    ];
+    for route in &table {
+        let url = fill(route.path, &a, &samples);
+        let app = match route.access {
+            Access::Operator => &mut operator_app,
+            Access::OrgHead => &mut head,
+            _ => &mut admin,
+        };
+        app.get("/home").await;
+        let what = format!("{} {}", route.method, route.path);
+        if route.method == "GET" {
+            for (query, field) in &queries {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let res = app.get(&format!("{url}{sep}{query}")).await;
+                assert_eq!(res.status, StatusCode::BAD_REQUEST, "{what}?{query}");
+                res.assert_contains(&format!("«{field}»"));
+            }
+        } else {
+            for fields in forms {
+                let res = app.post_form(&url, fields).await;
+                assert_eq!(
+                    res.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{what} {fields:?}"
+                );
+                assert!(
+                    res.body.contains("Недопустимые символы"),
+                    "{what}: {}",
+                    res.body
+                );
+            }
+        }
+    }
+}
+
+/// Every link of the region menu leads to a page for every role that sees it.
+#[sqlx::test]
+async fn the_region_menu_leads_somewhere_for_every_role(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    for email in [&a.admin, &a.coordinator, &a.editor, &a.head] {
+        let mut app = TestApp::new(db.clone());
+        app.login(email).await;
+        let page = app.get(&format!("/r/{}/orgs", a.slug)).await;
+        let menu = page
+            .body
+            .split("class=\"region-nav\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</nav>").next())
+            .unwrap_or_else(|| panic!("{email}: no region menu"))
+            .to_owned();
+        let links: Vec<String> = menu
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next().map(str::to_owned))
+            .collect();
+        assert!(links.len() >= 4, "{email}: {links:?}");
+        for link in links {
+            let res = app.get(&link).await;
+            assert_eq!(res.status, StatusCode::OK, "{email}: {link}");
+        }
+    }
+}

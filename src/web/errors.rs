@@ -85,9 +85,13 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             chrome.user_name = super::db::user_name(&state.db, user).await.ok().flatten();
         }
     }
+    let message = match response.extensions().get::<super::input::BadField>() {
+        Some(super::input::BadField(field)) => locale.t1(page.key(), "field", field),
+        None => locale.t(page.key()),
+    };
     let template = ErrorScreen {
         title: locale.t(&format!("{}-title", page.key())),
-        message: locale.t(page.key()),
+        message,
         status: status.as_u16(),
         chrome,
     };

@@ -9,6 +9,7 @@ pub mod db;
 pub mod errors;
 pub mod forms;
 pub mod headers;
+pub mod input;
 pub mod pager;
 pub mod render;
 pub mod routes;
