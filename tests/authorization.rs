@@ -372,3 +372,58 @@ async fn the_region_menu_leads_somewhere_for_every_role(db: PgPool) {
         }
     }
 }
+
+/// An editor's organization card and the templates screen link only to what the editor may
+/// open: the founder is named without a link, the region's templates are shown to read.
+#[sqlx::test]
+async fn an_editor_meets_no_dead_ends_on_the_card_and_the_templates(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    sqlx::query(
+        "insert into answer_templates (region_id, organization_id, title, body) values ($1, null, 'Региональный', 'Текст')",
+    )
+    .bind(a.id)
+    .execute(&db)
+    .await
+    .unwrap();
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    let base = format!("/r/{}", a.slug);
+    for screen in [
+        format!("{base}/orgs/{}", a.child),
+        format!("{base}/answer-templates"),
+    ] {
+        let page = editor.get(&screen).await;
+        assert_eq!(page.status, StatusCode::OK, "{screen}");
+        let main = page
+            .body
+            .split("<main")
+            .nth(1)
+            .unwrap_or(&page.body)
+            .to_owned();
+        let links: Vec<String> = main
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next().map(str::to_owned))
+            .filter(|l| l.starts_with(&base) && !l.ends_with(".xlsx"))
+            .collect();
+        if screen.contains("/orgs/") {
+            assert!(!links.is_empty(), "{screen}: no links");
+        }
+        for link in links {
+            let res = editor.get(&link).await;
+            assert!(
+                !matches!(res.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{screen} links to {link}, which answers {}",
+                res.status
+            );
+        }
+    }
+    editor
+        .get(&format!("{base}/orgs/{}", a.child))
+        .await
+        .assert_contains("Министерство");
+    editor
+        .get(&format!("{base}/answer-templates"))
+        .await
+        .assert_contains("Региональный");
+}

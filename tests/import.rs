@@ -571,3 +571,30 @@ async fn a_file_over_the_limit_is_refused_with_a_page(db: PgPool) {
         .assert_contains("Слишком большой запрос");
     assert_eq!(admin.count("select count(*) from imports").await, 0);
 }
+
+/// Imports show their times as the region reads them (Barnaul, UTC+7), like every other
+/// screen, not in UTC.
+#[sqlx::test]
+async fn imports_show_the_regions_time(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let outcome = preview(&db, &a, "organizations-utf8-bom-comma.csv").await;
+    let created: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("select created_at from imports where id = $1")
+            .bind(outcome.id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    let local = gospublic::regions::time::local(&created, chrono_tz::Asia::Barnaul);
+    let mut app = TestApp::new(db.clone());
+    app.login(&a.admin).await;
+    for url in [
+        "/r/region-a/imports".to_owned(),
+        format!("/r/region-a/imports/{}", outcome.id),
+    ] {
+        let res = app.get(&url).await;
+        assert!(!res.body.contains(" UTC"), "{url} shows UTC");
+        if url.ends_with("imports") {
+            res.assert_contains(&local);
+        }
+    }
+}

@@ -82,6 +82,7 @@ field-position = Position in the list
 field-platform = Platform
 field-url = Page address
 field-title = Page title
+field-template-title = Title
 field-organization = Organization
 field-email = Email
 field-password = Password

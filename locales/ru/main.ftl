@@ -84,6 +84,7 @@ field-position = Порядок в списке
 field-platform = Площадка
 field-url = Адрес страницы
 field-title = Название страницы
+field-template-title = Название
 field-organization = Организация
 field-email = Электронная почта
 field-password = Пароль

@@ -21,6 +21,14 @@ pub struct ImportListScreen {
     pub imports: Vec<ImportRow>,
     pub error: Option<String>,
     pub max_mib: usize,
+    pub tz: chrono_tz::Tz,
+}
+
+impl ImportListScreen {
+    /// A time as people of the region read it.
+    pub fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::regions::time::local(t, self.tz)
+    }
 }
 
 #[derive(Template)]
@@ -28,6 +36,14 @@ pub struct ImportListScreen {
 pub struct ImportScreen {
     pub chrome: Chrome,
     pub import: ImportRow,
+    pub tz: chrono_tz::Tz,
+}
+
+impl ImportScreen {
+    /// A time as people of the region read it.
+    pub fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::regions::time::local(t, self.tz)
+    }
 }
 
 async fn list_page(
@@ -42,6 +58,7 @@ async fn list_page(
         chrome,
         error,
         max_mib: super::MAX_FILE_BYTES / 1024 / 1024,
+        tz: crate::regions::time::zone(&access.region),
     })
 }
 
@@ -153,7 +170,11 @@ pub async fn show(
     let import = db::get(&mut tx, access.region.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    render(&ImportScreen { chrome, import })
+    render(&ImportScreen {
+        chrome,
+        import,
+        tz: crate::regions::time::zone(&access.region),
+    })
 }
 
 pub async fn commit(

@@ -69,10 +69,6 @@ impl InvitationRow {
         self.accepted_at.is_none() && self.revoked_at.is_none()
     }
 
-    pub fn created(&self) -> String {
-        self.created_at.format("%d.%m.%Y %H:%M UTC").to_string()
-    }
-
     pub fn is_expired(&self) -> bool {
         self.is_pending() && self.expires_at < Utc::now()
     }

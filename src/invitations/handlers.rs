@@ -25,6 +25,14 @@ pub struct PeopleScreen {
     pub municipalities: Vec<SelectOption>,
     pub form: InviteForm,
     pub errors: FieldErrors,
+    pub tz: chrono_tz::Tz,
+}
+
+impl PeopleScreen {
+    /// A time as people of the region read it.
+    pub fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::regions::time::local(t, self.tz)
+    }
 }
 
 #[derive(Template)]
@@ -70,6 +78,7 @@ async fn people_page(
         chrome,
         form,
         errors,
+        tz: crate::regions::time::zone(&access.region),
     })
 }
 

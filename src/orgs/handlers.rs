@@ -38,6 +38,8 @@ pub struct OrgScreen {
     pub can_add_pages: bool,
     pub answer_approval: bool,
     pub can_switch_approval: bool,
+    /// The founder's card is in this member's reach; otherwise its name is shown alone.
+    pub can_view_founder: bool,
 }
 
 #[derive(Template)]
@@ -104,7 +106,14 @@ pub async fn show(
     let pages = crate::pages::db::for_org(&mut conn, region, org.id).await?;
     let children = db::subordinates(&mut conn, region, org.id).await?;
     let answer_approval = crate::questions::approval::is_on(&mut conn, region, org.id).await?;
+    let can_view_founder = match org.parent_id {
+        Some(parent) => db::placement(&mut conn, region, parent)
+            .await?
+            .is_some_and(|p| access.can_view_org(&p)),
+        None => false,
+    };
     render(&OrgScreen {
+        can_view_founder,
         can_switch_approval: crate::questions::approval::may_switch(&access, org.id),
         answer_approval,
         can_edit: access.is_admin(),

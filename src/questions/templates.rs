@@ -85,6 +85,12 @@ pub struct TemplatesScreen {
 }
 
 impl TemplatesScreen {
+    /// Whether this member keeps the template: the others (the region's, for an editor) are
+    /// shown to read, not linked to a form that would refuse them.
+    pub fn can_edit(&self, t: &TemplateOption) -> bool {
+        self.scopes.iter().any(|(o, _)| *o == t.organization_id)
+    }
+
     pub fn scope_value(&self, org: &Option<OrgId>) -> String {
         org.map(|o| o.to_string()).unwrap_or_default()
     }

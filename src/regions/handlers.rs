@@ -42,6 +42,13 @@ pub struct RegionScreen {
     pub errors: FieldErrors,
 }
 
+impl RegionScreen {
+    /// A time as people of this region read it.
+    pub fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        super::time::local(t, super::time::zone_of(&self.region.time_zone))
+    }
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct RegionForm {

@@ -26,15 +26,6 @@ pub struct ImportRow {
 }
 
 impl ImportRow {
-    pub fn created(&self) -> String {
-        self.created_at.format("%d.%m.%Y %H:%M UTC").to_string()
-    }
-
-    pub fn committed(&self) -> Option<String> {
-        self.committed_at
-            .map(|t| t.format("%d.%m.%Y %H:%M UTC").to_string())
-    }
-
     pub fn can_commit(&self) -> bool {
         self.status == "previewed" && self.error_count == 0
     }
