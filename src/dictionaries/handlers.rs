@@ -110,7 +110,14 @@ pub async fn update<D: Dictionary>(
         let errors = taken(e, D::UNIQUE, chrome.locale)?;
         return render_invalid(&D::screen(chrome, form, errors, action, true));
     }
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, D::OBJECT).object_id(id).details(serde_json::json!({ "before": D::row_details(&before), "after": D::details(&entry) })))
+    let details =
+        serde_json::json!({ "before": D::row_details(&before), "after": D::details(&entry) });
+    audit::record(
+        &mut tx,
+        audit::Entry::member(&access, audit::Action::Update, D::OBJECT)
+            .object_id(id)
+            .details(details),
+    )
     .await?;
     tx.commit().await?;
     session.set_flash(chrome.t("saved")).await?;

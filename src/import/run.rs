@@ -142,7 +142,15 @@ pub async fn commit(
     }
     plan.write(db, region, user, id).await?;
     db::record_result(db, region, id, "committed", counts, &[]).await?;
-    audit::record(db, audit::Entry::new(audit::Action::Commit, audit::Object::Import).region(region).user_opt(user).object_id(id).details(serde_json::json!({ "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged })))
+    let details = serde_json::json!({ "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged });
+    audit::record(
+        db,
+        audit::Entry::new(audit::Action::Commit, audit::Object::Import)
+            .region(region)
+            .user_opt(user)
+            .object_id(id)
+            .details(details),
+    )
     .await?;
     Ok(CommitResult::Committed(counts))
 }

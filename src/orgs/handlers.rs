@@ -275,16 +275,22 @@ pub async fn update(
             );
         }
     }
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Organization).object_id(id.0).details(serde_json::json!({
-            "before": { "name": before.name, "short_name": before.short_name, "inn": before.inn, "ogrn": before.ogrn,
-                        "level": before.level, "parent_id": before.parent_id, "municipality_id": before.municipality_id,
-                        "sectors": before.sector_ids, "exempt": before.exempt, "exemption_basis": before.exemption_basis,
-                        "archived": before.archived },
-            "after": { "name": fields.name, "short_name": fields.short_name, "inn": fields.inn, "ogrn": fields.ogrn,
-                       "level": fields.level, "parent_id": fields.parent_id, "municipality_id": fields.municipality_id,
-                       "sectors": fields.sectors, "exempt": fields.exempt, "exemption_basis": fields.exemption_basis,
-                       "archived": fields.archived },
-        })))
+    let details = serde_json::json!({
+        "before": { "name": before.name, "short_name": before.short_name, "inn": before.inn, "ogrn": before.ogrn,
+                    "level": before.level, "parent_id": before.parent_id, "municipality_id": before.municipality_id,
+                    "sectors": before.sector_ids, "exempt": before.exempt, "exemption_basis": before.exemption_basis,
+                    "archived": before.archived },
+        "after": { "name": fields.name, "short_name": fields.short_name, "inn": fields.inn, "ogrn": fields.ogrn,
+                   "level": fields.level, "parent_id": fields.parent_id, "municipality_id": fields.municipality_id,
+                   "sectors": fields.sectors, "exempt": fields.exempt, "exemption_basis": fields.exemption_basis,
+                   "archived": fields.archived },
+    });
+    audit::record(
+        &mut tx,
+        audit::Entry::member(&access, audit::Action::Update, audit::Object::Organization)
+            .object_id(id.0)
+            .details(details),
+    )
     .await?;
     tx.commit().await?;
     session.set_flash(chrome.t("org-saved")).await?;

@@ -240,7 +240,13 @@ pub async fn create(
             });
         }
     };
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Create, audit::Object::Page).object_id(page_id.0).details(serde_json::json!({ "organization_id": org.id, "platform": fields.platform, "url": fields.url })))
+    let details = serde_json::json!({ "organization_id": org.id, "platform": fields.platform, "url": fields.url });
+    audit::record(
+        &mut tx,
+        audit::Entry::member(&access, audit::Action::Create, audit::Object::Page)
+            .object_id(page_id.0)
+            .details(details),
+    )
     .await?;
     tx.commit().await?;
     session.set_flash(chrome.t("page-created")).await?;

@@ -139,8 +139,14 @@ pub async fn update(
             municipalities,
         });
     }
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Membership).object_id(id).details(serde_json::json!({ "user": m.email, "before": { "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn },
-                            "after": { "role": chosen.role.code(), "municipality": chosen.municipality, "organization": form.organization_ogrn.trim() } })))
+    let details = serde_json::json!({ "user": m.email, "before": { "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn },
+                            "after": { "role": chosen.role.code(), "municipality": chosen.municipality, "organization": form.organization_ogrn.trim() } });
+    audit::record(
+        &mut tx,
+        audit::Entry::member(&access, audit::Action::Update, audit::Object::Membership)
+            .object_id(id)
+            .details(details),
+    )
     .await?;
     tx.commit().await?;
     session.set_flash(l.t("saved")).await?;
@@ -161,7 +167,13 @@ pub async fn delete(
         return Ok(redirect(&people(&access)));
     }
     super::db::delete_membership(&mut tx, access.region.id, id).await?;
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Delete, audit::Object::Membership).object_id(id).details(serde_json::json!({ "user": m.email, "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn })))
+    let details = serde_json::json!({ "user": m.email, "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn });
+    audit::record(
+        &mut tx,
+        audit::Entry::member(&access, audit::Action::Delete, audit::Object::Membership)
+            .object_id(id)
+            .details(details),
+    )
     .await?;
     tx.commit().await?;
     session

@@ -57,7 +57,13 @@ pub async fn switch(
     let on = form.approval == "on";
     let before = is_on(&mut tx, region, OrgId(id)).await?;
     super::db::set_approval(&mut tx, region, OrgId(id), on).await?;
-    audit::record(&mut tx, audit::Entry::member(&access, audit::Action::Update, audit::Object::Organization).object_id(id).details(serde_json::json!({ "before": { "answer_approval": before }, "after": { "answer_approval": on } })))
+    let details = serde_json::json!({ "before": { "answer_approval": before }, "after": { "answer_approval": on } });
+    audit::record(
+        &mut tx,
+        audit::Entry::member(&access, audit::Action::Update, audit::Object::Organization)
+            .object_id(id)
+            .details(details),
+    )
     .await?;
     tx.commit().await?;
     session

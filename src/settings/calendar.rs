@@ -44,11 +44,19 @@ pub async fn load(
     let mut after = before.clone();
     production_calendar::apply(&mut after, &cal);
     db::save(tx, region, &after).await?;
-    audit::record(tx, audit::Entry::new(audit::Action::Update, audit::Object::Settings).region(region).user_opt(user).object_id(region.0).details(serde_json::json!({
-            "calendar_year": year,
-            "before": { "holidays": before.holidays, "working_saturdays": before.working_saturdays },
-            "after": { "holidays": after.holidays, "working_saturdays": after.working_saturdays },
-        })))
+    let details = serde_json::json!({
+        "calendar_year": year,
+        "before": { "holidays": before.holidays, "working_saturdays": before.working_saturdays },
+        "after": { "holidays": after.holidays, "working_saturdays": after.working_saturdays },
+    });
+    audit::record(
+        tx,
+        audit::Entry::new(audit::Action::Update, audit::Object::Settings)
+            .region(region)
+            .user_opt(user)
+            .object_id(region.0)
+            .details(details),
+    )
     .await?;
     Ok(Ok((cal.holidays.len(), cal.working_days_off.len())))
 }

@@ -71,6 +71,7 @@ impl SetupForm {
 }
 
 /// What a failed form brings back to the card: the typed values and a message per field.
+#[derive(Default)]
 pub struct Input {
     pub mark: Option<MarkForm>,
     pub setup: Option<SetupForm>,

@@ -126,21 +126,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let mut tx = state.tenant(access.region.id).await?;
     let (page, placement) = load(&mut tx, &access, PageId(id)).await?;
-    let card = screen(
-        &mut tx,
-        &access,
-        chrome,
-        page,
-        &placement,
-        Input {
-            mark: None,
-            setup: None,
-            figures: None,
-            failed: None,
-            errors: FieldErrors::default(),
-        },
-    )
-    .await?;
+    let card = screen(&mut tx, &access, chrome, page, &placement, Input::default()).await?;
     tx.commit().await?;
     Ok(Html(card.render()?).into_response())
 }
@@ -263,10 +249,9 @@ pub async fn record_mark(
             PageId(id),
             Input {
                 mark: Some(form),
-                setup: None,
-                figures: None,
                 failed: Some("mark"),
                 errors: e,
+                ..Input::default()
             },
         )
         .await;
@@ -287,8 +272,18 @@ pub async fn record_mark(
         },
     )
     .await?;
-    saved(tx, &session, &access, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "mark_status": current.code(), "mark_since": page.mark_since },
-                            "after": { "mark_status": to.code(), "mark_since": on }, "correction": correction })), l.t("mark-recorded")).await
+    let details = serde_json::json!({ "before": { "mark_status": current.code(), "mark_since": page.mark_since },
+                            "after": { "mark_status": to.code(), "mark_since": on }, "correction": correction });
+    saved(
+        tx,
+        &session,
+        &access,
+        audit::Entry::member(&access, audit::Action::Update, audit::Object::Page)
+            .object_id(page.id.0)
+            .details(details),
+        l.t("mark-recorded"),
+    )
+    .await
 }
 
 /// Records the change in the audit log in its transaction, commits, and shows the card
@@ -340,7 +335,17 @@ pub async fn save_checklist(
         .map(|c| (*c).to_owned())
         .collect();
     db::set_checklist(&mut tx, access.region.id, page.id, &ticked).await?;
-    saved(tx, &session, &access, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "checklist": page.checklist }, "after": { "checklist": ticked } })), chrome.t("checklist-saved")).await
+    let details = serde_json::json!({ "before": { "checklist": page.checklist }, "after": { "checklist": ticked } });
+    saved(
+        tx,
+        &session,
+        &access,
+        audit::Entry::member(&access, audit::Action::Update, audit::Object::Page)
+            .object_id(page.id.0)
+            .details(details),
+        chrome.t("checklist-saved"),
+    )
+    .await
 }
 
 pub async fn save_setup(
@@ -385,11 +390,10 @@ pub async fn save_setup(
             chrome,
             PageId(id),
             Input {
-                mark: None,
                 setup: Some(form),
-                figures: None,
                 failed: Some("setup"),
                 errors: e,
+                ..Input::default()
             },
         )
         .await;
@@ -405,12 +409,22 @@ pub async fn save_setup(
         comments_open: comments,
     };
     db::set_setup(&mut tx, access.region.id, page.id, &setup).await?;
-    saved(tx, &session, &access, audit::Entry::member(&access, audit::Action::Update, audit::Object::Page).object_id(page.id.0).details(serde_json::json!({ "before": { "category": page.category, "connected": page.connected, "has_avatar": page.has_avatar,
+    let details = serde_json::json!({ "before": { "category": page.category, "connected": page.connected, "has_avatar": page.has_avatar,
                                          "has_cover": page.has_cover, "has_description": page.has_description,
                                          "has_contacts": page.has_contacts, "widgets": page.widgets, "comments_open": page.comments_open },
                             "after": { "category": form.category, "connected": connected, "has_avatar": avatar, "has_cover": cover,
                                         "has_description": description, "has_contacts": contacts, "widgets": widgets,
-                                        "comments_open": comments } })), chrome.t("setup-saved")).await
+                                        "comments_open": comments } });
+    saved(
+        tx,
+        &session,
+        &access,
+        audit::Entry::member(&access, audit::Action::Update, audit::Object::Page)
+            .object_id(page.id.0)
+            .details(details),
+        chrome.t("setup-saved"),
+    )
+    .await
 }
 
 pub async fn save_figures(
@@ -476,11 +490,10 @@ pub async fn save_figures(
             chrome,
             PageId(id),
             Input {
-                mark: None,
-                setup: None,
                 figures: Some(form),
                 failed: Some("figures"),
                 errors: e,
+                ..Input::default()
             },
         )
         .await;
@@ -497,5 +510,23 @@ pub async fn save_figures(
         },
     )
     .await?;
-    saved(tx, &session, &access, audit::Entry::member(&access, if existed { audit::Action::Update } else { audit::Action::Create }, audit::Object::PageFigures).object_id(page.id.0).details(serde_json::json!({ "week": w.week, "followers": w.followers, "posts": w.posts, "views": w.views, "reach": w.reach })), chrome.t("figures-saved")).await
+    let details = serde_json::json!({ "week": w.week, "followers": w.followers, "posts": w.posts, "views": w.views, "reach": w.reach });
+    saved(
+        tx,
+        &session,
+        &access,
+        audit::Entry::member(
+            &access,
+            if existed {
+                audit::Action::Update
+            } else {
+                audit::Action::Create
+            },
+            audit::Object::PageFigures,
+        )
+        .object_id(page.id.0)
+        .details(details),
+        chrome.t("figures-saved"),
+    )
+    .await
 }
