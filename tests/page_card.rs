@@ -326,3 +326,39 @@ async fn the_score_says_why_and_turns_green_when_fixed(db: PgPool) {
         .unwrap();
     assert_eq!(ticked, ["two_factor", "topic_set"]);
 }
+
+#[sqlx::test]
+async fn the_organization_card_shows_each_pages_mark_and_score(db: PgPool) {
+    let r = common::region(&db, "altai", 1).await;
+    sqlx::query("update pages set mark_status = 'granted' where id = $1")
+        .bind(r.child_page)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut app = signed_in(&db, &r.coordinator).await;
+    let card = app.get(&format!("/r/altai/orgs/{}", r.child)).await;
+    card.assert_status(StatusCode::OK)
+        .assert_contains("<th scope=\"col\">Госметка</th>")
+        .assert_contains("<td>присвоена</td>")
+        .assert_contains("class=\"light light-");
+}
+
+#[sqlx::test]
+async fn a_page_number_past_the_last_leads_to_the_last_page(db: PgPool) {
+    let r = common::region(&db, "altai", 1).await;
+    let mut app = signed_in(&db, &r.admin).await;
+    for list in ["orgs", "pages", "municipalities", "questions", "audit"] {
+        let r = app.get(&format!("/r/altai/{list}?page=99999999999")).await;
+        r.assert_status(StatusCode::SEE_OTHER);
+        let to = r.location().unwrap();
+        assert!(to.ends_with("page=1"), "{list}: {to}");
+    }
+    let r = app
+        .get("/r/altai/dashboard/orgs?flag=obliged&page=500")
+        .await;
+    assert!(
+        r.location().unwrap().ends_with("page=1"),
+        "{:?}",
+        r.location()
+    );
+}

@@ -459,6 +459,8 @@ status-all = All
 status-new = new
 status-in_progress = in progress
 status-answered = answered
+# The inbox quick filter.
+quick-answered = Answered
 status-closed = closed
 status-rejected = rejected
 status-duplicate = duplicate

@@ -464,6 +464,8 @@ status-all = Все
 status-new = новое
 status-in_progress = в работе
 status-answered = дан ответ
+# The inbox quick filter: a chip among capitalised ones, the status keeps its lowercase for sentences and exports.
+quick-answered = С ответом
 status-closed = закрыто
 status-rejected = отклонено
 status-duplicate = дубликат

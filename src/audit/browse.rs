@@ -116,6 +116,9 @@ pub async fn list(
     let (actions, objects) = db::kinds(&mut tx, region).await?;
     let link = query.link_base(&format!("{}/audit", chrome.region_base()));
     let pager = Pager::new(page, total, |p| format!("{link}&page={p}"));
+    if let Some(last) = pager.past_the_end() {
+        return Ok(crate::web::redirect(last));
+    }
     render(&AuditScreen {
         chrome,
         rows,

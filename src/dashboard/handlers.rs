@@ -436,6 +436,9 @@ pub async fn drill(
         )
     };
     let pager = Pager::new(page, total, link);
+    if let Some(last) = pager.past_the_end() {
+        return Ok(crate::web::redirect(last));
+    }
     render(&DrillScreen {
         chrome,
         flag: flag.code(),
@@ -527,6 +530,9 @@ pub async fn flagged_pages(
         )
     };
     let pager = Pager::new(page, total, link);
+    if let Some(last) = pager.past_the_end() {
+        return Ok(crate::web::redirect(last));
+    }
     render(&FlaggedPagesScreen {
         chrome,
         flag: flag.code(),

@@ -93,6 +93,9 @@ pub async fn list(
     let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &query).await?;
     let pager = query.pager(&format!("/r/{}/municipalities", access.region.slug), total);
+    if let Some(last) = pager.past_the_end() {
+        return Ok(crate::web::redirect(last));
+    }
     render(&MunicipalityListScreen {
         chrome,
         rows,

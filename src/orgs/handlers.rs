@@ -33,6 +33,7 @@ pub struct OrgScreen {
     pub chrome: Chrome,
     pub org: OrgDetail,
     pub pages: Vec<PageRow>,
+    pub scores: crate::pages::score::PageScores,
     pub children: Vec<db::SubordinateRow>,
     pub can_edit: bool,
     pub can_add_pages: bool,
@@ -79,6 +80,9 @@ pub async fn list(
     let mut conn = state.tenant(access.region.id).await?;
     let (rows, total) = db::list(&mut conn, access.region.id, &access.org_scope(), &query).await?;
     let pager = query.pager(&format!("/r/{}/orgs", access.region.slug), total);
+    if let Some(last) = pager.past_the_end() {
+        return Ok(crate::web::redirect(last));
+    }
     render(&OrgListScreen {
         chrome,
         rows,
@@ -104,6 +108,9 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let pages = crate::pages::db::for_org(&mut conn, region, org.id).await?;
+    let ids: Vec<i64> = pages.iter().map(|p| p.id.0).collect();
+    let scores =
+        crate::pages::score::scores(&mut conn, region, &access.region.time_zone, &ids).await?;
     let children = db::subordinates(&mut conn, region, org.id).await?;
     let answer_approval = crate::questions::approval::is_on(&mut conn, region, org.id).await?;
     let can_view_founder = match org.parent_id {
@@ -121,6 +128,7 @@ pub async fn show(
         chrome,
         org,
         pages,
+        scores,
         children,
     })
 }

@@ -26,7 +26,7 @@ pub struct PageListScreen {
     pub chrome: Chrome,
     pub rows: Vec<PageRow>,
     /// Each page's mark status and score.
-    pub scores: std::collections::HashMap<PageId, (String, crate::quality::score::Score)>,
+    pub scores: super::score::PageScores,
     pub query: ListQuery,
     pub pager: Pager,
 }
@@ -40,28 +40,6 @@ pub struct PageFormScreen {
     pub errors: FieldErrors,
     pub action: String,
     pub editing: bool,
-}
-
-impl PageListScreen {
-    pub fn mark(&self, id: &PageId) -> String {
-        self.scores
-            .get(id)
-            .map(|(m, _)| m.clone())
-            .unwrap_or_else(|| "none".into())
-    }
-
-    /// (light code, percent text) of a page.
-    pub fn score(&self, id: &PageId) -> (&'static str, String) {
-        match self.scores.get(id) {
-            Some((_, s)) => (
-                s.light.code(),
-                s.percent
-                    .map(|p| format!("{p}%"))
-                    .unwrap_or_else(|| "—".into()),
-            ),
-            None => ("unknown", "—".into()),
-        }
-    }
 }
 
 impl PageFormScreen {
@@ -152,6 +130,9 @@ pub async fn list(
     let scores =
         super::score::scores(&mut conn, access.region.id, &access.region.time_zone, &ids).await?;
     let pager = query.pager(&format!("/r/{}/pages", access.region.slug), total);
+    if let Some(last) = pager.past_the_end() {
+        return Ok(crate::web::redirect(last));
+    }
     render(&PageListScreen {
         chrome,
         rows,

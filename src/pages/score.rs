@@ -47,31 +47,57 @@ pub fn facts(
     }
 }
 
+/// The mark and score of each page of a list, as the list shows them.
+#[derive(Default)]
+pub struct PageScores(HashMap<PageId, (String, Score)>);
+
+impl PageScores {
+    /// The mark's status code; "none" for a page the list did not score.
+    pub fn mark(&self, id: &PageId) -> &str {
+        self.0.get(id).map(|(m, _)| m.as_str()).unwrap_or("none")
+    }
+
+    /// (light code, percent text) of a page.
+    pub fn score(&self, id: &PageId) -> (&'static str, String) {
+        match self.0.get(id) {
+            Some((_, s)) => (
+                s.light.code(),
+                s.percent
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "—".into()),
+            ),
+            None => ("unknown", "—".into()),
+        }
+    }
+}
+
 /// Mark and score of many pages at once, for lists: two queries whatever their number.
 pub async fn scores(
     conn: &mut PgConnection,
     region: RegionId,
     time_zone: &str,
     ids: &[i64],
-) -> Result<HashMap<PageId, (String, Score)>, sqlx::Error> {
+) -> Result<PageScores, sqlx::Error> {
     let settings = crate::settings::db::get(conn, region).await?;
     let pages = db::cards(conn, region, ids).await?;
     let latest = activity_db::latest(conn, region, Some(ids)).await?;
     let today = crate::regions::time::today(crate::regions::time::zone_of(time_zone));
     let w = weights(&settings);
-    Ok(pages
-        .iter()
-        .map(|p| {
-            let weeks: Vec<Week> = latest.get(&p.id).copied().into_iter().collect();
-            (
-                p.id,
+    Ok(PageScores(
+        pages
+            .iter()
+            .map(|p| {
+                let weeks: Vec<Week> = latest.get(&p.id).copied().into_iter().collect();
                 (
-                    p.mark_status.clone(),
-                    score(&facts(p, &weeks, &settings, today), &w),
-                ),
-            )
-        })
-        .collect())
+                    p.id,
+                    (
+                        p.mark_status.clone(),
+                        score(&facts(p, &weeks, &settings, today), &w),
+                    ),
+                )
+            })
+            .collect(),
+    ))
 }
 
 pub fn weights(s: &RegionSettings) -> Weights {

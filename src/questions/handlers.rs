@@ -125,6 +125,9 @@ pub async fn inbox(
     let link = |p: i64| format!("{base}?{}", filter.page_link(p));
     // Counting stops at a cap: "over 10 000" is all a person needs to know.
     let pager = Pager::new(filter.page(), total, link).capped_at(db::TOTAL_CAP, link);
+    if let Some(last) = pager.past_the_end() {
+        return Ok(crate::web::redirect(last));
+    }
     let label = if pager.capped {
         chrome.t1("questions-over", "count", &db::TOTAL_CAP.to_string())
     } else {

@@ -32,6 +32,8 @@ pub struct Pager {
     pub label: Option<String>,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// The last page's address when the URL asked for a page past it.
+    past_the_end: Option<String>,
 }
 
 impl Pager {
@@ -46,7 +48,14 @@ impl Pager {
             label: None,
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
+            past_the_end: (page > pages).then(|| link(pages)),
         }
+    }
+
+    /// Where a list sends a URL that asks for a page past its last one: to the last page,
+    /// rather than an empty page numbered «100000 / 62».
+    pub fn past_the_end(&self) -> Option<&str> {
+        self.past_the_end.as_deref()
     }
 
     /// A list that stops counting at `cap` matches: pages up to the cap, the next page
@@ -94,6 +103,18 @@ mod tests {
         assert_eq!((last.prev.as_deref(), last.next), (Some("?page=2"), None));
         let empty = Pager::new(1, 0, link);
         assert_eq!((empty.pages, empty.next), (1, None));
+    }
+
+    #[test]
+    fn a_page_past_the_last_leads_to_the_last() {
+        let link = |n: i64| format!("?page={n}");
+        assert_eq!(
+            Pager::new(100_000, 3_080, link).past_the_end(),
+            Some("?page=62")
+        );
+        assert_eq!(Pager::new(62, 3_080, link).past_the_end(), None);
+        assert_eq!(Pager::new(1, 0, link).past_the_end(), None);
+        assert_eq!(Pager::new(2, 0, link).past_the_end(), Some("?page=1"));
     }
 
     #[test]
