@@ -104,6 +104,9 @@ pub struct ImportArgs {
     /// Language of the report.
     #[arg(long, default_value = "ru")]
     pub locale: String,
+    /// Most data rows the file may hold.
+    #[arg(long, env = "GOSPUBLIC_IMPORT_MAX_ROWS", default_value_t = crate::import::DEFAULT_MAX_ROWS)]
+    pub max_rows: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum, Debug)]
@@ -144,6 +147,10 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
+    /// Most data rows one imported file may hold; a longer file is refused at once.
+    #[arg(long, env = "GOSPUBLIC_IMPORT_MAX_ROWS", default_value_t = crate::import::DEFAULT_MAX_ROWS)]
+    pub import_max_rows: usize,
+
     #[command(flatten)]
     pub mail: MailArgs,
 }
@@ -167,13 +174,10 @@ pub struct MailArgs {
     )]
     pub mail_from: String,
 
-    /// Public base URL used in invitation links.
-    #[arg(
-        long,
-        env = "GOSPUBLIC_BASE_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub base_url: String,
+    /// Public base URL used in invitation links, as people reach the site (for example
+    /// https://gospublic.example.ru). Without it links point at the listening address.
+    #[arg(long, env = "GOSPUBLIC_BASE_URL")]
+    pub base_url: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -238,10 +242,22 @@ pub struct Settings {
     pub invitation_ttl: Duration,
     pub request_timeout: Duration,
     pub base_url: String,
+    /// The base URL was configured, not guessed from the listening address.
+    pub base_url_configured: bool,
     pub mail: Option<crate::mail::MailSettings>,
 }
 
 impl MailArgs {
+    /// The base URL for links in mail sent outside a server, which has no address to guess.
+    pub fn public_base_url(&self) -> anyhow::Result<String> {
+        match &self.base_url {
+            Some(url) => Ok(url.trim_end_matches('/').to_owned()),
+            None => anyhow::bail!(
+                "no public base URL configured: set GOSPUBLIC_BASE_URL (or --base-url), or the links in the mail would lead nowhere"
+            ),
+        }
+    }
+
     pub fn settings(&self) -> Option<crate::mail::MailSettings> {
         self.smtp_host
             .as_ref()
@@ -261,7 +277,14 @@ impl Settings {
             session_max: Duration::from_secs(args.session_max_hours * 3600),
             invitation_ttl: Duration::from_secs(args.invitation_ttl_hours * 3600),
             request_timeout: Duration::from_secs(args.request_timeout_secs),
-            base_url: args.mail.base_url.trim_end_matches('/').to_owned(),
+            base_url: args
+                .mail
+                .base_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", args.bind))
+                .trim_end_matches('/')
+                .to_owned(),
+            base_url_configured: args.mail.base_url.is_some(),
             mail: args.mail.settings(),
         }
     }
@@ -274,6 +297,7 @@ impl Settings {
             invitation_ttl: Duration::from_secs(72 * 3600),
             request_timeout: Duration::from_secs(30),
             base_url: "http://127.0.0.1:8080".to_owned(),
+            base_url_configured: true,
             mail: None,
         }
     }

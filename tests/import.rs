@@ -64,7 +64,11 @@ async fn every_encoding_delimiter_and_format_gives_the_same_plan(db: PgPool) {
     let r = region(&db, "region-a", 1).await;
     for file in GOOD_FILES {
         let outcome = preview(&db, &r, file).await;
-        assert!(outcome.errors.is_empty(), "{file}: {:?}", outcome.errors);
+        assert!(
+            outcome.report.kept.is_empty(),
+            "{file}: {:?}",
+            outcome.report.kept
+        );
         assert_eq!(
             (
                 outcome.rows,
@@ -163,7 +167,8 @@ async fn every_kind_of_row_problem_is_reported_with_row_and_column(db: PgPool) {
     let r = region(&db, "region-a", 1).await;
     let outcome = preview(&db, &r, "organizations-errors.csv").await;
     let found: Vec<(usize, String, String)> = outcome
-        .errors
+        .report
+        .kept
         .iter()
         .map(|e| {
             (
@@ -200,8 +205,8 @@ async fn a_file_mixing_good_and_bad_rows_changes_nothing(db: PgPool) {
     let r = region(&db, "region-a", 1).await;
     let before = snapshot(&db).await;
     let outcome = preview(&db, &r, "organizations-mixed.csv").await;
-    assert_eq!(outcome.errors.len(), 1);
-    assert_eq!(outcome.errors[0].row, 5);
+    assert_eq!(outcome.report.kept.len(), 1);
+    assert_eq!(outcome.report.kept[0].row, 5);
     assert!(matches!(
         commit(&db, &r, outcome.id).await,
         CommitResult::AlreadyDone | CommitResult::Refused(_)
@@ -224,13 +229,21 @@ async fn missing_columns_and_files_that_are_not_tables_are_refused(db: PgPool) {
     )
     .await
     .unwrap();
-    assert_eq!(outcome.errors.len(), 1);
+    // The missing columns, and the column no field claims (it may be one of them by
+    // another name).
+    assert_eq!(outcome.report.kept.len(), 2, "{:?}", outcome.report.kept);
     assert!(
-        outcome.errors[0]
+        outcome.report.kept[0]
             .message
             .contains("Нет обязательных столбцов: ИНН, ОГРН, Уровень"),
         "{:?}",
-        outcome.errors
+        outcome.report.kept
+    );
+    assert_eq!(
+        outcome.report.kept[1].column.as_deref(),
+        Some("Телефон"),
+        "{:?}",
+        outcome.report.kept
     );
     let outcome = run::preview(
         &mut tx,
@@ -243,7 +256,10 @@ async fn missing_columns_and_files_that_are_not_tables_are_refused(db: PgPool) {
     )
     .await
     .unwrap();
-    assert_eq!(outcome.errors[0].message, "Это не таблица XLSX или CSV.");
+    assert_eq!(
+        outcome.report.kept[0].message,
+        "Это не таблица XLSX или CSV."
+    );
 }
 
 #[sqlx::test]
@@ -483,7 +499,7 @@ async fn preview_pages(db: &PgPool, r: &RegionFixture, file: &str) -> Outcome {
 async fn pages_import_matches_existing_pages_by_their_normalized_address(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     let outcome = preview_pages(&db, &a, "pages-cp1251-semicolon.csv").await;
-    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert!(outcome.report.kept.is_empty(), "{:?}", outcome.report.kept);
     // m.vk.com/School1 is the school's existing vk.com/school1: an update (mark, title), not a new page.
     assert_eq!(
         (
@@ -531,7 +547,8 @@ async fn every_kind_of_page_row_problem_is_reported(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     let outcome = preview_pages(&db, &a, "pages-errors.csv").await;
     let found: Vec<(usize, String)> = outcome
-        .errors
+        .report
+        .kept
         .iter()
         .map(|e| (e.row, e.message.clone()))
         .collect();
@@ -597,4 +614,169 @@ async fn imports_show_the_regions_time(db: PgPool) {
             res.assert_contains(&local);
         }
     }
+}
+
+/// A registry as another region keeps it: its own names for the founder, sector and
+/// exemption columns, and «Спорт» where the dictionary says «Физическая культура и спорт».
+fn unfamiliar_registry(rows: usize, founder_ogrn: &str) -> Vec<u8> {
+    use gospublic::orgs::identifiers::{complete_inn, complete_ogrn};
+    let mut csv = String::from(
+        "Наименование;ИНН;ОГРН;Уровень;Учредитель (ОГРН);Сфера;Страница не ведется на основании\n",
+    );
+    for i in 0..rows {
+        let exemption = if i == 0 { "Приказ № 5" } else { "" };
+        csv.push_str(&format!(
+            "Спортивная школа № {i};{};{};Подведомственное учреждение;{founder_ogrn};Спорт;{exemption}\n",
+            complete_inn(&format!("223{i:06}")),
+            complete_ogrn(&format!("10223{i:07}")),
+        ));
+    }
+    csv.into_bytes()
+}
+
+#[sqlx::test]
+async fn an_unfamiliar_registry_is_mapped_once_and_loses_nothing(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let founder_ogrn: String = sqlx::query_scalar("select ogrn from organizations where id = $1")
+        .bind(a.founder)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin.get("/r/region-a/imports").await;
+    let file = unfamiliar_registry(3, &founder_ogrn);
+    let res = admin
+        .post_file("/r/region-a/imports", "file", "реестр.csv", &file)
+        .await;
+    let page = res.location().unwrap().to_owned();
+    let preview = admin.get(&page).await;
+    preview
+        .assert_contains("Нераспознанные столбцы")
+        .assert_contains("Учредитель (ОГРН)")
+        .assert_contains("Страница не ведется на основании")
+        .assert_lacks("Внести изменения");
+    let id = page.rsplit('/').next().unwrap();
+
+    // The columns: one mapping for the three, remembered for the region.
+    admin
+        .post_form(
+            &format!("/r/region-a/imports/{id}/mapping"),
+            &[
+                ("column", "Учредитель (ОГРН)"),
+                ("as", "founder"),
+                ("column", "Сфера"),
+                ("as", "sector1"),
+                ("column", "Страница не ведется на основании"),
+                ("as", "exemption"),
+            ],
+        )
+        .await
+        .assert_redirect(&page);
+    // Now «Спорт» is the one problem: a single group of three rows, not three messages.
+    let preview = admin.get(&page).await;
+    preview
+        .assert_contains("Значения, которых нет в справочниках")
+        .assert_contains("<td class=\"num\">3</td>")
+        .assert_contains("2, 3, 4")
+        .assert_contains("<dt>Будет создано</dt><dd>0</dd>")
+        .assert_lacks("Нераспознанные столбцы");
+    let sport: i64 = sqlx::query_scalar(
+        "select id from sectors where region_id = $1 and name = 'Физическая культура и спорт'",
+    )
+    .bind(a.id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    admin
+        .post_form(
+            &format!("/r/region-a/imports/{id}/mapping"),
+            &[
+                ("field", "sector"),
+                ("value", "Спорт"),
+                ("to", &sport.to_string()),
+            ],
+        )
+        .await
+        .assert_redirect(&page);
+    admin
+        .get(&page)
+        .await
+        .assert_contains("Внести изменения")
+        .assert_contains("<dt>Будет создано</dt><dd>3</dd>");
+    admin
+        .post_form(&format!("/r/region-a/imports/{id}/commit"), &[])
+        .await;
+    let (with_founder, in_sport, exempt): (i64, i64, i64) = sqlx::query_as(
+        r#"select count(*) filter (where o.parent_id = $2),
+                  count(*) filter (where exists (select 1 from organization_sectors s where s.organization_id = o.id and s.sector_id = $3)),
+                  count(*) filter (where o.exemption_basis = 'Приказ № 5')
+           from organizations o where o.region_id = $1 and o.name like 'Спортивная школа%'"#,
+    )
+    .bind(a.id)
+    .bind(a.founder)
+    .bind(sport)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((with_founder, in_sport, exempt), (3, 3, 1));
+
+    // The next file with the same headers needs no mapping at all.
+    let res = admin
+        .post_file(
+            "/r/region-a/imports",
+            "file",
+            "реестр-2.csv",
+            &unfamiliar_registry(4, &founder_ogrn),
+        )
+        .await;
+    let next = admin.get(res.location().unwrap()).await;
+    next.assert_contains("Внести изменения")
+        .assert_contains("<dt>Будет создано</dt><dd>1</dd>");
+}
+
+#[sqlx::test]
+async fn a_preview_never_committed_can_be_deleted_and_a_committed_one_cannot(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin.get("/r/region-a/imports").await;
+    let res = admin
+        .post_file(
+            "/r/region-a/imports",
+            "file",
+            "реестр.csv",
+            &fixture("organizations-errors.csv"),
+        )
+        .await;
+    let page = res.location().unwrap().to_owned();
+    let id = page.rsplit('/').next().unwrap().to_owned();
+    admin.get(&page).await.assert_contains("Удалить загрузку");
+    admin
+        .post_form(&format!("/r/region-a/imports/{id}/delete"), &[])
+        .await
+        .assert_redirect("/r/region-a/imports");
+    admin.get(&page).await.assert_status(StatusCode::NOT_FOUND);
+    let res = admin
+        .post_file(
+            "/r/region-a/imports",
+            "file",
+            "реестр.csv",
+            &fixture("organizations-cp1251-semicolon.csv"),
+        )
+        .await;
+    let page = res.location().unwrap().to_owned();
+    let id = page.rsplit('/').next().unwrap().to_owned();
+    admin
+        .post_form(&format!("/r/region-a/imports/{id}/commit"), &[])
+        .await;
+    admin
+        .post_form(&format!("/r/region-a/imports/{id}/delete"), &[])
+        .await
+        .assert_redirect(&page);
+    admin
+        .get(&page)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_lacks("Удалить загрузку");
 }

@@ -33,7 +33,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let n = crate::questions::housekeeping::notify_overdue(
                 &db,
                 &settings,
-                mail.base_url.trim_end_matches('/'),
+                &mail.public_base_url()?,
             )
             .await?;
             println!("{n}");
@@ -47,7 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let n = crate::dashboard::digest_mail::send_digests(
                 &db,
                 &settings,
-                mail.base_url.trim_end_matches('/'),
+                &mail.public_base_url()?,
                 chrono::Utc::now(),
             )
             .await?;
@@ -127,6 +127,13 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
         tracing::warn!("session cookies are not marked Secure: plain-HTTP development mode");
     }
     let settings = Settings::from_args(&args);
+    if !settings.base_url_configured {
+        tracing::warn!(
+            base_url = %settings.base_url,
+            "no public base URL is configured (GOSPUBLIC_BASE_URL or --base-url): invitation links point at the listening address, which people outside this machine cannot open"
+        );
+    }
+    crate::import::set_max_rows(args.import_max_rows);
     let state = AppState::new(db.clone(), settings.clone());
     spawn_session_cleanup(db.clone(), settings.session_idle);
     if let Some(mail) = settings.mail.clone() {

@@ -14,6 +14,7 @@ pub async fn run(url: &DatabaseUrl, args: ImportArgs) -> anyhow::Result<()> {
         ImportKind::Activity => run::KIND_ACTIVITY,
     };
     let l = Locale::parse(&args.locale).unwrap_or_default();
+    super::set_max_rows(args.max_rows);
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot open {}", args.file.display()))?;
     let bytes = super::reader::read_limited(file, super::MAX_FILE_BYTES)?.with_context(|| {
@@ -46,25 +47,13 @@ pub async fn run(url: &DatabaseUrl, args: ImportArgs) -> anyhow::Result<()> {
         l.t("import-unchanged"),
         outcome.counts.unchanged
     );
-    for e in &outcome.errors {
-        let row = if e.row == 0 {
-            "—".to_owned()
-        } else {
-            e.row.to_string()
-        };
-        println!(
-            "{} {row}\t{}\t{}",
-            l.t("import-row"),
-            e.column.as_deref().unwrap_or("—"),
-            e.message
-        );
-    }
+    print_report(&outcome.report, l);
     eprintln!("preview took {:.2} s", preview_time.as_secs_f64());
-    if !outcome.errors.is_empty() {
+    if !outcome.report.is_clean() {
         tx.commit().await?;
         bail!(
             "{} {}",
-            outcome.errors.len(),
+            outcome.report.total,
             l.t("import-problems-nothing-changed")
         );
     }
@@ -82,13 +71,56 @@ pub async fn run(url: &DatabaseUrl, args: ImportArgs) -> anyhow::Result<()> {
             println!("{}", l.t("import-committed"));
             Ok(())
         }
-        CommitResult::Refused(errors) => bail!(
-            "{} {}",
-            errors.len(),
-            l.t("import-problems-nothing-changed")
-        ),
+        CommitResult::Refused(report) => {
+            print_report(&report, l);
+            bail!(
+                "{} {}",
+                report.total,
+                l.t("import-problems-nothing-changed")
+            )
+        }
         CommitResult::AlreadyDone | CommitResult::NotFound => {
             bail!("the import disappeared while committing")
         }
+    }
+}
+
+/// The first problems row by row, then each kind of problem once with its count and first
+/// rows: a broken file of 100,000 rows stays readable.
+fn print_report(report: &super::report::Report, l: Locale) {
+    for e in &report.kept {
+        let row = if e.row == 0 {
+            "—".to_owned()
+        } else {
+            e.row.to_string()
+        };
+        println!(
+            "{} {row}\t{}\t{}",
+            l.t("import-row"),
+            e.column.as_deref().unwrap_or("—"),
+            e.message
+        );
+    }
+    if report.total > report.kept.len() {
+        let rest = (report.total - report.kept.len()).to_string();
+        println!("{}", l.t1("import-problems-not-listed", "count", &rest));
+    }
+    if report.groups.len() < 2 {
+        return;
+    }
+    println!("{}:", l.t("import-problem-kinds"));
+    for g in &report.groups {
+        let message = g
+            .message
+            .clone()
+            .unwrap_or_else(|| l.t("import-problems-other"));
+        println!(
+            "{}\t{}\t{} × {}: {}",
+            g.column.as_deref().unwrap_or("—"),
+            message,
+            g.count,
+            l.t("import-row"),
+            g.rows_text()
+        );
     }
 }

@@ -3,7 +3,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
-use super::db::{self, ImportRow};
+use super::db::{self, ImportRow, ImportSummary};
+use super::mapping::{Dictionaries, FieldChoice};
 use super::run::{self, CommitResult};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -18,7 +19,7 @@ use crate::web::session::Session;
 #[template(path = "import/list.html")]
 pub struct ImportListScreen {
     pub chrome: Chrome,
-    pub imports: Vec<ImportRow>,
+    pub imports: Vec<ImportSummary>,
     pub error: Option<String>,
     pub max_mib: usize,
     pub tz: chrono_tz::Tz,
@@ -37,9 +38,31 @@ pub struct ImportScreen {
     pub chrome: Chrome,
     pub import: ImportRow,
     pub tz: chrono_tz::Tz,
+    /// What an unfamiliar column may be mapped to.
+    pub fields: Vec<FieldChoice>,
+    /// What an unknown sector or municipality may be mapped to.
+    pub dictionaries: Dictionaries,
 }
 
 impl ImportScreen {
+    pub fn i(&self) -> &ImportSummary {
+        &self.import.summary
+    }
+
+    /// Some problem is a value the admin may map to a sector or municipality.
+    pub fn has_unknown_values(&self) -> bool {
+        self.import
+            .problem_groups
+            .0
+            .iter()
+            .any(|g| g.unknown.is_some())
+    }
+
+    /// The problems not kept row by row, when the report stopped keeping them.
+    pub fn problems_not_listed(&self) -> usize {
+        (self.import.summary.error_count.max(0) as usize).saturating_sub(self.import.errors.0.len())
+    }
+
     /// A time as people of the region read it.
     pub fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         crate::regions::time::local(t, self.tz)
@@ -170,7 +193,10 @@ pub async fn show(
     let import = db::get(&mut tx, access.region.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let dictionaries = Dictionaries::load(&mut tx, access.region.id).await?;
     render(&ImportScreen {
+        fields: super::mapping::field_choices(&import.summary.kind, chrome.locale),
+        dictionaries,
         chrome,
         import,
         tz: crate::regions::time::zone(&access.region),
@@ -200,8 +226,8 @@ pub async fn commit(
     let message = match &result {
         CommitResult::NotFound => return Err(AppError::NotFound),
         CommitResult::AlreadyDone => chrome.t("import-already-committed"),
-        CommitResult::Refused(errors) => {
-            chrome.tn("import-refused-on-commit", &(errors.len() as i64))
+        CommitResult::Refused(report) => {
+            chrome.tn("import-refused-on-commit", &(report.total as i64))
         }
         CommitResult::Committed(_) => chrome.t("import-committed"),
     };
@@ -211,4 +237,39 @@ pub async fn commit(
     }
     session.set_flash(message).await?;
     Ok(redirect(&format!("/r/{}/imports/{id}", access.region.slug)))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let mut tx = state.tenant(access.region.id).await?;
+    let import = db::get(&mut tx, access.region.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access.require_admin()?;
+    if !import.summary.can_delete() {
+        session
+            .set_flash(chrome.t("import-committed-stays"))
+            .await?;
+        return Ok(redirect(&format!("/r/{}/imports/{id}", access.region.slug)));
+    }
+    db::delete_uncommitted(&mut tx, access.region.id, id).await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Entry::member(
+            &access,
+            crate::audit::Action::Delete,
+            crate::audit::Object::Import,
+        )
+        .object_id(id)
+        .details(serde_json::json!({ "file": import.summary.file_name })),
+    )
+    .await?;
+    tx.commit().await?;
+    session.set_flash(chrome.t("import-deleted")).await?;
+    Ok(redirect(&format!("/r/{}/imports", access.region.slug)))
 }

@@ -5,9 +5,11 @@
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use super::columns::{ColumnMap, ColumnSpec, missing_columns_error};
+use super::columns::{
+    ColumnMap, ColumnMemory, ColumnSpec, missing_columns_error, unknown_column_error,
+};
 use super::reader::Table;
-use super::{Counts, RowError, activity, orgs, pages};
+use super::{Counts, RowError, UnknownValue, activity, orgs, pages};
 use crate::audit::{Action, Object};
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
@@ -70,6 +72,27 @@ impl<'m> Problems<'m> {
             row,
             column: self.map.header_of(code).map(str::to_owned),
             message,
+            unknown: None,
+        });
+    }
+
+    /// A value that names nothing in the region's `field` dictionary; the admin may map it.
+    pub fn add_unknown(
+        &mut self,
+        row: usize,
+        code: &str,
+        field: &str,
+        value: &str,
+        message: String,
+    ) {
+        self.list.push(RowError {
+            row,
+            column: self.map.header_of(code).map(str::to_owned),
+            message,
+            unknown: Some(UnknownValue {
+                field: field.to_owned(),
+                value: value.to_owned(),
+            }),
         });
     }
 
@@ -84,26 +107,63 @@ impl<'m> Problems<'m> {
 pub struct Checked<R> {
     pub rows: Vec<R>,
     pub errors: Vec<RowError>,
+    /// What the rows without problems would do.
     pub counts: Counts,
+    /// Headers no field claimed, for the admin to map.
+    pub unknown_columns: Vec<String>,
 }
 
-/// Where the kind's columns sit in the file, or the one problem that stops the check: the
-/// required columns the file lacks.
+/// A planned row: which spreadsheet row it is and what it would do.
+pub trait PlannedRow {
+    fn row(&self) -> usize;
+    fn change(&self) -> Change;
+}
+
+impl<R: PlannedRow> Checked<R> {
+    /// The plan once every row is judged: a column nothing claimed is a problem (the file
+    /// would lose it), and a row with a problem is counted as neither created nor changed.
+    pub fn settle(rows: Vec<R>, problems: Problems, l: Locale) -> Checked<R> {
+        let unknown_columns = problems.map.unknown.clone();
+        let mut errors: Vec<RowError> = unknown_columns
+            .iter()
+            .map(|h| unknown_column_error(h, l))
+            .collect();
+        errors.extend(problems.into_sorted());
+        let in_error: std::collections::HashSet<usize> = errors.iter().map(|e| e.row).collect();
+        let mut counts = Counts::default();
+        for r in rows.iter().filter(|r| !in_error.contains(&r.row())) {
+            counts.count(r.change());
+        }
+        Checked {
+            rows,
+            errors,
+            counts,
+            unknown_columns,
+        }
+    }
+}
+
+/// Where the kind's columns sit in the file, or the problems that stop the check: the
+/// required columns the file lacks, and the columns nothing claimed (one of which may be
+/// the missing one under another name).
 pub fn columns_of<R>(
     specs: &[ColumnSpec],
     table: &Table,
+    memory: &ColumnMemory,
     l: Locale,
 ) -> Result<ColumnMap, Checked<R>> {
-    let (map, missing) = ColumnMap::new(specs, &table.headers);
+    let (map, missing) = ColumnMap::remembering(specs, &table.headers, memory);
     if missing.is_empty() {
-        Ok(map)
-    } else {
-        Err(Checked {
-            rows: Vec::new(),
-            errors: vec![missing_columns_error(specs, &missing, l)],
-            counts: Counts::default(),
-        })
+        return Ok(map);
     }
+    let mut errors = vec![missing_columns_error(specs, &missing, l)];
+    errors.extend(map.unknown.iter().map(|h| unknown_column_error(h, l)));
+    Err(Checked {
+        rows: Vec::new(),
+        errors,
+        counts: Counts::default(),
+        unknown_columns: map.unknown,
+    })
 }
 
 /// A checked file of any kind: what it would do and what is wrong with it.
@@ -127,6 +187,22 @@ impl Plan {
             Plan::Organizations(p) => &p.errors,
             Plan::Pages(p) => &p.errors,
             Plan::Activity(p) => &p.errors,
+        }
+    }
+
+    pub fn into_errors(self) -> Vec<RowError> {
+        match self {
+            Plan::Organizations(p) => p.errors,
+            Plan::Pages(p) => p.errors,
+            Plan::Activity(p) => p.errors,
+        }
+    }
+
+    pub fn unknown_columns(&self) -> &[String] {
+        match self {
+            Plan::Organizations(p) => &p.unknown_columns,
+            Plan::Pages(p) => &p.unknown_columns,
+            Plan::Activity(p) => &p.unknown_columns,
         }
     }
 

@@ -24,6 +24,8 @@ pub enum ReadError {
     NotATable,
     Bomb,
     Broken(String),
+    /// More data rows than an import takes; the limit is in the message.
+    TooManyRows(usize),
 }
 
 impl ReadError {
@@ -33,19 +35,40 @@ impl ReadError {
             ReadError::NotATable => "import-file-not-a-table",
             ReadError::Bomb => "import-file-bomb",
             ReadError::Broken(_) => "import-file-broken",
+            ReadError::TooManyRows(_) => "import-file-too-many-rows",
+        }
+    }
+
+    /// The message as the person reads it.
+    pub fn message(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            ReadError::TooManyRows(limit) => l.t1(self.message_key(), "limit", &limit.to_string()),
+            _ => l.t(self.message_key()),
         }
     }
 }
 
+/// Reads a file with at most the installation's row limit (`super::max_rows`).
 pub fn read(bytes: &[u8]) -> Result<Table, ReadError> {
+    read_at_most(bytes, super::max_rows())
+}
+
+/// Reads a file of at most `max_rows` data rows: one row more and the file is refused before
+/// the rest of it is read.
+pub fn read_at_most(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
+    // The header and one row past the limit are enough to know the file is too long.
+    let keep = max_rows.saturating_add(2);
     let rows = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)?
+        read_xlsx(bytes, keep)?
     } else {
-        read_csv(bytes)?
+        read_csv(bytes, keep)?
     };
+    if rows.len() > max_rows.saturating_add(1) {
+        return Err(ReadError::TooManyRows(max_rows));
+    }
     let mut rows = rows.into_iter();
     let headers: Vec<String> = rows
         .next()
@@ -103,7 +126,7 @@ fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b';')
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+fn read_csv(bytes: &[u8], keep: usize) -> Result<Vec<Vec<String>>, ReadError> {
     let text = decode(bytes)?;
     if looks_binary(&text) {
         return Err(ReadError::NotATable);
@@ -114,7 +137,7 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
         .delimiter(sniff_delimiter(&text))
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for record in reader.records().take(keep) {
         let record = record.map_err(|e| ReadError::Broken(e.to_string()))?;
         rows.push(record.iter().map(str::to_owned).collect());
     }
@@ -157,18 +180,84 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+/// The first sheet's rows, read cell by cell as the XML streams out of the archive: the
+/// sheet is never held as a grid of cells, only as the rows of text the import needs.
+fn read_xlsx(bytes: &[u8], keep: usize) -> Result<Vec<Vec<String>>, ReadError> {
     check_zip(bytes)?;
     let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| ReadError::NotATable)?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or(ReadError::Empty)?
+    let first = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(ReadError::Empty)?;
+    let mut cells = workbook
+        .worksheet_cells_reader(&first)
         .map_err(|e| ReadError::Broken(e.to_string()))?;
-    Ok(range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect())
-        .collect())
+    let mut grid = Grid::default();
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| ReadError::Broken(e.to_string()))?
+    {
+        let (row, column) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if !grid.put(row as usize, column as usize, text, keep) {
+            break;
+        }
+    }
+    Ok(grid.into_rows())
+}
+
+/// Rows as they stream in, numbered from the first row that holds a cell and cut at the
+/// first column that does, as a worksheet's used range is.
+#[derive(Default)]
+struct Grid {
+    first_row: Option<usize>,
+    first_column: usize,
+    rows: Vec<Vec<String>>,
+}
+
+impl Grid {
+    /// Places a cell; false once `keep` rows are read.
+    fn put(&mut self, row: usize, column: usize, text: String, keep: usize) -> bool {
+        if text.is_empty() {
+            return true;
+        }
+        let first_row = *self.first_row.get_or_insert(row);
+        let Some(at) = row.checked_sub(first_row) else {
+            return true;
+        };
+        if at >= keep {
+            return false;
+        }
+        if self.rows.is_empty() || column < self.first_column {
+            self.first_column = if self.rows.is_empty() {
+                column
+            } else {
+                column.min(self.first_column)
+            };
+        }
+        if self.rows.len() <= at {
+            self.rows.resize_with(at + 1, Vec::new);
+        }
+        let cells = &mut self.rows[at];
+        if cells.len() <= column {
+            cells.resize_with(column + 1, String::new);
+        }
+        cells[column] = text;
+        true
+    }
+
+    fn into_rows(self) -> Vec<Vec<String>> {
+        let skip = self.first_column;
+        self.rows
+            .into_iter()
+            .map(|mut cells| {
+                cells.drain(..skip.min(cells.len()));
+                cells
+            })
+            .collect()
+    }
 }
 
 /// Reads at most `limit` bytes; more is an error the caller reports as "file too large".
@@ -236,6 +325,36 @@ mod tests {
         let bytes = zip.finish().unwrap().into_inner();
         assert!(bytes.len() < 200_000, "{}", bytes.len());
         assert_eq!(read(&bytes), Err(ReadError::Bomb));
+    }
+
+    #[test]
+    fn a_file_over_the_row_limit_is_refused_whatever_its_format() {
+        let csv = "Наименование;ИНН\nА;1\n\nБ;2\nВ;3\n";
+        assert_eq!(
+            read_at_most(csv.as_bytes(), 2),
+            Err(ReadError::TooManyRows(2))
+        );
+        assert_eq!(read_at_most(csv.as_bytes(), 3).unwrap().rows.len(), 3);
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        // A sheet that starts at B3, as people leave a margin.
+        for (i, row) in [["Наименование", "ИНН"], ["А", "1"], ["Б", "2"], ["В", "3"]]
+            .iter()
+            .enumerate()
+        {
+            for (j, cell) in row.iter().enumerate() {
+                sheet
+                    .write_string(2 + i as u32, 1 + j as u16, *cell)
+                    .unwrap();
+            }
+        }
+        sheet.write_number(6, 2, 2225066621.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert_eq!(read_at_most(&bytes, 2), Err(ReadError::TooManyRows(2)));
+        let table = read_at_most(&bytes, 10).unwrap();
+        assert_eq!(table.headers, vec!["Наименование", "ИНН"]);
+        assert_eq!(table.rows[0], vec!["А", "1"]);
+        assert_eq!(table.rows[3], vec!["", "2225066621"]);
     }
 
     proptest! {

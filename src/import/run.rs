@@ -5,6 +5,7 @@ use sqlx::PgConnection;
 
 use super::db::{self, NewImport};
 use super::plan::Plan;
+use super::report::Report;
 use super::{Counts, RowError, activity, orgs, pages, reader};
 use crate::audit;
 use crate::i18n::Locale;
@@ -47,23 +48,24 @@ pub struct Outcome {
     pub id: i64,
     pub rows: usize,
     pub counts: Counts,
-    pub errors: Vec<RowError>,
+    pub report: Report,
 }
 
 #[derive(Debug)]
 pub enum CommitResult {
     NotFound,
     AlreadyDone,
-    Refused(Vec<RowError>),
+    Refused(Report),
     Committed(Counts),
 }
 
-fn file_error(l: Locale, e: &reader::ReadError) -> Vec<RowError> {
-    vec![RowError {
+fn file_error(l: Locale, e: &reader::ReadError) -> Report {
+    Report::of(vec![RowError {
         row: 0,
         column: None,
-        message: l.t(e.message_key()),
-    }]
+        message: e.message(l),
+        unknown: None,
+    }])
 }
 
 pub async fn preview(
@@ -76,16 +78,22 @@ pub async fn preview(
     l: Locale,
 ) -> Result<Outcome, sqlx::Error> {
     let kind = kind_of(kind);
-    let (rows, counts, errors, status) = match reader::read(bytes) {
-        Err(e) => (0, Counts::default(), file_error(l, &e), "refused"),
+    let (rows, counts, report, unknown_columns, status) = match reader::read(bytes) {
+        Err(e) => (
+            0,
+            Counts::default(),
+            file_error(l, &e),
+            Vec::new(),
+            "refused",
+        ),
         Ok(table) => {
+            let rows = table.rows.len();
             let planned = plan(db, region, kind, &table, l).await?;
-            (
-                table.rows.len(),
-                planned.counts(),
-                planned.errors().to_vec(),
-                "previewed",
-            )
+            drop(table);
+            let unknown_columns = planned.unknown_columns().to_vec();
+            let counts = planned.counts();
+            let report = Report::of(planned.into_errors());
+            (rows, counts, report, unknown_columns, "previewed")
         }
     };
     let keep = (status == "previewed").then_some(bytes);
@@ -100,7 +108,8 @@ pub async fn preview(
             status,
             rows,
             counts,
-            errors: &errors,
+            report: &report,
+            unknown_columns: &unknown_columns,
         },
     )
     .await?;
@@ -108,8 +117,84 @@ pub async fn preview(
         id,
         rows,
         counts,
-        errors,
+        report,
     })
+}
+
+/// A previewed file checked again, as the region's registry and remembered mappings are now.
+enum Recheck {
+    NotFound,
+    AlreadyDone,
+    Refused(Report),
+    Clean(Plan),
+}
+
+async fn recheck(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: i64,
+    l: Locale,
+) -> Result<Recheck, sqlx::Error> {
+    let Some((kind, status, bytes)) = db::lock_file(db, region, id).await? else {
+        return Ok(match db::get(db, region, id).await? {
+            Some(_) => Recheck::AlreadyDone,
+            None => Recheck::NotFound,
+        });
+    };
+    if status != "previewed" {
+        return Ok(Recheck::AlreadyDone);
+    }
+    let table = match reader::read(&bytes) {
+        Ok(t) => t,
+        Err(e) => return Ok(Recheck::Refused(file_error(l, &e))),
+    };
+    drop(bytes);
+    let plan = plan(db, region, &kind, &table, l).await?;
+    drop(table);
+    let counts = plan.counts();
+    let unknown_columns = plan.unknown_columns().to_vec();
+    if plan.errors().is_empty() {
+        db::record_result(
+            db,
+            region,
+            id,
+            &db::Checked {
+                status: "previewed",
+                counts,
+                report: &Report::default(),
+                unknown_columns: &unknown_columns,
+            },
+        )
+        .await?;
+        return Ok(Recheck::Clean(plan));
+    }
+    let report = Report::of(plan.into_errors());
+    db::record_result(
+        db,
+        region,
+        id,
+        &db::Checked {
+            status: "previewed",
+            counts,
+            report: &report,
+            unknown_columns: &unknown_columns,
+        },
+    )
+    .await?;
+    Ok(Recheck::Refused(report))
+}
+
+/// Checks a previewed file again after the admin said what its columns or values mean.
+pub async fn check_again(
+    db: &mut PgConnection,
+    region: RegionId,
+    id: i64,
+    l: Locale,
+) -> Result<bool, sqlx::Error> {
+    Ok(!matches!(
+        recheck(db, region, id, l).await?,
+        Recheck::NotFound
+    ))
 }
 
 pub async fn commit(
@@ -119,29 +204,27 @@ pub async fn commit(
     id: i64,
     l: Locale,
 ) -> Result<CommitResult, sqlx::Error> {
-    let Some((kind, status, bytes)) = db::lock_file(db, region, id).await? else {
-        return Ok(match db::get(db, region, id).await? {
-            Some(_) => CommitResult::AlreadyDone,
-            None => CommitResult::NotFound,
-        });
-    };
-    if status != "previewed" {
-        return Ok(CommitResult::AlreadyDone);
-    }
-    let table = match reader::read(&bytes) {
-        Ok(t) => t,
-        Err(e) => return Ok(CommitResult::Refused(file_error(l, &e))),
-    };
     // The registry may have changed since the preview: check again, inside this transaction.
-    let plan = plan(db, region, &kind, &table, l).await?;
+    let plan = match recheck(db, region, id, l).await? {
+        Recheck::NotFound => return Ok(CommitResult::NotFound),
+        Recheck::AlreadyDone => return Ok(CommitResult::AlreadyDone),
+        Recheck::Refused(report) => return Ok(CommitResult::Refused(report)),
+        Recheck::Clean(plan) => plan,
+    };
     let counts = plan.counts();
-    if !plan.errors().is_empty() {
-        let errors = plan.errors().to_vec();
-        db::record_result(db, region, id, "previewed", counts, &errors).await?;
-        return Ok(CommitResult::Refused(errors));
-    }
     plan.write(db, region, user, id).await?;
-    db::record_result(db, region, id, "committed", counts, &[]).await?;
+    db::record_result(
+        db,
+        region,
+        id,
+        &db::Checked {
+            status: "committed",
+            counts,
+            report: &Report::default(),
+            unknown_columns: &[],
+        },
+    )
+    .await?;
     let details = serde_json::json!({ "created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged });
     audit::record(
         db,

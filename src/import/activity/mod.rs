@@ -13,7 +13,7 @@ use sqlx::PgConnection;
 
 use super::columns::ColumnSpec;
 use super::db::activity as db;
-use super::plan::{Change, Checked, Problems, Written, columns_of};
+use super::plan::{Change, Checked, PlannedRow, Problems, Written, columns_of};
 use super::reader::Table;
 use crate::activity::derive::Week;
 use crate::i18n::Locale;
@@ -160,6 +160,15 @@ pub struct PlannedWeek {
 
 pub type ActivityPlan = Checked<PlannedWeek>;
 
+impl PlannedRow for PlannedWeek {
+    fn row(&self) -> usize {
+        self.row
+    }
+    fn change(&self) -> Change {
+        self.change
+    }
+}
+
 /// Checks a file against the pages as they are now; the same call serves preview and commit.
 /// `today` is the region's.
 pub async fn plan(
@@ -170,7 +179,8 @@ pub async fn plan(
     l: Locale,
 ) -> Result<ActivityPlan, sqlx::Error> {
     let specs = columns();
-    let map = match columns_of(&specs, table, l) {
+    let memory = super::db::column_memory(db, region, super::run::KIND_ACTIVITY).await?;
+    let map = match columns_of(&specs, table, &memory, l) {
         Ok(map) => map,
         Err(refused) => return Ok(refused),
     };
@@ -189,12 +199,8 @@ pub async fn plan(
             .into_iter()
             .map(|r| ((r.page_id, r.week.week), r.week))
             .collect();
-    let (rows, counts) = resolve::resolve(parsed, &pages, &recorded, l, &mut problems);
-    Ok(ActivityPlan {
-        rows,
-        errors: problems.into_sorted(),
-        counts,
-    })
+    let rows = resolve::resolve(parsed, &pages, &recorded, l, &mut problems);
+    Ok(ActivityPlan::settle(rows, problems, l))
 }
 
 /// Writes the new and changed weeks of a plan without problems, inside the caller's

@@ -11,7 +11,6 @@ use super::parse::ActivityLine;
 use crate::activity::derive::Week;
 use crate::i18n::Locale;
 use crate::ids::PageId;
-use crate::import::Counts;
 use crate::import::db::activity::PageKey;
 use crate::import::plan::{Change, Problems};
 
@@ -21,13 +20,12 @@ pub fn resolve(
     recorded: &HashMap<(PageId, NaiveDate), Week>,
     l: Locale,
     problems: &mut Problems,
-) -> (Vec<PlannedWeek>, Counts) {
+) -> Vec<PlannedWeek> {
     let by_key: HashMap<(&str, &str), &PageKey> = pages
         .iter()
         .map(|p| ((p.platform.as_str(), p.url_key.as_str()), p))
         .collect();
     let mut first_row: HashMap<(PageId, NaiveDate), usize> = HashMap::new();
-    let mut counts = Counts::default();
     let mut planned = Vec::new();
     for r in rows {
         // A page of another region is simply not registered here.
@@ -64,7 +62,6 @@ pub fn resolve(
             Some(old) if *old == week => Change::Unchanged,
             Some(_) => Change::Update,
         };
-        counts.count(change);
         planned.push(PlannedWeek {
             row: r.row,
             page: page.id,
@@ -72,5 +69,5 @@ pub fn resolve(
             change,
         });
     }
-    (planned, counts)
+    planned
 }

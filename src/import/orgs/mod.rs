@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 
 use super::columns::ColumnSpec;
 use super::db::orgs as db;
-use super::plan::{Change, Checked, Problems, Written, columns_of};
+use super::plan::{Change, Checked, PlannedRow, Problems, Written, columns_of};
 use super::reader::Table;
 use crate::i18n::Locale;
 use crate::ids::{MunicipalityId, OrgId, RegionId, SectorId};
@@ -159,6 +159,15 @@ pub struct PlannedOrg {
 
 pub type OrgPlan = Checked<PlannedOrg>;
 
+impl PlannedRow for PlannedOrg {
+    fn row(&self) -> usize {
+        self.row
+    }
+    fn change(&self) -> Change {
+        self.change
+    }
+}
+
 /// Checks a file against the registry as it is now; the same call serves preview and commit.
 pub async fn plan(
     db: &mut PgConnection,
@@ -166,7 +175,8 @@ pub async fn plan(
     table: &Table,
     l: Locale,
 ) -> Result<OrgPlan, sqlx::Error> {
-    let map = match columns_of(COLUMNS, table, l) {
+    let memory = super::db::column_memory(db, region, super::run::KIND_ORGANIZATIONS).await?;
+    let map = match columns_of(COLUMNS, table, &memory, l) {
         Ok(map) => map,
         Err(refused) => return Ok(refused),
     };
@@ -176,13 +186,10 @@ pub async fn plan(
         db::existing_orgs(db, region).await?,
         db::municipality_names(db, region).await?,
         db::sector_names(db, region).await?,
+        super::db::value_memory(db, region).await?,
     );
-    let (rows, counts) = resolve::resolve(parsed, &registry, l, &mut problems);
-    Ok(OrgPlan {
-        rows,
-        errors: problems.into_sorted(),
-        counts,
-    })
+    let rows = resolve::resolve(parsed, &registry, l, &mut problems);
+    Ok(OrgPlan::settle(rows, problems, l))
 }
 
 /// Writes a plan without problems inside the caller's transaction: creations, updates, then

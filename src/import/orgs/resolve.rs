@@ -9,9 +9,9 @@ use super::parse::{OrgLine, municipality_key, parse_level};
 use super::{OrgValues, PlannedOrg};
 use crate::i18n::Locale;
 use crate::ids::{MunicipalityId, SectorId};
-use crate::import::Counts;
 use crate::import::columns::normalize;
 use crate::import::db::orgs::{ExistingOrg, NamedRow};
+use crate::import::db::{MUNICIPALITY, SECTOR, ValueMemory};
 use crate::import::plan::{Change, Problems};
 
 /// The region's organizations, municipalities and sectors, indexed the ways rows name them.
@@ -22,6 +22,8 @@ pub struct Registry {
     by_name: HashMap<String, Vec<usize>>,
     municipalities: Vec<NamedRow>,
     sectors: Vec<NamedRow>,
+    /// What the admin said names in files mean: (field, normalized name) → id.
+    values: ValueMemory,
 }
 
 impl Registry {
@@ -29,6 +31,7 @@ impl Registry {
         orgs: Vec<ExistingOrg>,
         mut municipalities: Vec<NamedRow>,
         mut sectors: Vec<NamedRow>,
+        values: ValueMemory,
     ) -> Registry {
         // Normalized once, compared on every row.
         for row in municipalities.iter_mut().chain(sectors.iter_mut()) {
@@ -50,7 +53,14 @@ impl Registry {
             by_name,
             municipalities,
             sectors,
+            values,
         }
+    }
+
+    /// The entry the admin mapped a name to, while that entry exists.
+    fn mapped(&self, field: &str, text: &str, rows: &[NamedRow]) -> Option<i64> {
+        let id = *self.values.get(&(field.to_owned(), normalize(text)))?;
+        rows.iter().any(|r| r.id == id).then_some(id)
     }
 
     fn by_ogrn(&self, ogrn: &str) -> Option<&ExistingOrg> {
@@ -60,6 +70,9 @@ impl Registry {
     /// By OKTMO when the text is digits; else by exact name, else by the name without its
     /// generic words («город», «район»). Several matches are as good as none.
     fn municipality(&self, text: &str) -> Option<MunicipalityId> {
+        if let Some(id) = self.mapped(MUNICIPALITY, text, &self.municipalities) {
+            return Some(MunicipalityId(id));
+        }
         let found: Vec<&NamedRow> = if text.chars().all(|c| c.is_ascii_digit()) {
             self.municipalities
                 .iter()
@@ -89,6 +102,9 @@ impl Registry {
     }
 
     fn sector(&self, name: &str) -> Option<SectorId> {
+        if let Some(id) = self.mapped(SECTOR, name, &self.sectors) {
+            return Some(SectorId(id));
+        }
         let wanted = normalize(name);
         self.sectors
             .iter()
@@ -110,7 +126,7 @@ pub fn resolve(
     registry: &Registry,
     l: Locale,
     problems: &mut Problems,
-) -> (Vec<PlannedOrg>, Counts) {
+) -> Vec<PlannedOrg> {
     let mut drafts: Vec<Draft> = rows
         .into_iter()
         .map(|r| draft(r, registry, l, problems))
@@ -128,7 +144,7 @@ fn draft(r: OrgLine, registry: &Registry, l: Locale, problems: &mut Problems) ->
         Some("") => None,
         Some(text) => registry.municipality(text).or_else(|| {
             let message = l.t1("import-municipality-unknown", "value", text);
-            problems.add(r.row, "municipality", message);
+            problems.add_unknown(r.row, "municipality", MUNICIPALITY, text, message);
             None
         }),
     };
@@ -174,7 +190,10 @@ fn sectors(
         match registry.sector(name) {
             Some(id) if !out.contains(&id) => out.push(id),
             Some(_) => {}
-            None => problems.add(row, code, l.t1("import-sector-unknown", "value", name)),
+            None => {
+                let message = l.t1("import-sector-unknown", "value", name);
+                problems.add_unknown(row, code, SECTOR, name, message)
+            }
         }
     }
     if out.len() > 3 {
@@ -297,9 +316,8 @@ fn changes(
     drafts: Vec<Draft>,
     file_ogrns: &HashSet<String>,
     registry: &Registry,
-) -> (Vec<PlannedOrg>, Counts) {
-    let mut counts = Counts::default();
-    let rows = drafts
+) -> Vec<PlannedOrg> {
+    drafts
         .into_iter()
         .map(|d| {
             let existing =
@@ -314,7 +332,6 @@ fn changes(
                 Some(e) if current_values(e) == d.values => Change::Unchanged,
                 Some(_) => Change::Update,
             };
-            counts.count(change);
             PlannedOrg {
                 row: d.row,
                 existing: existing.map(|i| registry.orgs[i].id),
@@ -322,8 +339,7 @@ fn changes(
                 change,
             }
         })
-        .collect();
-    (rows, counts)
+        .collect()
 }
 
 fn current_values(e: &ExistingOrg) -> OrgValues {
@@ -344,6 +360,7 @@ fn current_values(e: &ExistingOrg) -> OrgValues {
 mod tests {
     use super::*;
     use crate::ids::OrgId;
+    use crate::import::Counts;
     use crate::import::columns::ColumnMap;
     use crate::import::orgs::COLUMNS;
     use crate::import::plan::testing::found;
@@ -396,6 +413,12 @@ mod tests {
                 named(11, "Алейский район", None),
             ],
             vec![named(20, "Образование", None)],
+            [
+                ((SECTOR.to_owned(), normalize("Учёба")), 20),
+                // A sector deleted since: its map is not followed.
+                ((SECTOR.to_owned(), normalize("Туризм")), 99),
+            ]
+            .into(),
         )
     }
 
@@ -425,7 +448,11 @@ mod tests {
         .collect();
         let (map, _) = ColumnMap::new(COLUMNS, &headers);
         let mut problems = Problems::new(&map);
-        let (planned, counts) = resolve(rows, &registry(), Locale::Ru, &mut problems);
+        let planned = resolve(rows, &registry(), Locale::Ru, &mut problems);
+        let mut counts = Counts::default();
+        for p in &planned {
+            counts.count(p.change);
+        }
         let found = found(problems)
             .into_iter()
             .map(|(row, _, message)| (row, message))
@@ -518,6 +545,32 @@ mod tests {
         assert_eq!(
             (counts.created, counts.updated, counts.unchanged),
             (1, 2, 0)
+        );
+    }
+
+    #[test]
+    fn a_value_mapped_once_holds_for_every_row() {
+        let mut a = row(2, "Школа", "3000000000001");
+        a.sectors = Some(vec![("sector1", "учеба".into())]);
+        let mut b = row(3, "Музей", "3000000000002");
+        b.sectors = Some(vec![("sector1", "Туризм".into())]);
+        let headers: Vec<String> = ["Наименование", "ИНН", "ОГРН", "Уровень", "Отрасль"]
+            .map(String::from)
+            .to_vec();
+        let (map, _) = ColumnMap::new(COLUMNS, &headers);
+        let mut problems = Problems::new(&map);
+        let planned = resolve(vec![a, b], &registry(), Locale::Ru, &mut problems);
+        assert_eq!(planned[0].values.sectors, vec![SectorId(20)]);
+        let errors = problems.into_sorted();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let unknown = errors[0].unknown.as_ref().unwrap();
+        assert_eq!(
+            (
+                errors[0].row,
+                unknown.field.as_str(),
+                unknown.value.as_str()
+            ),
+            (3, SECTOR, "Туризм")
         );
     }
 }

@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 
 use super::columns::ColumnSpec;
 use super::db::pages as db;
-use super::plan::{Change, Checked, Problems, Written, columns_of};
+use super::plan::{Change, Checked, PlannedRow, Problems, Written, columns_of};
 use super::reader::Table;
 use crate::i18n::Locale;
 use crate::ids::{OrgId, PageId, RegionId, UserId};
@@ -101,6 +101,15 @@ pub struct PlannedPage {
 
 pub type PagePlan = Checked<PlannedPage>;
 
+impl PlannedRow for PlannedPage {
+    fn row(&self) -> usize {
+        self.row
+    }
+    fn change(&self) -> Change {
+        self.change
+    }
+}
+
 /// Checks a file against the registry as it is now; the same call serves preview and commit.
 pub async fn plan(
     db: &mut PgConnection,
@@ -108,7 +117,8 @@ pub async fn plan(
     table: &Table,
     l: Locale,
 ) -> Result<PagePlan, sqlx::Error> {
-    let map = match columns_of(COLUMNS, table, l) {
+    let memory = super::db::column_memory(db, region, super::run::KIND_PAGES).await?;
+    let map = match columns_of(COLUMNS, table, &memory, l) {
         Ok(map) => map,
         Err(refused) => return Ok(refused),
     };
@@ -121,7 +131,7 @@ pub async fn plan(
     // Pages registered in other regions are invisible here; ask the unique index's owner.
     let keys: Vec<(&'static str, String)> = complete.iter().map(resolve::Complete::key).collect();
     let taken_elsewhere = db::taken_elsewhere(db, &keys).await?;
-    let (rows, counts) = resolve::decide(
+    let rows = resolve::decide(
         complete,
         &registry,
         &taken_elsewhere,
@@ -129,11 +139,7 @@ pub async fn plan(
         l,
         &mut problems,
     );
-    Ok(PagePlan {
-        rows,
-        errors: problems.into_sorted(),
-        counts,
-    })
+    Ok(PagePlan::settle(rows, problems, l))
 }
 
 /// Writes a plan without problems inside the caller's transaction; a mark the file changes

@@ -8,7 +8,6 @@ use super::parse::PageLine;
 use super::{PageValues, PlannedPage};
 use crate::i18n::Locale;
 use crate::ids::OrgId;
-use crate::import::Counts;
 use crate::import::db::pages::{ExistingPage, OrgKey};
 use crate::import::plan::{Change, Problems};
 use crate::pages::url::{PageUrl, Platform};
@@ -123,8 +122,7 @@ pub fn decide(
     title_column: bool,
     l: Locale,
     problems: &mut Problems,
-) -> (Vec<PlannedPage>, Counts) {
-    let mut counts = Counts::default();
+) -> Vec<PlannedPage> {
     let mut planned = Vec::new();
     for r in rows {
         let current = registry
@@ -182,7 +180,6 @@ pub fn decide(
             }
             Some(_) => Change::Update,
         };
-        counts.count(change);
         planned.push(PlannedPage {
             row: r.row,
             existing: current.map(|c| c.id),
@@ -190,5 +187,5 @@ pub fn decide(
             change,
         });
     }
-    (planned, counts)
+    planned
 }
