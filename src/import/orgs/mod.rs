@@ -2,6 +2,7 @@
 //! registry (`resolve`); the result is a plan (create, update, unchanged) with a list of
 //! problems, and only a plan without problems is written — in one transaction, in bulk.
 
+mod level;
 mod parse;
 mod resolve;
 

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::level;
 use super::parse::{OrgLine, municipality_key, parse_level};
 use super::{OrgValues, PlannedOrg};
 use crate::i18n::Locale;
@@ -118,6 +119,8 @@ struct Draft {
     row: usize,
     values: OrgValues,
     founder_text: Option<String>,
+    /// The level column named no owner and neither did the name: the founder decides.
+    level_by_founder: bool,
 }
 
 /// The rows against the registry: what each would create or change, problems added.
@@ -134,6 +137,7 @@ pub fn resolve(
     let file_ogrns: HashSet<String> = drafts.iter().map(|d| d.values.ogrn.clone()).collect();
     founders(&mut drafts, &file_ogrns, registry, l, problems);
     check_cycles(&drafts, registry, l, problems);
+    levels_by_founder(&mut drafts, registry);
     changes(drafts, &file_ogrns, registry)
 }
 
@@ -148,9 +152,12 @@ fn draft(r: OrgLine, registry: &Registry, l: Locale, problems: &mut Problems) ->
             None
         }),
     };
-    let level = parse_level(&r.level, municipality.is_some())
+    let legal_form = level::of_legal_form(&r.name).filter(|_| level::is_generic(&r.level));
+    let level = legal_form
+        .or_else(|| parse_level(&r.level, municipality.is_some()))
         .unwrap_or_default()
         .to_owned();
+    let level_by_founder = legal_form.is_none() && level::is_generic(&r.level);
     let sectors = match &r.sectors {
         None => existing
             .map(|e| e.sector_ids.iter().map(|id| SectorId(*id)).collect())
@@ -175,6 +182,7 @@ fn draft(r: OrgLine, registry: &Registry, l: Locale, problems: &mut Problems) ->
                 .unwrap_or_else(|| existing.and_then(|e| e.exemption_basis.clone())),
         },
         founder_text: r.founder,
+        level_by_founder,
     }
 }
 
@@ -278,6 +286,44 @@ fn founder_by_name(
                 l.t1("import-founder-ambiguous", "value", text),
             );
             None
+        }
+    }
+}
+
+/// An institution whose level named no owner takes its founder's, up the chain through the
+/// file and the registry; without a founder that says, where it sits decides (already set).
+fn levels_by_founder(drafts: &mut [Draft], registry: &Registry) {
+    let in_file: HashMap<String, (Option<String>, String, bool)> = drafts
+        .iter()
+        .map(|d| {
+            (
+                d.values.ogrn.clone(),
+                (
+                    d.values.founder.clone(),
+                    d.values.level.clone(),
+                    d.level_by_founder,
+                ),
+            )
+        })
+        .collect();
+    for d in drafts.iter_mut().filter(|d| d.level_by_founder) {
+        let mut at = d.values.founder.clone();
+        // A chain is never longer than the file and the registry together; loops are
+        // reported by `check_cycles` and stop here.
+        for _ in 0..=in_file.len() + registry.orgs.len() {
+            let Some(ogrn) = at else { break };
+            let (founder, level, undecided) = match in_file.get(&ogrn) {
+                Some((founder, level, by_founder)) => (founder.clone(), level.clone(), *by_founder),
+                None => match registry.by_ogrn(&ogrn) {
+                    Some(e) => (e.parent_ogrn.clone(), e.level.clone(), false),
+                    None => break,
+                },
+            };
+            if !undecided && let Some(found) = level::under(&level) {
+                d.values.level = found.to_owned();
+                break;
+            }
+            at = founder;
         }
     }
 }
@@ -571,6 +617,49 @@ mod tests {
                 unknown.value.as_str()
             ),
             (3, SECTOR, "Туризм")
+        );
+    }
+
+    #[test]
+    fn the_legal_form_and_the_founder_decide_the_level_not_the_map() {
+        // A krai hospital in a district: its name says whose it is.
+        let mut hospital = row(2, "КГБУЗ «Районная больница»", "3000000000001");
+        hospital.municipality = Some("Алейский район".into());
+        // A school with a district filled in, founded by the krai's ministry.
+        let mut school = row(3, "Школа-интернат", "3000000000002");
+        school.municipality = Some("Алейский район".into());
+        school.founder = Some("1000000000001".into());
+        // A kindergarten founded by a district administration in the same file.
+        let mut administration = row(4, "Администрация района", "3000000000003");
+        administration.level = "ОМСУ".into();
+        let mut kindergarten = row(5, "Детский сад", "3000000000004");
+        kindergarten.founder = Some("3000000000003".into());
+        // Its own club, one step further down.
+        let mut club = row(6, "Клуб", "3000000000005");
+        club.founder = Some("3000000000004".into());
+        // An explicit level is the registry's word and stays.
+        let mut explicit = row(7, "МБУ «Архив»", "3000000000006");
+        explicit.level = "Государственное учреждение".into();
+        let (planned, _, found) = resolved(vec![
+            hospital,
+            school,
+            administration,
+            kindergarten,
+            club,
+            explicit,
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+        let levels: Vec<&str> = planned.iter().map(|p| p.values.level.as_str()).collect();
+        assert_eq!(
+            levels,
+            [
+                "state_institution",
+                "state_institution",
+                "local_government",
+                "municipal_institution",
+                "municipal_institution",
+                "state_institution"
+            ]
         );
     }
 }
