@@ -122,7 +122,7 @@ async fn admin_invites_an_editor_who_lands_on_their_organization(db: PgPool) {
                 ("email", "teacher@school.example"),
                 ("role", "editor"),
                 ("municipality_id", ""),
-                ("organization_ogrn", ""),
+                ("organization", ""),
             ],
         )
         .await;
@@ -141,7 +141,7 @@ async fn admin_invites_an_editor_who_lands_on_their_organization(db: PgPool) {
                 ("email", "teacher@school.example"),
                 ("role", "editor"),
                 ("municipality_id", ""),
-                ("organization_ogrn", &ogrn),
+                ("organization", &ogrn),
             ],
         )
         .await

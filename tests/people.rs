@@ -40,7 +40,7 @@ async fn admin_changes_a_role_and_the_person_feels_it(db: PgPool) {
             &[
                 ("role", "editor"),
                 ("municipality_id", ""),
-                ("organization_ogrn", ""),
+                ("organization", ""),
             ],
         )
         .await;
@@ -57,7 +57,7 @@ async fn admin_changes_a_role_and_the_person_feels_it(db: PgPool) {
             &[
                 ("role", "editor"),
                 ("municipality_id", ""),
-                ("organization_ogrn", &ogrn),
+                ("organization", &ogrn),
             ],
         )
         .await
@@ -250,4 +250,99 @@ async fn invitations_can_be_revoked_and_sent_again(db: PgPool) {
         )
         .await
         .assert_redirect("/home");
+}
+
+#[sqlx::test]
+async fn an_editor_is_invited_by_the_organizations_name_and_a_second_invitation_renews_the_first(
+    db: PgPool,
+) {
+    let (a, _b) = two_regions(&db).await;
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin
+        .get("/r/region-a/people")
+        .await
+        .assert_contains("Ссылки в приглашениях ведут на http://127.0.0.1:8080");
+    // «региона 1» fits the school and the hospital: the admin is asked which one.
+    let res = admin
+        .post_form(
+            "/r/region-a/invitations",
+            &[
+                ("email", "new.editor@region-a.example"),
+                ("role", "editor"),
+                ("municipality_id", ""),
+                ("organization", "региона 1"),
+            ],
+        )
+        .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("выберите одну из списка")
+        .assert_contains(&format!("value=\"{}\"", a.child))
+        .assert_contains(&format!("value=\"{}\"", a.other))
+        .assert_contains("value=\"региона 1\"");
+    admin
+        .post_form(
+            "/r/region-a/invitations",
+            &[
+                ("email", "new.editor@region-a.example"),
+                ("role", "editor"),
+                ("municipality_id", ""),
+                ("organization", "региона 1"),
+                ("organization_id", &a.child.to_string()),
+            ],
+        )
+        .await
+        .assert_redirect("/r/region-a/people");
+    // Part of the name, in another case, is enough when it fits one.
+    admin
+        .post_form(
+            "/r/region-a/invitations",
+            &[
+                ("email", "NEW.editor@region-a.example"),
+                ("role", "editor"),
+                ("municipality_id", ""),
+                ("organization", "школа № 1"),
+            ],
+        )
+        .await
+        .assert_redirect("/r/region-a/people");
+    let page = admin.get("/r/region-a/people").await;
+    page.assert_contains("ссылка обновлена");
+    let (rows, organization): (i64, Option<i64>) = sqlx::query_as(
+        "select count(*), max(organization_id) from invitations where email = 'new.editor@region-a.example'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((rows, organization), (1, Some(a.child)));
+    let res = admin
+        .post_form(
+            "/r/region-a/invitations",
+            &[
+                ("email", "x@region-a.example"),
+                ("role", "editor"),
+                ("municipality_id", ""),
+                ("organization", "Несуществующая"),
+            ],
+        )
+        .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("нет организации с таким названием");
+}
+
+#[sqlx::test]
+async fn the_invitation_form_warns_when_links_lead_to_a_guessed_address(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let settings = gospublic::config::Settings {
+        base_url: "http://127.0.0.1:9999".to_owned(),
+        base_url_configured: false,
+        ..gospublic::config::Settings::for_tests()
+    };
+    let mut admin = TestApp::with_settings(db.clone(), settings);
+    admin.login(&a.admin).await;
+    admin
+        .get("/r/region-a/people")
+        .await
+        .assert_contains("Ссылки в приглашениях ведут на http://127.0.0.1:9999")
+        .assert_contains("Публичный адрес сайта не настроен");
 }

@@ -14,33 +14,68 @@ pub struct NewInvitation {
     pub organization_id: Option<OrgId>,
 }
 
-/// Creates the invitation and returns its link. Only the token's hash is stored.
+/// An invitation as it was sent: its link, and whether it renewed one already waiting.
+pub struct Sent {
+    pub link: String,
+    pub renewed: bool,
+}
+
+/// Creates the invitation and returns its link. Only the token's hash is stored. An
+/// invitation still waiting for the same address and scope gets the new link and a fresh
+/// expiry instead of a twin: the old link stops working, the list keeps one row.
 pub async fn create(
     db: &mut PgConnection,
     state: &AppState,
     region: RegionId,
     new: &NewInvitation,
     invited_by: UserId,
-) -> Result<String, sqlx::Error> {
+) -> Result<Sent, sqlx::Error> {
     let token = random_token();
     let ttl = state.settings.invitation_ttl.as_secs_f64();
-    let id: InvitationId = sqlx::query_scalar(
-        r#"insert into invitations (region_id, email, role, municipality_id, organization_id, token_hash, invited_by, expires_at)
-           values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8)) returning id"#,
+    let email = crate::auth::email::normalize_email(&new.email);
+    let renewed: Option<InvitationId> = sqlx::query_scalar(
+        r#"update invitations set token_hash = $6, invited_by = $7, expires_at = now() + make_interval(secs => $8)
+           where id = (select id from invitations
+                       where region_id = $1 and email = $2 and role = $3
+                         and municipality_id is not distinct from $4 and organization_id is not distinct from $5
+                         and accepted_at is null and revoked_at is null
+                       order by created_at desc limit 1
+                       for update)
+           returning id"#,
     )
     .bind(region)
-    .bind(crate::auth::email::normalize_email(&new.email))
+    .bind(&email)
     .bind(new.role.code())
     .bind(new.municipality_id)
     .bind(new.organization_id)
     .bind(hash_token(&token))
     .bind(invited_by)
     .bind(ttl)
-    .fetch_one(&mut *db)
+    .fetch_optional(&mut *db)
     .await?;
+    let (id, action) = match renewed {
+        Some(id) => (id, audit::Action::Resend),
+        None => {
+            let id = sqlx::query_scalar(
+                r#"insert into invitations (region_id, email, role, municipality_id, organization_id, token_hash, invited_by, expires_at)
+                   values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8)) returning id"#,
+            )
+            .bind(region)
+            .bind(&email)
+            .bind(new.role.code())
+            .bind(new.municipality_id)
+            .bind(new.organization_id)
+            .bind(hash_token(&token))
+            .bind(invited_by)
+            .bind(ttl)
+            .fetch_one(&mut *db)
+            .await?;
+            (id, audit::Action::Create)
+        }
+    };
     audit::record(
         db,
-        audit::Entry::new(audit::Action::Create, audit::Object::Invitation)
+        audit::Entry::new(action, audit::Object::Invitation)
             .region(region)
             .user(invited_by)
             .object_id(id.0)
@@ -48,8 +83,12 @@ pub async fn create(
     )
     .await?;
     let link = format!("{}/invitations/{token}", state.settings.base_url);
-    tracing::info!(region = %region, email = %new.email, role = new.role.code(), %link, "invitation created");
-    Ok(link)
+    // The link carries the token: it is logged without it.
+    tracing::info!(region = %region, email = %new.email, role = new.role.code(), renewed = renewed.is_some(), "invitation sent");
+    Ok(Sent {
+        link,
+        renewed: renewed.is_some(),
+    })
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -26,6 +26,8 @@ pub struct PeopleScreen {
     pub form: InviteForm,
     pub errors: FieldErrors,
     pub tz: chrono_tz::Tz,
+    pub candidates: Vec<SelectOption>,
+    pub link_base: super::LinkBase,
 }
 
 impl PeopleScreen {
@@ -52,7 +54,10 @@ pub struct InviteForm {
     pub email: String,
     pub role: String,
     pub municipality_id: String,
-    pub organization_ogrn: String,
+    /// A name, OGRN or INN as typed.
+    pub organization: String,
+    /// One of the organizations offered when the name fits several.
+    pub organization_id: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -69,6 +74,7 @@ async fn people_page(
     chrome: Chrome,
     form: InviteForm,
     errors: FieldErrors,
+    candidates: Vec<SelectOption>,
 ) -> AppResult<PeopleScreen> {
     let mut conn = state.tenant(access.region.id).await?;
     Ok(PeopleScreen {
@@ -79,6 +85,8 @@ async fn people_page(
         form,
         errors,
         tz: crate::regions::time::zone(&access.region),
+        candidates,
+        link_base: super::LinkBase::of(state),
     })
 }
 
@@ -91,7 +99,15 @@ pub async fn people(
         role: "editor".into(),
         ..Default::default()
     };
-    render(&people_page(&state, &access, chrome, form, FieldErrors::default()).await?)
+    let page = people_page(
+        &state,
+        &access,
+        chrome,
+        form,
+        FieldErrors::default(),
+        Vec::new(),
+    );
+    render(&page.await?)
 }
 
 pub async fn create(
@@ -108,19 +124,23 @@ pub async fn create(
     if !email::looks_like_email(&form.email) {
         e.add("email", l.t("email-invalid"));
     }
-    let scope = super::scope::validate(
+    let (scope, candidates) = super::scope::validate(
         &mut tx,
         region,
-        &form.role,
-        &form.municipality_id,
-        &form.organization_ogrn,
+        &super::scope::ScopeInput {
+            role: &form.role,
+            municipality: &form.municipality_id,
+            organization: &form.organization,
+            organization_id: &form.organization_id,
+        },
         l,
         &mut e,
     )
     .await?;
     let (Some(scope), true) = (scope, e.is_empty()) else {
         drop(tx);
-        return render_invalid(&people_page(&state, &access, chrome, form, e).await?);
+        let page = people_page(&state, &access, chrome, form, e, candidates);
+        return render_invalid(&page.await?);
     };
     let new = NewInvitation {
         email: form.email.clone(),
@@ -128,9 +148,9 @@ pub async fn create(
         municipality_id: scope.municipality,
         organization_id: scope.organization,
     };
-    let link = db::create(&mut tx, &state, region, &new, access.user_id()).await?;
+    let sent = db::create(&mut tx, &state, region, &new, access.user_id()).await?;
     tx.commit().await?;
-    let message = super::announce(&state, &form.email, &access.region.name, &link, l).await;
+    let message = super::announce(&state, &form.email, &access.region.name, &sent, l).await;
     session.set_flash(message).await?;
     Ok(redirect(&format!("/r/{}/people", access.region.slug)))
 }

@@ -34,7 +34,38 @@ use crate::state::AppState;
 /// Sends the invitation when mail is configured and says so; otherwise (or when sending
 /// fails) the message for the admin carries the link to pass on. The mail itself is in
 /// Russian: the invitee's language is not known yet.
+/// Where invitation links lead, and whether that address was configured or only guessed
+/// from the listening address: shown next to every invitation form.
+pub struct LinkBase {
+    pub url: String,
+    pub guessed: bool,
+}
+
+impl LinkBase {
+    pub fn of(state: &AppState) -> LinkBase {
+        LinkBase {
+            url: state.settings.base_url.clone(),
+            guessed: !state.settings.base_url_configured,
+        }
+    }
+}
+
 pub async fn announce(
+    state: &AppState,
+    email: &str,
+    region_name: &str,
+    sent: &db::Sent,
+    admin: Locale,
+) -> String {
+    let said = announce_link(state, email, region_name, &sent.link, admin).await;
+    if sent.renewed {
+        format!("{} {said}", admin.t1("invitation-renewed", "email", email))
+    } else {
+        said
+    }
+}
+
+async fn announce_link(
     state: &AppState,
     email: &str,
     region_name: &str,

@@ -194,6 +194,37 @@ pub async fn find_by_ogrn(
     .await
 }
 
+/// Organizations an admin may mean by what they typed: the one with that OGRN or INN, else
+/// those whose full or short name holds every word typed, exact names first. At most `limit`.
+pub async fn find_by_words(
+    db: &mut PgConnection,
+    region: RegionId,
+    text: &str,
+    limit: i64,
+) -> Result<Vec<OrgRef>, sqlx::Error> {
+    let text = text.trim();
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(crate::web::forms::like_pattern)
+        .collect();
+    sqlx::query_as::<_, OrgRef>(
+        r#"select id, name from organizations
+           where region_id = $1
+             and (ogrn = $2 or inn = $2
+                  or (select bool_and(lower(name) like w or lower(coalesce(short_name, '')) like w)
+                      from unnest($3::text[]) w))
+           order by (ogrn = $2 or inn = $2) desc, lower(name) = lower($2) desc,
+                    lower(coalesce(short_name, '')) = lower($2) desc, length(name), name
+           limit $4"#,
+    )
+    .bind(region)
+    .bind(text)
+    .bind(words)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SubordinateRow {
     pub id: OrgId,

@@ -21,7 +21,10 @@ use crate::web::session::{Session, hash_token, random_token};
 pub struct MembershipForm {
     pub role: String,
     pub municipality_id: String,
-    pub organization_ogrn: String,
+    /// A name, OGRN or INN as typed; the membership's OGRN when the form opens.
+    pub organization: String,
+    /// One of the organizations offered when the name fits several.
+    pub organization_id: String,
 }
 
 #[derive(Template)]
@@ -32,6 +35,7 @@ pub struct MembershipScreen {
     pub form: MembershipForm,
     pub errors: FieldErrors,
     pub municipalities: Vec<SelectOption>,
+    pub candidates: Vec<SelectOption>,
 }
 
 async fn membership(
@@ -68,7 +72,8 @@ pub async fn edit_form(
     let form = MembershipForm {
         role: m.role.clone(),
         municipality_id: m.municipality_id.map(|i| i.to_string()).unwrap_or_default(),
-        organization_ogrn: m.organization_ogrn.clone().unwrap_or_default(),
+        organization: m.organization_ogrn.clone().unwrap_or_default(),
+        organization_id: String::new(),
     };
     let municipalities = crate::municipalities::db::options(&mut tx, access.region.id).await?;
     render(&MembershipScreen {
@@ -77,6 +82,7 @@ pub async fn edit_form(
         form,
         errors: FieldErrors::default(),
         municipalities,
+        candidates: Vec::new(),
     })
 }
 
@@ -93,12 +99,15 @@ pub async fn update(
     let mut tx = state.tenant(region).await?;
     let m = membership(&mut tx, &access, id).await?;
     let mut e = FieldErrors::default();
-    let chosen = scope::validate(
+    let (chosen, candidates) = scope::validate(
         &mut tx,
         region,
-        &form.role,
-        &form.municipality_id,
-        &form.organization_ogrn,
+        &scope::ScopeInput {
+            role: &form.role,
+            municipality: &form.municipality_id,
+            organization: &form.organization,
+            organization_id: &form.organization_id,
+        },
         l,
         &mut e,
     )
@@ -117,6 +126,7 @@ pub async fn update(
             form,
             errors: e,
             municipalities,
+            candidates,
         });
     };
     let updated = super::db::update_membership(
@@ -137,10 +147,11 @@ pub async fn update(
             form,
             errors,
             municipalities,
+            candidates: Vec::new(),
         });
     }
     let details = serde_json::json!({ "user": m.email, "before": { "role": m.role, "municipality": m.municipality_id, "organization": m.organization_ogrn },
-                            "after": { "role": chosen.role.code(), "municipality": chosen.municipality, "organization": form.organization_ogrn.trim() } });
+                            "after": { "role": chosen.role.code(), "municipality": chosen.municipality, "organization_id": chosen.organization } });
     audit::record(
         &mut tx,
         audit::Entry::member(&access, audit::Action::Update, audit::Object::Membership)
@@ -326,10 +337,14 @@ pub async fn resend_invitation(
     )
     .await?;
     tx.commit().await?;
-    let link = format!("{}/invitations/{token}", state.settings.base_url);
-    tracing::info!(invitation = id, %link, "invitation link issued again");
+    let sent = invitations::db::Sent {
+        link: format!("{}/invitations/{token}", state.settings.base_url),
+        renewed: false,
+    };
+    // The link carries the token: it is logged without it.
+    tracing::info!(invitation = id, "invitation link issued again");
     let message =
-        invitations::announce(&state, &email, &access.region.name, &link, chrome.locale).await;
+        invitations::announce(&state, &email, &access.region.name, &sent, chrome.locale).await;
     session.set_flash(message).await?;
     Ok(redirect(&people(&access)))
 }

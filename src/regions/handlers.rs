@@ -40,6 +40,7 @@ pub struct RegionScreen {
     pub invitations: Vec<InvitationRow>,
     pub email: String,
     pub errors: FieldErrors,
+    pub link_base: crate::invitations::LinkBase,
 }
 
 impl RegionScreen {
@@ -171,6 +172,7 @@ async fn region_page(
         invitations,
         email,
         errors,
+        link_base: crate::invitations::LinkBase::of(state),
     })
 }
 
@@ -215,10 +217,10 @@ pub async fn invite_admin(
         municipality_id: None,
         organization_id: None,
     };
-    let link = crate::invitations::db::create(&mut tx, &state, region, &new, op.user.id).await?;
+    let sent = crate::invitations::db::create(&mut tx, &state, region, &new, op.user.id).await?;
     tx.commit().await?;
     let message =
-        crate::invitations::announce(&state, &form.email, &region_row.name, &link, chrome.locale)
+        crate::invitations::announce(&state, &form.email, &region_row.name, &sent, chrome.locale)
             .await;
     session.set_flash(message).await?;
     Ok(redirect(&format!("/operator/regions/{id}")))

@@ -12,6 +12,70 @@ pub fn parse_zone(text: &str) -> Option<Tz> {
     text.trim().parse().ok()
 }
 
+/// Russia's zones, west to east, as an operator picks a region's zone.
+pub const RUSSIA: &[&str] = &[
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Kirov",
+    "Europe/Volgograd",
+    "Europe/Astrakhan",
+    "Europe/Samara",
+    "Europe/Saratov",
+    "Europe/Ulyanovsk",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Barnaul",
+    "Asia/Novosibirsk",
+    "Asia/Novokuznetsk",
+    "Asia/Tomsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Chita",
+    "Asia/Yakutsk",
+    "Asia/Khandyga",
+    "Asia/Vladivostok",
+    "Asia/Ust-Nera",
+    "Asia/Magadan",
+    "Asia/Sakhalin",
+    "Asia/Srednekolymsk",
+    "Asia/Kamchatka",
+    "Asia/Anadyr",
+];
+
+/// A zone with its offset now, as a choice reads: «Asia/Barnaul (UTC+7)».
+pub fn zone_label(name: &str) -> String {
+    use chrono::Offset;
+    match parse_zone(name) {
+        Some(tz) => {
+            let seconds = chrono::Utc::now()
+                .with_timezone(&tz)
+                .offset()
+                .fix()
+                .local_minus_utc();
+            let (sign, minutes) = if seconds < 0 {
+                ('−', -seconds / 60)
+            } else {
+                ('+', seconds / 60)
+            };
+            if minutes % 60 == 0 {
+                format!("{name} (UTC{sign}{})", minutes / 60)
+            } else {
+                format!("{name} (UTC{sign}{}:{:02})", minutes / 60, minutes % 60)
+            }
+        }
+        None => name.to_owned(),
+    }
+}
+
+/// Every other zone the time-zone database knows, for an installation outside Russia.
+pub fn other_zones() -> Vec<&'static str> {
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|name| !RUSSIA.contains(name))
+        .collect()
+}
+
 /// The zone a region has stored. Zones are checked where they are entered, so a stored name
 /// always parses; a row edited by hand falls back to Moscow time, and says so in the log.
 pub fn zone_of(stored: &str) -> Tz {
@@ -75,6 +139,13 @@ mod tests {
             Some(chrono_tz::Europe::Moscow)
         );
         assert_eq!(parse_zone("Asia/Nowhere"), None);
+        for name in RUSSIA {
+            assert!(parse_zone(name).is_some(), "{name}");
+        }
+        assert_eq!(zone_label("Asia/Barnaul"), "Asia/Barnaul (UTC+7)");
+        assert_eq!(zone_label("Asia/Kolkata"), "Asia/Kolkata (UTC+5:30)");
+        assert!(other_zones().contains(&"Asia/Almaty"));
+        assert!(!other_zones().contains(&"Europe/Moscow"));
         assert_eq!(parse_zone(""), None);
     }
 
