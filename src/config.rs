@@ -115,6 +115,8 @@ pub enum ImportKind {
     Pages,
     /// Weekly activity figures of pages.
     Activity,
+    /// The region's municipalities: name, kind, OKTMO.
+    Municipalities,
 }
 
 #[derive(clap::Args, Clone)]

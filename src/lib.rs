@@ -22,6 +22,7 @@ pub mod invitations;
 pub mod mail;
 pub mod marks;
 pub mod municipalities;
+pub mod names;
 pub mod orgs;
 pub mod pages;
 pub mod people;

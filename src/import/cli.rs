@@ -12,6 +12,7 @@ pub async fn run(url: &DatabaseUrl, args: ImportArgs) -> anyhow::Result<()> {
         ImportKind::Organizations => run::KIND_ORGANIZATIONS,
         ImportKind::Pages => run::KIND_PAGES,
         ImportKind::Activity => run::KIND_ACTIVITY,
+        ImportKind::Municipalities => run::KIND_MUNICIPALITIES,
     };
     let l = Locale::parse(&args.locale).unwrap_or_default();
     super::set_max_rows(args.max_rows);

@@ -104,6 +104,13 @@ pub async fn pages_template(RegionAdmin(_access): RegionAdmin) -> AppResult<Resp
     xlsx(super::template::pages(), "gospublic-pages.xlsx")
 }
 
+pub async fn municipalities_template(RegionAdmin(_access): RegionAdmin) -> AppResult<Response> {
+    xlsx(
+        super::template::municipalities(),
+        "gospublic-municipalities.xlsx",
+    )
+}
+
 pub async fn activity_template(RegionAdmin(_access): RegionAdmin) -> AppResult<Response> {
     xlsx(super::template::activity(), "gospublic-activity.xlsx")
 }

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use super::columns::{ColumnSpec, IGNORE, normalize};
 use super::db::{self, MUNICIPALITY, SECTOR};
-use super::{UnknownValue, activity, orgs, pages, run};
+use super::{UnknownValue, activity, municipalities, orgs, pages, run};
 use crate::error::{AppError, AppResult};
 use crate::ids::RegionId;
 use crate::state::AppState;
@@ -45,6 +45,7 @@ pub fn field_choices(kind: &str, l: crate::i18n::Locale) -> Vec<FieldChoice> {
     match kind {
         run::KIND_PAGES => choices(pages::COLUMNS),
         run::KIND_ACTIVITY => choices(&activity::columns()),
+        run::KIND_MUNICIPALITIES => choices(municipalities::COLUMNS),
         _ => choices(orgs::COLUMNS),
     }
 }

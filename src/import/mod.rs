@@ -9,6 +9,7 @@ pub mod columns;
 pub mod db;
 mod handlers;
 pub mod mapping;
+pub mod municipalities;
 pub mod orgs;
 pub mod pages;
 pub mod plan;
@@ -87,6 +88,11 @@ pub fn router() -> Routes {
             "/r/{region}/imports/pages-template.xlsx",
             &[(GET, Access::RegionAdmin)],
             get(handlers::pages_template),
+        )
+        .add(
+            "/r/{region}/imports/municipalities-template.xlsx",
+            &[(GET, Access::RegionAdmin)],
+            get(handlers::municipalities_template),
         )
         .add(
             "/r/{region}/imports/activity-template.xlsx",

@@ -9,7 +9,7 @@ use super::columns::{
     ColumnMap, ColumnMemory, ColumnSpec, missing_columns_error, unknown_column_error,
 };
 use super::reader::Table;
-use super::{Counts, RowError, UnknownValue, activity, orgs, pages};
+use super::{Counts, RowError, UnknownValue, activity, municipalities, orgs, pages};
 use crate::audit::{Action, Object};
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
@@ -171,6 +171,7 @@ pub enum Plan {
     Organizations(orgs::OrgPlan),
     Pages(pages::PagePlan),
     Activity(activity::ActivityPlan),
+    Municipalities(municipalities::MunicipalityPlan),
 }
 
 impl Plan {
@@ -179,6 +180,7 @@ impl Plan {
             Plan::Organizations(p) => p.counts,
             Plan::Pages(p) => p.counts,
             Plan::Activity(p) => p.counts,
+            Plan::Municipalities(p) => p.counts,
         }
     }
 
@@ -187,6 +189,7 @@ impl Plan {
             Plan::Organizations(p) => &p.errors,
             Plan::Pages(p) => &p.errors,
             Plan::Activity(p) => &p.errors,
+            Plan::Municipalities(p) => &p.errors,
         }
     }
 
@@ -195,6 +198,7 @@ impl Plan {
             Plan::Organizations(p) => p.errors,
             Plan::Pages(p) => p.errors,
             Plan::Activity(p) => p.errors,
+            Plan::Municipalities(p) => p.errors,
         }
     }
 
@@ -203,6 +207,7 @@ impl Plan {
             Plan::Organizations(p) => &p.unknown_columns,
             Plan::Pages(p) => &p.unknown_columns,
             Plan::Activity(p) => &p.unknown_columns,
+            Plan::Municipalities(p) => &p.unknown_columns,
         }
     }
 
@@ -227,6 +232,10 @@ impl Plan {
             Plan::Activity(p) => (
                 Object::PageFigures,
                 activity::write(db, region, user, import, p).await?,
+            ),
+            Plan::Municipalities(p) => (
+                Object::Municipality,
+                municipalities::write(db, region, import, p).await?,
             ),
         };
         let rows = written

@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 use super::db::{self, NewImport};
 use super::plan::Plan;
 use super::report::Report;
-use super::{Counts, RowError, activity, orgs, pages, reader};
+use super::{Counts, RowError, activity, municipalities, orgs, pages, reader};
 use crate::audit;
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
@@ -14,12 +14,14 @@ use crate::ids::{RegionId, UserId};
 pub const KIND_ORGANIZATIONS: &str = "organizations";
 pub const KIND_PAGES: &str = "pages";
 pub const KIND_ACTIVITY: &str = "activity";
+pub const KIND_MUNICIPALITIES: &str = "municipalities";
 
 /// The kind of an import as stored, from what a form or a command line says.
 pub fn kind_of(value: &str) -> &'static str {
     match value {
         KIND_PAGES => KIND_PAGES,
         KIND_ACTIVITY => KIND_ACTIVITY,
+        KIND_MUNICIPALITIES => KIND_MUNICIPALITIES,
         _ => KIND_ORGANIZATIONS,
     }
 }
@@ -38,6 +40,9 @@ async fn plan(
             let time_zone = crate::regions::db::time_zone(db, region).await?;
             let today = crate::regions::time::today(crate::regions::time::zone_of(&time_zone));
             Plan::Activity(activity::plan(db, region, table, today, l).await?)
+        }
+        KIND_MUNICIPALITIES => {
+            Plan::Municipalities(municipalities::plan(db, region, table, l).await?)
         }
         _ => Plan::Organizations(orgs::plan(db, region, table, l).await?),
     })

@@ -51,6 +51,35 @@ pub fn organizations() -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+pub const MUNICIPALITY_HEADERS: [&str; 3] = ["Наименование", "Вид", "ОКТМО"];
+
+pub fn municipalities() -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Муниципалитеты")?;
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    for (col, header) in MUNICIPALITY_HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *header, &bold)?;
+        sheet.set_column_width(col as u16, if col == 0 { 40 } else { 24 })?;
+    }
+    // OKTMO codes start with zeros, which a number would lose.
+    sheet.set_column_format(2, &text)?;
+    for (row, example) in [
+        ["город Барнаул", "Городской округ", "01701000"],
+        ["Алейский район", "Муниципальный район", "01601000"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (col, value) in example.iter().enumerate() {
+            sheet.write_string(row as u32 + 1, col as u16, *value)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    workbook.save_to_buffer()
+}
+
 pub const PAGE_HEADERS: [&str; 6] = [
     "ОГРН организации",
     "Площадка",

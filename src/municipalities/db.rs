@@ -68,6 +68,19 @@ pub async fn exists(
     .await
 }
 
+/// Every municipality of the region, for an import to match its rows against.
+pub async fn all(
+    db: &mut PgConnection,
+    region: RegionId,
+) -> Result<Vec<MunicipalityRow>, sqlx::Error> {
+    sqlx::query_as::<_, MunicipalityRow>(
+        "select id, name, kind, oktmo, 0::bigint as organizations from municipalities where region_id = $1",
+    )
+    .bind(region)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn get(
     db: &mut PgConnection,
     region: RegionId,

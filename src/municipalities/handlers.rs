@@ -61,12 +61,10 @@ pub struct Valid {
 impl MunicipalityForm {
     pub fn validate(&self, l: Locale) -> Result<Valid, FieldErrors> {
         let mut e = FieldErrors::default();
-        let name = self.name.trim();
-        if name.is_empty() {
-            e.add("name", l.t("field-required"));
-        } else if name.chars().count() > 200 {
-            e.add("name", l.t("field-too-long"));
-        }
+        let name = crate::names::check(&self.name, 200, l).unwrap_or_else(|message| {
+            e.add("name", message);
+            String::new()
+        });
         if !KINDS.contains(&self.kind.as_str()) {
             e.add("kind", l.t("field-choose"));
         }
@@ -77,7 +75,7 @@ impl MunicipalityForm {
             e.add("oktmo", l.t("oktmo-format"));
         }
         e.into_result(Valid {
-            name: name.to_owned(),
+            name,
             kind: self.kind.clone(),
             oktmo,
         })
@@ -113,6 +111,11 @@ impl Dictionary for Municipalities {
     const UNIQUE: &'static [Unique] = &[
         Unique {
             constraint: "municipalities_name_key",
+            field: "name",
+            message_key: "municipality-name-taken",
+        },
+        Unique {
+            constraint: "municipalities_name_ci_key",
             field: "name",
             message_key: "municipality-name-taken",
         },

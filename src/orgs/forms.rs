@@ -87,12 +87,10 @@ impl OrgForm {
         l: Locale,
     ) -> Result<Result<OrgFields, FieldErrors>, sqlx::Error> {
         let mut e = FieldErrors::default();
-        let name = self.name.trim();
-        if name.is_empty() {
-            e.add("name", l.t("field-required"));
-        } else if name.chars().count() > 500 {
-            e.add("name", l.t("field-too-long"));
-        }
+        let name = crate::names::check(&self.name, 500, l).unwrap_or_else(|message| {
+            e.add("name", message);
+            String::new()
+        });
         let inn = self.inn.trim().to_owned();
         match validate_inn(&inn) {
             Ok(()) => {}
@@ -173,7 +171,7 @@ impl OrgForm {
             e.add("exemption_basis", l.t("exemption-basis-required"));
         }
         Ok(e.into_result(OrgFields {
-            name: name.to_owned(),
+            name,
             short_name: optional(&self.short_name),
             inn,
             ogrn,

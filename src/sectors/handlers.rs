@@ -42,12 +42,10 @@ pub struct SectorForm {
 impl SectorForm {
     pub fn validate(&self, l: Locale) -> Result<(String, i32), FieldErrors> {
         let mut e = FieldErrors::default();
-        let name = self.name.trim();
-        if name.is_empty() {
-            e.add("name", l.t("field-required"));
-        } else if name.chars().count() > 200 {
-            e.add("name", l.t("field-too-long"));
-        }
+        let name = crate::names::check(&self.name, 200, l).unwrap_or_else(|message| {
+            e.add("name", message);
+            String::new()
+        });
         let position = match self.position.trim() {
             "" => 0,
             p => p.parse::<i32>().unwrap_or_else(|_| {
@@ -55,7 +53,7 @@ impl SectorForm {
                 0
             }),
         };
-        e.into_result((name.to_owned(), position))
+        e.into_result((name, position))
     }
 }
 
@@ -75,11 +73,18 @@ pub struct Sectors;
 impl Dictionary for Sectors {
     const PATH: &'static str = "sectors";
     const OBJECT: Object = Object::Sector;
-    const UNIQUE: &'static [Unique] = &[Unique {
-        constraint: "sectors_name_key",
-        field: "name",
-        message_key: "sector-name-taken",
-    }];
+    const UNIQUE: &'static [Unique] = &[
+        Unique {
+            constraint: "sectors_name_key",
+            field: "name",
+            message_key: "sector-name-taken",
+        },
+        Unique {
+            constraint: "sectors_name_ci_key",
+            field: "name",
+            message_key: "sector-name-taken",
+        },
+    ];
 
     type Form = SectorForm;
     /// The name and the position.

@@ -68,7 +68,7 @@ fn parse_row(row: usize, cells: &[String], map: &ColumnMap, present: &Present) -
     let optional = |code: &str| Some(cell(code)).filter(|v| !v.is_empty());
     OrgLine {
         row,
-        name: cell("name"),
+        name: crate::names::normalize(&cell("name")),
         inn: cell("inn"),
         ogrn: cell("ogrn"),
         level: cell("level"),
@@ -101,10 +101,8 @@ fn check(
     first_row_of_ogrn: &mut HashMap<String, usize>,
 ) {
     let row = r.row;
-    if r.name.is_empty() {
-        problems.add(row, "name", l.t("field-required"));
-    } else if r.name.chars().count() > 500 {
-        problems.add(row, "name", l.t("field-too-long"));
+    if let Err(message) = crate::names::check(&r.name, 500, l) {
+        problems.add(row, "name", message);
     }
     match validate_inn(&r.inn) {
         Ok(()) => {}
