@@ -304,3 +304,60 @@ async fn an_editor_works_the_mornings_questions_from_the_inbox(db: PgPool) {
     })
     .await;
 }
+
+#[sqlx::test]
+async fn the_editors_screens_and_the_glance_fit_a_phone(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let question = common::question(&db, a.id, a.child, Some(a.child_page), 30, "urgent").await;
+    sqlx::query(
+        r#"insert into page_snapshots (region_id, page_id, week, followers, posts, views, likes, comments, reposts, reach, last_post_on, source)
+           select $1, $2, date_trunc('week', now())::date - 7 * g, 1000 - 10 * g, 3 + g % 3, 3000, 90, 10, 5, 700,
+                  date_trunc('week', now())::date - 7 * g + 3, 'manual'
+           from generate_series(1, 8) g"#,
+    )
+    .bind(a.id)
+    .bind(a.child_page)
+    .execute(&db)
+    .await
+    .unwrap();
+    journey(db, "phone", async |b| {
+        // The coordinator's first screen at a desktop size: coverage, who is behind and the
+        // answers headline are all above the fold.
+        b.sign_in(&a.coordinator, PASSWORD).await?;
+        b.visit("/r/region-a/dashboard").await?;
+        let (top, height) = b.top_of("#glance-end").await?;
+        ensure!(
+            top <= height,
+            "the glance ends at {top} px, below the first screen of {height} px"
+        );
+        b.check_accessibility().await?;
+        b.sign_out().await?;
+
+        b.resize(360, 740).await?;
+        b.sign_in(&a.editor, PASSWORD).await?;
+        for screen in [
+            "/r/region-a/questions".to_owned(),
+            format!("/r/region-a/questions/{question}"),
+            format!("/r/region-a/pages/{}/card", a.child_page),
+            format!("/r/region-a/orgs/{}", a.child),
+        ] {
+            b.visit(&screen).await?;
+            let (scroll, inner) = b.widths().await?;
+            ensure!(
+                scroll <= inner,
+                "{screen} is {scroll} px wide in a {inner} px window"
+            );
+            b.check_accessibility().await?;
+        }
+        b.sign_out().await?;
+        b.sign_in(&a.coordinator, PASSWORD).await?;
+        b.visit("/r/region-a/dashboard").await?;
+        let (scroll, inner) = b.widths().await?;
+        ensure!(
+            scroll <= inner,
+            "the dashboard is {scroll} px wide in a {inner} px window"
+        );
+        Ok(())
+    })
+    .await;
+}

@@ -937,3 +937,4 @@ import-duplicate-oktmo = This OKTMO code already appears in row { $row }.
 import-municipality-kind-unknown = Unknown kind of municipality «{ $value }»: city okrug, municipal okrug, municipal district, urban or rural settlement.
 import-municipality-kind-needed = Give the kind of municipality: the name does not say it.
 import-municipality-name-taken = Another municipality already has this name (OKTMO { $oktmo }).
+answers-rankings = Answers by topic, municipality and organization

@@ -10,10 +10,13 @@ pub enum Kind {
     Bars,
 }
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 160.0;
-const PAD_LEFT: f64 = 48.0;
-const PAD: f64 = 12.0;
+// A box about as wide as a phone, so the 12-unit labels are at least 12 px wherever the chart
+// is drawn at its full width (the dashboard never draws it narrower).
+const WIDTH: f64 = 320.0;
+const HEIGHT: f64 = 140.0;
+const PAD_LEFT: f64 = 44.0;
+const PAD: f64 = 10.0;
+const FONT: f64 = 12.0;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -43,31 +46,33 @@ pub fn svg(
     let max = values.iter().cloned().fold(0.0_f64, f64::max);
     let top = if max <= 0.0 { 1.0 } else { max };
     let plot_w = WIDTH - PAD_LEFT - PAD;
-    let plot_h = HEIGHT - 2.0 * PAD - 14.0;
+    let plot_h = HEIGHT - 2.0 * PAD - FONT - 4.0;
     let n = points.len().max(1) as f64;
     let x = |i: usize| PAD_LEFT + plot_w * (i as f64 + 0.5) / n;
     let y = |v: f64| PAD + plot_h * (1.0 - v / top);
     // Axis and the top value, so the scale reads without hovering.
     let _ = write!(
         out,
-        r##"<line x1="{PAD_LEFT}" y1="{PAD}" x2="{PAD_LEFT}" y2="{b}" stroke="#8a93a3"/><line x1="{PAD_LEFT}" y1="{b}" x2="{r}" y2="{b}" stroke="#8a93a3"/><text x="{tx}" y="{ty}" text-anchor="end" font-size="11" fill="#1b1f24">{top}</text><text x="{tx}" y="{b}" text-anchor="end" font-size="11" fill="#1b1f24">0</text>"##,
+        r##"<line x1="{PAD_LEFT}" y1="{PAD}" x2="{PAD_LEFT}" y2="{b}" stroke="#8a93a3"/><line x1="{PAD_LEFT}" y1="{b}" x2="{r}" y2="{b}" stroke="#8a93a3"/><text x="{tx}" y="{ty}" text-anchor="end" font-size="{FONT}" fill="#1b1f24">{top}</text><text x="{tx}" y="{b}" text-anchor="end" font-size="{FONT}" fill="#1b1f24">0</text>"##,
         b = PAD + plot_h,
         r = WIDTH - PAD,
         tx = PAD_LEFT - 4.0,
-        ty = PAD + 10.0,
+        ty = PAD + FONT - 2.0,
         top = format_number(max),
     );
     match kind {
         Kind::Bars => {
             let bar = (plot_w / n * 0.7).max(1.0);
-            for (i, (_, v)) in points.iter().enumerate() {
+            for (i, (label, v)) in points.iter().enumerate() {
                 if let Some(v) = v {
                     let _ = write!(
                         out,
-                        r##"<rect x="{:.1}" y="{:.1}" width="{bar:.1}" height="{:.1}" fill="#0b57a4"/>"##,
+                        r##"<rect x="{:.1}" y="{:.1}" width="{bar:.1}" height="{:.1}" fill="#0b57a4"><title>{}: {}</title></rect>"##,
                         x(i) - bar / 2.0,
                         y(*v),
-                        PAD + plot_h - y(*v)
+                        PAD + plot_h - y(*v),
+                        escape(label),
+                        format_number(*v)
                     );
                 }
             }
@@ -98,13 +103,26 @@ pub fn svg(
                     run.trim_end()
                 );
             }
+            // Each point says its week and value when pointed at.
+            for (i, (label, v)) in points.iter().enumerate() {
+                if let Some(v) = v {
+                    let _ = write!(
+                        out,
+                        r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="#0b57a4"><title>{}: {}</title></circle>"##,
+                        x(i),
+                        y(*v),
+                        escape(label),
+                        format_number(*v)
+                    );
+                }
+            }
         }
     }
     // First and last labels under the axis.
     if let (Some((first, _)), Some((last, _))) = (points.first(), points.last()) {
         let _ = write!(
             out,
-            r##"<text x="{PAD_LEFT}" y="{h}" font-size="11" fill="#1b1f24">{}</text><text x="{r}" y="{h}" text-anchor="end" font-size="11" fill="#1b1f24">{}</text>"##,
+            r##"<text x="{PAD_LEFT}" y="{h}" font-size="{FONT}" fill="#1b1f24">{}</text><text x="{r}" y="{h}" text-anchor="end" font-size="{FONT}" fill="#1b1f24">{}</text>"##,
             escape(first),
             escape(last),
             h = HEIGHT - 4.0,
@@ -164,5 +182,21 @@ mod tests {
         assert!(s.contains("Posts &lt;&amp;&gt;") && s.contains("&quot;quoted&quot;"));
         let empty = svg("e", "t", "d", &[], Kind::Line);
         assert!(empty.ends_with("</svg>") && !empty.contains("polyline"));
+    }
+
+    #[test]
+    fn labels_read_at_a_glance_and_every_point_says_its_value() {
+        let s = svg(
+            "q",
+            "t",
+            "d",
+            &pts(&[Some(3.0), Some(5.5), None]),
+            Kind::Line,
+        );
+        assert!(!s.contains("font-size=\"11\""));
+        assert_eq!(s.matches("font-size=\"12\"").count(), 4, "{s}");
+        assert!(s.contains("<title>w0: 3</title>") && s.contains("<title>w1: 5.5</title>"));
+        let bars = svg("b", "t", "d", &pts(&[Some(2.0)]), Kind::Bars);
+        assert!(bars.contains("<title>w0: 2</title></rect>"));
     }
 }

@@ -52,6 +52,12 @@ impl FilterWidget {
         out
     }
 
+    /// The view is narrowed by some filter: the filter form opens to show which.
+    pub fn narrowed(&self) -> bool {
+        let f = &self.focus;
+        f.municipality.is_some() || f.sector.is_some() || f.level.is_some() || f.platform.is_some()
+    }
+
     pub fn is_municipality(&self, id: &i64) -> bool {
         self.focus.municipality == Some(*id)
     }

@@ -251,6 +251,39 @@ impl Browser {
         self.click_and_wait(link).await
     }
 
+    /// Resizes the window; `innerWidth` follows in headless Chromium.
+    pub async fn resize(&self, width: u32, height: u32) -> anyhow::Result<()> {
+        self.client.set_window_size(width, height).await?;
+        Ok(())
+    }
+
+    /// (document width, viewport width): the page scrolls sideways when the first is larger.
+    pub async fn widths(&self) -> anyhow::Result<(i64, i64)> {
+        let v = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await?;
+        let [scroll, inner]: [i64; 2] = serde_json::from_value(v)?;
+        Ok((scroll, inner))
+    }
+
+    /// (top of the element, viewport height), in CSS pixels from the top of the page.
+    pub async fn top_of(&self, css: &str) -> anyhow::Result<(f64, f64)> {
+        let v = self
+            .client
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? [e.getBoundingClientRect().top + window.scrollY, window.innerHeight] : null;",
+                vec![json!(css)],
+            )
+            .await?;
+        let found: Option<[f64; 2]> = serde_json::from_value(v)?;
+        let [top, height] = found.with_context(|| format!("no element {css}"))?;
+        Ok((top, height))
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> anyhow::Result<()> {
         self.visit("/login").await?;
         self.fill("email", email).await?;
