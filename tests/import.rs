@@ -906,3 +906,23 @@ async fn a_region_is_set_up_from_its_list_of_municipalities(db: PgPool) {
         .await
         .assert_contains("Внести изменения");
 }
+
+#[sqlx::test]
+async fn a_file_over_two_megabytes_is_accepted_through_the_web(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin.get("/r/region-a/imports").await;
+    let file = unfamiliar_registry(24_000, "1000000000001");
+    assert!(file.len() > 3 * 1024 * 1024, "{}", file.len());
+    let res = admin
+        .post_file("/r/region-a/imports", "file", "большой.csv", &file)
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let page = res.location().unwrap().to_owned();
+    assert!(page.starts_with("/r/region-a/imports/"), "{page}");
+    admin
+        .get(&page)
+        .await
+        .assert_contains("<dt>Строк</dt><dd>24000</dd>");
+}

@@ -83,20 +83,32 @@ fn too_large() -> Response {
 }
 
 async fn multipart_token(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
-    use axum::extract::FromRequest;
+    use axum::extract::{DefaultBodyLimit, FromRequest};
+    use tower::{Layer, ServiceExt};
     let request = Request::builder()
         .header(axum::http::header::CONTENT_TYPE, content_type)
         .body(Body::from(bytes))
         .ok()?;
-    let mut multipart = axum::extract::Multipart::from_request(request, &())
-        .await
-        .ok()?;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some(FIELD) {
-            return field.text().await.ok();
+    // The extractor applies axum's default 2 MB limit unless told otherwise, and the body is
+    // one chunk: any upload over 2 MB would lose its token. The body was already bounded by
+    // the upload limit; the same limit is given here.
+    let read = tower::service_fn(|request: Request| async move {
+        let Ok(mut multipart) = axum::extract::Multipart::from_request(request, &()).await else {
+            return Ok::<_, std::convert::Infallible>(None);
+        };
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() == Some(FIELD) {
+                return Ok(field.text().await.ok());
+            }
         }
-    }
-    None
+        Ok(None)
+    });
+    DefaultBodyLimit::max(UPLOAD_LIMIT)
+        .layer(read)
+        .oneshot(request)
+        .await
+        .ok()
+        .flatten()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
