@@ -26,6 +26,7 @@ for _ in $(seq 1 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2
 memory() { awk '/VmHWM|VmRSS/ { printf "%s %d MB  ", $1, $2 / 1024 }' "/proc/$server/status"; echo; }
 cookie="$(session admin@gospublic.test)"
 csrf() { curl -s -H "Cookie: $cookie" "$base/r/altai-krai/imports" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1; }
+printf "started:   "; memory
 token="$(csrf)"
 start=$(date +%s.%N)
 location="$(curl -s -o /dev/null -w '%{redirect_url}' -H "Cookie: $cookie" -F "csrf=$token" -F kind=organizations \
