@@ -14,3 +14,12 @@ document.addEventListener("submit", function (event) {
   var buttons = form.querySelectorAll("button[type=submit]");
   for (var i = 0; i < buttons.length; i++) buttons[i].classList.add("busy");
 });
+
+// A refused form's page offers the way back: the browser brings the form back with what was
+// typed in it. Without this file the hint names the browser's own Back button.
+(function () {
+  var back = document.querySelector("[data-back]");
+  if (!back || window.history.length < 2) return;
+  back.hidden = false;
+  back.addEventListener("click", function () { window.history.back(); });
+})();

@@ -926,3 +926,39 @@ async fn a_file_over_two_megabytes_is_accepted_through_the_web(db: PgPool) {
         .await
         .assert_contains("<dt>Строк</dt><dd>24000</dd>");
 }
+
+#[sqlx::test]
+async fn an_upload_with_control_characters_is_refused_and_stores_nothing(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin.get("/r/region-a/imports").await;
+    for name in ["реестр\u{0}.csv", "реестр\u{7}\u{1b}.csv"] {
+        let res = admin
+            .post_file(
+                "/r/region-a/imports",
+                "file",
+                name,
+                &fixture("organizations-cp1251-semicolon.csv"),
+            )
+            .await;
+        res.assert_status(StatusCode::BAD_REQUEST)
+            .assert_contains("Запрос не удалось разобрать");
+    }
+    let res = admin
+        .post_file_with(
+            "/r/region-a/imports",
+            &[("kind", "pages\u{0}")],
+            "file",
+            "реестр.csv",
+            &fixture("organizations-cp1251-semicolon.csv"),
+        )
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin
+            .count("select count(*) from imports where kind = 'organizations'")
+            .await,
+        1
+    );
+}

@@ -361,3 +361,35 @@ async fn the_editors_screens_and_the_glance_fit_a_phone(db: PgPool) {
     })
     .await;
 }
+
+#[sqlx::test]
+async fn a_form_refused_for_pasted_control_characters_comes_back_as_typed(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    journey(db, "hostile-paste", async |b| {
+        b.sign_in(&a.admin, PASSWORD).await?;
+        b.visit("/r/region-a/orgs/new").await?;
+        b.fill("inn", "2225066621").await?;
+        b.fill("ogrn", "1022200918376").await?;
+        b.paste("name", "МБОУ «Гимназия № 5»\u{0}").await?;
+        b.submit().await?;
+        b.expect_text("Недопустимые символы в форме").await?;
+        b.expect_text("«name»").await?;
+        b.check_accessibility().await?;
+        b.press("Вернуться к форме").await?;
+        ensure!(
+            b.path().await? == "/r/region-a/orgs/new",
+            "back at {}",
+            b.path().await?
+        );
+        ensure!(
+            b.value_of("inn").await? == "2225066621",
+            "the INN typed is still there"
+        );
+        ensure!(
+            b.value_of("name").await?.starts_with("МБОУ «Гимназия № 5»"),
+            "the name pasted is still there"
+        );
+        Ok(())
+    })
+    .await;
+}

@@ -938,3 +938,5 @@ import-municipality-kind-unknown = Unknown kind of municipality «{ $value }»: 
 import-municipality-kind-needed = Give the kind of municipality: the name does not say it.
 import-municipality-name-taken = Another municipality already has this name (OKTMO { $oktmo }).
 answers-rankings = Answers by topic, municipality and organization
+error-back-to-form = Back to the form
+error-back-to-form-hint = Everything you typed is still in the form: go back to it (with the browser's Back button), remove the stray characters and send it again.

@@ -23,6 +23,8 @@ pub struct ErrorScreen {
     pub title: String,
     pub message: String,
     pub status: u16,
+    /// A refused form: the way back to it with what was typed, which the browser keeps.
+    pub back_to_form: bool,
 }
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -93,6 +95,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         title: locale.t(&format!("{}-title", page.key())),
         message,
         status: status.as_u16(),
+        back_to_form: page == ErrorKind::BadForm,
         chrome,
     };
     let mut out = match template.render() {

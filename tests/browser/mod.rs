@@ -151,6 +151,18 @@ impl Browser {
         Ok(())
     }
 
+    /// Sets a field's value as a paste from another program would, characters no key types
+    /// included.
+    pub async fn paste(&self, name: &str, value: &str) -> anyhow::Result<()> {
+        self.client
+            .execute(
+                "document.querySelector('main [name=\"' + arguments[0] + '\"]').value = arguments[1]; return true;",
+                vec![json!(name), json!(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn value_of(&self, name: &str) -> anyhow::Result<String> {
         let field = self
             .client
