@@ -39,7 +39,7 @@ pub async fn insert_many(
     object_type: &str,
     actions: &[&str],
     objects: &[Option<i64>],
-    details: &[String],
+    details: &[&str],
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         r#"insert into audit_log (region_id, user_id, action, object_type, object_id, details)

@@ -186,24 +186,23 @@ pub async fn record_many(
     region: RegionId,
     user: Option<UserId>,
     object: Object,
-    rows: Vec<(Action, Option<i64>, Value)>,
+    rows: Vec<(Action, Option<i64>, String)>,
 ) -> Result<(), sqlx::Error> {
-    let mut actions = Vec::with_capacity(rows.len());
-    let mut objects = Vec::with_capacity(rows.len());
-    let mut details = Vec::with_capacity(rows.len());
-    for (action, object, detail) in rows {
-        actions.push(action.code());
-        objects.push(object);
-        details.push(detail.to_string());
+    // In batches: a 100,000-row import would otherwise bind arrays of every row at once.
+    for batch in rows.chunks(10_000) {
+        let actions: Vec<&str> = batch.iter().map(|(a, _, _)| a.code()).collect();
+        let objects: Vec<Option<i64>> = batch.iter().map(|(_, o, _)| *o).collect();
+        let details: Vec<&str> = batch.iter().map(|(_, _, d)| d.as_str()).collect();
+        db::insert_many(
+            db,
+            region,
+            user,
+            object.code(),
+            &actions,
+            &objects,
+            &details,
+        )
+        .await?;
     }
-    db::insert_many(
-        db,
-        region,
-        user,
-        object.code(),
-        &actions,
-        &objects,
-        &details,
-    )
-    .await
+    Ok(())
 }

@@ -184,6 +184,8 @@ pub async fn upload(
     )
     .await?;
     tx.commit().await?;
+    drop(bytes);
+    run::release_memory();
     Ok(redirect(&format!(
         "/r/{}/imports/{}",
         access.region.slug, outcome.id
@@ -242,6 +244,7 @@ pub async fn commit(
     if let CommitResult::Committed(counts) = result {
         run::refresh_statistics(&state.db, counts).await;
     }
+    run::release_memory();
     session.set_flash(message).await?;
     Ok(redirect(&format!("/r/{}/imports/{id}", access.region.slug)))
 }

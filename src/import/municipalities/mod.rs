@@ -196,7 +196,7 @@ pub async fn write(
         written.push(Written {
             change: r.change,
             object: Some(id.0),
-            details: serde_json::json!({ "import": import, "row": r.row, "name": r.name, "kind": r.kind, "oktmo": r.oktmo }),
+            details: serde_json::json!({ "import": import, "row": r.row, "name": r.name, "kind": r.kind, "oktmo": r.oktmo }).to_string(),
         });
     }
     Ok(written)

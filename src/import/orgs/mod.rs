@@ -226,7 +226,7 @@ pub async fn write(
             change: r.change,
             object: Some(ids[r.values.ogrn.as_str()].0),
             details: serde_json::json!({ "import": import, "row": r.row, "name": r.values.name, "ogrn": r.values.ogrn,
-                                         "inn": r.values.inn, "level": r.values.level, "founder": r.values.founder }),
+                                         "inn": r.values.inn, "level": r.values.level, "founder": r.values.founder }).to_string(),
         })
         .collect())
 }

@@ -173,7 +173,7 @@ pub async fn write(
                 change: r.change,
                 object: id.map(|i| i.0),
                 details: serde_json::json!({ "import": import, "row": r.row, "organization_id": r.values.organization,
-                                             "url": r.values.url, "mark": r.values.mark_status, "connected": r.values.connected }),
+                                             "url": r.values.url, "mark": r.values.mark_status, "connected": r.values.connected }).to_string(),
             }
         })
         .collect())
