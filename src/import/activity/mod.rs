@@ -223,7 +223,8 @@ pub async fn write(
         .map(|r| Written {
             change: r.change,
             object: Some(r.page.0),
-            details: serde_json::json!({ "import": import, "row": r.row, "week": r.week.week }).to_string(),
+            details: serde_json::json!({ "import": import, "row": r.row, "week": r.week.week })
+                .to_string(),
         })
         .collect())
 }
