@@ -40,5 +40,8 @@ alter table imports add column unknown_columns jsonb not null default '[]'::json
 alter table imports drop constraint imports_kind_known;
 alter table imports add constraint imports_kind_known
     check (kind in ('organizations', 'pages', 'activity', 'municipalities'));
--- A preview that was never committed may be thrown away.
-grant delete on imports to gospublic_app;
+-- A preview that was never committed may be thrown away: its file and report go, its record
+-- stays in the history (the audit log links to it).
+alter table imports drop constraint imports_status_known;
+alter table imports add constraint imports_status_known
+    check (status in ('previewed', 'committed', 'refused', 'deleted'));

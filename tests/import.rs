@@ -758,7 +758,14 @@ async fn a_preview_never_committed_can_be_deleted_and_a_committed_one_cannot(db:
         .post_form(&format!("/r/region-a/imports/{id}/delete"), &[])
         .await
         .assert_redirect("/r/region-a/imports");
-    admin.get(&page).await.assert_status(StatusCode::NOT_FOUND);
+    // The record stays, for the history and the audit log's link; the file and report go.
+    admin
+        .get(&page)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("<strong>удалён</strong>")
+        .assert_lacks("Удалить загрузку")
+        .assert_lacks("Контрольная цифра");
     let res = admin
         .post_file(
             "/r/region-a/imports",

@@ -262,9 +262,12 @@ pub async fn delete(
         .ok_or(AppError::NotFound)?;
     access.require_admin()?;
     if !import.summary.can_delete() {
-        session
-            .set_flash(chrome.t("import-committed-stays"))
-            .await?;
+        let said = if import.summary.status == "committed" {
+            "import-committed-stays"
+        } else {
+            "import-deleted"
+        };
+        session.set_flash(chrome.t(said)).await?;
         return Ok(redirect(&format!("/r/{}/imports/{id}", access.region.slug)));
     }
     db::delete_uncommitted(&mut tx, access.region.id, id).await?;

@@ -37,7 +37,7 @@ impl ImportSummary {
 
     /// A preview that changed nothing may be thrown away.
     pub fn can_delete(&self) -> bool {
-        self.status != "committed"
+        matches!(self.status.as_str(), "previewed" | "refused")
     }
 }
 
@@ -173,14 +173,17 @@ pub async fn record_result(
     Ok(())
 }
 
-/// Throws away an import that changed nothing; false when there is none to throw away.
+/// Throws away the file and report of an import that changed nothing; its record stays.
+/// False when there is none to throw away.
 pub async fn delete_uncommitted(
     db: &mut PgConnection,
     region: RegionId,
     id: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "delete from imports where region_id = $1 and id = $2 and status <> 'committed'",
+        r#"update imports set status = 'deleted', file_bytes = null, errors = '[]', problem_groups = '[]',
+                  unknown_columns = '[]'
+           where region_id = $1 and id = $2 and status in ('previewed', 'refused')"#,
     )
     .bind(region)
     .bind(id)
