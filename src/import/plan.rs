@@ -8,6 +8,7 @@ use super::columns::{
     ColumnMap, ColumnMemory, ColumnSpec, missing_columns_error, unknown_column_error,
 };
 use super::reader::Table;
+use super::report::{Report, ReportBuilder};
 use super::{Counts, RowError, UnknownValue, activity, municipalities, orgs, pages};
 use crate::audit::{Action, Object};
 use crate::i18n::Locale;
@@ -52,22 +53,23 @@ pub fn data_rows(table: &Table) -> impl Iterator<Item = (usize, &[String])> {
         .map(|(i, cells)| (i + 2, cells.as_slice()))
 }
 
-/// Problems found while planning, each against its row and the column's header in the file.
+/// Problems found while planning, each against its row and the column's header in the file,
+/// collected in bounded memory (see `report`).
 pub struct Problems<'m> {
     map: &'m ColumnMap,
-    list: Vec<RowError>,
+    found: ReportBuilder,
 }
 
 impl<'m> Problems<'m> {
     pub fn new(map: &'m ColumnMap) -> Problems<'m> {
         Problems {
             map,
-            list: Vec::new(),
+            found: ReportBuilder::default(),
         }
     }
 
     pub fn add(&mut self, row: usize, code: &str, message: String) {
-        self.list.push(RowError {
+        self.found.add(RowError {
             row,
             column: self.map.header_of(code).map(str::to_owned),
             message,
@@ -84,7 +86,7 @@ impl<'m> Problems<'m> {
         value: &str,
         message: String,
     ) {
-        self.list.push(RowError {
+        self.found.add(RowError {
             row,
             column: self.map.header_of(code).map(str::to_owned),
             message,
@@ -95,17 +97,16 @@ impl<'m> Problems<'m> {
         });
     }
 
-    /// By row, each row's problems in the order they were found.
-    pub fn into_sorted(mut self) -> Vec<RowError> {
-        self.list.sort_by_key(|e| e.row);
-        self.list
+    /// The first problems by row, each row's in the order they were found.
+    pub fn into_sorted(self) -> Vec<RowError> {
+        self.found.finish().kept
     }
 }
 
 /// A checked file of one kind: what each row would do, what is wrong, and the counts.
 pub struct Checked<R> {
     pub rows: Vec<R>,
-    pub errors: Vec<RowError>,
+    pub report: Report,
     /// What the rows without problems would do.
     pub counts: Counts,
     /// Headers no field claimed, for the admin to map.
@@ -123,19 +124,17 @@ impl<R: PlannedRow> Checked<R> {
     /// would lose it), and a row with a problem is counted as neither created nor changed.
     pub fn settle(rows: Vec<R>, problems: Problems, l: Locale) -> Checked<R> {
         let unknown_columns = problems.map.unknown.clone();
-        let mut errors: Vec<RowError> = unknown_columns
-            .iter()
-            .map(|h| unknown_column_error(h, l))
-            .collect();
-        errors.extend(problems.into_sorted());
-        let in_error: std::collections::HashSet<usize> = errors.iter().map(|e| e.row).collect();
+        let mut found = problems.found;
+        for header in &unknown_columns {
+            found.add(unknown_column_error(header, l));
+        }
         let mut counts = Counts::default();
-        for r in rows.iter().filter(|r| !in_error.contains(&r.row())) {
+        for r in rows.iter().filter(|r| !found.has_row(r.row())) {
             counts.count(r.change());
         }
         Checked {
             rows,
-            errors,
+            report: found.finish(),
             counts,
             unknown_columns,
         }
@@ -159,7 +158,7 @@ pub fn columns_of<R>(
     errors.extend(map.unknown.iter().map(|h| unknown_column_error(h, l)));
     Err(Checked {
         rows: Vec::new(),
-        errors,
+        report: Report::of(errors),
         counts: Counts::default(),
         unknown_columns: map.unknown,
     })
@@ -183,21 +182,12 @@ impl Plan {
         }
     }
 
-    pub fn errors(&self) -> &[RowError] {
+    pub fn report(&self) -> &Report {
         match self {
-            Plan::Organizations(p) => &p.errors,
-            Plan::Pages(p) => &p.errors,
-            Plan::Activity(p) => &p.errors,
-            Plan::Municipalities(p) => &p.errors,
-        }
-    }
-
-    pub fn into_errors(self) -> Vec<RowError> {
-        match self {
-            Plan::Organizations(p) => p.errors,
-            Plan::Pages(p) => p.errors,
-            Plan::Activity(p) => p.errors,
-            Plan::Municipalities(p) => p.errors,
+            Plan::Organizations(p) => &p.report,
+            Plan::Pages(p) => &p.report,
+            Plan::Activity(p) => &p.report,
+            Plan::Municipalities(p) => &p.report,
         }
     }
 

@@ -2,6 +2,8 @@
 //! with its count and first rows — «Отрасль: «Спорт» не найдена — 333 строки (2, 5, 8…)»
 //! instead of 333 lines, and a bounded record however broken the file.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::{RowError, UnknownValue};
@@ -57,61 +59,144 @@ pub struct Report {
     pub groups: Vec<ProblemGroup>,
 }
 
-impl Report {
-    /// Groups problems sorted by row and keeps the first of them.
-    pub fn of(mut problems: Vec<RowError>) -> Report {
-        let total = problems.len();
-        let mut groups: Vec<ProblemGroup> = Vec::new();
-        let mut index: std::collections::HashMap<(Option<&str>, &str), usize> =
-            std::collections::HashMap::new();
-        for p in &problems {
-            let key = (p.column.as_deref(), p.message.as_str());
-            let at = *index.entry(key).or_insert_with(|| {
-                groups.push(ProblemGroup {
-                    column: p.column.clone(),
-                    message: Some(p.message.clone()),
-                    count: 0,
-                    first_rows: Vec::new(),
-                    unknown: p.unknown.clone(),
-                });
-                groups.len() - 1
-            });
-            let group = &mut groups[at];
-            group.count += 1;
-            if group.first_rows.len() < FIRST_ROWS {
-                group.first_rows.push(p.row);
+/// A problem waiting for its place among the first kept, ordered by row, then by the order
+/// problems were found.
+struct Ranked {
+    row: usize,
+    seq: usize,
+    problem: RowError,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        (self.row, self.seq) == (other.row, other.seq)
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.row, self.seq).cmp(&(other.row, other.seq))
+    }
+}
+
+/// Collects problems as they are found in bounded memory, however many there are: the
+/// first `KEPT_PROBLEMS` by row, a count per kind, and which rows have any.
+#[derive(Default)]
+pub struct ReportBuilder {
+    total: usize,
+    /// The largest row on top, to be dropped when a smaller one arrives.
+    kept: std::collections::BinaryHeap<Ranked>,
+    groups: Vec<ProblemGroup>,
+    index: HashMap<(Option<String>, String), usize>,
+    /// Problems of kinds past the cap of kinds tracked.
+    untracked: usize,
+    rows: HashSet<usize>,
+}
+
+/// Kinds tracked one by one while collecting; the report keeps the most frequent of them.
+const TRACKED_GROUPS: usize = 10 * KEPT_GROUPS;
+
+impl ReportBuilder {
+    pub fn add(&mut self, problem: RowError) {
+        self.total += 1;
+        self.rows.insert(problem.row);
+        let key = (problem.column.clone(), problem.message.clone());
+        match self.index.get(&key) {
+            Some(at) => {
+                let group = &mut self.groups[*at];
+                group.count += 1;
+                if group.first_rows.len() < FIRST_ROWS {
+                    group.first_rows.push(problem.row);
+                }
             }
+            None if self.groups.len() < TRACKED_GROUPS => {
+                self.index.insert(key, self.groups.len());
+                self.groups.push(ProblemGroup {
+                    column: problem.column.clone(),
+                    message: Some(problem.message.clone()),
+                    count: 1,
+                    first_rows: vec![problem.row],
+                    unknown: problem.unknown.clone(),
+                });
+            }
+            None => self.untracked += 1,
         }
+        let ranked = Ranked {
+            row: problem.row,
+            seq: self.total,
+            problem,
+        };
+        if self.kept.len() < KEPT_PROBLEMS {
+            self.kept.push(ranked);
+        } else if self.kept.peek().is_some_and(|last| ranked < *last) {
+            self.kept.pop();
+            self.kept.push(ranked);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Whether a row has any problem: such rows are neither created nor changed.
+    pub fn has_row(&self, row: usize) -> bool {
+        self.rows.contains(&row)
+    }
+
+    pub fn finish(self) -> Report {
+        let mut groups = self.groups;
         // Most frequent first; among equals, in the order the file shows them.
         groups.sort_by_key(|g| std::cmp::Reverse(g.count));
-        if groups.len() > KEPT_GROUPS {
-            let rest: Vec<ProblemGroup> = groups.split_off(KEPT_GROUPS - 1);
+        let mut rest = self.untracked;
+        if groups.len() > KEPT_GROUPS || rest > 0 {
+            let keep = if groups.len() >= KEPT_GROUPS {
+                KEPT_GROUPS - 1
+            } else {
+                groups.len()
+            };
+            rest += groups
+                .split_off(keep)
+                .iter()
+                .map(|g| g.count)
+                .sum::<usize>();
             groups.push(ProblemGroup {
                 column: None,
                 message: None,
-                count: rest.iter().map(|g| g.count).sum(),
+                count: rest,
                 first_rows: Vec::new(),
                 unknown: None,
             });
         }
-        problems.truncate(KEPT_PROBLEMS);
         Report {
-            total,
-            kept: problems,
+            total: self.total,
+            kept: self
+                .kept
+                .into_sorted_vec()
+                .into_iter()
+                .map(|r| r.problem)
+                .collect(),
             groups,
         }
+    }
+}
+
+impl Report {
+    /// The report of a list of problems, in the order found.
+    pub fn of(problems: Vec<RowError>) -> Report {
+        let mut builder = ReportBuilder::default();
+        for p in problems {
+            builder.add(p);
+        }
+        builder.finish()
     }
 
     pub fn is_clean(&self) -> bool {
         self.total == 0
-    }
-
-    /// The values the admin can map to a dictionary entry, each once.
-    pub fn unknown_values(&self) -> Vec<&UnknownValue> {
-        self.groups
-            .iter()
-            .filter_map(|g| g.unknown.as_ref())
-            .collect()
     }
 }
 
@@ -134,7 +219,6 @@ mod tests {
             .map(|i| problem(2 + 3 * i, "Сфера", "Отрасль «Спорт» не найдена"))
             .collect();
         problems.push(problem(4, "ИНН", "ИНН: 10 цифр"));
-        problems.sort_by_key(|p| p.row);
         let report = Report::of(problems);
         assert_eq!(report.total, 334);
         assert_eq!(report.groups.len(), 2);
@@ -161,5 +245,21 @@ mod tests {
             600_000,
             "every problem is counted somewhere"
         );
+        assert_eq!(report.kept.first().map(|p| p.row), Some(2));
+        assert_eq!(report.kept.last().map(|p| p.row), Some(KEPT_PROBLEMS + 1));
+    }
+
+    #[test]
+    fn the_first_problems_by_row_are_kept_whatever_order_they_are_found_in() {
+        // Checks run in passes: a later pass finds problems on earlier rows.
+        let mut problems: Vec<RowError> = (0..1_500)
+            .map(|i| problem(1_000 + i, "ИНН", "ИНН: 10 цифр"))
+            .collect();
+        problems.extend((0..10).map(|i| problem(2 + i, "Отрасль", "нет такой")));
+        let report = Report::of(problems);
+        assert_eq!(report.kept.len(), KEPT_PROBLEMS);
+        assert_eq!(report.kept[0].row, 2);
+        assert_eq!(report.kept[10].row, 1_000);
+        assert_eq!(report.total, 1_510);
     }
 }

@@ -97,7 +97,7 @@ pub async fn preview(
             drop(table);
             let unknown_columns = planned.unknown_columns().to_vec();
             let counts = planned.counts();
-            let report = Report::of(planned.into_errors());
+            let report = planned.report().clone();
             (rows, counts, report, unknown_columns, "previewed")
         }
     };
@@ -158,7 +158,7 @@ async fn recheck(
     drop(table);
     let counts = plan.counts();
     let unknown_columns = plan.unknown_columns().to_vec();
-    if plan.errors().is_empty() {
+    if plan.report().is_clean() {
         db::record_result(
             db,
             region,
@@ -173,7 +173,7 @@ async fn recheck(
         .await?;
         return Ok(Recheck::Clean(plan));
     }
-    let report = Report::of(plan.into_errors());
+    let report = plan.report().clone();
     db::record_result(
         db,
         region,
