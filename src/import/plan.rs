@@ -149,19 +149,19 @@ pub fn columns_of<R>(
     table: &Table,
     memory: &ColumnMemory,
     l: Locale,
-) -> Result<ColumnMap, Checked<R>> {
+) -> Result<ColumnMap, Box<Checked<R>>> {
     let (map, missing) = ColumnMap::remembering(specs, &table.headers, memory);
     if missing.is_empty() {
         return Ok(map);
     }
     let mut errors = vec![missing_columns_error(specs, &missing, l)];
     errors.extend(map.unknown.iter().map(|h| unknown_column_error(h, l)));
-    Err(Checked {
+    Err(Box::new(Checked {
         rows: Vec::new(),
         report: Report::of(errors),
         counts: Counts::default(),
         unknown_columns: map.unknown,
-    })
+    }))
 }
 
 /// A checked file of any kind: what it would do and what is wrong with it.

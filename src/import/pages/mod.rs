@@ -120,7 +120,7 @@ pub async fn plan(
     let memory = super::db::column_memory(db, region, super::run::KIND_PAGES).await?;
     let map = match columns_of(COLUMNS, table, &memory, l) {
         Ok(map) => map,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let mut problems = Problems::new(&map);
     let parsed = parse::parse(table, &map, l, &mut problems);
