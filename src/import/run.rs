@@ -31,7 +31,7 @@ async fn plan(
     db: &mut PgConnection,
     region: RegionId,
     kind: &str,
-    table: &reader::Table,
+    table: reader::Table,
     l: Locale,
 ) -> Result<Plan, sqlx::Error> {
     Ok(match kind {
@@ -93,8 +93,7 @@ pub async fn preview(
         ),
         Ok(table) => {
             let rows = table.rows.len();
-            let planned = plan(db, region, kind, &table, l).await?;
-            drop(table);
+            let planned = plan(db, region, kind, table, l).await?;
             let unknown_columns = planned.unknown_columns().to_vec();
             let counts = planned.counts();
             let report = planned.report().clone();
@@ -154,8 +153,7 @@ async fn recheck(
         Err(e) => return Ok(Recheck::Refused(file_error(l, &e))),
     };
     drop(bytes);
-    let plan = plan(db, region, &kind, &table, l).await?;
-    drop(table);
+    let plan = plan(db, region, &kind, table, l).await?;
     let counts = plan.counts();
     let unknown_columns = plan.unknown_columns().to_vec();
     if plan.report().is_clean() {

@@ -174,18 +174,20 @@ impl PlannedRow for PlannedWeek {
 pub async fn plan(
     db: &mut PgConnection,
     region: RegionId,
-    table: &Table,
+    table: Table,
     today: NaiveDate,
     l: Locale,
 ) -> Result<ActivityPlan, sqlx::Error> {
     let specs = columns();
     let memory = super::db::column_memory(db, region, super::run::KIND_ACTIVITY).await?;
-    let map = match columns_of(&specs, table, &memory, l) {
+    let map = match columns_of(&specs, &table, &memory, l) {
         Ok(map) => map,
         Err(refused) => return Ok(*refused),
     };
     let mut problems = Problems::new(&map);
-    let parsed = parse::parse(table, &map, today, l, &mut problems);
+    let parsed = parse::parse(&table, &map, today, l, &mut problems);
+    // The rows are read: the cells go before the registry is loaded beside them.
+    drop(table);
     let pages = db::page_keys(db, region).await?;
     let weeks: Vec<NaiveDate> = parsed
         .iter()

@@ -77,16 +77,18 @@ pub type MunicipalityPlan = Checked<PlannedMunicipality>;
 pub async fn plan(
     db: &mut PgConnection,
     region: RegionId,
-    table: &Table,
+    table: Table,
     l: Locale,
 ) -> Result<MunicipalityPlan, sqlx::Error> {
     let memory = super::db::column_memory(db, region, super::run::KIND_MUNICIPALITIES).await?;
-    let map = match columns_of(COLUMNS, table, &memory, l) {
+    let map = match columns_of(COLUMNS, &table, &memory, l) {
         Ok(map) => map,
         Err(refused) => return Ok(*refused),
     };
     let mut problems = Problems::new(&map);
-    let lines = parse::parse(table, &map, l, &mut problems);
+    let lines = parse::parse(&table, &map, l, &mut problems);
+    // The rows are read: the cells go before the registry is loaded beside them.
+    drop(table);
     let existing = crate::municipalities::db::all(db, region).await?;
     let rows = resolve(lines, &existing, map.has("oktmo"), l, &mut problems);
     Ok(MunicipalityPlan::settle(rows, problems, l))

@@ -173,16 +173,18 @@ impl PlannedRow for PlannedOrg {
 pub async fn plan(
     db: &mut PgConnection,
     region: RegionId,
-    table: &Table,
+    table: Table,
     l: Locale,
 ) -> Result<OrgPlan, sqlx::Error> {
     let memory = super::db::column_memory(db, region, super::run::KIND_ORGANIZATIONS).await?;
-    let map = match columns_of(COLUMNS, table, &memory, l) {
+    let map = match columns_of(COLUMNS, &table, &memory, l) {
         Ok(map) => map,
         Err(refused) => return Ok(*refused),
     };
     let mut problems = Problems::new(&map);
-    let parsed = parse::parse(table, &map, l, &mut problems);
+    let parsed = parse::parse(&table, &map, l, &mut problems);
+    // The rows are read: the cells go before the registry is loaded beside them.
+    drop(table);
     let registry = Registry::new(
         db::existing_orgs(db, region).await?,
         db::municipality_names(db, region).await?,

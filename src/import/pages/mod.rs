@@ -114,16 +114,18 @@ impl PlannedRow for PlannedPage {
 pub async fn plan(
     db: &mut PgConnection,
     region: RegionId,
-    table: &Table,
+    table: Table,
     l: Locale,
 ) -> Result<PagePlan, sqlx::Error> {
     let memory = super::db::column_memory(db, region, super::run::KIND_PAGES).await?;
-    let map = match columns_of(COLUMNS, table, &memory, l) {
+    let map = match columns_of(COLUMNS, &table, &memory, l) {
         Ok(map) => map,
         Err(refused) => return Ok(*refused),
     };
     let mut problems = Problems::new(&map);
-    let parsed = parse::parse(table, &map, l, &mut problems);
+    let parsed = parse::parse(&table, &map, l, &mut problems);
+    // The rows are read: the cells go before the registry is loaded beside them.
+    drop(table);
     let orgs = db::org_keys(db, region).await?;
     let pages = db::existing_pages(db, region).await?;
     let registry = Registry::new(&orgs, &pages);
