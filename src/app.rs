@@ -37,9 +37,16 @@ pub fn routes() -> Routes {
         .merge(crate::dashboard::router())
 }
 
+/// Routes platforms call: outside sessions, CSRF and the HTML error pages.
+pub fn machine_routes() -> Routes {
+    Routes::new().merge(crate::channels::hooks())
+}
+
 /// The access table, for the test that walks every route.
 pub fn route_table() -> Vec<RouteInfo> {
-    routes().into_parts().1
+    let mut table = routes().into_parts().1;
+    table.extend(machine_routes().into_parts().1);
+    table
 }
 
 pub fn app(state: AppState) -> Router {
@@ -58,6 +65,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(from_fn_with_state(state.clone(), errors::middleware))
+        .merge(machine_routes().into_parts().0)
         .nest_service("/static", ServeDir::new(static_dir()))
         // Outside the error pages and the static files, so every response gets them.
         .layer(from_fn(move |req, next| {

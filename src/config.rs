@@ -54,6 +54,75 @@ pub enum Command {
     /// Fill an empty database with a national-size data set for benchmarks: the demo region
     /// and up to 88 more, organizations, pages, a year of weekly figures and questions.
     SeedScale(SeedScaleArgs),
+    /// Connect pages to their platforms, so residents' comments and messages become questions.
+    #[command(subcommand)]
+    Channel(ChannelCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ChannelCommand {
+    /// Connect a page; prints the webhook address to give the platform.
+    Add(ChannelAddArgs),
+    /// List a region's live connections.
+    List(ChannelListArgs),
+}
+
+#[derive(Subcommand)]
+pub enum ChannelAddPlatform {
+    /// A VK community, through its Callback API.
+    Vk {
+        /// The community's id (the number in club123456).
+        #[arg(long)]
+        group_id: i64,
+        /// The string VK shows in the Callback API settings, to be returned on confirmation.
+        #[arg(long)]
+        confirmation: String,
+        /// The secret key set in the Callback API settings.
+        #[arg(long)]
+        secret: Option<String>,
+        /// The community's access token (for answering back); needs GOSPUBLIC_SECRET_KEY.
+        #[arg(long)]
+        token: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct ChannelAddArgs {
+    #[command(subcommand)]
+    pub platform: ChannelAddPlatform,
+    /// The region's slug.
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// The page's id (on its card's address).
+    #[arg(long, global = true)]
+    pub page: Option<i64>,
+    #[command(flatten)]
+    pub keys: ChannelKeys,
+}
+
+#[derive(clap::Args)]
+pub struct ChannelListArgs {
+    /// The region's slug.
+    #[arg(long)]
+    pub region: String,
+    #[command(flatten)]
+    pub keys: ChannelKeys,
+}
+
+/// Where webhook addresses point, and the key tokens are sealed with.
+#[derive(clap::Args, Clone)]
+pub struct ChannelKeys {
+    /// The public base URL platforms reach the server at.
+    #[arg(long, env = "GOSPUBLIC_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// 64 hex digits; seals platform tokens in the database.
+    #[arg(
+        long,
+        env = "GOSPUBLIC_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -153,6 +222,10 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_IMPORT_MAX_ROWS", default_value_t = crate::import::DEFAULT_MAX_ROWS)]
     pub import_max_rows: usize,
 
+    /// 64 hex digits (`openssl rand -hex 32`): seals the tokens pages are connected with.
+    #[arg(long, env = "GOSPUBLIC_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
     #[command(flatten)]
     pub mail: MailArgs,
 }
@@ -246,6 +319,8 @@ pub struct Settings {
     pub base_url: String,
     /// The base URL was configured, not guessed from the listening address.
     pub base_url_configured: bool,
+    /// Seals platform tokens; without it no token is stored.
+    pub secret_key: Option<crate::channels::secrets::SecretKey>,
     pub mail: Option<crate::mail::MailSettings>,
 }
 
@@ -287,6 +362,11 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             base_url_configured: args.mail.base_url.is_some(),
+            // A malformed key is refused before the server starts (see `cli::serve`).
+            secret_key: args
+                .secret_key
+                .as_deref()
+                .and_then(|k| crate::channels::secrets::SecretKey::parse(k).ok()),
             mail: args.mail.settings(),
         }
     }
@@ -300,6 +380,7 @@ impl Settings {
             request_timeout: Duration::from_secs(30),
             base_url: "http://127.0.0.1:8080".to_owned(),
             base_url_configured: true,
+            secret_key: None,
             mail: None,
         }
     }

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod channels;
 pub mod cli;
 pub mod config;
 pub mod dashboard;

@@ -9,6 +9,8 @@ use crate::ids::RegionId;
 pub struct AppState {
     pub db: PgPool,
     pub settings: Arc<Settings>,
+    /// Wakes the worker that turns platforms' events into questions.
+    pub events_arrived: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -16,6 +18,7 @@ impl AppState {
         AppState {
             db,
             settings: Arc::new(settings),
+            events_arrived: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

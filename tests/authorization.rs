@@ -180,6 +180,13 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
                 "{what}: public route answered {}",
                 res.status
             ),
+            // A platform's call carries no session: an empty body is not an event (400), an
+            // unknown address 404, never a sign-in page or a 5xx.
+            Access::Platform => assert!(
+                res.status.is_client_error() && !is_login_redirect(&res),
+                "{what}: a platform's call answered {}",
+                res.status
+            ),
             _ => assert!(
                 is_login_redirect(&res),
                 "{what}: signed-out visitor got {}",
@@ -187,7 +194,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
             ),
         }
 
-        if route.access == Access::Public {
+        if matches!(route.access, Access::Public | Access::Platform) {
             continue;
         }
 
@@ -211,7 +218,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
                 res.status,
                 res.location()
             ),
-            Access::Public => {}
+            Access::Public | Access::Platform => {}
         }
 
         // Members of this region without the admin role.
@@ -244,7 +251,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
             Access::RegionAdmin => call(admin, route.method, &url).await,
             Access::Operator => call(operator_app, route.method, &url).await,
             Access::SignedIn => call(coordinator, route.method, &url).await,
-            Access::Public => continue,
+            Access::Public | Access::Platform => continue,
         };
         assert!(
             allowed(&res),
@@ -320,7 +327,15 @@ async fn hostile_text_is_refused_on_every_route_never_a_500(db: PgPool) {
         };
         app.get("/home").await;
         let what = format!("{} {}", route.method, route.path);
-        if route.method == "GET" {
+        if route.access == Access::Platform {
+            // Platforms send JSON, not forms: text no one types is not an event, a 400 in
+            // plain text.
+            for fields in forms {
+                let res = app.post_form(&url, fields).await;
+                assert_eq!(res.status, StatusCode::BAD_REQUEST, "{what} {fields:?}");
+                assert!(!res.body.contains("<html"), "{what}: {}", res.body);
+            }
+        } else if route.method == "GET" {
             for (query, field) in &queries {
                 let sep = if url.contains('?') { '&' } else { '?' };
                 let res = app.get(&format!("{url}{sep}{query}")).await;

@@ -324,6 +324,7 @@ audit-object-region = region
 audit-object-invitation = invitation
 audit-object-user = user
 audit-object-import = import
+audit-object-channel = platform connection
 audit-object-federal_overview = federal overview
 people-change-role = Change role
 people-remove-membership = Remove role

@@ -328,6 +328,7 @@ audit-object-region = регион
 audit-object-invitation = приглашение
 audit-object-user = пользователь
 audit-object-import = загрузка
+audit-object-channel = подключение к площадке
 audit-object-federal_overview = сводка по регионам
 people-change-role = Изменить роль
 people-remove-membership = Отозвать роль

@@ -92,6 +92,7 @@ codes!(
         Invitation => "invitation",
         User => "user",
         Import => "import",
+        Channel => "channel",
         FederalOverview => "federal_overview",
     }
 );

@@ -25,6 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateAdmin(args) => create_admin(&cli.database_url, args).await,
         Command::Import(args) => crate::import::cli::run(&cli.database_url, args).await,
         Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Channel(command) => crate::channels::cli::run(&cli.database_url, command).await,
         Command::NotifyOverdue(mail) => {
             let db = crate::db::connect_and_migrate(&cli.database_url).await?;
             let Some(settings) = mail.settings() else {
@@ -126,6 +127,9 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
     if !args.secure_cookies {
         tracing::warn!("session cookies are not marked Secure: plain-HTTP development mode");
     }
+    if let Some(key) = &args.secret_key {
+        crate::channels::secrets::SecretKey::parse(key)?;
+    }
     let settings = Settings::from_args(&args);
     if !settings.base_url_configured {
         tracing::warn!(
@@ -136,6 +140,7 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
     crate::import::set_max_rows(args.import_max_rows);
     let state = AppState::new(db.clone(), settings.clone());
     spawn_session_cleanup(db.clone(), settings.session_idle);
+    crate::channels::intake::spawn(db.clone(), state.events_arrived.clone());
     if let Some(mail) = settings.mail.clone() {
         spawn_overdue_notices(db, mail, settings.base_url.clone());
     }

@@ -11,6 +11,9 @@ use crate::state::AppState;
 pub enum Access {
     /// Anyone, signed in or not (sign-in, health, token links, language).
     Public,
+    /// A platform delivering events: no session, the secret token in the path and the
+    /// platform's own secret in the body decide; answers are plain text, never a page.
+    Platform,
     /// Anyone signed in (their own home and account).
     SignedIn,
     /// The platform operator only.

@@ -1,0 +1,124 @@
+//! Channels: a page connected to its platform, so residents' comments and messages arrive
+//! as questions by themselves. This part receives VK communities' events (Callback API):
+//! the webhook (`hooks`) stores each event once and acknowledges it, the worker (`intake`)
+//! files the question in the page's organization's inbox. Connections are made on the
+//! command line (`cli`) and shown on the page's card.
+//! Tenancy: connections and events belong to a region; the webhook finds its connection by
+//! the token in its address, then works in that region.
+
+pub mod cli;
+pub mod db;
+pub mod hooks;
+pub mod intake;
+pub mod secrets;
+pub mod vk;
+
+use axum::routing::post;
+use sqlx::PgConnection;
+
+use crate::ids::{PageId, RegionId, UserId};
+use crate::web::routes::{Access, POST, Routes};
+
+/// The event types of a VK community that become questions.
+pub const VK_EVENTS: &[&str] = &["wall_reply_new", "message_new", "board_post_new"];
+
+/// Addresses platforms call: no session, no CSRF token, plain-text answers.
+pub fn hooks() -> Routes {
+    Routes::new().add(
+        "/hooks/vk/{token}",
+        &[(POST, Access::Platform)],
+        post(hooks::vk).layer(axum::extract::DefaultBodyLimit::disable()),
+    )
+}
+
+/// The address a platform is told to deliver a connection's events to.
+pub fn hook_url(base_url: &str, platform: &str, token: &str) -> String {
+    format!(
+        "{}/hooks/{platform}/{token}",
+        base_url.trim_end_matches('/')
+    )
+}
+
+/// A VK community as its admin describes it in the community's Callback API settings.
+pub struct VkCommunity<'a> {
+    pub group_id: i64,
+    pub confirmation: &'a str,
+    pub secret: Option<&'a str>,
+    /// The community's access token, for replies; sealed with the installation's key.
+    pub token: Option<&'a str>,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectError {
+    #[error("the page does not exist in this region")]
+    NoPage,
+    #[error("the page is on {0}, not VK")]
+    WrongPlatform(String),
+    #[error("the community id must be a positive number")]
+    BadGroup,
+    #[error("the confirmation string VK shows is required")]
+    NoConfirmation,
+    #[error(
+        "a token is stored only sealed with GOSPUBLIC_SECRET_KEY, which is not set: set it (64 hex digits, `openssl rand -hex 32`) or connect without the token"
+    )]
+    NoKey,
+}
+
+/// Connects a page to its VK community, replacing a connection it had; returns the new
+/// webhook token.
+pub async fn connect_vk(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+    community: &VkCommunity<'_>,
+    key: Option<&secrets::SecretKey>,
+    by: Option<UserId>,
+) -> Result<Result<String, ConnectError>, sqlx::Error> {
+    let Some(card) = crate::pages::db::card::card(db, region, page).await? else {
+        return Ok(Err(ConnectError::NoPage));
+    };
+    if card.platform != "vk" {
+        return Ok(Err(ConnectError::WrongPlatform(card.platform)));
+    }
+    if community.group_id <= 0 {
+        return Ok(Err(ConnectError::BadGroup));
+    }
+    if community.confirmation.trim().is_empty() {
+        return Ok(Err(ConnectError::NoConfirmation));
+    }
+    let token_sealed = match (community.token, key) {
+        (None, _) => None,
+        (Some(token), Some(key)) => Some(key.seal(token.trim())),
+        (Some(_), None) => return Ok(Err(ConnectError::NoKey)),
+    };
+    let hook_token = crate::web::session::random_token();
+    let id = db::replace_connection(
+        db,
+        region,
+        &db::NewConnection {
+            page,
+            platform: "vk",
+            hook_token: &hook_token,
+            group_id: Some(community.group_id),
+            confirmation: Some(community.confirmation.trim()),
+            secret_hash: community.secret.map(|s| secrets::fingerprint(s.trim())),
+            token_sealed,
+            events: VK_EVENTS,
+            created_by: by,
+        },
+    )
+    .await?;
+    // What was connected, never the secret or the token.
+    let details = serde_json::json!({ "page": page, "platform": "vk", "group_id": community.group_id,
+                                      "with_secret": community.secret.is_some(), "with_token": community.token.is_some() });
+    crate::audit::record(
+        db,
+        crate::audit::Entry::new(crate::audit::Action::Create, crate::audit::Object::Channel)
+            .region(region)
+            .user_opt(by)
+            .object_id(id)
+            .details(details),
+    )
+    .await?;
+    Ok(Ok(hook_token))
+}

@@ -1,0 +1,354 @@
+//! A VK community connected to its page: events delivered to the webhook as VK documents
+//! them (tests/fixtures/vk, with `DATE` standing for the moment the test runs) become
+//! questions in the organization's inbox, once.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{RegionFixture, TestApp, TestResponse, two_regions};
+use gospublic::channels::{self, VkCommunity, intake};
+use gospublic::ids::{PageId, RegionId};
+use sqlx::PgPool;
+
+const GROUP: i64 = 218000001;
+const SECRET: &str = "s3cret-from-vk";
+
+fn event(name: &str) -> String {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/vk/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    text.replace("DATE", &(chrono::Utc::now().timestamp() - 600).to_string())
+}
+
+async fn connect(db: &PgPool, r: &RegionFixture) -> String {
+    let region = RegionId(r.id);
+    let mut tx = gospublic::state::tenant_tx(db, region).await.unwrap();
+    let token = channels::connect_vk(
+        &mut tx,
+        region,
+        PageId(r.child_page),
+        &VkCommunity {
+            group_id: GROUP,
+            confirmation: "a1b2c3d4",
+            secret: Some(SECRET),
+            token: None,
+        },
+        None,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    format!("/hooks/vk/{token}")
+}
+
+async fn deliver(app: &mut TestApp, hook: &str, body: impl Into<Body>) -> TestResponse {
+    app.send(
+        Request::post(hook)
+            .header("content-type", "application/json")
+            .body(body.into())
+            .unwrap(),
+    )
+    .await
+}
+
+async fn count(db: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+#[sqlx::test]
+async fn vk_confirms_and_a_residents_comment_becomes_one_question(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let hook = connect(&db, &a).await;
+    let mut vk = TestApp::new(db.clone());
+
+    let res = deliver(&mut vk, &hook, event("confirmation")).await;
+    res.assert_status(StatusCode::OK);
+    assert_eq!(res.body, "a1b2c3d4");
+
+    // VK retries until it hears «ok»: the same event twice is one event and one question.
+    for _ in 0..2 {
+        let res = deliver(&mut vk, &hook, event("wall_reply_new")).await;
+        res.assert_status(StatusCode::OK);
+        assert_eq!(res.body, "ok");
+    }
+    assert_eq!(count(&db, "select count(*) from channel_events").await, 1);
+    assert_eq!(intake::process_due(&db).await.unwrap(), 1);
+    let (org, page, channel, external, source, contact, attachments, due_later): (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Vec<String>,
+        bool,
+    ) = sqlx::query_as(
+        r#"select organization_id, page_id, channel, external_id, source_url, author_contact, attachments,
+                  first_response_due > received_at
+           from questions"#,
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!((org, page), (a.child, a.child_page));
+    assert_eq!(channel, "comment");
+    assert_eq!(external, "wall-218000001_77_4512");
+    assert_eq!(source, "https://vk.com/wall-218000001_77?reply=4512");
+    assert_eq!(contact, "https://vk.com/id1234567");
+    assert_eq!(attachments, ["https://vk.com/photo1234567_457239017"]);
+    assert!(due_later, "the deadline is counted from the comment");
+
+    // Delivered again under another event id, the comment is still one question.
+    let again = event("wall_reply_new").replace("3a8f5b0e", "ffffffff");
+    deliver(&mut vk, &hook, again)
+        .await
+        .assert_status(StatusCode::OK);
+    intake::process_due(&db).await.unwrap();
+    assert_eq!(count(&db, "select count(*) from questions").await, 1);
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from channel_events where outcome = 'known'"
+        )
+        .await,
+        1
+    );
+
+    // The editor sees it in the inbox; the other region does not.
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    editor
+        .get("/r/region-a/questions")
+        .await
+        .assert_contains("Когда во дворе школы починят освещение?");
+}
+
+#[sqlx::test]
+async fn own_replies_messages_discussions_and_other_events(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let hook = connect(&db, &a).await;
+    let mut vk = TestApp::new(db.clone());
+    for name in [
+        "wall_reply_new_own",
+        "message_new",
+        "board_post_new",
+        "wall_reply_edit",
+        "wall_reply_delete",
+        "group_join",
+    ] {
+        let res = deliver(&mut vk, &hook, event(name)).await;
+        res.assert_status(StatusCode::OK);
+        assert_eq!(res.body, "ok", "{name}");
+    }
+    assert_eq!(intake::process_due(&db).await.unwrap(), 6);
+    let outcomes: Vec<(String, String)> =
+        sqlx::query_as("select kind, outcome from channel_events order by id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            ("wall_reply_new", "own"),
+            ("message_new", "filed"),
+            ("board_post_new", "filed"),
+            ("wall_reply_edit", "ignored"),
+            ("wall_reply_delete", "ignored"),
+            ("group_join", "ignored"),
+        ]
+        .map(|(k, o)| (k.to_owned(), o.to_owned()))
+    );
+    let channels: Vec<(String, String)> =
+        sqlx::query_as("select channel, source_url from questions order by id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        channels,
+        [
+            ("message", "https://vk.com/gim218000001?sel=7654321"),
+            ("comment", "https://vk.com/topic-218000001_40?post=3"),
+        ]
+        .map(|(c, u)| (c.to_owned(), u.to_owned()))
+    );
+}
+
+#[sqlx::test]
+async fn what_is_not_an_event_of_this_community_is_refused_and_stores_nothing(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let hook = connect(&db, &a).await;
+    let mut vk = TestApp::new(db.clone());
+    let wrong_secret = event("wall_reply_new").replace(SECRET, "guess");
+    let no_secret = event("wall_reply_new").replace(&format!(", \"secret\": \"{SECRET}\""), "");
+    let other_group = event("wall_reply_new").replace("\"group_id\": 218000001", "\"group_id\": 5");
+    let cases: Vec<(&str, String, StatusCode)> = vec![
+        ("wrong secret", wrong_secret, StatusCode::FORBIDDEN),
+        ("no secret", no_secret, StatusCode::FORBIDDEN),
+        ("another community", other_group, StatusCode::FORBIDDEN),
+        (
+            "not JSON",
+            "type=wall_reply_new".to_owned(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "not an event",
+            "[1, 2, 3]".to_owned(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "a raw NUL",
+            "{\"type\": \"a\u{0}\"}".to_owned(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "an escaped NUL",
+            format!(
+                "{{\"group_id\": {GROUP}, \"type\": \"x\\u0000\", \"event_id\": \"n\", \"secret\": \"{SECRET}\"}}"
+            ),
+            StatusCode::OK,
+        ),
+        (
+            "over 1 MB",
+            format!(
+                "{{\"type\": \"message_new\", \"pad\": \"{}\"}}",
+                "x".repeat(1_100_000)
+            ),
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (what, body, status) in cases {
+        let res = deliver(&mut vk, &hook, body).await;
+        assert_eq!(res.status, status, "{what}: {}", res.body);
+        assert!(
+            !res.body.contains("<html"),
+            "{what}: plain text, not an error page"
+        );
+    }
+    // An escaped NUL is JSON PostgreSQL cannot store: it is dropped, the event kept.
+    assert_eq!(
+        count(&db, "select count(*) from channel_events where kind = 'x'").await,
+        1
+    );
+    assert_eq!(count(&db, "select count(*) from channel_events").await, 1);
+    let unknown = format!("/hooks/vk/{}", "0".repeat(64));
+    deliver(&mut vk, &unknown, event("wall_reply_new"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    deliver(&mut vk, "/hooks/vk/not-a-token", event("wall_reply_new"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // Connecting the page again replaces the webhook: the old address stops at once.
+    let new_hook = connect(&db, &a).await;
+    deliver(&mut vk, &hook, event("wall_reply_new"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    deliver(&mut vk, &new_hook, event("wall_reply_new"))
+        .await
+        .assert_status(StatusCode::OK);
+    intake::process_due(&db).await.unwrap();
+    // The question is region A's; region B has none.
+    let regions: Vec<i64> = sqlx::query_scalar("select region_id from questions")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(regions, [a.id]);
+    assert_ne!(a.id, b.id);
+}
+
+#[sqlx::test]
+async fn a_token_is_stored_only_sealed_and_a_page_elsewhere_cannot_be_connected(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let region = RegionId(a.id);
+    let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
+    let with_token = VkCommunity {
+        group_id: GROUP,
+        confirmation: "x",
+        secret: None,
+        token: Some("vk1.a.community-token"),
+    };
+    let refused = channels::connect_vk(
+        &mut tx,
+        region,
+        PageId(a.child_page),
+        &with_token,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused, Err(channels::ConnectError::NoKey));
+    let key = channels::secrets::SecretKey::parse(&"ab".repeat(32)).unwrap();
+    channels::connect_vk(
+        &mut tx,
+        region,
+        PageId(a.child_page),
+        &with_token,
+        Some(&key),
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let elsewhere = channels::connect_vk(
+        &mut tx,
+        region,
+        PageId(b.child_page),
+        &with_token,
+        Some(&key),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(elsewhere, Err(channels::ConnectError::NoPage));
+    tx.commit().await.unwrap();
+    let sealed: Vec<u8> =
+        sqlx::query_scalar("select token_sealed from channel_connections where revoked_at is null")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(key.open(&sealed).as_deref(), Some("vk1.a.community-token"));
+    let in_audit = count(
+        &db,
+        "select count(*) from audit_log where details::text like '%community-token%' or details::text like '%s3cret%'",
+    )
+    .await;
+    assert_eq!(in_audit, 0, "no token or secret in the audit log");
+}
+
+#[sqlx::test]
+async fn a_failing_event_is_retried_later_and_its_reason_kept(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let hook = connect(&db, &a).await;
+    let mut vk = TestApp::new(db.clone());
+    deliver(&mut vk, &hook, event("message_new")).await;
+    // A constraint stands in for a database that refuses the question for a while.
+    sqlx::query("alter table questions add constraint refuse_messages check (channel <> 'message') not valid")
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(intake::process_due(&db).await.unwrap(), 0);
+    let (attempts, error, processed): (i32, Option<String>, bool) =
+        sqlx::query_as("select attempts, error, processed_at is not null from channel_events")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!((attempts, processed), (1, false));
+    assert!(error.unwrap().contains("refuse_messages"));
+    // Not due again yet: a retry waits.
+    assert_eq!(intake::process_due(&db).await.unwrap(), 0);
+    sqlx::query("alter table questions drop constraint refuse_messages")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("update channel_events set next_attempt_at = now()")
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(intake::process_due(&db).await.unwrap(), 1);
+    assert_eq!(count(&db, "select count(*) from questions").await, 1);
+}
