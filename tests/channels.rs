@@ -352,3 +352,113 @@ async fn a_failing_event_is_retried_later_and_its_reason_kept(db: PgPool) {
     assert_eq!(intake::process_due(&db).await.unwrap(), 1);
     assert_eq!(count(&db, "select count(*) from questions").await, 1);
 }
+
+async fn database_url(db: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").unwrap();
+    format!("{}/{name}", base.rsplit_once('/').unwrap().0)
+}
+
+#[sqlx::test]
+async fn pages_are_connected_from_the_command_line(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let url = database_url(&db).await;
+    let run = |args: &[&str], key: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gospublic"));
+        command
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("GOSPUBLIC_BASE_URL", "https://gospublic.example.ru/")
+            .env_remove("GOSPUBLIC_SECRET_KEY");
+        if let Some(key) = key {
+            command.env("GOSPUBLIC_SECRET_KEY", key);
+        }
+        command.output().unwrap()
+    };
+    let page = a.child_page.to_string();
+    let add = |token: Option<&'static str>| {
+        let mut args = vec![
+            "channel",
+            "add",
+            "vk",
+            "--region",
+            "region-a",
+            "--page",
+            &page,
+            "--group-id",
+            "218000001",
+            "--confirmation",
+            "a1b2c3d4",
+            "--secret",
+            SECRET,
+        ];
+        if let Some(t) = token {
+            args.extend(["--token", t]);
+        }
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let args = add(Some("vk1.a.token"));
+    let refused = run(&args.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("GOSPUBLIC_SECRET_KEY"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let key = "cd".repeat(32);
+    let out = run(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        Some(&key),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let hook = printed.trim();
+    assert!(
+        hook.starts_with("https://gospublic.example.ru/hooks/vk/") && !hook.contains('\n'),
+        "{printed}"
+    );
+    // The address printed is the one VK reaches.
+    let mut vk = TestApp::new(db.clone());
+    let res = deliver(
+        &mut vk,
+        hook.trim_start_matches("https://gospublic.example.ru"),
+        event("confirmation"),
+    )
+    .await;
+    assert_eq!(res.body, "a1b2c3d4");
+    let listed = run(&["channel", "list", "--region", "region-a"], None);
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert!(
+        listed.contains(hook) && listed.contains("last event:"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("vk1.a.token") && !listed.contains(SECRET),
+        "{listed}"
+    );
+    let wrong = run(
+        &[
+            "channel",
+            "add",
+            "vk",
+            "--region",
+            "region-a",
+            "--page",
+            "999999",
+            "--group-id",
+            "1",
+            "--confirmation",
+            "x",
+        ],
+        None,
+    );
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("does not exist"));
+}
