@@ -35,6 +35,7 @@ pub fn routes() -> Routes {
         .merge(crate::settings::router())
         .merge(crate::questions::router())
         .merge(crate::dashboard::router())
+        .merge(crate::channels::router())
 }
 
 /// Routes platforms call: outside sessions, CSRF and the HTML error pages.

@@ -462,3 +462,77 @@ async fn pages_are_connected_from_the_command_line(db: PgPool) {
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("does not exist"));
 }
+
+#[sqlx::test]
+async fn an_editor_connects_the_page_on_its_screen_and_the_card_tells_the_state(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    let screen = format!("/r/region-a/pages/{}/channels", a.child_page);
+    editor
+        .get(&screen)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Подключить сообщество ВКонтакте");
+    let res = editor
+        .post_form(
+            &screen,
+            &[
+                ("group_id", "сообщество"),
+                ("confirmation", ""),
+                ("secret", SECRET),
+                ("token", "vk1.a.token"),
+            ],
+        )
+        .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Укажите номер сообщества")
+        .assert_contains("GOSPUBLIC_SECRET_KEY")
+        .assert_lacks(SECRET);
+    editor
+        .post_form(
+            &screen,
+            &[
+                ("group_id", "club218000001"),
+                ("confirmation", "a1b2c3d4"),
+                ("secret", SECRET),
+                ("token", ""),
+            ],
+        )
+        .await
+        .assert_redirect(&screen);
+    let page = editor.get(&screen).await;
+    page.assert_contains("http://127.0.0.1:8080/hooks/vk/")
+        .assert_contains("событий от площадки ещё не было");
+    let hook = common::link_in("/hooks/vk/", &page.body);
+    let mut vk = TestApp::new(db.clone());
+    deliver(&mut vk, &hook, event("wall_reply_new"))
+        .await
+        .assert_status(StatusCode::OK);
+    editor
+        .get(&format!("/r/region-a/pages/{}/card", a.child_page))
+        .await
+        .assert_contains("ВКонтакте: последнее событие");
+
+    // A coordinator sees the state, not the form; cannot connect.
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    coordinator
+        .get(&screen)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_lacks("Подключить сообщество ВКонтакте");
+    coordinator
+        .post_form(&screen, &[("group_id", "1"), ("confirmation", "x")])
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    // Another organization's page is out of the editor's reach.
+    let other = editor
+        .get(&format!("/r/region-a/pages/{}/channels", a.other_page))
+        .await;
+    assert!(
+        matches!(other.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        other.status
+    );
+}

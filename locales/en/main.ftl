@@ -942,3 +942,28 @@ import-municipality-name-taken = Another municipality already has this name (OKT
 answers-rankings = Answers by topic, municipality and organization
 error-back-to-form = Back to the form
 error-back-to-form-hint = Everything you typed is still in the form: go back to it (with the browser's Back button), remove the stray characters and send it again.
+channel-title = Connecting the page to its platform
+channel-none = The page is not connected: residents' questions in comments and messages do not arrive by themselves.
+channel-address = Address for the platform
+channel-state = State
+channel-last-event = last event { $when }
+channel-never-heard = no events from the platform yet
+channel-stuck = { $count ->
+    [one] { $count } event could not be made into a question
+   *[other] { $count } events could not be made into questions
+}
+channel-token-stored = the community's access token is stored encrypted
+channel-connect-vk = Connect a VK community
+channel-connect-vk-hint = In the community: "Manage → API usage → Callback API". Enter the community's number, the confirmation string and the secret key here, then paste the address shown into VK and press "Confirm". Connecting again replaces the old address.
+channel-group-id = Community number (club…)
+channel-group-id-bad = Give the community's number: the digits of club123456.
+channel-confirmation = The confirmation string VK shows
+channel-secret = Secret key
+channel-token = Community access token (for replies, optional)
+channel-no-key = Access tokens are stored only encrypted, and the server's encryption key (GOSPUBLIC_SECRET_KEY) is not set: connect without a token or ask the server's administrator to set it.
+channel-connect = Connect
+channel-connected = The page is connected. Paste the address into the community's Callback API settings.
+channel-not-vk = This page is not on VK.
+card-channels = Connection
+card-channels-none = Not connected: questions in comments and messages do not arrive by themselves.
+card-channels-link = Connection to the platform

@@ -19,6 +19,21 @@ pub struct NewConnection<'a> {
     pub created_by: Option<UserId>,
 }
 
+/// A page's platform and organization, or None when the page is not the region's.
+pub async fn page_of(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+) -> Result<Option<(String, OrgId, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "select platform, organization_id, url from pages where region_id = $1 and id = $2",
+    )
+    .bind(region)
+    .bind(page)
+    .fetch_optional(db)
+    .await
+}
+
 /// A page's live connection to a platform is replaced by a new one: the old webhook stops.
 pub async fn replace_connection(
     db: &mut PgConnection,

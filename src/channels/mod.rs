@@ -8,19 +8,29 @@
 
 pub mod cli;
 pub mod db;
+mod handlers;
 pub mod hooks;
 pub mod intake;
 pub mod secrets;
 pub mod vk;
 
-use axum::routing::post;
+use axum::routing::{get, post};
 use sqlx::PgConnection;
 
 use crate::ids::{PageId, RegionId, UserId};
-use crate::web::routes::{Access, POST, Routes};
+use crate::web::routes::{Access, GET, POST, Routes};
 
 /// The event types of a VK community that become questions.
 pub const VK_EVENTS: &[&str] = &["wall_reply_new", "message_new", "board_post_new"];
+
+/// The page's connection screen, for its editors and the region's admins.
+pub fn router() -> Routes {
+    Routes::new().add(
+        "/r/{region}/pages/{id}/channels",
+        &[(GET, Access::RegionMember), (POST, Access::RegionMember)],
+        get(handlers::show).post(handlers::connect),
+    )
+}
 
 /// Addresses platforms call: no session, no CSRF token, plain-text answers.
 pub fn hooks() -> Routes {
@@ -74,11 +84,11 @@ pub async fn connect_vk(
     key: Option<&secrets::SecretKey>,
     by: Option<UserId>,
 ) -> Result<Result<String, ConnectError>, sqlx::Error> {
-    let Some(card) = crate::pages::db::card::card(db, region, page).await? else {
+    let Some((platform, _, _)) = db::page_of(db, region, page).await? else {
         return Ok(Err(ConnectError::NoPage));
     };
-    if card.platform != "vk" {
-        return Ok(Err(ConnectError::WrongPlatform(card.platform)));
+    if platform != "vk" {
+        return Ok(Err(ConnectError::WrongPlatform(platform)));
     }
     if community.group_id <= 0 {
         return Ok(Err(ConnectError::BadGroup));

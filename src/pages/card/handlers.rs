@@ -90,7 +90,10 @@ async fn screen(
             .is_some_and(|d| (today - d).num_days() > i64::from(settings.mark_stuck_days));
     let l = chrome.locale;
     let (followers_chart, posts_chart) = charts(&weeks, l);
+    let channels = crate::channels::db::for_page(conn, region, page.id).await?;
     Ok(CardScreen {
+        channels,
+        tz: crate::regions::time::zone(&access.region),
         can_edit: access.can_edit_pages_of(placement),
         can_correct: oversees(access, placement),
         mark_form: input.mark.unwrap_or_else(|| MarkForm {

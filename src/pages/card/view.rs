@@ -34,9 +34,17 @@ pub struct CardScreen {
     pub figures_form: FiguresForm,
     pub failed: Option<&'static str>,
     pub errors: FieldErrors,
+    /// The page's live connections to its platform.
+    pub channels: Vec<crate::channels::db::ConnectionRow>,
+    pub tz: chrono_tz::Tz,
 }
 
 impl CardScreen {
+    /// A time as people of the region read it.
+    pub fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::regions::time::local(t, self.tz)
+    }
+
     pub fn error(&self, form: &str, field: &str) -> Option<String> {
         if self.failed == Some(form) {
             self.errors.get(field).map(str::to_owned)

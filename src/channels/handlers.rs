@@ -1,0 +1,185 @@
+//! A page's «Подключение» screen: where its platform delivers events, whether it has heard
+//! from it, and the form that connects a VK community. Its editors and the region's admins
+//! connect; whoever sees the page sees the state.
+
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::db::{self, ConnectionRow};
+use super::{ConnectError, VkCommunity, connect_vk, hook_url};
+use crate::error::{AppError, AppResult};
+use crate::ids::PageId;
+use crate::state::AppState;
+use crate::web::access::{OrgPlacement, RegionAccess};
+use crate::web::chrome::Chrome;
+use crate::web::forms::{FieldErrors, IdPath, optional};
+use crate::web::redirect;
+use crate::web::render::{render, render_invalid};
+use crate::web::session::Session;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VkForm {
+    pub group_id: String,
+    pub confirmation: String,
+    pub secret: String,
+    pub token: String,
+}
+
+#[derive(Template)]
+#[template(path = "channels/page.html")]
+pub struct ChannelsScreen {
+    pub chrome: Chrome,
+    pub page_id: PageId,
+    pub page_url: String,
+    pub platform: String,
+    pub connections: Vec<ConnectionRow>,
+    pub base_url: String,
+    pub can_connect: bool,
+    /// Tokens can be stored: the installation has its key.
+    pub can_seal: bool,
+    pub form: VkForm,
+    pub errors: FieldErrors,
+    pub tz: chrono_tz::Tz,
+}
+
+impl ChannelsScreen {
+    pub fn hook(&self, c: &ConnectionRow) -> String {
+        hook_url(&self.base_url, &c.platform, &c.hook_token)
+    }
+
+    pub fn local(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::regions::time::local(t, self.tz)
+    }
+}
+
+struct Page {
+    platform: String,
+    url: String,
+    placement: OrgPlacement,
+}
+
+async fn page(conn: &mut sqlx::PgConnection, access: &RegionAccess, id: PageId) -> AppResult<Page> {
+    let (platform, org, url) = db::page_of(conn, access.region.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let placement = crate::orgs::db::placement(conn, access.region.id, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    access.require_view_org(&placement)?;
+    Ok(Page {
+        platform,
+        url,
+        placement,
+    })
+}
+
+async fn screen(
+    state: &AppState,
+    access: &RegionAccess,
+    chrome: Chrome,
+    id: PageId,
+    form: VkForm,
+    errors: FieldErrors,
+) -> AppResult<ChannelsScreen> {
+    let mut tx = state.tenant(access.region.id).await?;
+    let p = page(&mut tx, access, id).await?;
+    Ok(ChannelsScreen {
+        connections: db::for_page(&mut tx, access.region.id, id).await?,
+        can_connect: access.can_edit_pages_of(&p.placement),
+        can_seal: state.settings.secret_key.is_some(),
+        base_url: state.settings.base_url.clone(),
+        page_id: id,
+        page_url: p.url,
+        platform: p.platform,
+        form,
+        errors,
+        tz: crate::regions::time::zone(&access.region),
+        chrome,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+) -> AppResult<Response> {
+    let page = PageId(id);
+    render(
+        &screen(
+            &state,
+            &access,
+            chrome,
+            page,
+            VkForm::default(),
+            FieldErrors::default(),
+        )
+        .await?,
+    )
+}
+
+pub async fn connect(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<VkForm>,
+) -> AppResult<Response> {
+    let region = access.region.id;
+    let l = chrome.locale;
+    let mut tx = state.tenant(region).await?;
+    let p = page(&mut tx, &access, PageId(id)).await?;
+    access.require_edit_pages_of(&p.placement)?;
+    let mut e = FieldErrors::default();
+    let group_id = form
+        .group_id
+        .trim()
+        .trim_start_matches("club")
+        .trim_start_matches("public")
+        .parse::<i64>()
+        .ok()
+        .filter(|g| *g > 0);
+    if group_id.is_none() {
+        e.add("group_id", l.t("channel-group-id-bad"));
+    }
+    if form.confirmation.trim().is_empty() {
+        e.add("confirmation", l.t("field-required"));
+    }
+    let token = optional(&form.token);
+    if token.is_some() && state.settings.secret_key.is_none() {
+        e.add("token", l.t("channel-no-key"));
+    }
+    let (Some(group_id), true) = (group_id, e.is_empty()) else {
+        drop(tx);
+        return render_invalid(&screen(&state, &access, chrome, PageId(id), form, e).await?);
+    };
+    let secret = optional(&form.secret);
+    let community = VkCommunity {
+        group_id,
+        confirmation: &form.confirmation,
+        secret: secret.as_deref(),
+        token: token.as_deref(),
+    };
+    let key = state.settings.secret_key.as_ref();
+    let by = Some(access.user_id());
+    match connect_vk(&mut tx, region, PageId(id), &community, key, by).await? {
+        Ok(_) => {}
+        Err(ConnectError::WrongPlatform(_)) => {
+            e.add("group_id", l.t("channel-not-vk"));
+            drop(tx);
+            return render_invalid(&screen(&state, &access, chrome, PageId(id), form, e).await?);
+        }
+        Err(ConnectError::NoPage) => return Err(AppError::NotFound),
+        Err(other) => return Err(AppError::BadRequest(other.to_string())),
+    }
+    tx.commit().await?;
+    session.set_flash(l.t("channel-connected")).await?;
+    Ok(redirect(&format!(
+        "/r/{}/pages/{id}/channels",
+        access.region.slug
+    )))
+}
