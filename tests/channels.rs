@@ -125,6 +125,15 @@ async fn vk_confirms_and_a_residents_comment_becomes_one_question(db: PgPool) {
         .get("/r/region-a/questions")
         .await
         .assert_contains("Когда во дворе школы починят освещение?");
+    let id: i64 = sqlx::query_scalar("select id from questions")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    editor
+        .get(&format!("/r/region-a/questions/{id}"))
+        .await
+        .assert_contains("href=\"https://vk.com/wall-218000001_77?reply=4512\"")
+        .assert_contains("Открыть на площадке");
 }
 
 #[sqlx::test]

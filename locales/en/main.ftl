@@ -967,3 +967,4 @@ channel-not-vk = This page is not on VK.
 card-channels = Connection
 card-channels-none = Not connected: questions in comments and messages do not arrive by themselves.
 card-channels-link = Connection to the platform
+question-source-link = Open on the platform

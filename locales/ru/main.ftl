@@ -974,3 +974,4 @@ channel-not-vk = Эта страница не во ВКонтакте.
 card-channels = Подключение
 card-channels-none = Не подключена: обращения из комментариев и сообщений не поступают сами.
 card-channels-link = Подключение к площадке
+question-source-link = Открыть на площадке

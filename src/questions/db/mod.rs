@@ -32,6 +32,8 @@ pub struct Question {
     pub author_contact: Option<String>,
     pub body: String,
     pub attachments: Vec<String>,
+    /// Where the question can be read on its platform, when it arrived from one.
+    pub source_url: Option<String>,
     pub category: String,
     pub priority: String,
     pub status: String,
@@ -80,7 +82,7 @@ impl Question {
 const QUESTION_SELECT: &str = r#"
     select q.id, q.organization_id, o.name as organization_name, o.answer_approval,
            q.page_id, p.url as page_url, p.platform as page_platform, q.channel, q.external_id,
-           q.author_name, q.author_contact, q.body, q.attachments, q.category, q.priority, q.status,
+           q.author_name, q.author_contact, q.body, q.attachments, q.source_url, q.category, q.priority, q.status,
            q.assignee_id, au.name as assignee_name, q.received_at, q.first_response_due,
            q.first_response_risk, q.final_due, q.final_risk, q.first_response_at, q.answered_at,
            q.closed_at, q.paused_at, q.paused_minutes, q.answer, ab.name as answered_by_name,
