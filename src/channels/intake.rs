@@ -55,41 +55,77 @@ impl Outcome {
 /// Processes the events due now; returns how many were dealt with.
 pub async fn process_due(db: &PgPool) -> Result<usize, sqlx::Error> {
     let mut claimed = db::claim(db, BATCH, LEASE_SECONDS).await?;
-    // In the order they arrived: an update's RETURNING keeps none.
-    claimed.sort_by_key(|e| e.id);
+    // In the order they arrived (an update's RETURNING keeps none), a region's events
+    // together: they share one transaction and one reading of the region's rules.
+    claimed.sort_by_key(|e| (e.region_id.0, e.id));
     let mut done = 0;
-    for event in claimed {
-        match process(db, &event).await {
-            Ok(()) => done += 1,
-            Err(e) => {
-                // Back off: a minute, then doubling up to an hour.
-                let wait = (60.0 * 2f64.powi(event.attempts.clamp(1, 7) - 1)).min(3600.0);
-                tracing::warn!(event = event.id, error = %e, "channel event not processed; will retry");
-                db::postpone(db, event.id, &e.to_string(), wait).await?;
-            }
-        }
+    for batch in claimed.chunk_by(|a, b| a.region_id == b.region_id) {
+        done += process_region(db, batch).await?;
     }
     Ok(done)
 }
 
-async fn process(db: &PgPool, event: &Claimed) -> Result<(), sqlx::Error> {
-    let region = event.region_id;
+/// One region's events in one transaction, each under its own savepoint: an event that
+/// fails is rolled back alone and postponed, the others are kept.
+async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::Error> {
+    let region = events[0].region_id;
     let mut tx = crate::state::tenant_tx(db, region).await?;
-    let outcome = decide(&mut tx, region, event).await?;
-    db::finish(
-        &mut tx,
-        region,
-        event.id,
-        outcome.code(),
-        outcome.question(),
-    )
-    .await?;
-    tx.commit().await
+    let time_zone = crate::regions::db::time_zone(&mut tx, region).await?;
+    let settings = crate::settings::db::get(&mut tx, region).await?;
+    let region_rules = RegionRules {
+        rules: Rules::from_settings(&time_zone, &settings),
+        category: default_category(&settings.question_categories),
+    };
+    let mut failed = Vec::new();
+    for event in events {
+        sqlx::query("savepoint event").execute(&mut *tx).await?;
+        let result = match decide(&mut tx, region, &region_rules, event).await {
+            Ok(outcome) => {
+                db::finish(
+                    &mut tx,
+                    region,
+                    event.id,
+                    outcome.code(),
+                    outcome.question(),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => {
+                sqlx::query("release savepoint event")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Err(e) => {
+                sqlx::query("rollback to savepoint event")
+                    .execute(&mut *tx)
+                    .await?;
+                failed.push((event, e));
+            }
+        }
+    }
+    tx.commit().await?;
+    for (event, e) in &failed {
+        // Back off: a minute, then doubling up to an hour.
+        let wait = (60.0 * 2f64.powi(event.attempts.clamp(1, 7) - 1)).min(3600.0);
+        tracing::warn!(event = event.id, error = %e, "channel event not processed; will retry");
+        db::postpone(db, event.id, &e.to_string(), wait).await?;
+    }
+    Ok(events.len() - failed.len())
+}
+
+/// What a region files questions by, read once per batch.
+struct RegionRules {
+    rules: Rules,
+    category: String,
 }
 
 async fn decide(
     tx: &mut PgConnection,
     region: RegionId,
+    by: &RegionRules,
     event: &Claimed,
 ) -> Result<Outcome, sqlx::Error> {
     let Some(target) = db::connection_page(tx, region, event.connection_id).await? else {
@@ -117,9 +153,6 @@ async fn decide(
     {
         return Ok(Outcome::Known(known));
     }
-    let time_zone = crate::regions::db::time_zone(tx, region).await?;
-    let settings = crate::settings::db::get(tx, region).await?;
-    let rules = Rules::from_settings(&time_zone, &settings);
     let received = event_time(&object, &event.kind).unwrap_or_else(chrono::Utc::now);
     let body = if said.text.is_empty() {
         "(вложение без текста)".to_owned()
@@ -135,11 +168,17 @@ async fn decide(
         author_contact: Some(vk::author_link(said.from_id)),
         body,
         attachments: said.attachments.clone(),
-        category: default_category(&settings.question_categories),
+        category: by.category.clone(),
         priority: Priority::Normal,
         received_at: received,
     };
-    let id = questions::insert(tx, region, &new, &rules.start(Priority::Normal, received)).await?;
+    let id = questions::insert(
+        tx,
+        region,
+        &new,
+        &by.rules.start(Priority::Normal, received),
+    )
+    .await?;
     questions::add_event(
         tx,
         region,
