@@ -53,7 +53,7 @@ pub fn route_table() -> Vec<RouteInfo> {
 pub fn app(state: AppState) -> Router {
     let secure = state.settings.secure_cookies;
     let (router, _) = routes().into_parts();
-    router
+    let pages = router
         .layer(DefaultBodyLimit::max(csrf::FORM_LIMIT))
         .layer(from_fn(csrf::middleware))
         // Before the CSRF check reads the form, so a form with a NUL byte is 422, not 403.
@@ -65,8 +65,12 @@ pub fn app(state: AppState) -> Router {
             state.settings.request_timeout,
         ))
         .layer(CatchPanicLayer::new())
-        .layer(from_fn_with_state(state.clone(), errors::middleware))
+        .layer(from_fn_with_state(state.clone(), errors::middleware));
+    // Platforms' routes first: merging keeps the second router's fallback, and the pages'
+    // fallback is the one wrapped in the error pages.
+    Router::new()
         .merge(machine_routes().into_parts().0)
+        .merge(pages)
         .nest_service("/static", ServeDir::new(static_dir()))
         // Outside the error pages and the static files, so every response gets them.
         .layer(from_fn(move |req, next| {
