@@ -545,3 +545,30 @@ async fn an_editor_connects_the_page_on_its_screen_and_the_card_tells_the_state(
         other.status
     );
 }
+
+#[sqlx::test]
+async fn a_comment_delivered_twice_before_the_worker_runs_is_one_question(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let hook = connect(&db, &a).await;
+    let mut vk = TestApp::new(db.clone());
+    deliver(&mut vk, &hook, event("wall_reply_new")).await;
+    let again = event("wall_reply_new").replace("3a8f5b0e", "eeeeeeee");
+    deliver(&mut vk, &hook, again).await;
+    deliver(&mut vk, &hook, event("message_new")).await;
+    assert_eq!(intake::process_due(&db).await.unwrap(), 3);
+    let outcomes: Vec<String> =
+        sqlx::query_scalar("select outcome from channel_events order by id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(outcomes, ["filed", "known", "filed"]);
+    assert_eq!(count(&db, "select count(*) from questions").await, 2);
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from question_events where kind = 'received'"
+        )
+        .await,
+        2
+    );
+}

@@ -180,40 +180,6 @@ pub async fn connection_page(
     .await
 }
 
-/// The question filed before for the same comment or message of the page.
-pub async fn question_for(
-    db: &mut PgConnection,
-    region: RegionId,
-    page: PageId,
-    channel: &str,
-    external_id: &str,
-) -> Result<Option<QuestionId>, sqlx::Error> {
-    sqlx::query_scalar(
-        "select id from questions where region_id = $1 and page_id = $2 and channel = $3 and external_id = $4",
-    )
-    .bind(region)
-    .bind(page)
-    .bind(channel)
-    .bind(external_id)
-    .fetch_optional(db)
-    .await
-}
-
-pub async fn set_source_url(
-    db: &mut PgConnection,
-    region: RegionId,
-    question: QuestionId,
-    url: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("update questions set source_url = $3 where region_id = $1 and id = $2")
-        .bind(region)
-        .bind(question)
-        .bind(url)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
 /// Done with an event: what came of it, in the transaction that did it.
 pub async fn finish(
     db: &mut PgConnection,

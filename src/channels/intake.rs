@@ -22,7 +22,7 @@ const BATCH: i64 = 100;
 const LEASE_SECONDS: f64 = 60.0;
 
 /// What came of an event, as the events table records it.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// A new question.
     Filed(QuestionId),
@@ -65,38 +65,28 @@ pub async fn process_due(db: &PgPool) -> Result<usize, sqlx::Error> {
     Ok(done)
 }
 
-/// One region's events in one transaction, each under its own savepoint: an event that
-/// fails is rolled back alone and postponed, the others are kept.
+/// One region's events in one transaction: each is read under its own savepoint (an event
+/// that fails is rolled back alone and postponed), then the new questions are written in one
+/// statement, so the summaries' trigger runs once for the batch and not once per question.
 async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::Error> {
     let region = events[0].region_id;
     let mut tx = crate::state::tenant_tx(db, region).await?;
     let time_zone = crate::regions::db::time_zone(&mut tx, region).await?;
     let settings = crate::settings::db::get(&mut tx, region).await?;
-    let region_rules = RegionRules {
+    let by = RegionRules {
         rules: Rules::from_settings(&time_zone, &settings),
         category: default_category(&settings.question_categories),
     };
     let mut failed = Vec::new();
+    let mut decided: Vec<(&Claimed, Decision)> = Vec::new();
     for event in events {
         sqlx::query("savepoint event").execute(&mut *tx).await?;
-        let result = match decide(&mut tx, region, &region_rules, event).await {
-            Ok(outcome) => {
-                db::finish(
-                    &mut tx,
-                    region,
-                    event.id,
-                    outcome.code(),
-                    outcome.question(),
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        };
-        match result {
-            Ok(()) => {
+        match decide(&mut tx, region, &by, event).await {
+            Ok(decision) => {
                 sqlx::query("release savepoint event")
                     .execute(&mut *tx)
                     .await?;
+                decided.push((event, decision));
             }
             Err(e) => {
                 sqlx::query("rollback to savepoint event")
@@ -105,6 +95,26 @@ async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::
                 failed.push((event, e));
             }
         }
+    }
+    let filed = file_new(&mut tx, region, &by, &decided, &mut failed).await?;
+    for (event, decision) in &decided {
+        let outcome = match decision {
+            Decision::New(new) => match filed.get(&key_of(new)) {
+                Some((id, first)) if *first == event.id => Outcome::Filed(*id),
+                // The same comment twice in one batch, under two event ids.
+                Some((id, _)) => Outcome::Known(*id),
+                None => continue,
+            },
+            Decision::Done(outcome) => *outcome,
+        };
+        db::finish(
+            &mut tx,
+            region,
+            event.id,
+            outcome.code(),
+            outcome.question(),
+        )
+        .await?;
     }
     tx.commit().await?;
     for (event, e) in &failed {
@@ -122,14 +132,119 @@ struct RegionRules {
     category: String,
 }
 
+/// A question to file, with where it was asked.
+struct NewFromPlatform {
+    question: questions::NewQuestion,
+    link: String,
+}
+
+enum Decision {
+    New(Box<NewFromPlatform>),
+    Done(Outcome),
+}
+
+type Key = (Option<crate::ids::PageId>, String, Option<String>);
+
+fn key_of(new: &NewFromPlatform) -> Key {
+    let q = &new.question;
+    (q.page_id, q.channel.clone(), q.external_id.clone())
+}
+
+/// Writes the batch's new questions in one statement (a comment met twice, once) with their
+/// «received» entries; returns each one's id and the event that filed it.
+async fn file_new<'e>(
+    tx: &mut PgConnection,
+    region: RegionId,
+    by: &RegionRules,
+    decided: &[(&'e Claimed, Decision)],
+    failed: &mut Vec<(&'e Claimed, sqlx::Error)>,
+) -> Result<std::collections::HashMap<Key, (QuestionId, i64)>, sqlx::Error> {
+    let mut first: std::collections::HashMap<Key, i64> = std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    let mut owners = Vec::new();
+    for (event, decision) in decided {
+        if let Decision::New(new) = decision
+            && !first.contains_key(&key_of(new))
+        {
+            first.insert(key_of(new), event.id);
+            let q = &new.question;
+            rows.push((
+                q,
+                by.rules.start(q.priority, q.received_at),
+                Some(new.link.as_str()),
+            ));
+            owners.push(*event);
+        }
+    }
+    if rows.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    sqlx::query("savepoint batch").execute(&mut *tx).await?;
+    let written = match questions::insert_many(tx, region, &rows).await {
+        Ok(written) => written,
+        Err(_) => {
+            // One bad row spoils the statement: file them one by one to find it.
+            sqlx::query("rollback to savepoint batch")
+                .execute(&mut *tx)
+                .await?;
+            let mut written = Vec::new();
+            for (row, event) in rows.iter().zip(&owners) {
+                sqlx::query("savepoint one").execute(&mut *tx).await?;
+                match questions::insert_many(tx, region, std::slice::from_ref(row)).await {
+                    Ok(one) => {
+                        sqlx::query("release savepoint one")
+                            .execute(&mut *tx)
+                            .await?;
+                        written.extend(one);
+                    }
+                    Err(e) => {
+                        sqlx::query("rollback to savepoint one")
+                            .execute(&mut *tx)
+                            .await?;
+                        failed.push((*event, e));
+                    }
+                }
+            }
+            written
+        }
+    };
+    let mut filed = std::collections::HashMap::new();
+    for (id, page, channel, external) in written {
+        let key = (page, channel, external);
+        let link = rows
+            .iter()
+            .find(|(q, _, _)| (q.page_id, q.channel.clone(), q.external_id.clone()) == key)
+            .and_then(|(_, _, l)| *l)
+            .unwrap_or("");
+        questions::add_event(
+            tx,
+            region,
+            id,
+            None,
+            questions::Event {
+                to_status: Some("new"),
+                details: serde_json::json!({ "channel": key.1, "platform": "vk", "link": link }),
+                ..questions::Event::new("received")
+            },
+        )
+        .await?;
+        if let Some(event) = first.get(&key) {
+            filed.insert(key, (id, *event));
+        }
+    }
+    Ok(filed)
+}
+
+/// What an event asks for, read against the registry without writing anything.
 async fn decide(
     tx: &mut PgConnection,
     region: RegionId,
     by: &RegionRules,
     event: &Claimed,
-) -> Result<Outcome, sqlx::Error> {
+) -> Result<Decision, sqlx::Error> {
+    let done = |o| Ok(Decision::Done(o));
     let Some(target) = db::connection_page(tx, region, event.connection_id).await? else {
-        return Ok(Outcome::Ignored);
+        return done(Outcome::Ignored);
     };
     let group_id = target.group_id.unwrap_or_default();
     let object = event.payload.get("object").cloned().unwrap_or_default();
@@ -139,19 +254,19 @@ async fn decide(
         event.kind.as_str(),
         "wall_reply_new" | "message_new" | "board_post_new"
     ) {
-        return Ok(Outcome::Ignored);
+        return done(Outcome::Ignored);
     }
     let Some(said) = vk::inbound(&event.kind, &object, group_id) else {
-        return Ok(Outcome::Ignored);
+        return done(Outcome::Ignored);
     };
     if said.own {
-        return Ok(Outcome::Own);
+        return done(Outcome::Own);
     }
     let channel = said.place.channel();
     if let Some(known) =
-        db::question_for(tx, region, target.page_id, channel, &said.external_id).await?
+        questions::find_external(tx, region, target.page_id, channel, &said.external_id).await?
     {
-        return Ok(Outcome::Known(known));
+        return done(Outcome::Known(known));
     }
     let received = event_time(&object, &event.kind).unwrap_or_else(chrono::Utc::now);
     let body = if said.text.is_empty() {
@@ -159,40 +274,22 @@ async fn decide(
     } else {
         said.text.clone()
     };
-    let new = questions::NewQuestion {
-        organization_id: target.organization_id,
-        page_id: Some(target.page_id),
-        channel: channel.to_owned(),
-        external_id: Some(said.external_id.clone()),
-        author_name: Some(format!("id{}", said.from_id)),
-        author_contact: Some(vk::author_link(said.from_id)),
-        body,
-        attachments: said.attachments.clone(),
-        category: by.category.clone(),
-        priority: Priority::Normal,
-        received_at: received,
-    };
-    let id = questions::insert(
-        tx,
-        region,
-        &new,
-        &by.rules.start(Priority::Normal, received),
-    )
-    .await?;
-    questions::add_event(
-        tx,
-        region,
-        id,
-        None,
-        questions::Event {
-            to_status: Some("new"),
-            details: serde_json::json!({ "channel": channel, "platform": "vk", "link": said.link }),
-            ..questions::Event::new("received")
+    Ok(Decision::New(Box::new(NewFromPlatform {
+        question: questions::NewQuestion {
+            organization_id: target.organization_id,
+            page_id: Some(target.page_id),
+            channel: channel.to_owned(),
+            external_id: Some(said.external_id.clone()),
+            author_name: Some(format!("id{}", said.from_id)),
+            author_contact: Some(vk::author_link(said.from_id)),
+            body,
+            attachments: said.attachments.clone(),
+            category: by.category.clone(),
+            priority: Priority::Normal,
+            received_at: received,
         },
-    )
-    .await?;
-    db::set_source_url(tx, region, id, &said.link).await?;
-    Ok(Outcome::Filed(id))
+        link: said.link,
+    })))
 }
 
 /// When the resident wrote, as VK dates it (seconds since the epoch).
