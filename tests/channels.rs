@@ -572,3 +572,41 @@ async fn a_comment_delivered_twice_before_the_worker_runs_is_one_question(db: Pg
         2
     );
 }
+
+#[sqlx::test]
+async fn disconnecting_a_page_stops_its_webhook_at_once(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let hook = connect(&db, &a).await;
+    let screen = format!("/r/region-a/pages/{}/channels", a.child_page);
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    coordinator.get(&screen).await.assert_lacks("Отключить");
+    coordinator
+        .post_form(&format!("{screen}/revoke"), &[("platform", "vk")])
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    editor.get(&screen).await.assert_contains("Отключить");
+    editor
+        .post_form(&format!("{screen}/revoke"), &[("platform", "vk")])
+        .await
+        .assert_redirect(&screen);
+    editor
+        .get(&screen)
+        .await
+        .assert_contains("Страница отключена")
+        .assert_contains("Страница не подключена");
+    let mut vk = TestApp::new(db.clone());
+    deliver(&mut vk, &hook, event("wall_reply_new"))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from audit_log where action = 'revoke' and object_type = 'channel'"
+        )
+        .await,
+        1
+    );
+}

@@ -968,3 +968,5 @@ card-channels = Connection
 card-channels-none = Not connected: questions in comments and messages do not arrive by themselves.
 card-channels-link = Connection to the platform
 question-source-link = Open on the platform
+channel-revoke = Disconnect
+channel-revoked = The page is disconnected: the platform's address no longer accepts events.

@@ -34,6 +34,24 @@ pub async fn page_of(
     .await
 }
 
+/// Stops a page's live connection at once: its webhook address answers 404 from now on.
+/// Returns the connection revoked, if there was one.
+pub async fn revoke(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+    platform: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "update channel_connections set revoked_at = now() where region_id = $1 and page_id = $2 and platform = $3 and revoked_at is null returning id",
+    )
+    .bind(region)
+    .bind(page)
+    .bind(platform)
+    .fetch_optional(db)
+    .await
+}
+
 /// A page's live connection to a platform is replaced by a new one: the old webhook stops.
 pub async fn replace_connection(
     db: &mut PgConnection,

@@ -183,3 +183,47 @@ pub async fn connect(
         access.region.slug
     )))
 }
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RevokeForm {
+    pub platform: String,
+}
+
+/// Disconnects the page from a platform: the webhook stops at once.
+pub async fn revoke(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<RevokeForm>,
+) -> AppResult<Response> {
+    let region = access.region.id;
+    let mut tx = state.tenant(region).await?;
+    let p = page(&mut tx, &access, PageId(id)).await?;
+    access.require_edit_pages_of(&p.placement)?;
+    let said = match db::revoke(&mut tx, region, PageId(id), form.platform.trim()).await? {
+        Some(connection) => {
+            crate::audit::record(
+                &mut tx,
+                crate::audit::Entry::member(
+                    &access,
+                    crate::audit::Action::Revoke,
+                    crate::audit::Object::Channel,
+                )
+                .object_id(connection)
+                .details(serde_json::json!({ "page": id, "platform": form.platform.trim() })),
+            )
+            .await?;
+            "channel-revoked"
+        }
+        None => "channel-none",
+    };
+    tx.commit().await?;
+    session.set_flash(chrome.t(said)).await?;
+    Ok(redirect(&format!(
+        "/r/{}/pages/{id}/channels",
+        access.region.slug
+    )))
+}

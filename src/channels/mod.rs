@@ -25,11 +25,17 @@ pub const VK_EVENTS: &[&str] = &["wall_reply_new", "message_new", "board_post_ne
 
 /// The page's connection screen, for its editors and the region's admins.
 pub fn router() -> Routes {
-    Routes::new().add(
-        "/r/{region}/pages/{id}/channels",
-        &[(GET, Access::RegionMember), (POST, Access::RegionMember)],
-        get(handlers::show).post(handlers::connect),
-    )
+    Routes::new()
+        .add(
+            "/r/{region}/pages/{id}/channels",
+            &[(GET, Access::RegionMember), (POST, Access::RegionMember)],
+            get(handlers::show).post(handlers::connect),
+        )
+        .add(
+            "/r/{region}/pages/{id}/channels/revoke",
+            &[(POST, Access::RegionMember)],
+            post(handlers::revoke),
+        )
 }
 
 /// Addresses platforms call: no session, no CSRF token, plain-text answers.
