@@ -100,3 +100,34 @@ pub async fn enter_region(
         .await?;
     Ok(())
 }
+
+/// A point inside a transaction to roll back to: one part of a batch can fail alone.
+/// `name` is a constant of the caller's, never input.
+pub async fn savepoint(db: &mut sqlx::PgConnection, name: &'static str) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("savepoint {name}"))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Keeps what was done since the savepoint.
+pub async fn release_savepoint(
+    db: &mut sqlx::PgConnection,
+    name: &'static str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("release savepoint {name}"))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Undoes what was done since the savepoint; the transaction goes on.
+pub async fn rollback_to_savepoint(
+    db: &mut sqlx::PgConnection,
+    name: &'static str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("rollback to savepoint {name}"))
+        .execute(db)
+        .await?;
+    Ok(())
+}

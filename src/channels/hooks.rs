@@ -72,10 +72,9 @@ pub async fn vk(State(state): State<AppState>, Path(token): Path<String>, body: 
         return plain(StatusCode::FORBIDDEN, "wrong secret");
     }
     // VK repeats `event_id` when it delivers again; an event without one is keyed by its body.
-    let key = callback
-        .event_id
-        .clone()
-        .unwrap_or_else(|| hex(&secrets::fingerprint(&String::from_utf8_lossy(&bytes))));
+    let key = callback.event_id.clone().unwrap_or_else(|| {
+        crate::web::session::hex(&secrets::fingerprint(&String::from_utf8_lossy(&bytes)))
+    });
     match db::record_event(&state.db, &target, &key, &callback.kind, &payload).await {
         Ok(_) => {
             state.events_arrived.notify_one();
@@ -101,8 +100,4 @@ fn without_nul(value: Value) -> Value {
         ),
         other => other,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

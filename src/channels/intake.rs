@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 
 use super::db::{self, Claimed};
 use super::vk;
+use crate::db::{release_savepoint, rollback_to_savepoint, savepoint};
 use crate::ids::{QuestionId, RegionId};
 use crate::questions::clock::{Priority, Rules};
 use crate::questions::db as questions;
@@ -80,18 +81,14 @@ async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::
     let mut failed = Vec::new();
     let mut decided: Vec<(&Claimed, Decision)> = Vec::new();
     for event in events {
-        sqlx::query("savepoint event").execute(&mut *tx).await?;
+        savepoint(&mut tx, "event").await?;
         match decide(&mut tx, region, &by, event).await {
             Ok(decision) => {
-                sqlx::query("release savepoint event")
-                    .execute(&mut *tx)
-                    .await?;
+                release_savepoint(&mut tx, "event").await?;
                 decided.push((event, decision));
             }
             Err(e) => {
-                sqlx::query("rollback to savepoint event")
-                    .execute(&mut *tx)
-                    .await?;
+                rollback_to_savepoint(&mut tx, "event").await?;
                 failed.push((event, e));
             }
         }
@@ -159,14 +156,15 @@ async fn file_new<'e>(
     decided: &[(&'e Claimed, Decision)],
     failed: &mut Vec<(&'e Claimed, sqlx::Error)>,
 ) -> Result<std::collections::HashMap<Key, (QuestionId, i64)>, sqlx::Error> {
-    let mut first: std::collections::HashMap<Key, i64> = std::collections::HashMap::new();
+    // Each comment's first event and its link.
+    let mut first: std::collections::HashMap<Key, (i64, &str)> = std::collections::HashMap::new();
     let mut rows = Vec::new();
     let mut owners = Vec::new();
     for (event, decision) in decided {
         if let Decision::New(new) = decision
             && !first.contains_key(&key_of(new))
         {
-            first.insert(key_of(new), event.id);
+            first.insert(key_of(new), (event.id, new.link.as_str()));
             let q = &new.question;
             rows.push((
                 q,
@@ -179,28 +177,22 @@ async fn file_new<'e>(
     if rows.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    sqlx::query("savepoint batch").execute(&mut *tx).await?;
+    savepoint(&mut *tx, "batch").await?;
     let written = match questions::insert_many(tx, region, &rows).await {
         Ok(written) => written,
         Err(_) => {
             // One bad row spoils the statement: file them one by one to find it.
-            sqlx::query("rollback to savepoint batch")
-                .execute(&mut *tx)
-                .await?;
+            rollback_to_savepoint(&mut *tx, "batch").await?;
             let mut written = Vec::new();
             for (row, event) in rows.iter().zip(&owners) {
-                sqlx::query("savepoint one").execute(&mut *tx).await?;
+                savepoint(&mut *tx, "one").await?;
                 match questions::insert_many(tx, region, std::slice::from_ref(row)).await {
                     Ok(one) => {
-                        sqlx::query("release savepoint one")
-                            .execute(&mut *tx)
-                            .await?;
+                        release_savepoint(&mut *tx, "one").await?;
                         written.extend(one);
                     }
                     Err(e) => {
-                        sqlx::query("rollback to savepoint one")
-                            .execute(&mut *tx)
-                            .await?;
+                        rollback_to_savepoint(&mut *tx, "one").await?;
                         failed.push((*event, e));
                     }
                 }
@@ -211,11 +203,9 @@ async fn file_new<'e>(
     let mut filed = std::collections::HashMap::new();
     for (id, page, channel, external) in written {
         let key = (page, channel, external);
-        let link = rows
-            .iter()
-            .find(|(q, _, _)| (q.page_id, q.channel.clone(), q.external_id.clone()) == key)
-            .and_then(|(_, _, l)| *l)
-            .unwrap_or("");
+        let Some(&(event, link)) = first.get(&key) else {
+            continue;
+        };
         questions::add_event(
             tx,
             region,
@@ -228,9 +218,7 @@ async fn file_new<'e>(
             },
         )
         .await?;
-        if let Some(event) = first.get(&key) {
-            filed.insert(key, (id, *event));
-        }
+        filed.insert(key, (id, event));
     }
     Ok(filed)
 }

@@ -74,13 +74,7 @@ pub fn fingerprint(secret: &str) -> Vec<u8> {
 
 /// Compares a presented secret with a kept fingerprint in constant time.
 pub fn matches(presented: &str, kept: &[u8]) -> bool {
-    let presented = fingerprint(presented);
-    presented.len() == kept.len()
-        && presented
-            .iter()
-            .zip(kept)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    crate::web::csrf::constant_time_eq(&fingerprint(presented), kept)
 }
 
 /// The last characters of a token, as the card shows one it will not show again.

@@ -111,6 +111,7 @@ async fn multipart_token(content_type: &str, bytes: axum::body::Bytes) -> Option
         .flatten()
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares secrets without telling by the time taken how much of them matched.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
