@@ -57,6 +57,55 @@ pub enum Command {
     /// Connect pages to their platforms, so residents' comments and messages become questions.
     #[command(subcommand)]
     Channel(ChannelCommand),
+    /// Send published answers back to the platforms their questions came from, once.
+    /// Safe from several instances at once; `serve` also does it as answers are published.
+    DeliverAnswers(DeliverArgs),
+}
+
+/// Where the platforms' APIs answer: their public addresses, or a local server playing them.
+#[derive(clap::Args, Clone, Debug)]
+pub struct PlatformApiArgs {
+    #[arg(
+        long,
+        env = "GOSPUBLIC_VK_API_BASE",
+        default_value = "https://api.vk.com",
+        global = true
+    )]
+    pub vk_api_base: String,
+    #[arg(
+        long,
+        env = "GOSPUBLIC_TELEGRAM_API_BASE",
+        default_value = "https://api.telegram.org",
+        global = true
+    )]
+    pub telegram_api_base: String,
+    #[arg(
+        long,
+        env = "GOSPUBLIC_MAX_API_BASE",
+        default_value = "https://platform-api.max.ru",
+        global = true
+    )]
+    pub max_api_base: String,
+}
+
+impl PlatformApiArgs {
+    pub fn bases(&self) -> crate::channels::apis::ApiBases {
+        let trim = |s: &str| s.trim_end_matches('/').to_owned();
+        crate::channels::apis::ApiBases {
+            vk: trim(&self.vk_api_base),
+            telegram: trim(&self.telegram_api_base),
+            max: trim(&self.max_api_base),
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct DeliverArgs {
+    /// 64 hex digits; opens the tokens pages were connected with.
+    #[arg(long, env = "GOSPUBLIC_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    #[command(flatten)]
+    pub apis: PlatformApiArgs,
 }
 
 #[derive(Subcommand)]
@@ -98,6 +147,8 @@ pub struct ChannelAddArgs {
     pub page: Option<i64>,
     #[command(flatten)]
     pub keys: ChannelKeys,
+    #[command(flatten)]
+    pub apis: PlatformApiArgs,
 }
 
 #[derive(clap::Args)]
@@ -228,6 +279,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub mail: MailArgs,
+
+    #[command(flatten)]
+    pub apis: PlatformApiArgs,
 }
 
 /// Outgoing mail and the address links in it point to.
@@ -322,6 +376,8 @@ pub struct Settings {
     /// Seals platform tokens; without it no token is stored.
     pub secret_key: Option<crate::channels::secrets::SecretKey>,
     pub mail: Option<crate::mail::MailSettings>,
+    /// Where the platforms' APIs answer.
+    pub apis: crate::channels::apis::ApiBases,
 }
 
 impl MailArgs {
@@ -368,6 +424,7 @@ impl Settings {
                 .as_deref()
                 .and_then(|k| crate::channels::secrets::SecretKey::parse(k).ok()),
             mail: args.mail.settings(),
+            apis: args.apis.bases(),
         }
     }
 
@@ -382,6 +439,7 @@ impl Settings {
             base_url_configured: true,
             secret_key: None,
             mail: None,
+            apis: crate::channels::apis::ApiBases::production(),
         }
     }
 }

@@ -11,6 +11,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Wakes the worker that turns platforms' events into questions.
     pub events_arrived: Arc<tokio::sync::Notify>,
+    /// Wakes the worker that sends answers back to the platforms.
+    pub answers_published: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -19,6 +21,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             events_arrived: Arc::new(tokio::sync::Notify::new()),
+            answers_published: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

@@ -113,6 +113,9 @@ fn used_keys() -> BTreeSet<String> {
     for k in ["interim", "final"] {
         keys.insert(format!("answer-kind-{k}"));
     }
+    for s in ["pending", "delivered", "failed"] {
+        keys.insert(format!("delivery-status-{s}"));
+    }
     for d in ["overdue", "at_risk", "today"] {
         keys.insert(format!("due-{d}"));
     }

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{RegionFixture, TestApp, TestResponse, two_regions};
+use common::{RegionFixture, TestApp, TestResponse, database_url, two_regions};
 use gospublic::channels::{self, VkCommunity, intake};
 use gospublic::ids::{PageId, RegionId};
 use sqlx::PgPool;
@@ -360,15 +360,6 @@ async fn a_failing_event_is_retried_later_and_its_reason_kept(db: PgPool) {
         .unwrap();
     assert_eq!(intake::process_due(&db).await.unwrap(), 1);
     assert_eq!(count(&db, "select count(*) from questions").await, 1);
-}
-
-async fn database_url(db: &PgPool) -> String {
-    let name: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(db)
-        .await
-        .unwrap();
-    let base = std::env::var("DATABASE_URL").unwrap();
-    format!("{}/{name}", base.rsplit_once('/').unwrap().0)
 }
 
 #[sqlx::test]

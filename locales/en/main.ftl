@@ -970,3 +970,31 @@ card-channels-link = Connection to the platform
 question-source-link = Open on the platform
 channel-revoke = Disconnect
 channel-revoked = The page is disconnected: the platform's address no longer accepts events.
+
+question-answer-split = The answer is longer than the { $limit } characters the platform takes in one message: it will go in { $count ->
+    [one] { $count } part
+   *[other] { $count } parts
+} numbered “(1/{ $count })”. Send it again to send it so, or shorten it.
+delivery-title = Answer on the platform
+delivery-status-pending = sending
+delivery-status-delivered = delivered
+delivery-status-failed = not delivered
+delivery-parts = { $count ->
+    [one] { $count } part
+   *[other] { $count } parts
+}
+delivery-open = open the answer
+delivery-will-retry = will retry { $at }
+delivery-retry = Send again
+delivery-retried = The answer is being sent to the platform again.
+delivery-not-failed = This delivery is not waiting for a retry.
+delivery-no-token = No community access token: connect the page again with an access token allowed to post messages and comments.
+delivery-no-key = The server has no encryption key (GOSPUBLIC_SECRET_KEY), so the access token cannot be read; the answer goes as soon as the server's administrator sets it.
+delivery-revoked = The page was disconnected from its platform: connect it again and send again.
+delivery-no-target = It is not clear whom to answer on the platform: the question has no link to a comment or message.
+event-follow_up = The resident added
+event-delivered = Answer delivered to the platform
+event-delivery_failed = Answer not delivered to the platform
+event-answered_on_platform = Answered directly on the platform
+event-edited = The resident edited the text
+event-withdrawn = The resident deleted the question

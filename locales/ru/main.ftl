@@ -977,3 +977,32 @@ card-channels-link = Подключение к площадке
 question-source-link = Открыть на площадке
 channel-revoke = Отключить
 channel-revoked = Страница отключена: адрес для площадки больше не принимает события.
+
+question-answer-split = Ответ длиннее { $limit } знаков, которые площадка принимает в одном сообщении: он уйдёт { $count ->
+    [one] { $count } частью
+   *[other] { $count } частями
+} с нумерацией «(1/{ $count })». Отправьте ещё раз, чтобы отправить так, или сократите ответ.
+delivery-title = Ответ на площадке
+delivery-status-pending = отправляется
+delivery-status-delivered = доставлено
+delivery-status-failed = не доставлено
+delivery-parts = { $count ->
+    [one] { $count } часть
+    [few] { $count } части
+   *[many] { $count } частей
+}
+delivery-open = открыть ответ
+delivery-will-retry = повторим { $at }
+delivery-retry = Отправить ещё раз
+delivery-retried = Ответ отправляется на площадку ещё раз.
+delivery-not-failed = Эта отправка не ждёт повтора.
+delivery-no-token = Нет ключа доступа сообщества: подключите страницу заново, указав ключ доступа с правом на сообщения и стену.
+delivery-no-key = На сервере не задан ключ шифрования (GOSPUBLIC_SECRET_KEY), поэтому ключ доступа нельзя прочитать; ответ уйдёт, как только администратор сервера его задаст.
+delivery-revoked = Страница отключена от площадки: подключите её снова и отправьте ещё раз.
+delivery-no-target = Непонятно, кому отвечать на площадке: у обращения нет ссылки на комментарий или сообщение.
+event-follow_up = Житель дописал
+event-delivered = Ответ доставлен на площадку
+event-delivery_failed = Ответ не доставлен на площадку
+event-answered_on_platform = Ответ дан прямо на площадке
+event-edited = Житель изменил текст
+event-withdrawn = Житель удалил вопрос

@@ -6,12 +6,17 @@
 //! Tenancy: connections and events belong to a region; the webhook finds its connection by
 //! the token in its address, then works in that region.
 
+pub mod apis;
 pub mod cli;
 pub mod db;
+pub mod delivery;
 mod handlers;
 pub mod hooks;
 pub mod intake;
+pub mod outbox;
+mod retry;
 pub mod secrets;
+pub mod target;
 pub mod vk;
 
 use axum::routing::{get, post};
@@ -35,6 +40,11 @@ pub fn router() -> Routes {
             "/r/{region}/pages/{id}/channels/revoke",
             &[(POST, Access::RegionMember)],
             post(handlers::revoke),
+        )
+        .add(
+            "/r/{region}/questions/{id}/deliveries/retry",
+            &[(POST, Access::RegionMember)],
+            post(retry::retry),
         )
 }
 

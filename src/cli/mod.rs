@@ -26,6 +26,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => crate::import::cli::run(&cli.database_url, args).await,
         Command::Serve(args) => serve(&cli.database_url, args).await,
         Command::Channel(command) => crate::channels::cli::run(&cli.database_url, command).await,
+        Command::DeliverAnswers(args) => {
+            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
+            let key = args
+                .secret_key
+                .as_deref()
+                .map(crate::channels::secrets::SecretKey::parse)
+                .transpose()?;
+            let apis = crate::channels::apis::Apis::new(args.apis.bases());
+            let n = crate::channels::delivery::deliver_due(&db, &apis, key.as_ref()).await?;
+            println!("{n}");
+            Ok(())
+        }
         Command::NotifyOverdue(mail) => {
             let db = crate::db::connect_and_migrate(&cli.database_url).await?;
             let Some(settings) = mail.settings() else {
@@ -141,6 +153,12 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
     let state = AppState::new(db.clone(), settings.clone());
     spawn_session_cleanup(db.clone(), settings.session_idle);
     crate::channels::intake::spawn(db.clone(), state.events_arrived.clone());
+    crate::channels::delivery::spawn(
+        db.clone(),
+        crate::channels::apis::Apis::new(settings.apis.clone()),
+        settings.secret_key.clone(),
+        state.answers_published.clone(),
+    );
     if let Some(mail) = settings.mail.clone() {
         spawn_overdue_notices(db, mail, settings.base_url.clone());
     }

@@ -10,6 +10,7 @@ use super::clock::{Priority, Rules};
 use super::db::{self, Event, Question, changes};
 use super::forms::{ActionForm, MAX_TEXT, REJECT_REASONS, required_text};
 use super::workflow::{self, Action, Status};
+use crate::channels::outbox;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use crate::ids::{RegionId, UserId};
@@ -25,6 +26,9 @@ pub enum Outcome {
     Invalid(FieldErrors),
     /// The question's state does not allow it (any more); the explanation.
     Refused(String),
+    /// The answer goes back to its platform in this many parts: said before it is sent, and
+    /// sent when the person sends the same answer again.
+    ConfirmSplit(FieldErrors, usize),
 }
 
 fn invalid(field: &'static str, message: String) -> Outcome {
@@ -180,6 +184,23 @@ async fn answer(s: &mut Step<'_>, interim: bool) -> AppResult<Outcome> {
         Ok(text) => text,
         Err(refusal) => return Ok(refusal),
     };
+    if let Some(route) = crate::channels::outbox::route(s.tx, s.region(), s.q).await? {
+        let parts = route.parts(&text);
+        if parts > 1 && s.form.split_confirmed.trim() != parts.to_string() {
+            let mut e = FieldErrors::default();
+            e.add(
+                "text",
+                s.l.t_args(
+                    "question-answer-split",
+                    &[
+                        ("limit", (route.target.limit() as i64).into()),
+                        ("count", (parts as i64).into()),
+                    ],
+                ),
+            );
+            return Ok(Outcome::ConfirmSplit(e, parts));
+        }
+    }
     let head = matches!(s.relation, Relation::Handler { head: true });
     if s.q.answer_approval && !head {
         let kind = if interim { "interim" } else { "final" };
@@ -224,6 +245,12 @@ async fn publish(s: &mut Step<'_>, author: UserId, text: &str, interim: bool) ->
     let waited =
         (s.rules.elapsed(q.received_at, Utc::now()) - i64::from(q.paused_minutes)).max(0) as i32;
     changes::publish(s.tx, s.region(), q.id, text, interim, author, to, waited).await?;
+    let kind = if interim {
+        outbox::Kind::Interim
+    } else {
+        outbox::Kind::Final
+    };
+    outbox::enqueue(s.tx, s.region(), q, text, kind, Some(author)).await?;
     db::add_event(
         s.tx,
         s.region(),

@@ -199,6 +199,8 @@ pub struct ActionForm {
     pub organization_id: String,
     pub reason: String,
     pub original: String,
+    /// The number of parts the person agreed their answer goes back to its platform in.
+    pub split_confirmed: String,
 }
 
 impl ActionForm {

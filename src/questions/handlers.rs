@@ -336,11 +336,22 @@ pub struct QuestionScreen {
     pub errors: FieldErrors,
     pub notice: Option<String>,
     pub contacts_shown: bool,
+    /// The answers sent back to the platform the question came from.
+    pub deliveries: Vec<crate::channels::db::deliveries::DeliveryRow>,
     pub tz: Tz,
     pub now: DateTime<Utc>,
 }
 
 impl QuestionScreen {
+    /// A delivery's failure in words: ours from the catalog, a platform's as it gave it.
+    pub fn delivery_reason(&self, reason: &str) -> String {
+        if reason.starts_with("delivery-") {
+            self.chrome.t(reason)
+        } else {
+            reason.to_owned()
+        }
+    }
+
     pub fn can(&self, code: &str) -> bool {
         let Some(action) = Action::parse(code) else {
             return false;
@@ -515,6 +526,7 @@ pub async fn screen(
         super::db::changes::transfer_candidates(conn, region, q.organization_id, s.find).await?
     };
     let contacts_shown = s.contacts_shown && relation.sees_contacts();
+    let deliveries = crate::channels::db::deliveries::for_question(conn, region, q.id).await?;
     let mut form = s.form;
     if s.failed == Some("answer") && form.intent == "insert" {
         if let Some(t) =
@@ -540,6 +552,7 @@ pub async fn screen(
         errors: s.errors,
         notice: s.notice,
         contacts_shown,
+        deliveries,
         tz: crate::regions::time::zone_of(&access.region.time_zone),
         now: Utc::now(),
     })
@@ -626,9 +639,12 @@ pub async fn perform(
     relation.require(action)?;
     let outcome =
         actions::apply(&mut tx, &access, chrome.locale, &q, relation, action, &form).await?;
+    let mut form = form;
     let (status, failed, errors, notice) = match outcome {
         Outcome::Done(message_key) => {
             tx.commit().await?;
+            // Any answer just published may have a delivery to send.
+            state.answers_published.notify_one();
             session.set_flash(chrome.t(message_key)).await?;
             return Ok(redirect(&format!(
                 "/r/{}/questions/{id}",
@@ -647,6 +663,10 @@ pub async fn perform(
             errors,
             None,
         ),
+        Outcome::ConfirmSplit(errors, parts) => {
+            form.split_confirmed = parts.to_string();
+            (StatusCode::OK, Some(action_form(action)), errors, None)
+        }
         Outcome::Refused(notice) => (
             StatusCode::CONFLICT,
             Some(action_form(action)),

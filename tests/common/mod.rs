@@ -14,6 +14,7 @@ use sqlx::PgPool;
 use tokio::sync::OnceCell;
 use tower::ServiceExt;
 
+pub mod platforms;
 pub mod smtp;
 
 pub const PASSWORD: &str = "test-password-1";
@@ -453,6 +454,16 @@ pub async fn question(
         .unwrap();
     tx.commit().await.unwrap();
     id.0
+}
+
+/// The connection string of this test's own database, for a second process.
+pub async fn database_url(db: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").unwrap();
+    format!("{}/{name}", base.rsplit_once('/').unwrap().0)
 }
 
 /// Two regions, as every isolation test needs.

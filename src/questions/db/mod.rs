@@ -260,7 +260,7 @@ pub async fn find_external(
 }
 
 /// Every kind of timeline entry (the database refuses others).
-pub const EVENT_KINDS: [&str; 16] = [
+pub const EVENT_KINDS: [&str; 22] = [
     "received",
     "assigned",
     "note",
@@ -277,6 +277,12 @@ pub const EVENT_KINDS: [&str; 16] = [
     "closed",
     "reopened",
     "escalated",
+    "follow_up",
+    "delivered",
+    "delivery_failed",
+    "answered_on_platform",
+    "edited",
+    "withdrawn",
 ];
 
 /// One entry of the timeline.

@@ -7,6 +7,8 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::ids::{OrgId, PageId, QuestionId, RegionId, UserId};
 
+pub mod deliveries;
+
 pub struct NewConnection<'a> {
     pub page: PageId,
     pub platform: &'a str,

@@ -1,0 +1,396 @@
+//! Calling the platforms: one HTTP client for VK, Telegram and MAX, their base addresses
+//! settings (tests and staging point them at a local server that plays the platform). Each
+//! answer is read into what the delivery worker needs to know: sent (with the platform's id),
+//! try again later, or refused for good with the platform's reason.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::target::Target;
+
+/// The VK API version the calls are written against.
+const VK_VERSION: &str = "5.199";
+
+/// Where each platform's API answers.
+#[derive(Clone, Debug)]
+pub struct ApiBases {
+    pub vk: String,
+    pub telegram: String,
+    pub max: String,
+}
+
+impl ApiBases {
+    pub fn production() -> ApiBases {
+        ApiBases {
+            vk: "https://api.vk.com".into(),
+            telegram: "https://api.telegram.org".into(),
+            max: "https://platform-api.max.ru".into(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Apis {
+    client: reqwest::Client,
+    bases: ApiBases,
+}
+
+/// What the platform did with one part of an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Published; the platform's id of the new comment or message.
+    Sent(String),
+    /// Not now (network, the platform's own trouble, a rate limit): try again, not before
+    /// `after` seconds when the platform said so.
+    Retry { reason: String, after: Option<u64> },
+    /// Never (no access, a bad parameter, a revoked token, a resident who blocked the bot).
+    Refused(String),
+}
+
+/// A part's key the platform drops a repeat by, where it takes one.
+#[derive(Clone, Copy, Debug)]
+pub struct PartKey {
+    pub delivery: i64,
+    pub part: usize,
+}
+
+impl PartKey {
+    /// VK `guid` of a comment.
+    pub fn guid(&self) -> String {
+        format!("gospublic-{}-{}", self.delivery, self.part)
+    }
+
+    /// VK `random_id` of a message: a positive int32, the same for every resend of the part.
+    pub fn random_id(&self) -> i32 {
+        let slots = i32::MAX as u64 / 16;
+        let n = (self.delivery.unsigned_abs() % slots) * 16 + (self.part as u64 % 16);
+        n as i32 + 1
+    }
+}
+
+impl Apis {
+    pub fn new(bases: ApiBases) -> Apis {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .expect("the HTTP client builds with its defaults");
+        Apis { client, bases }
+    }
+
+    /// Sends one part of an answer as a reply to the resident.
+    pub async fn send(
+        &self,
+        target: &Target,
+        token: &str,
+        group_id: Option<i64>,
+        text: &str,
+        key: PartKey,
+    ) -> Reply {
+        match target {
+            Target::VkWall {
+                owner,
+                post,
+                comment,
+            } => {
+                let mut params = vec![
+                    ("owner_id", owner.to_string()),
+                    ("post_id", post.to_string()),
+                    ("reply_to_comment", comment.to_string()),
+                    ("message", text.to_owned()),
+                    ("guid", key.guid()),
+                ];
+                if let Some(g) = group_id {
+                    params.push(("from_group", g.abs().to_string()));
+                }
+                self.vk("wall.createComment", token, params, "comment_id")
+                    .await
+            }
+            Target::VkBoard { owner, topic, .. } => {
+                let params = vec![
+                    ("group_id", owner.abs().to_string()),
+                    ("topic_id", topic.to_string()),
+                    ("message", text.to_owned()),
+                    ("from_group", "1".to_owned()),
+                    ("guid", key.guid()),
+                ];
+                self.vk("board.createComment", token, params, "").await
+            }
+            Target::VkMessage { peer, message } => {
+                let params = vec![
+                    ("peer_id", peer.to_string()),
+                    ("random_id", key.random_id().to_string()),
+                    ("reply_to", message.to_string()),
+                    ("message", text.to_owned()),
+                ];
+                self.vk("messages.send", token, params, "").await
+            }
+            Target::Telegram { chat, message } => {
+                let body = json!({
+                    "chat_id": chat, "text": text,
+                    "reply_parameters": { "message_id": message, "allow_sending_without_reply": true },
+                });
+                let url = format!("{}/bot{token}/sendMessage", self.bases.telegram);
+                match self.post_json(&url, None, &body).await {
+                    Ok((status, retry_after, answer)) => {
+                        telegram_reply(status, retry_after, &answer)
+                    }
+                    Err(reason) => network(reason),
+                }
+            }
+            Target::Max { chat, mid } => {
+                let body = json!({ "text": text, "link": { "type": "reply", "mid": mid } });
+                let url = format!("{}/messages?chat_id={chat}", self.bases.max);
+                match self.post_json(&url, Some(token), &body).await {
+                    Ok((status, retry_after, answer)) => max_reply(status, retry_after, &answer),
+                    Err(reason) => network(reason),
+                }
+            }
+        }
+    }
+
+    /// A VK API method with its parameters as a form; `field` names the id in an object
+    /// answer (empty when the answer is the id itself).
+    async fn vk(
+        &self,
+        method: &str,
+        token: &str,
+        mut params: Vec<(&str, String)>,
+        field: &str,
+    ) -> Reply {
+        params.push(("access_token", token.to_owned()));
+        params.push(("v", VK_VERSION.to_owned()));
+        let url = format!("{}/method/{method}", self.bases.vk);
+        let sent = self.client.post(url).form(&params).send().await;
+        match read(sent).await {
+            Ok((status, _, answer)) if status < 500 => vk_reply(&answer, field),
+            Ok((status, _, _)) => Reply::Retry {
+                reason: format!("HTTP {status}"),
+                after: None,
+            },
+            Err(reason) => network(reason),
+        }
+    }
+
+    async fn post_json(
+        &self,
+        url: &str,
+        authorization: Option<&str>,
+        body: &Value,
+    ) -> Result<(u16, Option<u64>, Value), String> {
+        let mut request = self
+            .client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+        if let Some(token) = authorization {
+            request = request.header(reqwest::header::AUTHORIZATION, token);
+        }
+        read(request.send().await).await
+    }
+}
+
+/// The status, a `Retry-After` in seconds, and the JSON body (null when it is not JSON).
+async fn read(
+    sent: Result<reqwest::Response, reqwest::Error>,
+) -> Result<(u16, Option<u64>, Value), String> {
+    let response = sent.map_err(describe)?;
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    let body = response.bytes().await.map_err(describe)?;
+    Ok((
+        status,
+        retry_after,
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+    ))
+}
+
+/// A transport failure without the request's address, which carries the bot token.
+fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    if e.is_timeout() {
+        "timeout".to_owned()
+    } else if e.is_connect() {
+        "connection failed".to_owned()
+    } else {
+        e.to_string()
+    }
+}
+
+fn network(reason: String) -> Reply {
+    Reply::Retry {
+        reason,
+        after: None,
+    }
+}
+
+/// VK answers 200 with `response` or `error`.
+pub fn vk_reply(answer: &Value, field: &str) -> Reply {
+    if let Some(error) = answer.get("error") {
+        let code = error.get("error_code").and_then(Value::as_i64).unwrap_or(0);
+        let message = error
+            .get("error_msg")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown error");
+        let reason = format!("VK {code}: {message}");
+        // 1 unknown, 6 too many requests per second, 9 flood control, 10 VK's own failure.
+        return if matches!(code, 1 | 6 | 9 | 10) {
+            Reply::Retry {
+                reason,
+                after: (code == 6).then_some(1),
+            }
+        } else {
+            Reply::Refused(reason)
+        };
+    }
+    let response = answer.get("response");
+    let id = if field.is_empty() {
+        response
+    } else {
+        response.and_then(|r| r.get(field))
+    };
+    match id.and_then(Value::as_i64) {
+        Some(id) => Reply::Sent(id.to_string()),
+        None => Reply::Retry {
+            reason: "VK: unexpected answer".into(),
+            after: None,
+        },
+    }
+}
+
+/// Telegram answers `{"ok": true, "result": message}` or `ok: false` with its code.
+pub fn telegram_reply(status: u16, retry_after: Option<u64>, answer: &Value) -> Reply {
+    if answer.get("ok").and_then(Value::as_bool) == Some(true) {
+        return match answer.pointer("/result/message_id").and_then(Value::as_i64) {
+            Some(id) => Reply::Sent(id.to_string()),
+            None => Reply::Retry {
+                reason: "Telegram: unexpected answer".into(),
+                after: None,
+            },
+        };
+    }
+    let code = answer
+        .get("error_code")
+        .and_then(Value::as_i64)
+        .unwrap_or(i64::from(status));
+    let description = answer
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("no description");
+    let reason = format!("Telegram {code}: {description}");
+    let after = answer
+        .pointer("/parameters/retry_after")
+        .and_then(Value::as_u64)
+        .or(retry_after);
+    if code == 429 || code >= 500 || status >= 500 {
+        Reply::Retry { reason, after }
+    } else {
+        Reply::Refused(reason)
+    }
+}
+
+/// MAX answers 200 with the sent message, or an error status with `code` and `message`.
+pub fn max_reply(status: u16, retry_after: Option<u64>, answer: &Value) -> Reply {
+    if status == 200 {
+        return match answer.pointer("/message/body/mid").and_then(Value::as_str) {
+            Some(mid) => Reply::Sent(mid.to_owned()),
+            None => Reply::Retry {
+                reason: "MAX: unexpected answer".into(),
+                after: None,
+            },
+        };
+    }
+    let message = answer
+        .get("message")
+        .and_then(Value::as_str)
+        .or_else(|| answer.get("code").and_then(Value::as_str))
+        .unwrap_or("no description");
+    let reason = format!("MAX {status}: {message}");
+    if status == 429 || status >= 500 {
+        Reply::Retry {
+            reason,
+            after: retry_after,
+        }
+    } else {
+        Reply::Refused(reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vk_errors_are_told_apart() {
+        let ok = json!({"response": {"comment_id": 10751, "parents_stack": []}});
+        assert_eq!(vk_reply(&ok, "comment_id"), Reply::Sent("10751".into()));
+        assert_eq!(
+            vk_reply(&json!({"response": 412}), ""),
+            Reply::Sent("412".into())
+        );
+        let error = |code| json!({"error": {"error_code": code, "error_msg": "m"}});
+        for code in [6, 9, 10] {
+            assert!(matches!(vk_reply(&error(code), ""), Reply::Retry { .. }));
+        }
+        for code in [5, 15, 100, 901] {
+            assert_eq!(
+                vk_reply(&error(code), ""),
+                Reply::Refused(format!("VK {code}: m"))
+            );
+        }
+    }
+
+    #[test]
+    fn telegram_and_max_errors_are_told_apart() {
+        let ok = json!({"ok": true, "result": {"message_id": 77}});
+        assert_eq!(telegram_reply(200, None, &ok), Reply::Sent("77".into()));
+        let busy = json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": {"retry_after": 7}});
+        assert_eq!(
+            telegram_reply(429, None, &busy),
+            Reply::Retry {
+                reason: "Telegram 429: Too Many Requests: retry after 7".into(),
+                after: Some(7)
+            }
+        );
+        let blocked = json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"});
+        assert!(matches!(
+            telegram_reply(403, None, &blocked),
+            Reply::Refused(_)
+        ));
+        let sent = json!({"message": {"body": {"mid": "mid.1", "seq": 1, "text": "x"}}});
+        assert_eq!(max_reply(200, None, &sent), Reply::Sent("mid.1".into()));
+        assert!(matches!(
+            max_reply(429, Some(3), &json!({})),
+            Reply::Retry { after: Some(3), .. }
+        ));
+        assert!(matches!(
+            max_reply(
+                401,
+                None,
+                &json!({"code": "verify.token", "message": "Invalid access_token"})
+            ),
+            Reply::Refused(_)
+        ));
+        assert_eq!(
+            PartKey {
+                delivery: 5,
+                part: 1
+            }
+            .guid(),
+            "gospublic-5-1"
+        );
+        assert!(
+            PartKey {
+                delivery: i64::MAX,
+                part: 9
+            }
+            .random_id()
+                > 0
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! An answer to a question that came from a platform goes back there: the delivery is written
+//! in the answer's own transaction, so an answer is never published without one and never
+//! delivered without being published; the `delivery` worker sends it.
+
+use sqlx::PgConnection;
+
+use super::db::deliveries::{self, NewDelivery};
+use super::target::{self, Target};
+use crate::ids::{RegionId, UserId};
+use crate::questions::db::Question;
+
+/// Where an answer to the question would go: the connection and the resident's comment or
+/// message. None for questions typed in by hand or from pages never connected.
+pub struct Route {
+    pub connection: i64,
+    pub target: Target,
+}
+
+impl Route {
+    /// How many comments or messages `text` makes on the platform.
+    pub fn parts(&self, text: &str) -> usize {
+        target::split(text, self.target.limit()).len()
+    }
+}
+
+pub async fn route(
+    db: &mut PgConnection,
+    region: RegionId,
+    q: &Question,
+) -> Result<Option<Route>, sqlx::Error> {
+    let (Some(page), Some(external)) = (q.page_id, q.external_id.as_deref()) else {
+        return Ok(None);
+    };
+    if !matches!(q.channel.as_str(), "comment" | "message") {
+        return Ok(None);
+    }
+    let Some(target) = Target::parse(external) else {
+        return Ok(None);
+    };
+    Ok(deliveries::route(db, region, page, target.platform())
+        .await?
+        .map(|connection| Route { connection, target }))
+}
+
+/// What a published text is to the resident.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Interim,
+    Final,
+}
+
+/// Writes the delivery of a published answer, in the caller's transaction; returns its id,
+/// or None when the question did not come from a connected platform.
+pub async fn enqueue(
+    db: &mut PgConnection,
+    region: RegionId,
+    q: &Question,
+    text: &str,
+    kind: Kind,
+    by: Option<UserId>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let Some(route) = route(db, region, q).await? else {
+        return Ok(None);
+    };
+    let parts = target::split(text, route.target.limit());
+    let kind = match kind {
+        Kind::Interim => "interim",
+        Kind::Final => "final",
+    };
+    let id = deliveries::insert(
+        db,
+        region,
+        &NewDelivery {
+            question: q.id,
+            connection: route.connection,
+            kind,
+            parts: &parts,
+            by,
+        },
+    )
+    .await?;
+    Ok(Some(id))
+}
