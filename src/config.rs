@@ -133,6 +133,18 @@ pub enum ChannelAddPlatform {
         #[arg(long)]
         token: Option<String>,
     },
+    /// A Telegram bot: its webhook is registered with Telegram (setWebhook).
+    Telegram {
+        /// The token @BotFather gave; needs GOSPUBLIC_SECRET_KEY.
+        #[arg(long)]
+        bot_token: String,
+    },
+    /// A MAX bot: its webhook is registered with MAX (POST /subscriptions).
+    Max {
+        /// The bot's token from the MAX partner platform; needs GOSPUBLIC_SECRET_KEY.
+        #[arg(long)]
+        bot_token: String,
+    },
 }
 
 #[derive(clap::Args)]

@@ -150,6 +150,85 @@ impl Apis {
         }
     }
 
+    /// Tells the platform where to deliver the bot's updates, with the secret it must send
+    /// back: Telegram `setWebhook`, MAX `POST /subscriptions`. Err is the platform's reason.
+    pub async fn register(
+        &self,
+        platform: &str,
+        token: &str,
+        url: &str,
+        secret: &str,
+    ) -> Result<(), String> {
+        let answer = match platform {
+            "telegram" => {
+                let body =
+                    json!({ "url": url, "secret_token": secret, "allowed_updates": ["message"] });
+                let address = format!("{}/bot{token}/setWebhook", self.bases.telegram);
+                self.post_json(&address, None, &body).await
+            }
+            "max" => {
+                let body =
+                    json!({ "url": url, "secret": secret, "update_types": ["message_created"] });
+                let address = format!("{}/subscriptions", self.bases.max);
+                self.post_json(&address, Some(token), &body).await
+            }
+            other => return Err(format!("{other} has no webhook registration")),
+        };
+        let (status, _, answer) = answer?;
+        accepted(platform, status, &answer)
+    }
+
+    /// Asks the platform who the token belongs to (the card's test button): the bot's or
+    /// community's name, or the platform's reason it refused.
+    pub async fn check(
+        &self,
+        platform: &str,
+        token: &str,
+        group_id: Option<i64>,
+    ) -> Result<String, String> {
+        let answer = match platform {
+            "vk" => {
+                let mut params = vec![
+                    ("access_token", token.to_owned()),
+                    ("v", VK_VERSION.to_owned()),
+                ];
+                if let Some(g) = group_id {
+                    params.push(("group_id", g.to_string()));
+                }
+                let url = format!("{}/method/groups.getById", self.bases.vk);
+                read(self.client.post(url).form(&params).send().await).await
+            }
+            "telegram" => {
+                let url = format!("{}/bot{token}/getMe", self.bases.telegram);
+                self.post_json(&url, None, &json!({})).await
+            }
+            "max" => {
+                let url = format!("{}/me", self.bases.max);
+                read(
+                    self.client
+                        .get(url)
+                        .header(reqwest::header::AUTHORIZATION, token)
+                        .send()
+                        .await,
+                )
+                .await
+            }
+            other => return Err(format!("{other} is not a connected platform")),
+        };
+        let (status, _, answer) = answer?;
+        accepted(platform, status, &answer)?;
+        let name = answer
+            .pointer("/response/groups/0/name")
+            .or_else(|| answer.pointer("/response/0/name"))
+            .or_else(|| answer.pointer("/result/username"))
+            .or_else(|| answer.get("username"))
+            .or_else(|| answer.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        Ok(name)
+    }
+
     /// A VK API method with its parameters as a form; `field` names the id in an object
     /// answer (empty when the answer is the id itself).
     async fn vk(
@@ -208,6 +287,23 @@ async fn read(
         retry_after,
         serde_json::from_slice(&body).unwrap_or(Value::Null),
     ))
+}
+
+/// Whether the platform took a call that returns no id; Err is its reason.
+fn accepted(platform: &str, status: u16, answer: &Value) -> Result<(), String> {
+    let refused = match platform {
+        "vk" => answer.get("error").map(|_| vk_reply(answer, "")),
+        "telegram" => (answer.get("ok").and_then(Value::as_bool) != Some(true))
+            .then(|| telegram_reply(status, None, answer)),
+        _ => (status != 200 || answer.get("success").and_then(Value::as_bool) == Some(false))
+            .then(|| max_reply(status.max(400), None, answer)),
+    };
+    match refused {
+        None if status < 400 => Ok(()),
+        None => Err(format!("HTTP {status}")),
+        Some(Reply::Refused(reason) | Reply::Retry { reason, .. }) => Err(reason),
+        Some(Reply::Sent(_)) => Ok(()),
+    }
 }
 
 /// A transport failure without the request's address, which carries the bot token.

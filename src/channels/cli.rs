@@ -1,10 +1,10 @@
-//! `gospublic channel add vk …` and `gospublic channel list`, for onboarding pages by script:
+//! `gospublic channel add vk|telegram|max …` and `gospublic channel list`, for onboarding pages by script:
 //! the same connection the page card makes, with the webhook address on a line of its own.
 
 use anyhow::{Context, bail};
 
 use super::secrets::SecretKey;
-use super::{VkCommunity, connect_vk, hook_url};
+use super::{VkCommunity, connect_bot, connect_vk, hook_url};
 use crate::config::{ChannelAddArgs, ChannelAddPlatform, ChannelCommand, ChannelKeys, DatabaseUrl};
 use crate::ids::{PageId, RegionId};
 
@@ -41,33 +41,57 @@ async fn add(url: &DatabaseUrl, args: ChannelAddArgs) -> anyhow::Result<()> {
     let db = crate::db::connect_and_migrate(url).await?;
     let region = region(&db, slug).await?;
     let mut tx = crate::state::tenant_tx(&db, region).await?;
-    let ChannelAddPlatform::Vk {
-        group_id,
-        confirmation,
-        secret,
-        token,
-    } = &args.platform;
-    let community = VkCommunity {
-        group_id: *group_id,
-        confirmation,
-        secret: secret.as_deref(),
-        token: token.as_deref(),
+    let (platform, connected) = match &args.platform {
+        ChannelAddPlatform::Vk {
+            group_id,
+            confirmation,
+            secret,
+            token,
+        } => {
+            let community = VkCommunity {
+                group_id: *group_id,
+                confirmation,
+                secret: secret.as_deref(),
+                token: token.as_deref(),
+            };
+            let connected = connect_vk(
+                &mut tx,
+                region,
+                PageId(page),
+                &community,
+                key.as_ref(),
+                None,
+            )
+            .await?;
+            ("vk", connected)
+        }
+        ChannelAddPlatform::Telegram { bot_token } | ChannelAddPlatform::Max { bot_token } => {
+            let platform = if matches!(args.platform, ChannelAddPlatform::Max { .. }) {
+                "max"
+            } else {
+                "telegram"
+            };
+            let apis = super::apis::Apis::new(args.apis.bases());
+            let connected = connect_bot(
+                &mut tx,
+                region,
+                PageId(page),
+                bot_token,
+                key.as_ref(),
+                None,
+                &apis,
+                &base,
+            )
+            .await?;
+            (platform, connected)
+        }
     };
-    let hook = match connect_vk(
-        &mut tx,
-        region,
-        PageId(page),
-        &community,
-        key.as_ref(),
-        None,
-    )
-    .await?
-    {
+    let hook = match connected {
         Ok(hook) => hook,
         Err(e) => bail!("{e}"),
     };
     tx.commit().await?;
-    println!("{}", hook_url(&base, "vk", &hook));
+    println!("{}", hook_url(&base, platform, &hook));
     Ok(())
 }
 

@@ -6,12 +6,12 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{db, secrets, vk};
+use super::{chat, db, secrets, vk};
 use crate::state::AppState;
 
 /// The largest event accepted; VK's are a few kilobytes.
@@ -31,27 +31,79 @@ fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-pub async fn vk(State(state): State<AppState>, Path(token): Path<String>, body: Body) -> Response {
+/// The body as JSON without NULs, or the 400 that refuses it.
+async fn read_json(body: Body) -> Result<(Value, axum::body::Bytes), Response> {
     let Ok(bytes) = to_bytes(body, MAX_EVENT_BYTES).await else {
-        return plain(StatusCode::BAD_REQUEST, "event too large");
+        return Err(plain(StatusCode::BAD_REQUEST, "event too large"));
     };
-    let Some((callback, payload)) = serde_json::from_slice::<Value>(&bytes)
-        .ok()
-        .map(without_nul)
-        .and_then(|p| vk::envelope(&p).map(|c| (c, p)))
-    else {
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(payload) if payload.is_object() => Ok((without_nul(payload), bytes)),
+        _ => Err(plain(StatusCode::BAD_REQUEST, "not an event")),
+    }
+}
+
+/// The live connection the address names, or the answer that refuses it.
+async fn target(state: &AppState, platform: &str, token: &str) -> Result<db::HookTarget, Response> {
+    if !well_formed(token) {
+        return Err(plain(StatusCode::NOT_FOUND, "no such connection"));
+    }
+    match db::hook_target(&state.db, platform, token).await {
+        Ok(Some(target)) => Ok(target),
+        Ok(None) => Err(plain(StatusCode::NOT_FOUND, "no such connection")),
+        Err(e) => {
+            tracing::error!(error = %e, platform, "an event could not be matched to its connection");
+            Err(plain(StatusCode::SERVICE_UNAVAILABLE, "try again later"))
+        }
+    }
+}
+
+/// The secret the platform sent back matches the one kept (a connection without one takes
+/// any).
+fn secret_ok(target: &db::HookTarget, presented: Option<&str>) -> bool {
+    match (&target.secret_hash, presented) {
+        (None, _) => true,
+        (Some(kept), Some(presented)) => secrets::matches(presented, kept),
+        (Some(_), None) => false,
+    }
+}
+
+/// Stores the event once and acknowledges it with `ack`.
+async fn store(
+    state: &AppState,
+    target: &db::HookTarget,
+    key: &str,
+    kind: &str,
+    payload: &Value,
+    ack: &str,
+) -> Response {
+    match db::record_event(&state.db, target, key, kind, payload).await {
+        Ok(_) => {
+            state.events_arrived.notify_one();
+            plain(StatusCode::OK, ack)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, connection = target.id, "an event could not be stored");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "try again later")
+        }
+    }
+}
+
+/// A key for an event the platform gave no id: its body.
+fn body_key(bytes: &[u8]) -> String {
+    crate::web::session::hex(&secrets::fingerprint(&String::from_utf8_lossy(bytes)))
+}
+
+pub async fn vk(State(state): State<AppState>, Path(token): Path<String>, body: Body) -> Response {
+    let (payload, bytes) = match read_json(body).await {
+        Ok(read) => read,
+        Err(refused) => return refused,
+    };
+    let Some(callback) = vk::envelope(&payload) else {
         return plain(StatusCode::BAD_REQUEST, "not a VK Callback API event");
     };
-    if !well_formed(&token) {
-        return plain(StatusCode::NOT_FOUND, "no such connection");
-    }
-    let target = match db::hook_target(&state.db, "vk", &token).await {
-        Ok(Some(target)) => target,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "no such connection"),
-        Err(e) => {
-            tracing::error!(error = %e, "a VK event could not be matched to its connection");
-            return plain(StatusCode::SERVICE_UNAVAILABLE, "try again later");
-        }
+    let target = match target(&state, "vk", &token).await {
+        Ok(target) => target,
+        Err(refused) => return refused,
     };
     if callback.group_id.is_some() && callback.group_id != target.group_id {
         return plain(StatusCode::FORBIDDEN, "another community");
@@ -59,12 +111,7 @@ pub async fn vk(State(state): State<AppState>, Path(token): Path<String>, body: 
     if callback.kind == "confirmation" {
         return plain(StatusCode::OK, target.confirmation.as_deref().unwrap_or(""));
     }
-    let secret_ok = match (&target.secret_hash, &callback.secret) {
-        (None, _) => true,
-        (Some(kept), Some(presented)) => secrets::matches(presented, kept),
-        (Some(_), None) => false,
-    };
-    if !secret_ok {
+    if !secret_ok(&target, callback.secret.as_deref()) {
         tracing::warn!(
             connection = target.id,
             "a VK event with a wrong secret was refused"
@@ -72,19 +119,89 @@ pub async fn vk(State(state): State<AppState>, Path(token): Path<String>, body: 
         return plain(StatusCode::FORBIDDEN, "wrong secret");
     }
     // VK repeats `event_id` when it delivers again; an event without one is keyed by its body.
-    let key = callback.event_id.clone().unwrap_or_else(|| {
-        crate::web::session::hex(&secrets::fingerprint(&String::from_utf8_lossy(&bytes)))
-    });
-    match db::record_event(&state.db, &target, &key, &callback.kind, &payload).await {
-        Ok(_) => {
-            state.events_arrived.notify_one();
-            plain(StatusCode::OK, "ok")
-        }
-        Err(e) => {
-            tracing::error!(error = %e, connection = target.id, "a VK event could not be stored");
-            plain(StatusCode::SERVICE_UNAVAILABLE, "try again later")
-        }
+    let key = callback
+        .event_id
+        .clone()
+        .unwrap_or_else(|| body_key(&bytes));
+    store(&state, &target, &key, &callback.kind, &payload, "ok").await
+}
+
+/// Telegram's webhook: the secret comes in `X-Telegram-Bot-Api-Secret-Token`, and the
+/// `update_id` repeats when Telegram delivers again.
+pub async fn telegram(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let (payload, _) = match read_json(body).await {
+        Ok(read) => read,
+        Err(refused) => return refused,
+    };
+    let Some(update_id) = chat::telegram_update_id(&payload) else {
+        return plain(StatusCode::BAD_REQUEST, "not a Telegram update");
+    };
+    let target = match target(&state, "telegram", &token).await {
+        Ok(target) => target,
+        Err(refused) => return refused,
+    };
+    let presented = headers
+        .get("x-telegram-bot-api-secret-token")
+        .and_then(|v| v.to_str().ok());
+    if !secret_ok(&target, presented) {
+        tracing::warn!(
+            connection = target.id,
+            "a Telegram update with a wrong secret was refused"
+        );
+        return plain(StatusCode::FORBIDDEN, "wrong secret");
     }
+    let kind = chat::telegram_kind(&payload);
+    store(
+        &state,
+        &target,
+        &update_id.to_string(),
+        &kind,
+        &payload,
+        "ok",
+    )
+    .await
+}
+
+/// MAX's webhook: the secret comes in `X-Max-Bot-Api-Secret`; a message is stored once by
+/// its `mid`.
+pub async fn max(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let (payload, bytes) = match read_json(body).await {
+        Ok(read) => read,
+        Err(refused) => return refused,
+    };
+    let Some(kind) = payload
+        .get("update_type")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return plain(StatusCode::BAD_REQUEST, "not a MAX update");
+    };
+    let target = match target(&state, "max", &token).await {
+        Ok(target) => target,
+        Err(refused) => return refused,
+    };
+    let presented = headers
+        .get("x-max-bot-api-secret")
+        .and_then(|v| v.to_str().ok());
+    if !secret_ok(&target, presented) {
+        tracing::warn!(
+            connection = target.id,
+            "a MAX update with a wrong secret was refused"
+        );
+        return plain(StatusCode::FORBIDDEN, "wrong secret");
+    }
+    let key = chat::max_key(&payload).unwrap_or_else(|| body_key(&bytes));
+    store(&state, &target, &key, &kind, &payload, "ok").await
 }
 
 /// The event with NUL characters dropped from its strings: JSON allows `\u0000`, PostgreSQL's

@@ -11,7 +11,7 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::Notify;
 
 use super::db::{self, Claimed};
-use super::vk;
+use super::{chat, vk};
 use crate::db::{release_savepoint, rollback_to_savepoint, savepoint};
 use crate::ids::{QuestionId, RegionId};
 use crate::questions::clock::{Priority, Rules};
@@ -29,6 +29,8 @@ pub enum Outcome {
     Filed(QuestionId),
     /// The comment or message was filed before (a redelivery under another event id).
     Known(QuestionId),
+    /// A further message from a chat whose question is still open: joined to it.
+    FollowUp(QuestionId),
     /// The community's own comment or message.
     Own,
     /// An event that makes no question (an edit, a deletion, a type not handled).
@@ -40,6 +42,7 @@ impl Outcome {
         match self {
             Outcome::Filed(_) => "filed",
             Outcome::Known(_) => "known",
+            Outcome::FollowUp(_) => "follow_up",
             Outcome::Own => "own",
             Outcome::Ignored => "ignored",
         }
@@ -47,7 +50,7 @@ impl Outcome {
 
     fn question(&self) -> Option<QuestionId> {
         match self {
-            Outcome::Filed(q) | Outcome::Known(q) => Some(*q),
+            Outcome::Filed(q) | Outcome::Known(q) | Outcome::FollowUp(q) => Some(*q),
             _ => None,
         }
     }
@@ -93,6 +96,7 @@ async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::
             }
         }
     }
+    join_chats_within_batch(&mut decided);
     let filed = file_new(&mut tx, region, &by, &decided, &mut failed).await?;
     for (event, decision) in &decided {
         let outcome = match decision {
@@ -100,6 +104,17 @@ async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::
                 Some((id, first)) if *first == event.id => Outcome::Filed(*id),
                 // The same comment twice in one batch, under two event ids.
                 Some((id, _)) => Outcome::Known(*id),
+                None => continue,
+            },
+            Decision::FollowUp(question, said) => {
+                follow_up(&mut tx, region, *question, said).await?;
+                Outcome::FollowUp(*question)
+            }
+            Decision::JoinsBatch(key, said) => match filed.get(key) {
+                Some((id, _)) => {
+                    follow_up(&mut tx, region, *id, said).await?;
+                    Outcome::FollowUp(*id)
+                }
                 None => continue,
             },
             Decision::Done(outcome) => *outcome,
@@ -132,12 +147,73 @@ struct RegionRules {
 /// A question to file, with where it was asked.
 struct NewFromPlatform {
     question: questions::NewQuestion,
-    link: String,
+    platform: &'static str,
+    link: Option<String>,
+    /// The chat further messages join it from.
+    conversation: Option<String>,
+}
+
+/// A resident's further message: its text and the platform's id for it.
+struct Said {
+    text: String,
+    message_id: String,
 }
 
 enum Decision {
     New(Box<NewFromPlatform>),
+    /// Joins the chat's open question.
+    FollowUp(QuestionId, Said),
+    /// Joins the question a message earlier in this batch makes.
+    JoinsBatch(Key, Said),
     Done(Outcome),
+}
+
+/// Two messages from one chat in one batch: the first makes the question, the rest join it.
+fn join_chats_within_batch(decided: &mut [(&Claimed, Decision)]) {
+    let mut first: std::collections::HashMap<String, Key> = std::collections::HashMap::new();
+    for (_, decision) in decided.iter_mut() {
+        let Decision::New(new) = decision else {
+            continue;
+        };
+        let Some(chat) = new.conversation.clone() else {
+            continue;
+        };
+        match first.get(&chat) {
+            Some(key) if *key != key_of(new) => {
+                let said = Said {
+                    text: new.question.body.clone(),
+                    message_id: new.question.external_id.clone().unwrap_or_default(),
+                };
+                *decision = Decision::JoinsBatch(key.clone(), said);
+            }
+            Some(_) => {}
+            None => {
+                first.insert(chat, key_of(new));
+            }
+        }
+    }
+}
+
+/// The resident's further message on their question's timeline.
+async fn follow_up(
+    tx: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+    said: &Said,
+) -> Result<(), sqlx::Error> {
+    questions::add_event(
+        tx,
+        region,
+        question,
+        None,
+        questions::Event {
+            public: true,
+            body: Some(&said.text),
+            details: serde_json::json!({ "message": said.message_id }),
+            ..questions::Event::new("follow_up")
+        },
+    )
+    .await
 }
 
 type Key = (Option<crate::ids::PageId>, String, Option<String>);
@@ -156,21 +232,23 @@ async fn file_new<'e>(
     decided: &[(&'e Claimed, Decision)],
     failed: &mut Vec<(&'e Claimed, sqlx::Error)>,
 ) -> Result<std::collections::HashMap<Key, (QuestionId, i64)>, sqlx::Error> {
-    // Each comment's first event and its link.
-    let mut first: std::collections::HashMap<Key, (i64, &str)> = std::collections::HashMap::new();
+    // Each comment's first event and what it was filed from.
+    let mut first: std::collections::HashMap<Key, (i64, &NewFromPlatform)> =
+        std::collections::HashMap::new();
     let mut rows = Vec::new();
     let mut owners = Vec::new();
     for (event, decision) in decided {
         if let Decision::New(new) = decision
             && !first.contains_key(&key_of(new))
         {
-            first.insert(key_of(new), (event.id, new.link.as_str()));
+            first.insert(key_of(new), (event.id, new));
             let q = &new.question;
-            rows.push((
-                q,
-                by.rules.start(q.priority, q.received_at),
-                Some(new.link.as_str()),
-            ));
+            rows.push(questions::FiledRow {
+                question: q,
+                clocks: by.rules.start(q.priority, q.received_at),
+                source_url: new.link.as_deref(),
+                conversation: new.conversation.as_deref(),
+            });
             owners.push(*event);
         }
     }
@@ -203,7 +281,7 @@ async fn file_new<'e>(
     let mut filed = std::collections::HashMap::new();
     for (id, page, channel, external) in written {
         let key = (page, channel, external);
-        let Some(&(event, link)) = first.get(&key) else {
+        let Some(&(event, new)) = first.get(&key) else {
             continue;
         };
         questions::add_event(
@@ -213,7 +291,7 @@ async fn file_new<'e>(
             None,
             questions::Event {
                 to_status: Some("new"),
-                details: serde_json::json!({ "channel": key.1, "platform": "vk", "link": link }),
+                details: serde_json::json!({ "channel": key.1, "platform": new.platform, "link": new.link }),
                 ..questions::Event::new("received")
             },
         )
@@ -230,14 +308,25 @@ async fn decide(
     by: &RegionRules,
     event: &Claimed,
 ) -> Result<Decision, sqlx::Error> {
-    let done = |o| Ok(Decision::Done(o));
     let Some(target) = db::connection_page(tx, region, event.connection_id).await? else {
-        return done(Outcome::Ignored);
+        return Ok(Decision::Done(Outcome::Ignored));
     };
+    match target.platform.as_str() {
+        "vk" => decide_vk(tx, region, by, event, &target).await,
+        _ => decide_chat(tx, region, by, event, &target).await,
+    }
+}
+
+async fn decide_vk(
+    tx: &mut PgConnection,
+    region: RegionId,
+    by: &RegionRules,
+    event: &Claimed,
+    target: &db::ConnectionPage,
+) -> Result<Decision, sqlx::Error> {
+    let done = |o| Ok(Decision::Done(o));
     let group_id = target.group_id.unwrap_or_default();
     let object = event.payload.get("object").cloned().unwrap_or_default();
-    // Edits and deletions are recorded; what they change on a question comes with answering
-    // back, which needs the question's history on the platform.
     if !matches!(
         event.kind.as_str(),
         "wall_reply_new" | "message_new" | "board_post_new"
@@ -256,12 +345,7 @@ async fn decide(
     {
         return done(Outcome::Known(known));
     }
-    let received = event_time(&object, &event.kind).unwrap_or_else(chrono::Utc::now);
-    let body = if said.text.is_empty() {
-        "(вложение без текста)".to_owned()
-    } else {
-        said.text.clone()
-    };
+    let received = event_time(vk_date(&object, &event.kind));
     Ok(Decision::New(Box::new(NewFromPlatform {
         question: questions::NewQuestion {
             organization_id: target.organization_id,
@@ -270,29 +354,102 @@ async fn decide(
             external_id: Some(said.external_id.clone()),
             author_name: Some(format!("id{}", said.from_id)),
             author_contact: Some(vk::author_link(said.from_id)),
-            body,
+            body: body_of(&said.text),
             attachments: said.attachments.clone(),
             category: by.category.clone(),
             priority: Priority::Normal,
             received_at: received,
         },
-        link: said.link,
+        platform: "vk",
+        link: Some(said.link),
+        conversation: None,
     })))
 }
 
-/// When the resident wrote, as VK dates it (seconds since the epoch).
-fn event_time(object: &serde_json::Value, kind: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+/// A message to a Telegram or MAX bot: a new question, or a follow-up while the chat's
+/// question is open.
+async fn decide_chat(
+    tx: &mut PgConnection,
+    region: RegionId,
+    by: &RegionRules,
+    event: &Claimed,
+    target: &db::ConnectionPage,
+) -> Result<Decision, sqlx::Error> {
+    let message = match target.platform.as_str() {
+        "telegram" => chat::telegram_message(&event.payload),
+        "max" => chat::max_message(&event.payload),
+        _ => None,
+    };
+    let Some(m) = message else {
+        return Ok(Decision::Done(Outcome::Ignored));
+    };
+    let external = m.external_id();
+    if let Some(known) =
+        questions::find_external(tx, region, target.page_id, "message", &external).await?
+    {
+        return Ok(Decision::Done(Outcome::Known(known)));
+    }
+    let conversation = m.conversation();
+    if let Some(open) =
+        questions::open_in_conversation(tx, region, target.page_id, &conversation).await?
+    {
+        return Ok(Decision::FollowUp(
+            open,
+            Said {
+                text: body_of(&m.text),
+                message_id: external,
+            },
+        ));
+    }
+    Ok(Decision::New(Box::new(NewFromPlatform {
+        question: questions::NewQuestion {
+            organization_id: target.organization_id,
+            page_id: Some(target.page_id),
+            channel: "message".to_owned(),
+            external_id: Some(external),
+            author_name: m.author.clone(),
+            author_contact: m.contact.clone(),
+            body: body_of(&m.text),
+            attachments: m.attachments.clone(),
+            category: by.category.clone(),
+            priority: Priority::Normal,
+            received_at: event_time(m.date),
+        },
+        platform: m.platform,
+        link: None,
+        conversation: Some(conversation),
+    })))
+}
+
+/// A message of attachments alone still makes a question.
+fn body_of(text: &str) -> String {
+    if text.is_empty() {
+        "(вложение без текста)".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// When VK dates the resident's words (seconds since the epoch).
+fn vk_date(object: &serde_json::Value, kind: &str) -> Option<i64> {
     let holder = if kind == "message_new" {
         object.get("message").unwrap_or(object)
     } else {
         object
     };
-    let seconds = holder.get("date")?.as_i64()?;
-    let at = chrono::DateTime::from_timestamp(seconds, 0)?;
-    // A clock far off is not trusted for a deadline.
+    holder.get("date")?.as_i64()
+}
+
+/// When the resident wrote, from the platform's date, unless that date is far off: a
+/// deadline is not counted from a clock that cannot be trusted.
+fn event_time(seconds: Option<i64>) -> chrono::DateTime<chrono::Utc> {
     let now = chrono::Utc::now();
-    (at <= now + chrono::Duration::minutes(5) && at > now - chrono::Duration::days(30))
-        .then_some(at)
+    seconds
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .filter(|at| {
+            *at <= now + chrono::Duration::minutes(5) && *at > now - chrono::Duration::days(30)
+        })
+        .unwrap_or(now)
 }
 
 /// The region's catch-all category: the last of its list («Другое» by default).

@@ -7,6 +7,7 @@
 //! the token in its address, then works in that region.
 
 pub mod apis;
+pub mod chat;
 pub mod cli;
 pub mod db;
 pub mod delivery;
@@ -50,11 +51,23 @@ pub fn router() -> Routes {
 
 /// Addresses platforms call: no session, no CSRF token, plain-text answers.
 pub fn hooks() -> Routes {
-    Routes::new().add(
-        "/hooks/vk/{token}",
-        &[(POST, Access::Platform)],
-        post(hooks::vk).layer(axum::extract::DefaultBodyLimit::disable()),
-    )
+    let unlimited = axum::extract::DefaultBodyLimit::disable;
+    Routes::new()
+        .add(
+            "/hooks/vk/{token}",
+            &[(POST, Access::Platform)],
+            post(hooks::vk).layer(unlimited()),
+        )
+        .add(
+            "/hooks/telegram/{token}",
+            &[(POST, Access::Platform)],
+            post(hooks::telegram).layer(unlimited()),
+        )
+        .add(
+            "/hooks/max/{token}",
+            &[(POST, Access::Platform)],
+            post(hooks::max).layer(unlimited()),
+        )
 }
 
 /// The address a platform is told to deliver a connection's events to.
@@ -78,12 +91,16 @@ pub struct VkCommunity<'a> {
 pub enum ConnectError {
     #[error("the page does not exist in this region")]
     NoPage,
-    #[error("the page is on {0}, not VK")]
+    #[error("the page is on another platform ({0})")]
     WrongPlatform(String),
     #[error("the community id must be a positive number")]
     BadGroup,
     #[error("the confirmation string VK shows is required")]
     NoConfirmation,
+    #[error("the bot token is required")]
+    NoBotToken,
+    #[error("the platform refused the webhook: {0}")]
+    Registration(String),
     #[error(
         "a token is stored only sealed with GOSPUBLIC_SECRET_KEY, which is not set: set it (64 hex digits, `openssl rand -hex 32`) or connect without the token"
     )]
@@ -137,6 +154,77 @@ pub async fn connect_vk(
     // What was connected, never the secret or the token.
     let details = serde_json::json!({ "page": page, "platform": "vk", "group_id": community.group_id,
                                       "with_secret": community.secret.is_some(), "with_token": community.token.is_some() });
+    crate::audit::record(
+        db,
+        crate::audit::Entry::new(crate::audit::Action::Create, crate::audit::Object::Channel)
+            .region(region)
+            .user_opt(by)
+            .object_id(id)
+            .details(details),
+    )
+    .await?;
+    Ok(Ok(hook_token))
+}
+
+/// The event types a bot's connection turns into questions.
+fn bot_events(platform: &str) -> &'static [&'static str] {
+    if platform == "max" {
+        &["message_created"]
+    } else {
+        &["message"]
+    }
+}
+
+/// Connects a page to its Telegram or MAX bot: the webhook is registered with the platform
+/// with a secret made here (kept only as its fingerprint), the bot token is sealed. Returns
+/// the new webhook token.
+#[allow(clippy::too_many_arguments)]
+pub async fn connect_bot(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+    bot_token: &str,
+    key: Option<&secrets::SecretKey>,
+    by: Option<UserId>,
+    apis: &apis::Apis,
+    base_url: &str,
+) -> Result<Result<String, ConnectError>, sqlx::Error> {
+    let Some((platform, _, _)) = db::page_of(db, region, page).await? else {
+        return Ok(Err(ConnectError::NoPage));
+    };
+    if platform != "telegram" && platform != "max" {
+        return Ok(Err(ConnectError::WrongPlatform(platform)));
+    }
+    let bot_token = bot_token.trim();
+    if bot_token.is_empty() {
+        return Ok(Err(ConnectError::NoBotToken));
+    }
+    let Some(key) = key else {
+        return Ok(Err(ConnectError::NoKey));
+    };
+    let hook_token = crate::web::session::random_token();
+    let secret = crate::web::session::random_token();
+    let url = hook_url(base_url, &platform, &hook_token);
+    if let Err(reason) = apis.register(&platform, bot_token, &url, &secret).await {
+        return Ok(Err(ConnectError::Registration(reason)));
+    }
+    let id = db::replace_connection(
+        db,
+        region,
+        &db::NewConnection {
+            page,
+            platform: &platform,
+            hook_token: &hook_token,
+            group_id: None,
+            confirmation: None,
+            secret_hash: Some(secrets::fingerprint(&secret)),
+            token_sealed: Some(key.seal(bot_token)),
+            events: bot_events(&platform),
+            created_by: by,
+        },
+    )
+    .await?;
+    let details = serde_json::json!({ "page": page, "platform": platform, "registered": true });
     crate::audit::record(
         db,
         crate::audit::Entry::new(crate::audit::Action::Create, crate::audit::Object::Channel)

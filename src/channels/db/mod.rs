@@ -179,6 +179,7 @@ pub async fn claim(
 /// The page and organization a connection files questions for.
 #[derive(sqlx::FromRow)]
 pub struct ConnectionPage {
+    pub platform: String,
     pub page_id: PageId,
     pub organization_id: OrgId,
     pub group_id: Option<i64>,
@@ -190,7 +191,7 @@ pub async fn connection_page(
     connection: i64,
 ) -> Result<Option<ConnectionPage>, sqlx::Error> {
     sqlx::query_as(
-        r#"select c.page_id, p.organization_id, c.group_id
+        r#"select c.platform, c.page_id, p.organization_id, c.group_id
            from channel_connections c join pages p on p.region_id = c.region_id and p.id = c.page_id
            where c.region_id = $1 and c.id = $2"#,
     )

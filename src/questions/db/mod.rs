@@ -176,67 +176,79 @@ pub async fn insert(
     .await
 }
 
-/// A question to write with its clocks and its address on its platform.
-pub type FiledRow<'a> = (&'a NewQuestion, Clocks, Option<&'a str>);
+/// A question to write with its clocks, where it can be read on its platform, and the chat
+/// its resident's further messages join it from.
+pub struct FiledRow<'a> {
+    pub question: &'a NewQuestion,
+    pub clocks: Clocks,
+    pub source_url: Option<&'a str>,
+    pub conversation: Option<&'a str>,
+}
 
-/// Many questions in one statement, each with its clocks and where it can be read on its
-/// platform: the summaries' statement trigger then runs once for all of them, not once per
-/// question. Returns each new id with its (page, channel, external id).
+/// Many questions in one statement: the summaries' statement trigger then runs once for all
+/// of them, not once per question. Returns each new id with its (page, channel, external id).
 pub async fn insert_many(
     db: &mut PgConnection,
     region: RegionId,
     rows: &[FiledRow<'_>],
 ) -> Result<Vec<(QuestionId, Option<PageId>, String, Option<String>)>, sqlx::Error> {
-    let col = |f: &dyn Fn(&FiledRow) -> String| -> Vec<String> { rows.iter().map(f).collect() };
-    let attachments: Vec<String> = rows
-        .iter()
-        .map(|(q, _, _)| serde_json::to_string(&q.attachments).unwrap_or_else(|_| "[]".into()))
-        .collect();
-    let orgs: Vec<OrgId> = rows.iter().map(|(q, _, _)| q.organization_id).collect();
-    let pages: Vec<Option<PageId>> = rows.iter().map(|(q, _, _)| q.page_id).collect();
-    let externals: Vec<Option<String>> =
-        rows.iter().map(|(q, _, _)| q.external_id.clone()).collect();
-    let names: Vec<Option<String>> = rows.iter().map(|(q, _, _)| q.author_name.clone()).collect();
-    let contacts: Vec<Option<String>> = rows
-        .iter()
-        .map(|(q, _, _)| q.author_contact.clone())
-        .collect();
-    let sources: Vec<Option<String>> = rows.iter().map(|(_, _, u)| u.map(str::to_owned)).collect();
-    let times = |f: &dyn Fn(&FiledRow) -> DateTime<Utc>| -> Vec<DateTime<Utc>> {
+    fn col<T>(rows: &[FiledRow<'_>], f: impl Fn(&FiledRow<'_>) -> T) -> Vec<T> {
         rows.iter().map(f).collect()
-    };
+    }
     sqlx::query_as(
         r#"insert into questions (region_id, organization_id, page_id, channel, external_id, author_name,
                author_contact, body, attachments, category, priority, received_at,
-               first_response_due, first_response_risk, final_due, final_risk, source_url)
+               first_response_due, first_response_risk, final_due, final_risk, source_url, conversation)
            select $1, r.org, r.page, r.channel, r.external, r.name, r.contact, r.body,
                   array(select jsonb_array_elements_text(r.attachments::jsonb)), r.category, r.priority, r.received,
-                  r.fr_due, r.fr_risk, r.final_due, r.final_risk, r.source
+                  r.fr_due, r.fr_risk, r.final_due, r.final_risk, r.source, r.conversation
            from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                        $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[],
-                       $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::text[])
+                       $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::text[], $18::text[])
                 as r(org, page, channel, external, name, contact, body, attachments, category, priority, received,
-                     fr_due, fr_risk, final_due, final_risk, source)
+                     fr_due, fr_risk, final_due, final_risk, source, conversation)
            returning id, page_id, channel, external_id"#,
     )
     .bind(region)
-    .bind(orgs)
-    .bind(pages)
-    .bind(col(&|(q, _, _)| q.channel.clone()))
-    .bind(externals)
-    .bind(names)
-    .bind(contacts)
-    .bind(col(&|(q, _, _)| q.body.clone()))
-    .bind(attachments)
-    .bind(col(&|(q, _, _)| q.category.clone()))
-    .bind(col(&|(q, _, _)| q.priority.code().to_owned()))
-    .bind(times(&|(q, _, _)| q.received_at))
-    .bind(times(&|(_, c, _)| c.first_response_due))
-    .bind(times(&|(_, c, _)| c.first_response_risk))
-    .bind(times(&|(_, c, _)| c.final_due))
-    .bind(times(&|(_, c, _)| c.final_risk))
-    .bind(sources)
+    .bind(col(rows, |r| r.question.organization_id))
+    .bind(col(rows, |r| r.question.page_id))
+    .bind(col(rows, |r| r.question.channel.clone()))
+    .bind(col(rows, |r| r.question.external_id.clone()))
+    .bind(col(rows, |r| r.question.author_name.clone()))
+    .bind(col(rows, |r| r.question.author_contact.clone()))
+    .bind(col(rows, |r| r.question.body.clone()))
+    .bind(col(rows, |r| {
+        serde_json::to_string(&r.question.attachments).unwrap_or_else(|_| "[]".into())
+    }))
+    .bind(col(rows, |r| r.question.category.clone()))
+    .bind(col(rows, |r| r.question.priority.code().to_owned()))
+    .bind(col(rows, |r| r.question.received_at))
+    .bind(col(rows, |r| r.clocks.first_response_due))
+    .bind(col(rows, |r| r.clocks.first_response_risk))
+    .bind(col(rows, |r| r.clocks.final_due))
+    .bind(col(rows, |r| r.clocks.final_risk))
+    .bind(col(rows, |r| r.source_url.map(str::to_owned)))
+    .bind(col(rows, |r| r.conversation.map(str::to_owned)))
     .fetch_all(db)
+    .await
+}
+
+/// The open question a chat's further messages join, if the chat has one.
+pub async fn open_in_conversation(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+    conversation: &str,
+) -> Result<Option<QuestionId>, sqlx::Error> {
+    sqlx::query_scalar(
+        r#"select id from questions
+           where region_id = $1 and page_id = $2 and conversation = $3 and status in ('new', 'in_progress')
+           order by id desc limit 1"#,
+    )
+    .bind(region)
+    .bind(page)
+    .bind(conversation)
+    .fetch_optional(db)
     .await
 }
 
