@@ -451,3 +451,97 @@ async fn bots_are_connected_from_the_command_line_and_refused_without_a_key(db: 
         ))
     );
 }
+
+#[sqlx::test]
+async fn an_editor_connects_a_bot_on_the_page_screen_and_tests_it(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let platforms = Platforms::start().await;
+    let page = bot_page(&db, &a, "telegram").await;
+    let settings = Settings {
+        secret_key: Some(key()),
+        apis: platforms.bases(),
+        ..Settings::for_tests()
+    };
+    let mut editor = TestApp::with_settings(db.clone(), settings);
+    editor.login(&a.editor).await;
+    let screen = format!("/r/region-a/pages/{page}/channels");
+    editor
+        .get(&screen)
+        .await
+        .assert_contains("Подключить бота Telegram");
+
+    // Telegram refuses the token: said by the field, nothing connected.
+    platforms.script(
+        "telegram",
+        401,
+        json!({"ok": false, "error_code": 401, "description": "Unauthorized"}),
+    );
+    editor
+        .post_form(&screen, &[("bot_token", "wrong")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Площадка не приняла адрес для событий: Telegram 401: Unauthorized")
+        .assert_lacks("wrong");
+    editor
+        .post_form(&screen, &[("bot_token", "")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        editor
+            .count("select count(*) from channel_connections")
+            .await,
+        0
+    );
+
+    editor
+        .post_form(&screen, &[("bot_token", BOT_TOKEN)])
+        .await
+        .assert_redirect(&screen);
+    editor
+        .get(&screen)
+        .await
+        .assert_contains("/hooks/telegram/")
+        .assert_contains("Бот подключён")
+        .assert_lacks(BOT_TOKEN);
+
+    // The test button asks Telegram who the token is.
+    editor
+        .post_form(&format!("{screen}/test"), &[("platform", "telegram")])
+        .await
+        .assert_redirect(&screen);
+    editor
+        .get(&screen)
+        .await
+        .assert_contains("Площадка приняла ключ доступа: «school_bot»")
+        .assert_lacks("не работает с");
+    assert_eq!(platforms.calls().last().unwrap().method, "getMe");
+
+    // Revoked at Telegram: the connection is failing, with the reason, until it works again.
+    platforms.script(
+        "telegram",
+        401,
+        json!({"ok": false, "error_code": 401, "description": "Unauthorized"}),
+    );
+    editor
+        .post_form(&format!("{screen}/test"), &[("platform", "telegram")])
+        .await
+        .assert_redirect(&screen);
+    editor
+        .get(&screen)
+        .await
+        .assert_contains("Площадка отказала: Telegram 401: Unauthorized")
+        .assert_contains("не работает с");
+
+    // A coordinator sees the state but may not test or connect.
+    let mut coordinator = editor.fresh_browser();
+    coordinator.login(&a.coordinator).await;
+    coordinator
+        .get(&screen)
+        .await
+        .assert_contains("не работает с")
+        .assert_lacks("Проверить</button>");
+    coordinator
+        .post_form(&format!("{screen}/test"), &[("platform", "telegram")])
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}

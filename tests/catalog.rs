@@ -116,6 +116,13 @@ fn used_keys() -> BTreeSet<String> {
     for s in ["pending", "delivered", "failed"] {
         keys.insert(format!("delivery-status-{s}"));
     }
+    for e in gospublic::channels::VK_EVENTS {
+        keys.insert(format!("channel-event-{e}"));
+    }
+    for p in ["telegram", "max"] {
+        keys.insert(format!("channel-connect-{p}"));
+        keys.insert(format!("channel-connect-hint-{p}"));
+    }
     for d in ["overdue", "at_risk", "today"] {
         keys.insert(format!("due-{d}"));
     }

@@ -34,6 +34,7 @@ async fn connect(db: &PgPool, r: &RegionFixture) -> String {
             confirmation: "a1b2c3d4",
             secret: Some(SECRET),
             token: None,
+            events: channels::VK_EVENTS,
         },
         None,
         None,
@@ -279,6 +280,7 @@ async fn a_token_is_stored_only_sealed_and_a_page_elsewhere_cannot_be_connected(
         confirmation: "x",
         secret: None,
         token: Some("vk1.a.community-token"),
+        events: channels::VK_EVENTS,
     };
     let refused = channels::connect_vk(
         &mut tx,
@@ -487,6 +489,7 @@ async fn an_editor_connects_the_page_on_its_screen_and_the_card_tells_the_state(
         .await;
     res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Укажите номер сообщества")
+        .assert_contains("Выберите хотя бы один вид событий")
         .assert_contains("GOSPUBLIC_SECRET_KEY")
         .assert_lacks(SECRET);
     editor
@@ -497,10 +500,20 @@ async fn an_editor_connects_the_page_on_its_screen_and_the_card_tells_the_state(
                 ("confirmation", "a1b2c3d4"),
                 ("secret", SECRET),
                 ("token", ""),
+                ("wall_reply_new", "on"),
+                ("message_new", "on"),
             ],
         )
         .await
         .assert_redirect(&screen);
+    // Discussions were left unticked: their posts will not become questions.
+    let events: Vec<String> = sqlx::query_scalar(
+        "select unnest(events) from channel_connections where revoked_at is null",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(events, ["wall_reply_new", "message_new"]);
     let page = editor.get(&screen).await;
     page.assert_contains("http://127.0.0.1:8080/hooks/vk/")
         .assert_contains("событий от площадки ещё не было");

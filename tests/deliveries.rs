@@ -60,6 +60,7 @@ async fn setup(db: &PgPool) -> Setup {
             confirmation: "a1b2c3d4",
             secret: Some(SECRET),
             token: Some(TOKEN),
+            events: channels::VK_EVENTS,
         },
         Some(&key()),
         None,

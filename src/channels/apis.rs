@@ -44,8 +44,10 @@ pub enum Reply {
     /// Not now (network, the platform's own trouble, a rate limit): try again, not before
     /// `after` seconds when the platform said so.
     Retry { reason: String, after: Option<u64> },
-    /// Never (no access, a bad parameter, a revoked token, a resident who blocked the bot).
+    /// Never (no access, a bad parameter, a resident who blocked the bot).
     Refused(String),
+    /// The token itself was refused (revoked, expired, wrong): the connection is failing.
+    Revoked(String),
 }
 
 /// A part's key the platform drops a repeat by, where it takes one.
@@ -301,7 +303,9 @@ fn accepted(platform: &str, status: u16, answer: &Value) -> Result<(), String> {
     match refused {
         None if status < 400 => Ok(()),
         None => Err(format!("HTTP {status}")),
-        Some(Reply::Refused(reason) | Reply::Retry { reason, .. }) => Err(reason),
+        Some(Reply::Refused(reason) | Reply::Revoked(reason) | Reply::Retry { reason, .. }) => {
+            Err(reason)
+        }
         Some(Reply::Sent(_)) => Ok(()),
     }
 }
@@ -340,6 +344,9 @@ pub fn vk_reply(answer: &Value, field: &str) -> Reply {
                 reason,
                 after: (code == 6).then_some(1),
             }
+        } else if matches!(code, 5 | 27) {
+            // 5: user authorization failed, 27: group authorization failed.
+            Reply::Revoked(reason)
         } else {
             Reply::Refused(reason)
         };
@@ -385,6 +392,8 @@ pub fn telegram_reply(status: u16, retry_after: Option<u64>, answer: &Value) -> 
         .or(retry_after);
     if code == 429 || code >= 500 || status >= 500 {
         Reply::Retry { reason, after }
+    } else if code == 401 {
+        Reply::Revoked(reason)
     } else {
         Reply::Refused(reason)
     }
@@ -412,6 +421,8 @@ pub fn max_reply(status: u16, retry_after: Option<u64>, answer: &Value) -> Reply
             reason,
             after: retry_after,
         }
+    } else if status == 401 {
+        Reply::Revoked(reason)
     } else {
         Reply::Refused(reason)
     }
@@ -433,12 +444,13 @@ mod tests {
         for code in [6, 9, 10] {
             assert!(matches!(vk_reply(&error(code), ""), Reply::Retry { .. }));
         }
-        for code in [5, 15, 100, 901] {
+        for code in [15, 100, 901] {
             assert_eq!(
                 vk_reply(&error(code), ""),
                 Reply::Refused(format!("VK {code}: m"))
             );
         }
+        assert_eq!(vk_reply(&error(5), ""), Reply::Revoked("VK 5: m".into()));
     }
 
     #[test]
@@ -470,7 +482,7 @@ mod tests {
                 None,
                 &json!({"code": "verify.token", "message": "Invalid access_token"})
             ),
-            Reply::Refused(_)
+            Reply::Revoked(_)
         ));
         assert_eq!(
             PartKey {

@@ -53,6 +53,7 @@ async fn add(url: &DatabaseUrl, args: ChannelAddArgs) -> anyhow::Result<()> {
                 confirmation,
                 secret: secret.as_deref(),
                 token: token.as_deref(),
+                events: super::VK_EVENTS,
             };
             let connected = connect_vk(
                 &mut tx,

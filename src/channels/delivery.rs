@@ -92,6 +92,14 @@ async fn deliver(
             }
             Reply::Retry { reason, after } => return later(db, d, &reason, after).await,
             Reply::Refused(reason) => return fail(db, d, &reason).await,
+            Reply::Revoked(reason) => {
+                let done = fail(db, d, &reason).await?;
+                let mut tx = crate::state::tenant_tx(db, d.region_id).await?;
+                super::db::record_check(&mut tx, d.region_id, d.connection_id, Some(&reason))
+                    .await?;
+                tx.commit().await?;
+                return Ok(done);
+            }
         }
     }
     let url = remote.first().and_then(|id| target.link_to(id));
@@ -99,6 +107,8 @@ async fn deliver(
     if !deliveries::delivered(&mut tx, d.region_id, d.id, url.as_deref()).await? {
         return Ok(Done::Lost);
     }
+    // The platform took the token: whatever failed before works now.
+    super::db::record_check(&mut tx, d.region_id, d.connection_id, None).await?;
     questions::add_event(
         &mut tx,
         d.region_id,

@@ -19,13 +19,49 @@ use crate::web::redirect;
 use crate::web::render::{render, render_invalid};
 use crate::web::session::Session;
 
+/// The connection form: a VK community's fields, or a bot's token.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct VkForm {
+pub struct ConnectForm {
     pub group_id: String,
     pub confirmation: String,
     pub secret: String,
     pub token: String,
+    /// Checkboxes: which VK events become questions.
+    pub wall_reply_new: String,
+    pub message_new: String,
+    pub board_post_new: String,
+    pub bot_token: String,
+}
+
+impl ConnectForm {
+    /// A fresh form offers every kind of event.
+    fn fresh() -> ConnectForm {
+        ConnectForm {
+            wall_reply_new: "on".into(),
+            message_new: "on".into(),
+            board_post_new: "on".into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn wants(&self, event: &str) -> bool {
+        let ticked = match event {
+            "wall_reply_new" => &self.wall_reply_new,
+            "message_new" => &self.message_new,
+            "board_post_new" => &self.board_post_new,
+            _ => return false,
+        };
+        !ticked.is_empty()
+    }
+
+    fn events(&self) -> Vec<&'static str> {
+        super::VK_EVENTS
+            .iter()
+            .copied()
+            .filter(|e| self.wants(e))
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -40,7 +76,7 @@ pub struct ChannelsScreen {
     pub can_connect: bool,
     /// Tokens can be stored: the installation has its key.
     pub can_seal: bool,
-    pub form: VkForm,
+    pub form: ConnectForm,
     pub errors: FieldErrors,
     pub tz: chrono_tz::Tz,
 }
@@ -81,7 +117,7 @@ async fn screen(
     access: &RegionAccess,
     chrome: Chrome,
     id: PageId,
-    form: VkForm,
+    form: ConnectForm,
     errors: FieldErrors,
 ) -> AppResult<ChannelsScreen> {
     let mut tx = state.tenant(access.region.id).await?;
@@ -114,7 +150,7 @@ pub async fn show(
             &access,
             chrome,
             page,
-            VkForm::default(),
+            ConnectForm::fresh(),
             FieldErrors::default(),
         )
         .await?,
@@ -127,13 +163,17 @@ pub async fn connect(
     session: Session,
     chrome: Chrome,
     Path(IdPath { id }): Path<IdPath>,
-    Form(form): Form<VkForm>,
+    Form(form): Form<ConnectForm>,
 ) -> AppResult<Response> {
     let region = access.region.id;
     let l = chrome.locale;
     let mut tx = state.tenant(region).await?;
     let p = page(&mut tx, &access, PageId(id)).await?;
     access.require_edit_pages_of(&p.placement)?;
+    if p.platform != "vk" {
+        drop(tx);
+        return connect_bot_page(state, access, session, chrome, PageId(id), form).await;
+    }
     let mut e = FieldErrors::default();
     let group_id = form
         .group_id
@@ -153,6 +193,10 @@ pub async fn connect(
     if token.is_some() && state.settings.secret_key.is_none() {
         e.add("token", l.t("channel-no-key"));
     }
+    let events = form.events();
+    if events.is_empty() {
+        e.add("events", l.t("channel-events-none"));
+    }
     let (Some(group_id), true) = (group_id, e.is_empty()) else {
         drop(tx);
         return render_invalid(&screen(&state, &access, chrome, PageId(id), form, e).await?);
@@ -163,21 +207,120 @@ pub async fn connect(
         confirmation: &form.confirmation,
         secret: secret.as_deref(),
         token: token.as_deref(),
+        events: &events,
     };
     let key = state.settings.secret_key.as_ref();
     let by = Some(access.user_id());
     match connect_vk(&mut tx, region, PageId(id), &community, key, by).await? {
         Ok(_) => {}
-        Err(ConnectError::WrongPlatform(_)) => {
-            e.add("group_id", l.t("channel-not-vk"));
-            drop(tx);
-            return render_invalid(&screen(&state, &access, chrome, PageId(id), form, e).await?);
-        }
         Err(ConnectError::NoPage) => return Err(AppError::NotFound),
         Err(other) => return Err(AppError::BadRequest(other.to_string())),
     }
     tx.commit().await?;
     session.set_flash(l.t("channel-connected")).await?;
+    Ok(redirect(&format!(
+        "/r/{}/pages/{id}/channels",
+        access.region.slug
+    )))
+}
+
+/// A Telegram or MAX page: its bot's token, and the webhook registered with the platform.
+async fn connect_bot_page(
+    state: AppState,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    id: PageId,
+    form: ConnectForm,
+) -> AppResult<Response> {
+    let l = chrome.locale;
+    let region = access.region.id;
+    let mut e = FieldErrors::default();
+    let key = state.settings.secret_key.as_ref();
+    if form.bot_token.trim().is_empty() {
+        e.add("bot_token", l.t("field-required"));
+    } else if key.is_none() {
+        e.add("bot_token", l.t("channel-no-key"));
+    }
+    if !e.is_empty() {
+        return render_invalid(&screen(&state, &access, chrome, id, form, e).await?);
+    }
+    let apis = super::apis::Apis::new(state.settings.apis.clone());
+    let by = Some(access.user_id());
+    let base = state.settings.base_url.clone();
+    let mut tx = state.tenant(region).await?;
+    let connected =
+        super::connect_bot(&mut tx, region, id, &form.bot_token, key, by, &apis, &base).await?;
+    match connected {
+        Ok(_) => {}
+        Err(ConnectError::Registration(reason)) => {
+            drop(tx);
+            e.add(
+                "bot_token",
+                l.t1("channel-registration-refused", "reason", &reason),
+            );
+            return render_invalid(&screen(&state, &access, chrome, id, form, e).await?);
+        }
+        Err(ConnectError::NoPage) => return Err(AppError::NotFound),
+        Err(other) => return Err(AppError::BadRequest(other.to_string())),
+    }
+    tx.commit().await?;
+    session.set_flash(l.t("channel-bot-connected")).await?;
+    Ok(redirect(&format!(
+        "/r/{}/pages/{}/channels",
+        access.region.slug, id.0
+    )))
+}
+
+/// «Проверить»: asks the platform whether the stored token still works, and keeps the answer
+/// as the connection's state.
+pub async fn test(
+    State(state): State<AppState>,
+    access: RegionAccess,
+    session: Session,
+    chrome: Chrome,
+    Path(IdPath { id }): Path<IdPath>,
+    Form(form): Form<RevokeForm>,
+) -> AppResult<Response> {
+    let region = access.region.id;
+    let l = chrome.locale;
+    let mut tx = state.tenant(region).await?;
+    let p = page(&mut tx, &access, PageId(id)).await?;
+    access.require_edit_pages_of(&p.placement)?;
+    let found = db::token_of(&mut tx, region, PageId(id), form.platform.trim()).await?;
+    tx.commit().await?;
+    let said = match found {
+        None => l.t("channel-none"),
+        Some(c) => {
+            let token = c
+                .token_sealed
+                .as_deref()
+                .and_then(|sealed| state.settings.secret_key.as_ref()?.open(sealed));
+            let result = match token {
+                None => Err(l.t("delivery-no-token")),
+                Some(token) => {
+                    super::apis::Apis::new(state.settings.apis.clone())
+                        .check(&c.platform, &token, c.group_id)
+                        .await
+                }
+            };
+            let mut tx = state.tenant(region).await?;
+            db::record_check(
+                &mut tx,
+                region,
+                c.id,
+                result.as_ref().err().map(String::as_str),
+            )
+            .await?;
+            tx.commit().await?;
+            match result {
+                Ok(name) if name.is_empty() => l.t("channel-test-ok-unnamed"),
+                Ok(name) => l.t1("channel-test-ok", "name", &name),
+                Err(reason) => l.t1("channel-test-failed", "reason", &reason),
+            }
+        }
+    };
+    session.set_flash(said).await?;
     Ok(redirect(&format!(
         "/r/{}/pages/{id}/channels",
         access.region.slug

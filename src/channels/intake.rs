@@ -327,10 +327,8 @@ async fn decide_vk(
     let done = |o| Ok(Decision::Done(o));
     let group_id = target.group_id.unwrap_or_default();
     let object = event.payload.get("object").cloned().unwrap_or_default();
-    if !matches!(
-        event.kind.as_str(),
-        "wall_reply_new" | "message_new" | "board_post_new"
-    ) {
+    // Only the kinds the connection was made for become questions.
+    if !target.events.contains(&event.kind) {
         return done(Outcome::Ignored);
     }
     let Some(said) = vk::inbound(&event.kind, &object, group_id) else {

@@ -43,6 +43,11 @@ pub fn router() -> Routes {
             post(handlers::revoke),
         )
         .add(
+            "/r/{region}/pages/{id}/channels/test",
+            &[(POST, Access::RegionMember)],
+            post(handlers::test),
+        )
+        .add(
             "/r/{region}/questions/{id}/deliveries/retry",
             &[(POST, Access::RegionMember)],
             post(retry::retry),
@@ -85,6 +90,8 @@ pub struct VkCommunity<'a> {
     pub secret: Option<&'a str>,
     /// The community's access token, for replies; sealed with the installation's key.
     pub token: Option<&'a str>,
+    /// Which of `VK_EVENTS` become questions.
+    pub events: &'a [&'a str],
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -97,6 +104,8 @@ pub enum ConnectError {
     BadGroup,
     #[error("the confirmation string VK shows is required")]
     NoConfirmation,
+    #[error("choose at least one kind of event to turn into questions")]
+    NoEvents,
     #[error("the bot token is required")]
     NoBotToken,
     #[error("the platform refused the webhook: {0}")]
@@ -129,6 +138,9 @@ pub async fn connect_vk(
     if community.confirmation.trim().is_empty() {
         return Ok(Err(ConnectError::NoConfirmation));
     }
+    if community.events.is_empty() || community.events.iter().any(|e| !VK_EVENTS.contains(e)) {
+        return Ok(Err(ConnectError::NoEvents));
+    }
     let token_sealed = match (community.token, key) {
         (None, _) => None,
         (Some(token), Some(key)) => Some(key.seal(token.trim())),
@@ -146,7 +158,7 @@ pub async fn connect_vk(
             confirmation: Some(community.confirmation.trim()),
             secret_hash: community.secret.map(|s| secrets::fingerprint(s.trim())),
             token_sealed,
-            events: VK_EVENTS,
+            events: community.events,
             created_by: by,
         },
     )

@@ -59,6 +59,7 @@ pub struct ClaimedDelivery {
     pub id: i64,
     pub region_id: RegionId,
     pub question_id: QuestionId,
+    pub connection_id: i64,
     pub parts: Vec<String>,
     pub sent_parts: i32,
     pub remote_ids: Vec<String>,
@@ -83,7 +84,7 @@ pub async fn claim(
                                 and (claimed_until is null or claimed_until < now())
                               order by id limit $1 for update skip locked)
                returning d.*)
-           select d.id, d.region_id, d.question_id, d.parts, d.sent_parts, d.remote_ids, d.attempts,
+           select d.id, d.region_id, d.question_id, d.connection_id, d.parts, d.sent_parts, d.remote_ids, d.attempts,
                   q.external_id, c.group_id, c.token_sealed, c.revoked_at is not null as revoked
            from claimed d
            join questions q on q.id = d.question_id

@@ -180,6 +180,8 @@ pub async fn claim(
 #[derive(sqlx::FromRow)]
 pub struct ConnectionPage {
     pub platform: String,
+    /// The event types that become questions.
+    pub events: Vec<String>,
     pub page_id: PageId,
     pub organization_id: OrgId,
     pub group_id: Option<i64>,
@@ -191,7 +193,7 @@ pub async fn connection_page(
     connection: i64,
 ) -> Result<Option<ConnectionPage>, sqlx::Error> {
     sqlx::query_as(
-        r#"select c.platform, c.page_id, p.organization_id, c.group_id
+        r#"select c.platform, c.events, c.page_id, p.organization_id, c.group_id
            from channel_connections c join pages p on p.region_id = c.region_id and p.id = c.page_id
            where c.region_id = $1 and c.id = $2"#,
     )
@@ -291,4 +293,52 @@ pub async fn for_page(
     .bind(page)
     .fetch_all(db)
     .await
+}
+
+/// A live connection's token, for the card's test button.
+#[derive(sqlx::FromRow)]
+pub struct TokenOf {
+    pub id: i64,
+    pub platform: String,
+    pub group_id: Option<i64>,
+    pub token_sealed: Option<Vec<u8>>,
+}
+
+pub async fn token_of(
+    db: &mut PgConnection,
+    region: RegionId,
+    page: PageId,
+    platform: &str,
+) -> Result<Option<TokenOf>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select id, platform, group_id, token_sealed from channel_connections
+           where region_id = $1 and page_id = $2 and platform = $3 and revoked_at is null"#,
+    )
+    .bind(region)
+    .bind(page)
+    .bind(platform)
+    .fetch_optional(db)
+    .await
+}
+
+/// What the platform last said about the connection's token: failing since the first
+/// refusal, with its reason, until it works again.
+pub async fn record_check(
+    db: &mut PgConnection,
+    region: RegionId,
+    connection: i64,
+    failure: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"update channel_connections set
+               failing_since = case when $3::text is null then null else coalesce(failing_since, now()) end,
+               failure = $3
+           where region_id = $1 and id = $2"#,
+    )
+    .bind(region)
+    .bind(connection)
+    .bind(failure)
+    .execute(db)
+    .await?;
+    Ok(())
 }
