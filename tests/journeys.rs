@@ -3,7 +3,7 @@ mod browser;
 mod common;
 
 use anyhow::ensure;
-use browser::journey;
+use browser::{journey, journey_with};
 use common::{PASSWORD, operator, two_regions};
 use sqlx::PgPool;
 
@@ -389,6 +389,110 @@ async fn a_form_refused_for_pasted_control_characters_comes_back_as_typed(db: Pg
             b.value_of("name").await?.starts_with("МБОУ «Гимназия № 5»"),
             "the name pasted is still there"
         );
+        Ok(())
+    })
+    .await;
+}
+
+/// The whole way of a resident's comment: the admin connects the page on its card, a comment
+/// arrives through the webhook, the editor answers it from the inbox, and the answer appears
+/// under the comment on VK (played by a local server).
+#[sqlx::test]
+async fn a_vk_comment_is_answered_from_the_inbox_and_delivered(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let platforms = common::platforms::Platforms::start().await;
+    let settings = gospublic::config::Settings {
+        secret_key: Some(
+            gospublic::channels::secrets::SecretKey::parse(
+                "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+            )
+            .unwrap(),
+        ),
+        apis: platforms.bases(),
+        ..gospublic::config::Settings::for_tests()
+    };
+    let comment = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/vk/wall_reply_new.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("DATE", &(chrono::Utc::now().timestamp() - 60).to_string());
+    let published = platforms.clone();
+    let pool = db.clone();
+    journey_with(db, settings, "channels", async |b| {
+        b.sign_in(&a.admin, PASSWORD).await?;
+        b.visit(&format!("/r/region-a/pages/{}/card", a.child_page))
+            .await?;
+        b.click_link("Подключение к площадке").await?;
+        b.check_accessibility().await?;
+        b.fill("group_id", "club218000001").await?;
+        b.fill("confirmation", "a1b2c3d4").await?;
+        b.fill("secret", "s3cret-from-vk").await?;
+        b.fill("token", "vk1.a.community-token").await?;
+        b.press("Подключить").await?;
+        b.expect_text("Страница подключена.").await?;
+        b.check_accessibility().await?;
+        let text = b.text().await?;
+        let hook = text
+            .split_whitespace()
+            .find(|w| w.contains("/hooks/vk/"))
+            .ok_or_else(|| anyhow::anyhow!("no webhook address shown:\n{text}"))?;
+        let path = &hook[hook.find("/hooks/").unwrap()..];
+        ensure!(
+            !text.contains("vk1.a.community-token"),
+            "the token is never shown"
+        );
+        b.sign_out().await?;
+
+        // VK delivers a resident's comment.
+        let answer = reqwest::Client::new()
+            .post(format!("{}{path}", b.base))
+            .header("content-type", "application/json")
+            .body(comment.clone())
+            .send()
+            .await?;
+        ensure!(answer.status() == 200 && answer.text().await? == "ok");
+
+        b.sign_in(&a.editor, PASSWORD).await?;
+        let mut found = false;
+        for _ in 0..40 {
+            b.visit("/r/region-a/questions").await?;
+            if b.text()
+                .await?
+                .contains("Когда во дворе школы починят освещение?")
+            {
+                found = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        ensure!(found, "the comment reached the inbox within 10 s");
+        b.expect_text("Срок").await?;
+        let id: i64 = sqlx::query_scalar("select id from questions")
+            .fetch_one(&pool)
+            .await?;
+        b.visit(&format!("/r/region-a/questions/{id}")).await?;
+        b.expect_text("Открыть на площадке").await?;
+        b.fill_at("#f-answer-text", "Освещение починят до пятницы.")
+            .await?;
+        b.press("Ответить по существу").await?;
+        b.expect_text("Ответ опубликован.").await?;
+        let question = b.path().await?;
+        let mut delivered = false;
+        for _ in 0..40 {
+            b.visit(&question).await?;
+            if b.text().await?.contains("доставлено") {
+                delivered = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        ensure!(delivered, "the answer was delivered within 10 s");
+        b.expect_text("Ответ доставлен на площадку").await?;
+        b.check_accessibility().await?;
+        let sent = published.published();
+        ensure!(sent.len() == 1, "published once: {sent:?}");
+        ensure!(sent[0].text == "Освещение починят до пятницы." && sent[0].reply_to == "4512");
         Ok(())
     })
     .await;

@@ -42,11 +42,24 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
 impl Browser {
     /// Serves the app over `db` on a loopback port and opens a fresh headless Chromium.
     pub async fn start(db: PgPool) -> anyhow::Result<Browser> {
+        Self::start_with(db, Settings::for_tests()).await
+    }
+
+    /// The same with these settings, and the workers `serve` runs beside the pages: the one
+    /// that files platforms' events and the one that delivers answers.
+    pub async fn start_with(db: PgPool, settings: Settings) -> anyhow::Result<Browser> {
         let settings = Settings {
             secure_cookies: false,
-            ..Settings::for_tests()
+            ..settings
         };
-        let state = AppState::new(db, settings);
+        let state = AppState::new(db.clone(), settings.clone());
+        gospublic::channels::intake::spawn(db.clone(), state.events_arrived.clone());
+        gospublic::channels::delivery::spawn(
+            db,
+            gospublic::channels::apis::Apis::new(settings.apis.clone()),
+            settings.secret_key.clone(),
+            state.answers_published.clone(),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let app = gospublic::app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -369,7 +382,15 @@ pub async fn journey<F>(db: PgPool, name: &str, body: F)
 where
     F: AsyncFnOnce(&Browser) -> anyhow::Result<()>,
 {
-    let browser = Browser::start(db).await.expect("browser");
+    journey_with(db, Settings::for_tests(), name, body).await
+}
+
+/// A journey on a server with these settings.
+pub async fn journey_with<F>(db: PgPool, settings: Settings, name: &str, body: F)
+where
+    F: AsyncFnOnce(&Browser) -> anyhow::Result<()>,
+{
+    let browser = Browser::start_with(db, settings).await.expect("browser");
     let outcome = body(&browser).await;
     if let Err(e) = &outcome {
         browser.save_artifacts(name).await;
