@@ -614,3 +614,92 @@ async fn disconnecting_a_page_stops_its_webhook_at_once(db: PgPool) {
         1
     );
 }
+
+#[sqlx::test]
+async fn edits_deletions_and_the_communitys_replies_on_vk_change_the_question(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let hook = connect(&db, &a).await;
+    let mut vk = TestApp::new(db.clone());
+    let second = event("wall_reply_new")
+        .replace("\"id\": 4512", "\"id\": 4600")
+        .replace("3a8f5b0e", "second00");
+    for body in [event("wall_reply_new"), second] {
+        deliver(&mut vk, &hook, body)
+            .await
+            .assert_status(StatusCode::OK);
+    }
+    intake::process_due(&db).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("select id from questions order by id")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    let (q, other) = (ids[0], ids[1]);
+
+    // The resident corrects the comment: the text follows, the old one stays on the timeline.
+    deliver(&mut vk, &hook, event("wall_reply_edit"))
+        .await
+        .assert_status(StatusCode::OK);
+    // The community answers it right on VK: the question is answered, its clock stopped.
+    deliver(&mut vk, &hook, event("wall_reply_new_own"))
+        .await
+        .assert_status(StatusCode::OK);
+    // The resident deletes the other comment: that question is withdrawn.
+    let delete = event("wall_reply_delete").replace("\"id\": 4512", "\"id\": 4600");
+    deliver(&mut vk, &hook, delete)
+        .await
+        .assert_status(StatusCode::OK);
+    intake::process_due(&db).await.unwrap();
+
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "select kind, outcome from channel_events where outcome not in ('filed') order by id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("wall_reply_edit", "edited"),
+            ("wall_reply_new", "answered"),
+            ("wall_reply_delete", "withdrawn"),
+        ]
+        .map(|(k, o)| (k.to_owned(), o.to_owned()))
+    );
+    let (body, status, answer, answered_by, stopped): (String, String, String, Option<i64>, bool) =
+        sqlx::query_as(
+            "select body, status, answer, answered_by, first_response_at is not null and due_at is null from questions where id = $1",
+        )
+        .bind(q)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(body, "Когда во дворе школы починят освещение? (исправлено)");
+    assert_eq!(status, "answered");
+    assert_eq!(answer, "Здравствуйте! Освещение восстановят до пятницы.");
+    assert_eq!(answered_by, None);
+    assert!(stopped, "the clocks stopped");
+    let status: String = sqlx::query_scalar("select status from questions where id = $1")
+        .bind(other)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(status, "withdrawn");
+
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    editor
+        .get(&format!("/r/region-a/questions/{q}"))
+        .await
+        .assert_contains("Житель изменил текст")
+        .assert_contains("Вечером дети идут с кружков в темноте.</blockquote>")
+        .assert_contains("Ответ дан прямо на площадке");
+    editor
+        .get(&format!("/r/region-a/questions/{other}"))
+        .await
+        .assert_contains("удалено жителем");
+    // A withdrawn question is not in the open inbox.
+    editor
+        .get("/r/region-a/questions")
+        .await
+        .assert_lacks(&format!("#{other}<"));
+}

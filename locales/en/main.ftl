@@ -468,6 +468,7 @@ quick-answered = Answered
 status-closed = closed
 status-rejected = rejected
 status-duplicate = duplicate
+status-withdrawn = withdrawn by the resident
 priority-normal = normal
 priority-high = high
 priority-urgent = urgent

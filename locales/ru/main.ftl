@@ -473,6 +473,7 @@ quick-answered = С ответом
 status-closed = закрыто
 status-rejected = отклонено
 status-duplicate = дубликат
+status-withdrawn = удалено жителем
 priority-normal = обычное
 priority-high = важное
 priority-urgent = срочное

@@ -31,6 +31,12 @@ pub enum Outcome {
     Known(QuestionId),
     /// A further message from a chat whose question is still open: joined to it.
     FollowUp(QuestionId),
+    /// The resident changed the text of a filed comment.
+    Edited(QuestionId),
+    /// The resident deleted a filed comment.
+    Withdrawn(QuestionId),
+    /// The community answered a filed comment directly on the platform.
+    AnsweredThere(QuestionId),
     /// The community's own comment or message.
     Own,
     /// An event that makes no question (an edit, a deletion, a type not handled).
@@ -43,6 +49,9 @@ impl Outcome {
             Outcome::Filed(_) => "filed",
             Outcome::Known(_) => "known",
             Outcome::FollowUp(_) => "follow_up",
+            Outcome::Edited(_) => "edited",
+            Outcome::Withdrawn(_) => "withdrawn",
+            Outcome::AnsweredThere(_) => "answered",
             Outcome::Own => "own",
             Outcome::Ignored => "ignored",
         }
@@ -50,7 +59,12 @@ impl Outcome {
 
     fn question(&self) -> Option<QuestionId> {
         match self {
-            Outcome::Filed(q) | Outcome::Known(q) | Outcome::FollowUp(q) => Some(*q),
+            Outcome::Filed(q)
+            | Outcome::Known(q)
+            | Outcome::FollowUp(q)
+            | Outcome::Edited(q)
+            | Outcome::Withdrawn(q)
+            | Outcome::AnsweredThere(q) => Some(*q),
             _ => None,
         }
     }
@@ -117,6 +131,9 @@ async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::
                 }
                 None => continue,
             },
+            Decision::Change(question, change) => {
+                apply(&mut tx, region, &by, *question, change).await?
+            }
             Decision::Done(outcome) => *outcome,
         };
         db::finish(
@@ -165,7 +182,18 @@ enum Decision {
     FollowUp(QuestionId, Said),
     /// Joins the question a message earlier in this batch makes.
     JoinsBatch(Key, Said),
+    /// Changes what happened to a filed question; done in the batch's transaction.
+    Change(QuestionId, Change),
     Done(Outcome),
+}
+
+enum Change {
+    Edit(String),
+    Withdraw,
+    AnswerThere {
+        text: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// Two messages from one chat in one batch: the first makes the question, the rest join it.
@@ -327,6 +355,31 @@ async fn decide_vk(
     let done = |o| Ok(Decision::Done(o));
     let group_id = target.group_id.unwrap_or_default();
     let object = event.payload.get("object").cloned().unwrap_or_default();
+    let page = target.page_id;
+    // Edits and deletions of comments that were filed.
+    match event.kind.as_str() {
+        "wall_reply_edit" => {
+            let Some(said) = vk::inbound(&event.kind, &object, group_id) else {
+                return done(Outcome::Ignored);
+            };
+            return match questions::find_external(tx, region, page, "comment", &said.external_id)
+                .await?
+            {
+                Some(q) if !said.own => Ok(Decision::Change(q, Change::Edit(body_of(&said.text)))),
+                _ => done(Outcome::Ignored),
+            };
+        }
+        "wall_reply_delete" => {
+            let Some(external) = vk::deleted(&object, group_id) else {
+                return done(Outcome::Ignored);
+            };
+            return match questions::find_external(tx, region, page, "comment", &external).await? {
+                Some(q) => Ok(Decision::Change(q, Change::Withdraw)),
+                None => done(Outcome::Ignored),
+            };
+        }
+        _ => {}
+    }
     // Only the kinds the connection was made for become questions.
     if !target.events.contains(&event.kind) {
         return done(Outcome::Ignored);
@@ -335,7 +388,25 @@ async fn decide_vk(
         return done(Outcome::Ignored);
     };
     if said.own {
-        return done(Outcome::Own);
+        // The community's reply to a filed comment answers it there, unless it is one of our
+        // own answers coming back.
+        let Some(parent) = &said.reply_to else {
+            return done(Outcome::Own);
+        };
+        let Some(q) = questions::find_external(tx, region, page, "comment", parent).await? else {
+            return done(Outcome::Own);
+        };
+        if crate::channels::db::deliveries::is_ours(tx, region, q, &said.text).await? {
+            return done(Outcome::Own);
+        }
+        let at = event_time(vk_date(&object, &event.kind));
+        return Ok(Decision::Change(
+            q,
+            Change::AnswerThere {
+                text: body_of(&said.text),
+                at,
+            },
+        ));
     }
     let channel = said.place.channel();
     if let Some(known) =
@@ -362,6 +433,65 @@ async fn decide_vk(
         link: Some(said.link),
         conversation: None,
     })))
+}
+
+/// What an edit, a deletion or the community's reply on VK does to a filed question, with
+/// its timeline entry.
+async fn apply(
+    tx: &mut PgConnection,
+    region: RegionId,
+    by: &RegionRules,
+    question: QuestionId,
+    change: &Change,
+) -> Result<Outcome, sqlx::Error> {
+    let Some(q) = questions::lock(tx, region, question).await? else {
+        return Ok(Outcome::Ignored);
+    };
+    let from = Some(q.status.as_str());
+    match change {
+        Change::Edit(text) => {
+            if *text == q.body {
+                return Ok(Outcome::Known(question));
+            }
+            questions::changes::edit_body(tx, region, question, text).await?;
+            let event = questions::Event {
+                public: true,
+                body: Some(&q.body),
+                details: serde_json::json!({ "now": text }),
+                ..questions::Event::new("edited")
+            };
+            questions::add_event(tx, region, question, None, event).await?;
+            Ok(Outcome::Edited(question))
+        }
+        Change::Withdraw => {
+            let withdrawn = questions::changes::withdraw(tx, region, question).await?;
+            let event = questions::Event {
+                from_status: from.filter(|_| withdrawn),
+                to_status: withdrawn.then_some("withdrawn"),
+                ..questions::Event::new("withdrawn")
+            };
+            questions::add_event(tx, region, question, None, event).await?;
+            Ok(Outcome::Withdrawn(question))
+        }
+        Change::AnswerThere { text, at } => {
+            let waited =
+                (by.rules.elapsed(q.received_at, *at) - i64::from(q.paused_minutes)).max(0) as i32;
+            if !questions::changes::answer_on_platform(tx, region, question, text, *at, waited)
+                .await?
+            {
+                return Ok(Outcome::Own);
+            }
+            let event = questions::Event {
+                from_status: from,
+                to_status: Some("answered"),
+                public: true,
+                body: Some(text),
+                ..questions::Event::new("answered_on_platform")
+            };
+            questions::add_event(tx, region, question, None, event).await?;
+            Ok(Outcome::AnsweredThere(question))
+        }
+    }
 }
 
 /// A message to a Telegram or MAX bot: a new question, or a follow-up while the chat's

@@ -63,6 +63,8 @@ pub struct Inbound {
     pub link: String,
     /// Written by the community itself (its own reply, an outgoing message).
     pub own: bool,
+    /// The external id of the comment this one replies to, when it is a reply.
+    pub reply_to: Option<String>,
 }
 
 fn int(v: &Value, key: &str) -> Option<i64> {
@@ -121,6 +123,8 @@ pub fn inbound(kind: &str, object: &Value, group_id: i64) -> Option<Inbound> {
                 attachments: attachments(object),
                 link: format!("https://vk.com/wall{owner}_{post}?reply={id}"),
                 own: from_id == community,
+                reply_to: int(object, "reply_to_comment")
+                    .map(|parent| format!("wall{owner}_{post}_{parent}")),
             })
         }
         "board_post_new" | "board_post_edit" => {
@@ -136,6 +140,7 @@ pub fn inbound(kind: &str, object: &Value, group_id: i64) -> Option<Inbound> {
                 attachments: attachments(object),
                 link: format!("https://vk.com/topic{owner}_{topic}?post={id}"),
                 own: from_id == community,
+                reply_to: None,
             })
         }
         "message_new" => {
@@ -153,10 +158,19 @@ pub fn inbound(kind: &str, object: &Value, group_id: i64) -> Option<Inbound> {
                 attachments: attachments(message),
                 link: format!("https://vk.com/gim{}?sel={peer}", group_id.abs()),
                 own: out || from_id == community,
+                reply_to: None,
             })
         }
         _ => None,
     }
+}
+
+/// The external id of a wall comment a `wall_reply_delete` event removes.
+pub fn deleted(object: &Value, group_id: i64) -> Option<String> {
+    let owner = int(object, "owner_id").unwrap_or(-group_id.abs());
+    let post = int(object, "post_id")?;
+    let id = int(object, "id")?;
+    Some(format!("wall{owner}_{post}_{id}"))
 }
 
 /// The profile address of whoever wrote: a person (`id…`) or a community (`club…`).
@@ -199,7 +213,18 @@ mod tests {
         assert!(!c.own);
         let mut own = object.clone();
         own["from_id"] = json!(-218000001);
-        assert!(inbound("wall_reply_new", &own, 218000001).unwrap().own);
+        own["reply_to_comment"] = json!(4511);
+        let reply = inbound("wall_reply_new", &own, 218000001).unwrap();
+        assert!(reply.own);
+        assert_eq!(reply.reply_to.as_deref(), Some("wall-218000001_77_4511"));
+        assert_eq!(
+            deleted(
+                &json!({"owner_id": -218000001, "id": 4512, "post_id": 77, "deleter_id": 1234567}),
+                218000001
+            )
+            .as_deref(),
+            Some("wall-218000001_77_4512")
+        );
     }
 
     #[test]

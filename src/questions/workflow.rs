@@ -9,16 +9,19 @@ pub enum Status {
     Closed,
     Rejected,
     Duplicate,
+    /// The resident deleted their comment on the platform.
+    Withdrawn,
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::New,
         Status::InProgress,
         Status::Answered,
         Status::Closed,
         Status::Rejected,
         Status::Duplicate,
+        Status::Withdrawn,
     ];
 
     pub fn parse(s: &str) -> Option<Status> {
@@ -33,6 +36,7 @@ impl Status {
             Status::Closed => "closed",
             Status::Rejected => "rejected",
             Status::Duplicate => "duplicate",
+            Status::Withdrawn => "withdrawn",
         }
     }
 

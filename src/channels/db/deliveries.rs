@@ -238,3 +238,21 @@ pub async fn for_question(
     .fetch_all(db)
     .await
 }
+
+/// Whether a comment the community wrote under a question is one of our own deliveries
+/// coming back from the platform (VK reports every comment, ours too).
+pub async fn is_ours(
+    db: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+    text: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select exists (select 1 from channel_deliveries where region_id = $1 and question_id = $2 and $3 = any(parts))",
+    )
+    .bind(region)
+    .bind(question)
+    .bind(text)
+    .fetch_one(db)
+    .await
+}

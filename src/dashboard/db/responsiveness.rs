@@ -11,7 +11,7 @@ pub struct Responsiveness {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub received: i64,
-    /// Received less rejected and duplicates: what needed an answer.
+    /// Received less rejected, duplicates and withdrawn: what needed an answer.
     pub considered: i64,
     pub answered: i64,
     pub median_minutes: Option<f64>,
@@ -37,7 +37,7 @@ pub struct Period<'a> {
 fn push_figures(q: &mut QueryBuilder<'_, Postgres>, now: DateTime<Utc>) {
     q.push(
         r#"count(*) as received,
-    count(*) filter (where q.status not in ('rejected', 'duplicate')) as considered,
+    count(*) filter (where q.status not in ('rejected', 'duplicate', 'withdrawn')) as considered,
     count(*) filter (where q.answered_at is not null) as answered,
     percentile_cont(0.5) within group (order by q.first_response_minutes) as median_minutes,
     percentile_cont(0.9) within group (order by q.first_response_minutes) as p90_minutes,

@@ -284,3 +284,70 @@ pub async fn transfer_candidates(
     .fetch_all(db)
     .await
 }
+
+/// The resident changed their words on the platform: the text is replaced, the old one kept
+/// on the timeline by the caller.
+pub async fn edit_body(
+    db: &mut PgConnection,
+    region: RegionId,
+    q: QuestionId,
+    body: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update questions set body = $3, updated_at = now() where region_id = $1 and id = $2",
+    )
+    .bind(region)
+    .bind(q)
+    .bind(body)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The resident deleted their comment: an open question leaves the inbox and its clocks.
+/// False when the question was no longer open (it keeps its state; the timeline says it).
+pub async fn withdraw(
+    db: &mut PgConnection,
+    region: RegionId,
+    q: QuestionId,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        r#"update questions set status = 'withdrawn', closed_at = now(), paused_at = null, updated_at = now()
+           where region_id = $1 and id = $2 and status in ('new', 'in_progress')"#,
+    )
+    .bind(region)
+    .bind(q)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// The organization answered directly on the platform at `at`: the question is answered
+/// (both clocks stop) with no author in the system. `waited` is in working minutes.
+pub async fn answer_on_platform(
+    db: &mut PgConnection,
+    region: RegionId,
+    q: QuestionId,
+    text: &str,
+    at: DateTime<Utc>,
+    waited: i32,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        r#"update questions set
+               first_response_at = coalesce(first_response_at, $4),
+               first_response_minutes = coalesce(first_response_minutes, $5),
+               answer_minutes = $5, answer = $3, answered_at = $4, answered_by = null,
+               status = 'answered', paused_at = null, answer_rev = answer_rev + 1, updated_at = now()
+           where region_id = $1 and id = $2 and status in ('new', 'in_progress')"#,
+    )
+    .bind(region)
+    .bind(q)
+    .bind(text)
+    .bind(at)
+    .bind(waited)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}

@@ -81,7 +81,7 @@ pub async fn erase_expired_contacts(db: &mut PgConnection) -> Result<Vec<(i64, i
         r#"update questions q set author_name = null, author_contact = null, contacts_erased_at = now()
            from region_settings s
            where s.region_id = q.region_id and q.contacts_erased_at is null
-             and q.status in ('closed', 'rejected', 'duplicate')
+             and q.status in ('closed', 'rejected', 'duplicate', 'withdrawn')
              and q.closed_at < now() - make_interval(days => s.contact_retention_days)
            returning q.region_id, q.id"#,
     )
