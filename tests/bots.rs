@@ -6,22 +6,15 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::platforms::{Platforms, Scripted};
+use common::platforms::{KEY, Platforms, Scripted, key};
 use common::{RegionFixture, TestApp, TestResponse, database_url, two_regions};
 use gospublic::channels::apis::Apis;
-use gospublic::channels::secrets::SecretKey;
 use gospublic::channels::{self, ConnectError, delivery, intake};
-use gospublic::config::Settings;
 use gospublic::ids::{PageId, RegionId};
 use serde_json::json;
 use sqlx::PgPool;
 
-const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const BOT_TOKEN: &str = "7000001:AAH-school-bot-token";
-
-fn key() -> SecretKey {
-    SecretKey::parse(KEY).unwrap()
-}
 
 fn fixture(path: &str) -> String {
     let now = chrono::Utc::now().timestamp() - 600;
@@ -92,11 +85,7 @@ async fn connect(db: &PgPool, platform: &str) -> Bot {
     .as_str()
     .unwrap()
     .to_owned();
-    let settings = Settings {
-        secret_key: Some(key()),
-        apis: platforms.bases(),
-        ..Settings::for_tests()
-    };
+    let settings = platforms.settings();
     let mut editor = TestApp::with_settings(db.clone(), settings);
     editor.login(&a.editor).await;
     Bot {
@@ -457,11 +446,7 @@ async fn an_editor_connects_a_bot_on_the_page_screen_and_tests_it(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     let platforms = Platforms::start().await;
     let page = bot_page(&db, &a, "telegram").await;
-    let settings = Settings {
-        secret_key: Some(key()),
-        apis: platforms.bases(),
-        ..Settings::for_tests()
-    };
+    let settings = platforms.settings();
     let mut editor = TestApp::with_settings(db.clone(), settings);
     editor.login(&a.editor).await;
     let screen = format!("/r/region-a/pages/{page}/channels");

@@ -5,24 +5,17 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::platforms::{Platforms, Scripted};
+use common::platforms::{KEY, Platforms, Scripted, key};
 use common::{RegionFixture, TestApp, database_url, two_regions};
 use gospublic::channels::apis::Apis;
-use gospublic::channels::secrets::SecretKey;
 use gospublic::channels::{self, VkCommunity, delivery, intake};
-use gospublic::config::Settings;
 use gospublic::ids::{PageId, RegionId};
 use serde_json::json;
 use sqlx::PgPool;
 
 const GROUP: i64 = 218000001;
 const SECRET: &str = "s3cret-from-vk";
-const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const TOKEN: &str = "vk1.a.community-token";
-
-fn key() -> SecretKey {
-    SecretKey::parse(KEY).unwrap()
-}
 
 fn comment(comment_id: i64) -> String {
     let text = std::fs::read_to_string(format!(
@@ -69,11 +62,7 @@ async fn setup(db: &PgPool) -> Setup {
     .unwrap()
     .unwrap();
     tx.commit().await.unwrap();
-    let settings = Settings {
-        secret_key: Some(key()),
-        apis: platforms.bases(),
-        ..Settings::for_tests()
-    };
+    let settings = platforms.settings();
     let mut editor = TestApp::with_settings(db.clone(), settings);
     editor.login(&a.editor).await;
     Setup {

@@ -401,16 +401,7 @@ async fn a_form_refused_for_pasted_control_characters_comes_back_as_typed(db: Pg
 async fn a_vk_comment_is_answered_from_the_inbox_and_delivered(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     let platforms = common::platforms::Platforms::start().await;
-    let settings = gospublic::config::Settings {
-        secret_key: Some(
-            gospublic::channels::secrets::SecretKey::parse(
-                "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-            )
-            .unwrap(),
-        ),
-        apis: platforms.bases(),
-        ..gospublic::config::Settings::for_tests()
-    };
+    let settings = platforms.settings();
     let comment = std::fs::read_to_string(format!(
         "{}/tests/fixtures/vk/wall_reply_new.json",
         env!("CARGO_MANIFEST_DIR")

@@ -112,6 +112,19 @@ async fn page(conn: &mut sqlx::PgConnection, access: &RegionAccess, id: PageId) 
     })
 }
 
+/// The page in a transaction of its region, for someone who may connect it: 404 when it is
+/// not theirs to see, 403 when they only see it.
+async fn editable(
+    state: &AppState,
+    access: &RegionAccess,
+    id: PageId,
+) -> AppResult<(sqlx::Transaction<'static, sqlx::Postgres>, Page)> {
+    let mut tx = state.tenant(access.region.id).await?;
+    let p = page(&mut tx, access, id).await?;
+    access.require_edit_pages_of(&p.placement)?;
+    Ok((tx, p))
+}
+
 async fn screen(
     state: &AppState,
     access: &RegionAccess,
@@ -167,9 +180,7 @@ pub async fn connect(
 ) -> AppResult<Response> {
     let region = access.region.id;
     let l = chrome.locale;
-    let mut tx = state.tenant(region).await?;
-    let p = page(&mut tx, &access, PageId(id)).await?;
-    access.require_edit_pages_of(&p.placement)?;
+    let (mut tx, p) = editable(&state, &access, PageId(id)).await?;
     if p.platform != "vk" {
         drop(tx);
         return connect_bot_page(state, access, session, chrome, PageId(id), form).await;
@@ -284,9 +295,7 @@ pub async fn test(
 ) -> AppResult<Response> {
     let region = access.region.id;
     let l = chrome.locale;
-    let mut tx = state.tenant(region).await?;
-    let p = page(&mut tx, &access, PageId(id)).await?;
-    access.require_edit_pages_of(&p.placement)?;
+    let (mut tx, _) = editable(&state, &access, PageId(id)).await?;
     let found = db::token_of(&mut tx, region, PageId(id), form.platform.trim()).await?;
     tx.commit().await?;
     let said = match found {
@@ -343,9 +352,7 @@ pub async fn revoke(
     Form(form): Form<RevokeForm>,
 ) -> AppResult<Response> {
     let region = access.region.id;
-    let mut tx = state.tenant(region).await?;
-    let p = page(&mut tx, &access, PageId(id)).await?;
-    access.require_edit_pages_of(&p.placement)?;
+    let (mut tx, _) = editable(&state, &access, PageId(id)).await?;
     let said = match db::revoke(&mut tx, region, PageId(id), form.platform.trim()).await? {
         Some(connection) => {
             crate::audit::record(

@@ -147,7 +147,10 @@ pub async fn connect_vk(
         (Some(_), None) => return Ok(Err(ConnectError::NoKey)),
     };
     let hook_token = crate::web::session::random_token();
-    let id = db::replace_connection(
+    // What was connected, never the secret or the token.
+    let details = serde_json::json!({ "page": page, "platform": "vk", "group_id": community.group_id,
+                                      "with_secret": community.secret.is_some(), "with_token": community.token.is_some() });
+    save(
         db,
         region,
         &db::NewConnection {
@@ -161,21 +164,30 @@ pub async fn connect_vk(
             events: community.events,
             created_by: by,
         },
+        details,
     )
     .await?;
-    // What was connected, never the secret or the token.
-    let details = serde_json::json!({ "page": page, "platform": "vk", "group_id": community.group_id,
-                                      "with_secret": community.secret.is_some(), "with_token": community.token.is_some() });
+    Ok(Ok(hook_token))
+}
+
+/// Writes the connection in place of the page's live one, and the audit entry saying what was
+/// connected (`details`, never a secret).
+async fn save(
+    db: &mut PgConnection,
+    region: RegionId,
+    new: &db::NewConnection<'_>,
+    details: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let id = db::replace_connection(db, region, new).await?;
     crate::audit::record(
         db,
         crate::audit::Entry::new(crate::audit::Action::Create, crate::audit::Object::Channel)
             .region(region)
-            .user_opt(by)
+            .user_opt(new.created_by)
             .object_id(id)
             .details(details),
     )
-    .await?;
-    Ok(Ok(hook_token))
+    .await
 }
 
 /// The event types a bot's connection turns into questions.
@@ -220,7 +232,8 @@ pub async fn connect_bot(
     if let Err(reason) = apis.register(&platform, bot_token, &url, &secret).await {
         return Ok(Err(ConnectError::Registration(reason)));
     }
-    let id = db::replace_connection(
+    let details = serde_json::json!({ "page": page, "platform": platform, "registered": true });
+    save(
         db,
         region,
         &db::NewConnection {
@@ -234,16 +247,7 @@ pub async fn connect_bot(
             events: bot_events(&platform),
             created_by: by,
         },
-    )
-    .await?;
-    let details = serde_json::json!({ "page": page, "platform": platform, "registered": true });
-    crate::audit::record(
-        db,
-        crate::audit::Entry::new(crate::audit::Action::Create, crate::audit::Object::Channel)
-            .region(region)
-            .user_opt(by)
-            .object_id(id)
-            .details(details),
+        details,
     )
     .await?;
     Ok(Ok(hook_token))

@@ -15,6 +15,13 @@ use axum::routing::{get, post};
 use gospublic::channels::apis::ApiBases;
 use serde_json::{Value, json};
 
+/// The installation key the channel tests seal tokens with.
+pub const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+pub fn key() -> gospublic::channels::secrets::SecretKey {
+    gospublic::channels::secrets::SecretKey::parse(KEY).unwrap()
+}
+
 /// One call as the platform received it.
 #[derive(Clone, Debug)]
 pub struct Call {
@@ -83,6 +90,15 @@ impl Platforms {
             axum::serve(listener, app).await.unwrap();
         });
         platforms
+    }
+
+    /// Server settings that call this double and seal tokens with `KEY`.
+    pub fn settings(&self) -> gospublic::config::Settings {
+        gospublic::config::Settings {
+            secret_key: Some(key()),
+            apis: self.bases(),
+            ..gospublic::config::Settings::for_tests()
+        }
     }
 
     pub fn bases(&self) -> ApiBases {
