@@ -7,7 +7,7 @@ create table channel_deliveries (
     id bigint generated always as identity primary key,
     question_id bigint not null,
     connection_id bigint not null,
-    kind text not null constraint channel_deliveries_kind_known check (kind in ('interim', 'final')),
+    kind text not null constraint channel_deliveries_kind_known check (kind in ('interim', 'final', 'request')),
     parts text[] not null constraint channel_deliveries_has_parts check (cardinality(parts) > 0),
     sent_parts integer not null default 0,
     -- The platform's ids of the parts sent (a comment id, a message id).

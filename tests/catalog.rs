@@ -110,7 +110,7 @@ fn used_keys() -> BTreeSet<String> {
         keys.insert(format!("clock-{c}"));
         keys.insert(format!("settings-transfer-clock-{c}"));
     }
-    for k in ["interim", "final"] {
+    for k in ["interim", "final", "request"] {
         keys.insert(format!("answer-kind-{k}"));
     }
     for s in ["pending", "delivered", "failed"] {

@@ -403,3 +403,126 @@ async fn retrying_is_for_those_who_answer_and_only_in_their_region(db: PgPool) {
         .assert_status(StatusCode::NOT_FOUND);
     assert_eq!(status_of(&db, q).await.0, "failed");
 }
+
+fn vk_event(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/vk/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("DATE", &(chrono::Utc::now().timestamp() - 600).to_string())
+}
+
+fn community_message(id: i64, text: &str) -> String {
+    json!({"group_id": GROUP, "type": "message_reply", "event_id": format!("reply{id}"), "v": "5.199",
+           "object": {"date": chrono::Utc::now().timestamp(), "from_id": -GROUP, "id": id, "out": 1,
+                      "peer_id": 7654321, "text": text}, "secret": SECRET})
+    .to_string()
+}
+
+#[sqlx::test]
+async fn vk_authors_are_named_and_a_conversation_is_one_question_until_answered(db: PgPool) {
+    let mut s = setup(&db).await;
+    let namer = gospublic::channels::names::Namer {
+        apis: s.apis.clone(),
+        key: Some(key()),
+    };
+    let mut vk = s.editor.fresh_browser();
+    let mut post = async |body: String| {
+        vk.send(
+            Request::post(&s.hook)
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .assert_status(StatusCode::OK);
+        intake::process_and_name(&db, &namer).await.unwrap();
+    };
+    post(vk_event("message_new")).await;
+    let (q, author, conversation): (i64, String, String) =
+        sqlx::query_as("select id, author_name, conversation from questions")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(author, "Житель 7654321", "VK named the author");
+    assert_eq!(conversation, "vk:7654321");
+    let asked = s.platforms.calls().pop().unwrap();
+    assert_eq!(
+        (asked.method.as_str(), asked.params["user_ids"].as_str()),
+        ("users.get", Some("7654321"))
+    );
+
+    // The resident writes again: the same question.
+    post(
+        vk_event("message_new")
+            .replace("\"id\": 91", "\"id\": 92")
+            .replace("5c0a7d2a", "5c0a7d2b")
+            .replace(
+                "Подскажите, когда начнётся запись в первый класс?",
+                "Ребёнку 6 лет.",
+            ),
+    )
+    .await;
+    assert_eq!(s.editor.count("select count(*) from questions").await, 1);
+
+    // The editor asks for more: the request goes to the conversation, the clock waits.
+    s.editor.get(&format!("/r/region-a/questions/{q}")).await;
+    s.editor
+        .post_form(
+            &format!("/r/region-a/questions/{q}/pause"),
+            &[("text", "Уточните, пожалуйста, номер школы.")],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    s.deliver(&db).await;
+    let sent = s.platforms.calls().pop().unwrap();
+    assert_eq!(sent.method, "messages.send");
+    assert_eq!(sent.params["message"], "Уточните, пожалуйста, номер школы.");
+    assert_eq!(sent.params["peer_id"], "7654321");
+    // It comes back from VK as the community's message: that is not an answer.
+    post(community_message(93, "Уточните, пожалуйста, номер школы.")).await;
+    // The resident answers: the question resumes.
+    post(
+        vk_event("message_new")
+            .replace("\"id\": 91", "\"id\": 94")
+            .replace("5c0a7d2a", "5c0a7d2c")
+            .replace(
+                "Подскажите, когда начнётся запись в первый класс?",
+                "Школа № 5.",
+            ),
+    )
+    .await;
+    let (status, paused): (String, bool) =
+        sqlx::query_as("select status, paused_at is not null from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), paused), ("in_progress", false));
+
+    // The community answers in VK's own interface: the question is answered there.
+    post(community_message(95, "Запись начнётся 1 апреля.")).await;
+    let (status, answer): (String, String) =
+        sqlx::query_as("select status, answer from questions where id = $1")
+            .bind(q)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(status, "answered");
+    assert_eq!(answer, "Запись начнётся 1 апреля.");
+    let outcomes: Vec<String> =
+        sqlx::query_scalar("select outcome from channel_events order by id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        outcomes,
+        ["filed", "follow_up", "own", "follow_up", "answered"]
+    );
+    s.editor
+        .get(&format!("/r/region-a/questions/{q}"))
+        .await
+        .assert_contains("Работа возобновлена")
+        .assert_contains("запрос уточнения");
+}

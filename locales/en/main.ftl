@@ -597,6 +597,7 @@ clock-new = new deadline
 clock-keep = deadline kept
 answer-kind-interim = interim
 answer-kind-final = final
+answer-kind-request = request for more
 event-received = Received
 event-assigned = Assigned
 event-assigned-to = assignee: { $name }

@@ -602,6 +602,7 @@ clock-new = срок начат заново
 clock-keep = срок сохранён
 answer-kind-interim = промежуточный
 answer-kind-final = по существу
+answer-kind-request = запрос уточнения
 event-received = Получено
 event-assigned = Назначен исполнитель
 event-assigned-to = исполнитель: { $name }

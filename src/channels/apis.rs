@@ -231,6 +231,38 @@ impl Apis {
         Ok(name)
     }
 
+    /// People's names by their VK ids (`users.get`, up to 1,000 ids a call): id and «Имя
+    /// Фамилия». Err is VK's reason.
+    pub async fn vk_names(&self, token: &str, ids: &[i64]) -> Result<Vec<(i64, String)>, String> {
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let params = [
+            ("user_ids", list),
+            ("access_token", token.to_owned()),
+            ("v", VK_VERSION.to_owned()),
+        ];
+        let url = format!("{}/method/users.get", self.bases.vk);
+        let (status, _, answer) = read(self.client.post(url).form(&params).send().await).await?;
+        accepted("vk", status, &answer)?;
+        let people = answer
+            .get("response")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok(people
+            .iter()
+            .filter_map(|p| {
+                let id = p.get("id")?.as_i64()?;
+                let name = ["first_name", "last_name"]
+                    .iter()
+                    .filter_map(|k| p.get(*k).and_then(Value::as_str))
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (!name.is_empty()).then_some((id, name))
+            })
+            .collect())
+    }
+
     /// A VK API method with its parameters as a form; `field` names the id in an object
     /// answer (empty when the answer is the id itself).
     async fn vk(

@@ -79,6 +79,10 @@ async fn store(
     match db::record_event(&state.db, target, key, kind, payload).await {
         Ok(_) => {
             state.events_arrived.notify_one();
+            // The event is safe; the connection's «last event» is only for people to read.
+            if let Err(e) = db::heard_from(&state.db, target.id).await {
+                tracing::warn!(error = %e, connection = target.id, "last event time not updated");
+            }
             plain(StatusCode::OK, ack)
         }
         Err(e) => {

@@ -11,6 +11,7 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::Notify;
 
 use super::db::{self, Claimed};
+use super::names::{Namer, Unnamed, name_authors, placeholder};
 use super::{chat, vk};
 use crate::db::{release_savepoint, rollback_to_savepoint, savepoint};
 use crate::ids::{QuestionId, RegionId};
@@ -72,13 +73,28 @@ impl Outcome {
 
 /// Processes the events due now; returns how many were dealt with.
 pub async fn process_due(db: &PgPool) -> Result<usize, sqlx::Error> {
+    process(db, None).await
+}
+
+/// The same, then the new VK questions' authors are named by VK.
+pub async fn process_and_name(db: &PgPool, namer: &Namer) -> Result<usize, sqlx::Error> {
+    process(db, Some(namer)).await
+}
+
+async fn process(db: &PgPool, namer: Option<&Namer>) -> Result<usize, sqlx::Error> {
     let mut claimed = db::claim(db, BATCH, LEASE_SECONDS).await?;
     // In the order they arrived (an update's RETURNING keeps none), a region's events
     // together: they share one transaction and one reading of the region's rules.
     claimed.sort_by_key(|e| (e.region_id.0, e.id));
     let mut done = 0;
+    let mut unnamed = Vec::new();
     for batch in claimed.chunk_by(|a, b| a.region_id == b.region_id) {
-        done += process_region(db, batch).await?;
+        done += process_region(db, batch, &mut unnamed).await?;
+    }
+    if let Some(namer) = namer
+        && !unnamed.is_empty()
+    {
+        name_authors(db, namer, &unnamed).await?;
     }
     Ok(done)
 }
@@ -86,7 +102,11 @@ pub async fn process_due(db: &PgPool) -> Result<usize, sqlx::Error> {
 /// One region's events in one transaction: each is read under its own savepoint (an event
 /// that fails is rolled back alone and postponed), then the new questions are written in one
 /// statement, so the summaries' trigger runs once for the batch and not once per question.
-async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::Error> {
+async fn process_region(
+    db: &PgPool,
+    events: &[Claimed],
+    unnamed: &mut Vec<Unnamed>,
+) -> Result<usize, sqlx::Error> {
     let region = events[0].region_id;
     let mut tx = crate::state::tenant_tx(db, region).await?;
     let time_zone = crate::regions::db::time_zone(&mut tx, region).await?;
@@ -115,18 +135,28 @@ async fn process_region(db: &PgPool, events: &[Claimed]) -> Result<usize, sqlx::
     for (event, decision) in &decided {
         let outcome = match decision {
             Decision::New(new) => match filed.get(&key_of(new)) {
-                Some((id, first)) if *first == event.id => Outcome::Filed(*id),
+                Some((id, first)) if *first == event.id => {
+                    if let Some(from_id) = new.from_id {
+                        unnamed.push(Unnamed {
+                            region,
+                            question: *id,
+                            connection: event.connection_id,
+                            from_id,
+                        });
+                    }
+                    Outcome::Filed(*id)
+                }
                 // The same comment twice in one batch, under two event ids.
                 Some((id, _)) => Outcome::Known(*id),
                 None => continue,
             },
             Decision::FollowUp(question, said) => {
-                follow_up(&mut tx, region, *question, said).await?;
+                follow_up(&mut tx, region, &by, *question, said).await?;
                 Outcome::FollowUp(*question)
             }
             Decision::JoinsBatch(key, said) => match filed.get(key) {
                 Some((id, _)) => {
-                    follow_up(&mut tx, region, *id, said).await?;
+                    follow_up(&mut tx, region, &by, *id, said).await?;
                     Outcome::FollowUp(*id)
                 }
                 None => continue,
@@ -168,6 +198,8 @@ struct NewFromPlatform {
     link: Option<String>,
     /// The chat further messages join it from.
     conversation: Option<String>,
+    /// The VK author, whose name is asked of VK once the question is filed.
+    from_id: Option<i64>,
 }
 
 /// A resident's further message: its text and the platform's id for it.
@@ -222,13 +254,28 @@ fn join_chats_within_batch(decided: &mut [(&Claimed, Decision)]) {
     }
 }
 
-/// The resident's further message on their question's timeline.
+/// The resident's further message on their question's timeline. A question waiting on the
+/// resident (asked for more) resumes: their message is the answer it waited for.
 async fn follow_up(
     tx: &mut PgConnection,
     region: RegionId,
+    by: &RegionRules,
     question: QuestionId,
     said: &Said,
 ) -> Result<(), sqlx::Error> {
+    if let Some(q) = questions::lock(tx, region, question).await?
+        && let Some(paused) = q.paused_at
+    {
+        let now = chrono::Utc::now();
+        let (clocks, waited) = by.rules.resume(q.clocks(), paused, now);
+        questions::set_clocks(tx, region, question, &clocks).await?;
+        questions::changes::resume(tx, region, question, waited as i32).await?;
+        let event = questions::Event {
+            details: serde_json::json!({ "waited_minutes": waited }),
+            ..questions::Event::new("resumed")
+        };
+        questions::add_event(tx, region, question, None, event).await?;
+    }
     questions::add_event(
         tx,
         region,
@@ -380,20 +427,30 @@ async fn decide_vk(
         }
         _ => {}
     }
-    // Only the kinds the connection was made for become questions.
-    if !target.events.contains(&event.kind) {
+    // Only the kinds the connection was made for become questions; the community's outgoing
+    // messages come as `message_reply`.
+    let kind = if event.kind == "message_reply" {
+        "message_new"
+    } else {
+        event.kind.as_str()
+    };
+    if !target.events.iter().any(|e| e == kind) {
         return done(Outcome::Ignored);
     }
     let Some(said) = vk::inbound(&event.kind, &object, group_id) else {
         return done(Outcome::Ignored);
     };
     if said.own {
-        // The community's reply to a filed comment answers it there, unless it is one of our
-        // own answers coming back.
-        let Some(parent) = &said.reply_to else {
-            return done(Outcome::Own);
+        // The community's reply to a filed comment, or its message in a conversation with an
+        // open question, answers it there, unless it is one of our own answers coming back.
+        let answered = match (&said.reply_to, &said.conversation) {
+            (Some(parent), _) => {
+                questions::find_external(tx, region, page, "comment", parent).await?
+            }
+            (None, Some(chat)) => questions::open_in_conversation(tx, region, page, chat).await?,
+            (None, None) => None,
         };
-        let Some(q) = questions::find_external(tx, region, page, "comment", parent).await? else {
+        let Some(q) = answered else {
             return done(Outcome::Own);
         };
         if crate::channels::db::deliveries::is_ours(tx, region, q, &said.text).await? {
@@ -414,6 +471,18 @@ async fn decide_vk(
     {
         return done(Outcome::Known(known));
     }
+    // A further message in a conversation whose question is open joins it.
+    if let Some(chat) = &said.conversation
+        && let Some(open) = questions::open_in_conversation(tx, region, page, chat).await?
+    {
+        return Ok(Decision::FollowUp(
+            open,
+            Said {
+                text: body_of(&said.text),
+                message_id: said.external_id.clone(),
+            },
+        ));
+    }
     let received = event_time(vk_date(&object, &event.kind));
     Ok(Decision::New(Box::new(NewFromPlatform {
         question: questions::NewQuestion {
@@ -421,7 +490,7 @@ async fn decide_vk(
             page_id: Some(target.page_id),
             channel: channel.to_owned(),
             external_id: Some(said.external_id.clone()),
-            author_name: Some(format!("id{}", said.from_id)),
+            author_name: Some(placeholder(said.from_id)),
             author_contact: Some(vk::author_link(said.from_id)),
             body: body_of(&said.text),
             attachments: said.attachments.clone(),
@@ -431,7 +500,8 @@ async fn decide_vk(
         },
         platform: "vk",
         link: Some(said.link),
-        conversation: None,
+        conversation: said.conversation.clone(),
+        from_id: Some(said.from_id),
     })))
 }
 
@@ -546,6 +616,7 @@ async fn decide_chat(
         platform: m.platform,
         link: None,
         conversation: Some(conversation),
+        from_id: None,
     })))
 }
 
@@ -560,7 +631,7 @@ fn body_of(text: &str) -> String {
 
 /// When VK dates the resident's words (seconds since the epoch).
 fn vk_date(object: &serde_json::Value, kind: &str) -> Option<i64> {
-    let holder = if kind == "message_new" {
+    let holder = if kind == "message_new" || kind == "message_reply" {
         object.get("message").unwrap_or(object)
     } else {
         object
@@ -590,10 +661,10 @@ fn default_category(categories: &[String]) -> String {
 
 /// Runs in `serve`: a round when the webhook says an event came, and every few seconds for
 /// retries and events another server acknowledged.
-pub fn spawn(db: PgPool, wake: Arc<Notify>) {
+pub fn spawn(db: PgPool, wake: Arc<Notify>, namer: Namer) {
     tokio::spawn(async move {
         loop {
-            match process_due(&db).await {
+            match process_and_name(&db, &namer).await {
                 Ok(n) if n as i64 >= BATCH => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "channel events could not be claimed"),

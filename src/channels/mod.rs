@@ -14,6 +14,7 @@ pub mod delivery;
 mod handlers;
 pub mod hooks;
 pub mod intake;
+pub mod names;
 pub mod outbox;
 mod retry;
 pub mod secrets;

@@ -47,6 +47,8 @@ pub async fn route(
 pub enum Kind {
     Interim,
     Final,
+    /// A request for more from the resident (the question waits on them).
+    Request,
 }
 
 /// Writes the delivery of a published answer, in the caller's transaction; returns its id,
@@ -66,6 +68,7 @@ pub async fn enqueue(
     let kind = match kind {
         Kind::Interim => "interim",
         Kind::Final => "final",
+        Kind::Request => "request",
     };
     let id = deliveries::insert(
         db,

@@ -65,6 +65,8 @@ pub struct Inbound {
     pub own: bool,
     /// The external id of the comment this one replies to, when it is a reply.
     pub reply_to: Option<String>,
+    /// The conversation a message belongs to (`vk:{peer}`), for messages.
+    pub conversation: Option<String>,
 }
 
 fn int(v: &Value, key: &str) -> Option<i64> {
@@ -125,6 +127,7 @@ pub fn inbound(kind: &str, object: &Value, group_id: i64) -> Option<Inbound> {
                 own: from_id == community,
                 reply_to: int(object, "reply_to_comment")
                     .map(|parent| format!("wall{owner}_{post}_{parent}")),
+                conversation: None,
             })
         }
         "board_post_new" | "board_post_edit" => {
@@ -141,15 +144,17 @@ pub fn inbound(kind: &str, object: &Value, group_id: i64) -> Option<Inbound> {
                 link: format!("https://vk.com/topic{owner}_{topic}?post={id}"),
                 own: from_id == community,
                 reply_to: None,
+                conversation: None,
             })
         }
-        "message_new" => {
-            // Since API 5.103 the message sits under `message`; older versions send it bare.
+        "message_new" | "message_reply" => {
+            // Since API 5.103 the message sits under `message`; older versions (and
+            // `message_reply`, the community's outgoing message) send it bare.
             let message = object.get("message").unwrap_or(object);
             let id = int(message, "id")?;
             let from_id = int(message, "from_id")?;
             let peer = int(message, "peer_id").unwrap_or(from_id);
-            let out = int(message, "out") == Some(1);
+            let out = int(message, "out") == Some(1) || kind == "message_reply";
             Some(Inbound {
                 place: Place::Messages,
                 external_id: format!("message{peer}_{id}"),
@@ -159,6 +164,7 @@ pub fn inbound(kind: &str, object: &Value, group_id: i64) -> Option<Inbound> {
                 link: format!("https://vk.com/gim{}?sel={peer}", group_id.abs()),
                 own: out || from_id == community,
                 reply_to: None,
+                conversation: Some(format!("vk:{peer}")),
             })
         }
         _ => None,

@@ -152,10 +152,15 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
     crate::import::set_max_rows(args.import_max_rows);
     let state = AppState::new(db.clone(), settings.clone());
     spawn_session_cleanup(db.clone(), settings.session_idle);
-    crate::channels::intake::spawn(db.clone(), state.events_arrived.clone());
+    let apis = crate::channels::apis::Apis::new(settings.apis.clone());
+    let namer = crate::channels::names::Namer {
+        apis: apis.clone(),
+        key: settings.secret_key.clone(),
+    };
+    crate::channels::intake::spawn(db.clone(), state.events_arrived.clone(), namer);
     crate::channels::delivery::spawn(
         db.clone(),
-        crate::channels::apis::Apis::new(settings.apis.clone()),
+        apis,
         settings.secret_key.clone(),
         state.answers_published.clone(),
     );

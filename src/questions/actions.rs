@@ -184,22 +184,8 @@ async fn answer(s: &mut Step<'_>, interim: bool) -> AppResult<Outcome> {
         Ok(text) => text,
         Err(refusal) => return Ok(refusal),
     };
-    if let Some(route) = crate::channels::outbox::route(s.tx, s.region(), s.q).await? {
-        let parts = route.parts(&text);
-        if parts > 1 && s.form.split_confirmed.trim() != parts.to_string() {
-            let mut e = FieldErrors::default();
-            e.add(
-                "text",
-                s.l.t_args(
-                    "question-answer-split",
-                    &[
-                        ("limit", (route.target.limit() as i64).into()),
-                        ("count", (parts as i64).into()),
-                    ],
-                ),
-            );
-            return Ok(Outcome::ConfirmSplit(e, parts));
-        }
+    if let Some(ask) = announce_split(s, &text).await? {
+        return Ok(ask);
     }
     let head = matches!(s.relation, Relation::Handler { head: true });
     if s.q.answer_approval && !head {
@@ -234,6 +220,30 @@ async fn approve(s: &mut Step<'_>) -> AppResult<Outcome> {
     .await?;
     publish(s, author, &text, interim).await?;
     Ok(Outcome::Done("question-done-approve"))
+}
+
+/// A text that goes back to its platform in several parts is announced before it is sent:
+/// the form comes back with the count, and sending the same text again agrees to it.
+async fn announce_split(s: &mut Step<'_>, text: &str) -> AppResult<Option<Outcome>> {
+    let Some(route) = outbox::route(s.tx, s.region(), s.q).await? else {
+        return Ok(None);
+    };
+    let parts = route.parts(text);
+    if parts < 2 || s.form.split_confirmed.trim() == parts.to_string() {
+        return Ok(None);
+    }
+    let mut e = FieldErrors::default();
+    e.add(
+        "text",
+        s.l.t_args(
+            "question-answer-split",
+            &[
+                ("limit", (route.target.limit() as i64).into()),
+                ("count", (parts as i64).into()),
+            ],
+        ),
+    );
+    Ok(Some(Outcome::ConfirmSplit(e, parts)))
 }
 
 /// Publishes an answer: an interim one stops the first-response clock and keeps the question
@@ -288,7 +298,13 @@ async fn pause(s: &mut Step<'_>) -> AppResult<Outcome> {
         Ok(text) => text,
         Err(refusal) => return Ok(refusal),
     };
+    if let Some(ask) = announce_split(s, &request).await? {
+        return Ok(ask);
+    }
     changes::pause(s.tx, s.region(), s.q.id, s.now).await?;
+    // The request is public: it goes to the resident where they asked.
+    let (region, q, me) = (s.region(), s.q, s.me());
+    outbox::enqueue(s.tx, region, q, &request, outbox::Kind::Request, Some(me)).await?;
     let from = s.from();
     s.record(Event {
         from_status: from,

@@ -53,10 +53,15 @@ impl Browser {
             ..settings
         };
         let state = AppState::new(db.clone(), settings.clone());
-        gospublic::channels::intake::spawn(db.clone(), state.events_arrived.clone());
+        let apis = gospublic::channels::apis::Apis::new(settings.apis.clone());
+        let namer = gospublic::channels::names::Namer {
+            apis: apis.clone(),
+            key: settings.secret_key.clone(),
+        };
+        gospublic::channels::intake::spawn(db.clone(), state.events_arrived.clone(), namer);
         gospublic::channels::delivery::spawn(
             db,
-            gospublic::channels::apis::Apis::new(settings.apis.clone()),
+            apis,
             settings.secret_key.clone(),
             state.answers_published.clone(),
         );

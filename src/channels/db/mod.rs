@@ -114,7 +114,8 @@ pub async fn hook_target(
     .await
 }
 
-/// Stores an event once: false when the platform delivered it before.
+/// Stores an event once: false when the platform delivered it before. One statement, so
+/// concurrent deliveries of one connection never wait on each other.
 pub async fn record_event(
     db: &PgPool,
     target: &HookTarget,
@@ -122,7 +123,6 @@ pub async fn record_event(
     kind: &str,
     payload: &serde_json::Value,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         r#"insert into channel_events (region_id, connection_id, event_key, kind, payload)
            values ($1, $2, $3, $4, $5) on conflict on constraint channel_events_key do nothing"#,
@@ -132,16 +132,24 @@ pub async fn record_event(
     .bind(event_key)
     .bind(kind)
     .bind(payload)
-    .execute(&mut *tx)
+    .execute(db)
     .await?
     .rows_affected()
         == 1;
-    sqlx::query("update channel_connections set last_event_at = now() where id = $1")
-        .bind(target.id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(inserted)
+}
+
+/// «Last event at» moves at most once a second: at a hundred events a second, updating the
+/// connection's row for each would make every delivery wait for the previous one's lock.
+pub async fn heard_from(db: &PgPool, connection: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"update channel_connections set last_event_at = now()
+           where id = $1 and (last_event_at is null or last_event_at < now() - interval '1 second')"#,
+    )
+    .bind(connection)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// An event claimed for processing.
@@ -341,4 +349,18 @@ pub async fn record_check(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// A connection's sealed token (as the owner: the worker serves every region).
+pub async fn connection_token(
+    db: &PgPool,
+    connection: i64,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, Option<Vec<u8>>>(
+        "select token_sealed from channel_connections where id = $1",
+    )
+    .bind(connection)
+    .fetch_optional(db)
+    .await?
+    .flatten())
 }

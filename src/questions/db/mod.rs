@@ -233,6 +233,27 @@ pub async fn insert_many(
     .await
 }
 
+/// The author's name learned from the platform, written only over the placeholder the question
+/// was filed with (never over a name someone typed or an erased contact).
+pub async fn set_author_name(
+    db: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+    name: &str,
+    placeholder: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update questions set author_name = $3 where region_id = $1 and id = $2 and author_name = $4",
+    )
+    .bind(region)
+    .bind(question)
+    .bind(name)
+    .bind(placeholder)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// The open question a chat's further messages join, if the chat has one.
 pub async fn open_in_conversation(
     db: &mut PgConnection,
