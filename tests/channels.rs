@@ -703,3 +703,32 @@ async fn edits_deletions_and_the_communitys_replies_on_vk_change_the_question(db
         .await
         .assert_lacks(&format!("#{other}<"));
 }
+
+#[sqlx::test]
+async fn the_regions_words_guess_the_category_of_a_question_from_vk(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let hook = connect(&db, &a).await;
+    let mut vk = TestApp::new(db.clone());
+    // The region's catch-all without words of its own.
+    deliver(&mut vk, &hook, event("message_new"))
+        .await
+        .assert_status(StatusCode::OK);
+    intake::process_due(&db).await.unwrap();
+    sqlx::query(
+        "update region_settings set category_keywords = 'Благоустройство: освещен, фонар, двор\nОбразование: школ' where region_id = $1",
+    )
+    .bind(a.id)
+    .execute(&db)
+    .await
+    .unwrap();
+    // «освещение», «двора», «школы»: two words of Благоустройство beat one of Образование.
+    deliver(&mut vk, &hook, event("wall_reply_new"))
+        .await
+        .assert_status(StatusCode::OK);
+    intake::process_due(&db).await.unwrap();
+    let categories: Vec<String> = sqlx::query_scalar("select category from questions order by id")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(categories, ["Другое", "Благоустройство"]);
+}

@@ -41,6 +41,10 @@ fn valid_form() -> Vec<(&'static str, &'static str)> {
         ("transfer_clock", "keep"),
         ("contact_retention_days", "180"),
         ("question_categories", "ЖКХ\nДороги\n Школы и детские сады "),
+        (
+            "category_keywords",
+            "Дороги: дорог, ям\nшколы и детские сады: школ, детский сад",
+        ),
         ("mark_stuck_days", "45"),
         ("quota_flagship", "10"),
         ("quota_active", "3"),
@@ -99,6 +103,16 @@ async fn a_region_starts_with_the_default_rules_and_its_admin_changes_them(db: P
     .unwrap();
     assert!(keeps);
     assert_eq!(categories, ["ЖКХ", "Дороги", "Школы и детские сады"]);
+    let keywords: String =
+        sqlx::query_scalar("select category_keywords from region_settings where region_id = $1")
+            .bind(a.id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        keywords,
+        "Дороги: дорог, ям\nшколы и детские сады: школ, детский сад"
+    );
     let audit: serde_json::Value =
         sqlx::query_scalar("select details from audit_log where object_type = 'settings'")
             .fetch_one(&db)
@@ -122,6 +136,7 @@ async fn wrong_rules_come_back_with_a_message_per_field(db: PgPool) {
             "holidays" => "31.02.2027",
             "red_below" => "90",
             "platform_vk" | "platform_ok" | "platform_telegram" => "optional",
+            "category_keywords" => "Спорт: стадион",
             _ => v,
         };
     }
@@ -132,6 +147,8 @@ async fn wrong_rules_come_back_with_a_message_per_field(db: PgPool) {
         .assert_contains("Не удалось прочитать дату «31.02.2027».")
         .assert_contains("Порог «красного» не может быть выше порога «зелёного».")
         .assert_contains("Хотя бы одна площадка должна быть обязательной.")
+        .assert_contains("Категории «Спорт» нет в списке категорий выше.")
+        .assert_contains("Спорт: стадион</textarea>")
         .assert_contains("value=\"много\"");
     let posts: i32 =
         sqlx::query_scalar("select active_posts from region_settings where region_id = $1")

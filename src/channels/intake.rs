@@ -17,6 +17,7 @@ use crate::db::{release_savepoint, rollback_to_savepoint, savepoint};
 use crate::ids::{QuestionId, RegionId};
 use crate::questions::clock::{Priority, Rules};
 use crate::questions::db as questions;
+use crate::questions::keywords::Keywords;
 
 /// Events taken per round.
 const BATCH: i64 = 100;
@@ -114,6 +115,10 @@ async fn process_region(
     let by = RegionRules {
         rules: Rules::from_settings(&time_zone, &settings),
         category: default_category(&settings.question_categories),
+        keywords: Keywords::from_settings(
+            &settings.category_keywords,
+            &settings.question_categories,
+        ),
     };
     let mut failed = Vec::new();
     let mut decided: Vec<(&Claimed, Decision)> = Vec::new();
@@ -189,6 +194,16 @@ async fn process_region(
 struct RegionRules {
     rules: Rules,
     category: String,
+    keywords: Keywords,
+}
+
+impl RegionRules {
+    /// The category the region's words point to, else its catch-all.
+    fn category_of(&self, text: &str) -> String {
+        self.keywords
+            .guess(text)
+            .map_or_else(|| self.category.clone(), str::to_owned)
+    }
 }
 
 /// A question to file, with where it was asked.
@@ -494,7 +509,7 @@ async fn decide_vk(
             author_contact: Some(vk::author_link(said.from_id)),
             body: body_of(&said.text),
             attachments: said.attachments.clone(),
-            category: by.category.clone(),
+            category: by.category_of(&said.text),
             priority: Priority::Normal,
             received_at: received,
         },
@@ -609,7 +624,7 @@ async fn decide_chat(
             author_contact: m.contact.clone(),
             body: body_of(&m.text),
             attachments: m.attachments.clone(),
-            category: by.category.clone(),
+            category: by.category_of(&m.text),
             priority: Priority::Normal,
             received_at: event_time(m.date),
         },

@@ -10,6 +10,7 @@ pub mod db;
 pub mod forms;
 pub mod handlers;
 pub mod housekeeping;
+pub mod keywords;
 mod overdue;
 pub mod production_calendar;
 mod templates;

@@ -34,6 +34,8 @@ pub struct RegionSettings {
     pub transfer_keeps_clock: bool,
     pub contact_retention_days: i32,
     pub question_categories: Vec<String>,
+    /// «Категория: слово, слово» per line (see `questions::keywords`).
+    pub category_keywords: String,
     pub mark_stuck_days: i32,
     pub quota_flagship: i32,
     pub quota_active: i32,
@@ -74,6 +76,7 @@ impl RegionSettings {
             transfer_keeps_clock: false,
             contact_retention_days: 365,
             question_categories: vec!["ЖКХ".into(), "Дороги".into()],
+            category_keywords: String::new(),
             mark_stuck_days: 30,
             quota_flagship: 7,
             quota_active: 3,
@@ -88,7 +91,7 @@ const COLUMNS: &str = "required_platforms, optional_platforms, active_posts, act
     weight_connected, weight_mark, weight_setup, weight_widgets, weight_activity, weight_reach, weight_post_reach, \
     green_from, red_below, high_first_response_hours, urgent_final_answer_days, at_risk_percent, \
     transfer_keeps_clock, contact_retention_days, question_categories, mark_stuck_days, quota_flagship, quota_active, \
-    quota_card, ranking_min_questions";
+    quota_card, ranking_min_questions, category_keywords";
 
 pub async fn get(db: &mut PgConnection, region: RegionId) -> Result<RegionSettings, sqlx::Error> {
     // A region created before settings existed gets the defaults on first read.
@@ -117,7 +120,7 @@ pub async fn save(
                   weight_reach = $20, weight_post_reach = $21, green_from = $22, red_below = $23,
                   high_first_response_hours = $24, urgent_final_answer_days = $25, at_risk_percent = $26,
                   transfer_keeps_clock = $27, contact_retention_days = $28, question_categories = $29,
-                  mark_stuck_days = $30, quota_flagship = $31, quota_active = $32, quota_card = $33, ranking_min_questions = $34, updated_at = now()
+                  mark_stuck_days = $30, quota_flagship = $31, quota_active = $32, quota_card = $33, ranking_min_questions = $34, category_keywords = $35, updated_at = now()
            where region_id = $1"#,
     )
     .bind(region)
@@ -154,6 +157,7 @@ pub async fn save(
     .bind(s.quota_active)
     .bind(s.quota_card)
     .bind(s.ranking_min_questions)
+    .bind(&s.category_keywords)
     .execute(db)
     .await?;
     Ok(())

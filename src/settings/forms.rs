@@ -52,6 +52,7 @@ pub struct SettingsForm {
     pub transfer_clock: String,
     pub contact_retention_days: String,
     pub question_categories: String,
+    pub category_keywords: String,
     pub mark_stuck_days: String,
     pub quota_flagship: String,
     pub quota_active: String,
@@ -127,6 +128,7 @@ impl SettingsForm {
             .to_owned(),
             contact_retention_days: s.contact_retention_days.to_string(),
             question_categories: s.question_categories.join("\n"),
+            category_keywords: s.category_keywords.clone(),
             mark_stuck_days: s.mark_stuck_days.to_string(),
             quota_flagship: s.quota_flagship.to_string(),
             quota_active: s.quota_active.to_string(),
@@ -170,6 +172,8 @@ impl SettingsForm {
         let time = self.working_time(&mut r);
         let score = self.score(&mut r);
         let question_categories = parse_categories(&self.question_categories, l, &mut r.e);
+        let category_keywords =
+            check_keywords(&self.category_keywords, &question_categories, l, &mut r.e);
         let contact_retention_days = r.int(
             "contact_retention_days",
             &self.contact_retention_days,
@@ -215,6 +219,7 @@ impl SettingsForm {
             red_below: score.red_below,
             contact_retention_days,
             question_categories,
+            category_keywords,
             ranking_min_questions,
         })
     }
@@ -453,6 +458,29 @@ fn parse_categories(text: &str, l: Locale, e: &mut FieldErrors) -> Vec<String> {
         e.add("question_categories", l.t("settings-categories-many"));
     }
     out
+}
+
+/// The keyword lines, each naming one of the region's categories; kept as typed (trimmed).
+fn check_keywords(text: &str, categories: &[String], l: Locale, e: &mut FieldErrors) -> String {
+    use crate::questions::keywords::{Keywords, LineError};
+    const FIELD: &str = "category_keywords";
+    if text.chars().count() > 20_000 {
+        e.add(FIELD, l.t("settings-keywords-long"));
+        return text.to_owned();
+    }
+    match Keywords::parse(text, categories) {
+        Ok(_) => {}
+        Err(LineError::NoCategory(line)) => {
+            e.add(FIELD, l.t1("settings-keywords-no-category", "value", &line))
+        }
+        Err(LineError::UnknownCategory(name)) => {
+            e.add(FIELD, l.t1("settings-keywords-unknown", "value", &name))
+        }
+        Err(LineError::NoWords(name)) => {
+            e.add(FIELD, l.t1("settings-keywords-no-words", "value", &name))
+        }
+    }
+    text.trim().to_owned()
 }
 
 /// One date per line or separated by commas, as 31.12.2026 or 2026-12-31; sorted, unique.
