@@ -106,8 +106,14 @@ async fn list(url: &DatabaseUrl, slug: &str, keys: &ChannelKeys) -> anyhow::Resu
             .last_event_at
             .map(|t| t.to_rfc3339())
             .unwrap_or_else(|| "never".to_owned());
+        let failing = match (c.failing_since, &c.failure) {
+            (Some(since), Some(reason)) => {
+                format!("\tfailing since {}: {reason}", since.to_rfc3339())
+            }
+            _ => String::new(),
+        };
         println!(
-            "{}\t{}\t{}\t{}\tlast event: {heard}\tunprocessed: {}{}",
+            "{}\t{}\t{}\t{}\tlast event: {heard}\tunprocessed: {}{}{failing}",
             c.page_id,
             c.platform,
             c.page_url,
