@@ -36,11 +36,14 @@ pub fn routes() -> Routes {
         .merge(crate::questions::router())
         .merge(crate::dashboard::router())
         .merge(crate::channels::router())
+        .merge(crate::api::router())
 }
 
-/// Routes platforms call: outside sessions, CSRF and the HTML error pages.
+/// Routes platforms and other systems call: outside sessions, CSRF and the HTML error pages.
 pub fn machine_routes() -> Routes {
-    Routes::new().merge(crate::channels::hooks())
+    Routes::new()
+        .merge(crate::channels::hooks())
+        .merge(crate::api::api())
 }
 
 /// The access table, for the test that walks every route.
@@ -69,7 +72,7 @@ pub fn app(state: AppState) -> Router {
     // Platforms' routes first: merging keeps the second router's fallback, and the pages'
     // fallback is the one wrapped in the error pages.
     Router::new()
-        .merge(machine_routes().into_parts().0)
+        .merge(crate::api::service(machine_routes().into_parts().0))
         .merge(pages)
         .nest_service("/static", ServeDir::new(static_dir()))
         // Outside the error pages and the static files, so every response gets them.

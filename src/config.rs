@@ -57,9 +57,39 @@ pub enum Command {
     /// Connect pages to their platforms, so residents' comments and messages become questions.
     #[command(subcommand)]
     Channel(ChannelCommand),
+    /// Tokens the region's other systems call the API with.
+    #[command(subcommand)]
+    ApiToken(ApiTokenCommand),
     /// Send published answers back to the platforms their questions came from, once.
     /// Safe from several instances at once; `serve` also does it as answers are published.
     DeliverAnswers(DeliverArgs),
+}
+
+#[derive(Subcommand)]
+pub enum ApiTokenCommand {
+    /// Make a token; prints it on a line of its own (it is never shown again).
+    Create {
+        /// The region's slug.
+        #[arg(long)]
+        region: String,
+        /// What the token is for (the system that will use it).
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: questions:write, questions:read, registry:read, figures:write, figures:read.
+        #[arg(long)]
+        scopes: String,
+        /// The day it stops working (YYYY-MM-DD), if it should.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// Stop a token at once.
+    Revoke {
+        #[arg(long)]
+        region: String,
+        /// The token's number, as the «Доступ по API» screen lists it.
+        #[arg(long)]
+        id: i64,
+    },
 }
 
 /// Where the platforms' APIs answer: their public addresses, or a local server playing them.
@@ -289,6 +319,10 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
 
+    /// Requests one API token may make in a minute, across every instance.
+    #[arg(long, env = "GOSPUBLIC_API_REQUESTS_PER_MINUTE", default_value_t = 600)]
+    pub api_requests_per_minute: i32,
+
     #[command(flatten)]
     pub mail: MailArgs,
 
@@ -390,6 +424,8 @@ pub struct Settings {
     pub mail: Option<crate::mail::MailSettings>,
     /// Where the platforms' APIs answer.
     pub apis: crate::channels::apis::ApiBases,
+    /// Requests one API token may make in a minute.
+    pub api_requests_per_minute: i32,
 }
 
 impl MailArgs {
@@ -437,6 +473,7 @@ impl Settings {
                 .and_then(|k| crate::channels::secrets::SecretKey::parse(k).ok()),
             mail: args.mail.settings(),
             apis: args.apis.bases(),
+            api_requests_per_minute: args.api_requests_per_minute,
         }
     }
 
@@ -452,6 +489,7 @@ impl Settings {
             secret_key: None,
             mail: None,
             apis: crate::channels::apis::ApiBases::production(),
+            api_requests_per_minute: 600,
         }
     }
 }

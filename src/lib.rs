@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -74,7 +74,9 @@ fn fill(path: &str, a: &RegionFixture, s: &Samples) -> String {
             s.invitation
         } else if path.starts_with("/r/{region}/imports/{id}") {
             s.import
-        } else if path.starts_with("/r/{region}/questions/{id}") {
+        } else if path.starts_with("/r/{region}/questions/{id}")
+            || path.starts_with("/api/v1/questions/{id}")
+        {
             s.question
         } else if path.starts_with("/r/{region}/answer-templates/{id}") {
             s.template
@@ -187,6 +189,17 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
                 "{what}: a platform's call answered {}",
                 res.status
             ),
+            // Another system without a token: 401 in JSON, never a page (tests/api.rs covers
+            // tokens, scopes and regions).
+            Access::ApiToken => assert!(
+                res.status == StatusCode::UNAUTHORIZED
+                    && res
+                        .body
+                        .starts_with("{\"error\":{\"code\":\"unauthorized\""),
+                "{what}: a call without a token answered {} {}",
+                res.status,
+                res.body
+            ),
             _ => assert!(
                 is_login_redirect(&res),
                 "{what}: signed-out visitor got {}",
@@ -194,7 +207,10 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
             ),
         }
 
-        if matches!(route.access, Access::Public | Access::Platform) {
+        if matches!(
+            route.access,
+            Access::Public | Access::Platform | Access::ApiToken
+        ) {
             continue;
         }
 
@@ -218,7 +234,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
                 res.status,
                 res.location()
             ),
-            Access::Public | Access::Platform => {}
+            Access::Public | Access::Platform | Access::ApiToken => {}
         }
 
         // Members of this region without the admin role.
@@ -251,7 +267,7 @@ async fn every_route_keeps_its_access_rule(db: PgPool) {
             Access::RegionAdmin => call(admin, route.method, &url).await,
             Access::Operator => call(operator_app, route.method, &url).await,
             Access::SignedIn => call(coordinator, route.method, &url).await,
-            Access::Public | Access::Platform => continue,
+            Access::Public | Access::Platform | Access::ApiToken => continue,
         };
         assert!(
             allowed(&res),
@@ -306,6 +322,7 @@ async fn hostile_text_is_refused_on_every_route_never_a_500(db: PgPool) {
     let mut head = TestApp::new(db.clone());
     head.login(&a.head).await;
     let long = "я".repeat(gospublic::web::input::MAX_QUERY_VALUE + 1);
+    let token = common::api_token(&db, a.id, &gospublic::api::scopes::Scope::ALL).await;
     let queries = [
         ("q=a%00b&page=2".to_owned(), "q"),
         ("category=%07".to_owned(), "category"),
@@ -327,6 +344,37 @@ async fn hostile_text_is_refused_on_every_route_never_a_500(db: PgPool) {
         };
         app.get("/home").await;
         let what = format!("{} {}", route.method, route.path);
+        if route.access == Access::ApiToken {
+            // Other systems send JSON with a token: hostile text is a JSON error, never a 500
+            // and never a page.
+            let bearer = format!("Bearer {token}");
+            let res = if route.method == "GET" {
+                app.send(
+                    axum::http::Request::get(format!("{url}?status=%00&cursor=%FF"))
+                        .header("authorization", &bearer)
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await
+            } else {
+                let body = serde_json::json!({"page_id": a.child_page, "external_id": "x\u{0}",
+                                              "text": "ответ\u{1}", "author_name": "\u{1b}[31m"});
+                app.send(
+                    axum::http::Request::post(&url)
+                        .header("authorization", &bearer)
+                        .header("content-type", "application/json")
+                        .body(axum::body::Body::from(body.to_string()))
+                        .unwrap(),
+                )
+                .await
+            };
+            // A query a route does not read is ignored; one it reads is a JSON error.
+            let refused = res.status.is_client_error() && res.body.starts_with("{\"error\"");
+            let ignored =
+                route.method == "GET" && res.status == StatusCode::OK && res.body.starts_with('{');
+            assert!(refused || ignored, "{what}: {} {}", res.status, res.body);
+            continue;
+        }
         if route.access == Access::Platform {
             // Platforms send JSON, not forms: text no one types is not an event, a 400 in
             // plain text.

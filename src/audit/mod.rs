@@ -94,6 +94,8 @@ codes!(
         Import => "import",
         Channel => "channel",
         FederalOverview => "federal_overview",
+        ApiToken => "api_token",
+        Question => "question",
     }
 );
 

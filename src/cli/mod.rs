@@ -26,6 +26,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => crate::import::cli::run(&cli.database_url, args).await,
         Command::Serve(args) => serve(&cli.database_url, args).await,
         Command::Channel(command) => crate::channels::cli::run(&cli.database_url, command).await,
+        Command::ApiToken(command) => crate::api::cli::run(&cli.database_url, command).await,
         Command::DeliverAnswers(args) => {
             let db = crate::db::connect_and_migrate(&cli.database_url).await?;
             let key = args

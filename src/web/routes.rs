@@ -14,6 +14,8 @@ pub enum Access {
     /// A platform delivering events: no session, the secret token in the path and the
     /// platform's own secret in the body decide; answers are plain text, never a page.
     Platform,
+    /// Another system with an API token of the region (bearer token; JSON answers).
+    ApiToken,
     /// Anyone signed in (their own home and account).
     SignedIn,
     /// The platform operator only.

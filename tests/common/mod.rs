@@ -456,6 +456,22 @@ pub async fn question(
     id.0
 }
 
+/// An API token of the region with these scopes.
+pub async fn api_token(
+    db: &PgPool,
+    region: i64,
+    scopes: &[gospublic::api::scopes::Scope],
+) -> String {
+    let region = gospublic::ids::RegionId(region);
+    let mut tx = gospublic::state::tenant_tx(db, region).await.unwrap();
+    let made =
+        gospublic::api::tokens::make(&mut tx, region, "Тестовая система", scopes, None, None)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    made.token
+}
+
 /// The connection string of this test's own database, for a second process.
 pub async fn database_url(db: &PgPool) -> String {
     let name: String = sqlx::query_scalar("select current_database()")

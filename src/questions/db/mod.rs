@@ -1,6 +1,7 @@
 //! Every SQL statement about questions and their timeline. The region is always the first
 //! filter; the organizations a member sees come from `orgs::db::push_visible`.
 
+pub mod api;
 pub mod changes;
 pub mod housekeeping;
 pub mod overdue;

@@ -1,0 +1,356 @@
+//! `/api/v1/questions`: other systems hand questions in (idempotent on their own id, so a
+//! retry gets the same question back) and read what became of them.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::auth::ApiCaller;
+use super::error::{ApiError, ApiResult};
+use super::json::ApiJson;
+use super::scopes::Scope;
+use crate::ids::{OrgId, PageId, QuestionId};
+use crate::questions::clock::{Priority, Rules};
+use crate::questions::db::{self as questions, api};
+use crate::state::AppState;
+
+/// Longest text a question may carry, as on the form.
+const MAX_TEXT: usize = 10_000;
+/// Longest external id.
+const MAX_EXTERNAL: usize = 200;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewQuestionBody {
+    /// The page the question is for, by id…
+    pub page_id: Option<i64>,
+    /// …or by its address as any of the shapes the importer reads (vk.com/…, t.me/…, @name).
+    pub page_url: Option<String>,
+    /// The sender system's own id for the question: a retry with the same id returns it.
+    pub external_id: Option<String>,
+    pub text: Option<String>,
+    pub author_name: Option<String>,
+    pub author_contact: Option<String>,
+    /// One of the region's categories; the catch-all when absent.
+    pub category: Option<String>,
+    /// normal, high or urgent.
+    pub priority: Option<String>,
+    /// When the resident asked; now when absent.
+    pub received_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub attachments: Vec<String>,
+}
+
+fn trimmed(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// `POST /api/v1/questions`: 201 with the new question, 200 with the one a retry finds.
+pub async fn create(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiJson(body): ApiJson<NewQuestionBody>,
+) -> ApiResult<Response> {
+    caller.require(Scope::QuestionsWrite)?;
+    let region = caller.region;
+    let mut tx = state.tenant(region).await?;
+    let settings = crate::settings::db::get(&mut tx, region).await?;
+    let mut fields = BTreeMap::new();
+    let mut bad = |k: &str, m: &str| {
+        fields.insert(k.to_owned(), m.to_owned());
+    };
+    let page = match (body.page_id, trimmed(&body.page_url)) {
+        (Some(id), _) => crate::pages::db::owner(&mut tx, region, PageId(id))
+            .await?
+            .map(|org| (PageId(id), org)),
+        (None, Some(url)) => find_page(&mut tx, &url).await?,
+        (None, None) => None,
+    };
+    if page.is_none() {
+        bad(
+            if body.page_id.is_some() || body.page_url.is_none() {
+                "page_id"
+            } else {
+                "page_url"
+            },
+            "no such page in this region: give page_id or page_url of a registered page",
+        );
+    }
+    let external = trimmed(&body.external_id);
+    match &external {
+        None => bad("external_id", "required: your system's id for the question"),
+        Some(e) if e.chars().count() > MAX_EXTERNAL => bad("external_id", "at most 200 characters"),
+        _ => {}
+    }
+    let text = trimmed(&body.text);
+    match &text {
+        None => bad("text", "required"),
+        Some(t) if t.chars().count() > MAX_TEXT => bad("text", "at most 10000 characters"),
+        _ => {}
+    }
+    let category = match trimmed(&body.category) {
+        None => settings
+            .question_categories
+            .last()
+            .cloned()
+            .unwrap_or_default(),
+        Some(c) => match settings
+            .question_categories
+            .iter()
+            .find(|known| known.to_lowercase() == c.to_lowercase())
+        {
+            Some(known) => known.clone(),
+            None => {
+                bad("category", "not one of the region's categories");
+                c
+            }
+        },
+    };
+    let priority = match trimmed(&body.priority) {
+        None => Priority::Normal,
+        Some(p) => Priority::parse(&p).unwrap_or_else(|| {
+            bad("priority", "one of normal, high, urgent");
+            Priority::Normal
+        }),
+    };
+    let now = Utc::now();
+    let received = body.received_at.unwrap_or(now);
+    if received > now + chrono::Duration::minutes(5) {
+        bad("received_at", "in the future");
+    }
+    if body.attachments.len() > 20 || body.attachments.iter().any(|a| a.len() > 2000) {
+        bad("attachments", "at most 20 links of up to 2000 characters");
+    }
+    if [&body.author_name, &body.author_contact]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|s| s.chars().count() > 300))
+    {
+        bad(
+            "author_name",
+            "author name and contact: at most 300 characters each",
+        );
+    }
+    // PostgreSQL refuses NUL, and no person types control characters.
+    for (field, value) in [
+        ("external_id", &body.external_id),
+        ("text", &body.text),
+        ("author_name", &body.author_name),
+        ("author_contact", &body.author_contact),
+        ("category", &body.category),
+        ("page_url", &body.page_url),
+    ] {
+        if value.as_deref().is_some_and(has_control) {
+            bad(field, "control characters are not allowed");
+        }
+    }
+    if body.attachments.iter().any(|a| has_control(a)) {
+        bad("attachments", "control characters are not allowed");
+    }
+    let (Some((page, org)), Some(external), Some(text), true) =
+        (page, external, text, fields.is_empty())
+    else {
+        return Err(ApiError::invalid(fields));
+    };
+    if let Some(known) = questions::find_external(&mut tx, region, page, "api", &external).await? {
+        let q = api::get(&mut tx, region, known)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        tx.commit().await?;
+        return Ok((StatusCode::OK, axum::Json(q)).into_response());
+    }
+    let new = questions::NewQuestion {
+        organization_id: org,
+        page_id: Some(page),
+        channel: "api".to_owned(),
+        external_id: Some(external.clone()),
+        author_name: trimmed(&body.author_name),
+        author_contact: trimmed(&body.author_contact),
+        body: text,
+        attachments: body.attachments.clone(),
+        category,
+        priority,
+        received_at: received,
+    };
+    let rules = Rules::from_settings(
+        &crate::regions::db::time_zone(&mut tx, region).await?,
+        &settings,
+    );
+    let id = match questions::insert(&mut tx, region, &new, &rules.start(priority, received)).await
+    {
+        Ok(id) => id,
+        // The same question from a parallel retry, a moment earlier: that one stands.
+        Err(e) if crate::error::constraint_of(&e) == Some("questions_external_key") => {
+            drop(tx);
+            let mut tx = state.tenant(region).await?;
+            let known = questions::find_external(&mut tx, region, page, "api", &external)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            let q = api::get(&mut tx, region, known)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            return Ok((StatusCode::OK, axum::Json(q)).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    questions::add_event(
+        &mut tx,
+        region,
+        id,
+        None,
+        questions::Event {
+            to_status: Some("new"),
+            details: serde_json::json!({ "channel": "api", "token": caller.name }),
+            ..questions::Event::new("received")
+        },
+    )
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Entry::new(crate::audit::Action::Create, crate::audit::Object::Question)
+            .region(region)
+            .object_id(id.0)
+            .details(serde_json::json!({ "api_token": caller.name, "external_id": external })),
+    )
+    .await?;
+    let q = api::get(&mut tx, region, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, axum::Json(q)).into_response())
+}
+
+/// Characters no one types: everything below a space but line breaks and tabs, and DEL.
+fn has_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || c == '\u{7f}')
+}
+
+/// A page of the region by its address in any shape the importer reads.
+async fn find_page(
+    tx: &mut sqlx::PgConnection,
+    url: &str,
+) -> Result<Option<(PageId, OrgId)>, sqlx::Error> {
+    use crate::pages::url;
+    let Some(platform) = url::detect(url) else {
+        return Ok(None);
+    };
+    let Ok(normal) = url::normalize(platform, url) else {
+        return Ok(None);
+    };
+    let Some(holder) = crate::pages::db::holder(tx, platform.code(), &normal.key).await? else {
+        return Ok(None);
+    };
+    Ok(
+        crate::pages::db::owner(tx, holder.region_id, holder.page_id)
+            .await?
+            .map(|org| (holder.page_id, org)),
+    )
+}
+
+/// `GET /api/v1/questions/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<api::ApiQuestion>> {
+    caller.require(Scope::QuestionsRead)?;
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let mut tx = state.tenant(caller.region).await?;
+    let q = api::get(&mut tx, caller.region, QuestionId(id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    tx.commit().await?;
+    Ok(axum::Json(q))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub organization_id: Option<String>,
+    pub updated_since: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct QuestionPage {
+    pub items: Vec<api::ApiQuestion>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+fn cursor_of(q: &api::ApiQuestion) -> String {
+    format!("{}.{}", q.updated_at.timestamp_micros(), q.id.0)
+}
+
+fn parse_cursor(s: &str) -> Option<(DateTime<Utc>, i64)> {
+    let (micros, id) = s.split_once('.')?;
+    Some((
+        DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+        id.parse().ok()?,
+    ))
+}
+
+/// `GET /api/v1/questions`: the region's questions, oldest change first, a page at a time.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Query(query): Query<ListQuery>,
+) -> ApiResult<axum::Json<QuestionPage>> {
+    caller.require(Scope::QuestionsRead)?;
+    let mut fields = BTreeMap::new();
+    let status = trimmed(&query.status);
+    if let Some(s) = &status
+        && crate::questions::workflow::Status::parse(s).is_none()
+    {
+        fields.insert("status".to_owned(), "not a status".to_owned());
+    }
+    let organization = trimmed(&query.organization_id).map(|o| o.parse::<i64>().map(OrgId));
+    if matches!(organization, Some(Err(_))) {
+        fields.insert("organization_id".to_owned(), "not a number".to_owned());
+    }
+    let updated_since = trimmed(&query.updated_since).map(|s| s.parse::<DateTime<Utc>>());
+    if matches!(updated_since, Some(Err(_))) {
+        fields.insert(
+            "updated_since".to_owned(),
+            "an RFC 3339 time, for example 2026-11-30T00:00:00Z".to_owned(),
+        );
+    }
+    let after = trimmed(&query.cursor).map(|c| parse_cursor(&c));
+    if matches!(after, Some(None)) {
+        fields.insert("cursor".to_owned(), "not a cursor this API gave".to_owned());
+    }
+    let limit = match trimmed(&query.limit).map(|l| l.parse::<i64>()) {
+        None => 100,
+        Some(Ok(l)) if (1..=1000).contains(&l) => l,
+        Some(_) => {
+            fields.insert("limit".to_owned(), "from 1 to 1000".to_owned());
+            100
+        }
+    };
+    if !fields.is_empty() {
+        return Err(ApiError::invalid(fields));
+    }
+    let filter = api::ListFilter {
+        status,
+        organization: organization.and_then(Result::ok),
+        updated_since: updated_since.and_then(Result::ok),
+        after: after.flatten(),
+        limit,
+    };
+    let mut tx = state.tenant(caller.region).await?;
+    let items = api::list(&mut tx, caller.region, &filter).await?;
+    tx.commit().await?;
+    let next_cursor = (items.len() as i64 == limit)
+        .then(|| items.last().map(cursor_of))
+        .flatten();
+    Ok(axum::Json(QuestionPage { items, next_cursor }))
+}

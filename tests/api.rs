@@ -1,0 +1,522 @@
+//! The API for the region's other systems: tokens made on «Доступ по API» and on the command
+//! line, questions handed in once whatever the retries, read back a page at a time, and every
+//! refusal a JSON error.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{TestApp, TestResponse, api_token, database_url, two_regions};
+use gospublic::api::scopes::Scope;
+use gospublic::config::Settings;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+async fn call(
+    app: &mut TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> TestResponse {
+    let mut req = Request::builder().method(method).uri(path);
+    if !token.is_empty() {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    let body = match body {
+        Some(v) => {
+            req = req.header("content-type", "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
+    app.send(req.body(body).unwrap()).await
+}
+
+fn json_of(res: &TestResponse) -> Value {
+    serde_json::from_str(&res.body)
+        .unwrap_or_else(|_| panic!("not JSON: {} {}", res.status, res.body))
+}
+
+#[sqlx::test]
+async fn a_question_is_handed_in_once_and_read_back(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let token = api_token(&db, a.id, &[Scope::QuestionsWrite, Scope::QuestionsRead]).await;
+    let mut app = TestApp::new(db.clone());
+    let question = json!({
+        "page_id": a.child_page, "external_id": "INC-2026-0042",
+        "text": "Не вывозят мусор третью неделю", "author_name": "Пётр", "author_contact": "+7 900 000-00-00",
+        "category": "жкх", "priority": "high"
+    });
+    let first = call(
+        &mut app,
+        "POST",
+        "/api/v1/questions",
+        &token,
+        Some(question.clone()),
+    )
+    .await;
+    first.assert_status(StatusCode::CREATED);
+    let made = json_of(&first);
+    assert_eq!(made["channel"], "api");
+    assert_eq!(
+        made["category"], "ЖКХ",
+        "the region's spelling of the category"
+    );
+    assert_eq!(made["priority"], "high");
+    assert_eq!(made["status"], "new");
+    assert_eq!(made["organization_id"], a.child);
+    // A retry gets the same question with 200.
+    let again = call(
+        &mut app,
+        "POST",
+        "/api/v1/questions",
+        &token,
+        Some(question),
+    )
+    .await;
+    again.assert_status(StatusCode::OK);
+    assert_eq!(json_of(&again)["id"], made["id"]);
+    assert_eq!(app.count("select count(*) from questions").await, 1);
+    // The same by the page's address, in another shape.
+    let by_url = json!({"page_url": "https://m.vk.com/school1/", "external_id": "INC-2026-0043", "text": "Вопрос"});
+    let res = call(&mut app, "POST", "/api/v1/questions", &token, Some(by_url)).await;
+    res.assert_status(StatusCode::CREATED);
+    assert_eq!(json_of(&res)["page_id"], a.child_page);
+
+    // Read back, and in the list, a page at a time with a cursor.
+    let id = made["id"].as_i64().unwrap();
+    let one = call(
+        &mut app,
+        "GET",
+        &format!("/api/v1/questions/{id}"),
+        &token,
+        None,
+    )
+    .await;
+    one.assert_status(StatusCode::OK);
+    assert_eq!(json_of(&one)["text"], "Не вывозят мусор третью неделю");
+    let page1 = json_of(&call(&mut app, "GET", "/api/v1/questions?limit=1", &token, None).await);
+    assert_eq!(page1["items"].as_array().unwrap().len(), 1);
+    let cursor = page1["next_cursor"].as_str().unwrap().to_owned();
+    let page2 = json_of(
+        &call(
+            &mut app,
+            "GET",
+            &format!("/api/v1/questions?limit=1&cursor={cursor}"),
+            &token,
+            None,
+        )
+        .await,
+    );
+    assert_eq!(page2["items"].as_array().unwrap().len(), 1);
+    assert_ne!(page2["items"][0]["id"], page1["items"][0]["id"]);
+    let page3 = json_of(
+        &call(
+            &mut app,
+            "GET",
+            &format!(
+                "/api/v1/questions?limit=1&cursor={}",
+                page2["next_cursor"].as_str().unwrap()
+            ),
+            &token,
+            None,
+        )
+        .await,
+    );
+    assert_eq!(page3["items"].as_array().unwrap().len(), 0);
+    assert_eq!(page3["next_cursor"], Value::Null);
+    let answered = json_of(
+        &call(
+            &mut app,
+            "GET",
+            "/api/v1/questions?status=answered",
+            &token,
+            None,
+        )
+        .await,
+    );
+    assert_eq!(answered["items"].as_array().unwrap().len(), 0);
+
+    // The question is in the inbox, received through the API, audited with the token's name.
+    let audit: Value =
+        sqlx::query_scalar("select details from audit_log where object_type = 'question'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(audit["api_token"], "Тестовая система");
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    editor
+        .get("/r/region-a/questions")
+        .await
+        .assert_contains("Не вывозят мусор третью неделю");
+}
+
+#[sqlx::test]
+async fn refusals_are_json_and_write_nothing(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let writer = api_token(&db, a.id, &[Scope::QuestionsWrite]).await;
+    let reader = api_token(&db, a.id, &[Scope::QuestionsRead]).await;
+    let other = api_token(&db, b.id, &[Scope::QuestionsWrite, Scope::QuestionsRead]).await;
+    let mut app = TestApp::new(db.clone());
+    let error = |res: &TestResponse, status: StatusCode, code: &str| {
+        assert_eq!(res.status, status, "{}", res.body);
+        assert_eq!(json_of(res)["error"]["code"], code, "{}", res.body);
+    };
+    // No token, a wrong one, a revoked one.
+    error(
+        &call(&mut app, "GET", "/api/v1/questions", "", None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    error(
+        &call(&mut app, "GET", "/api/v1/questions", "gp_0000", None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    // The wrong scope.
+    error(
+        &call(&mut app, "GET", "/api/v1/questions", &writer, None).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    error(
+        &call(
+            &mut app,
+            "POST",
+            "/api/v1/questions",
+            &reader,
+            Some(json!({})),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    // Every wrong field at once.
+    let res = call(
+        &mut app,
+        "POST",
+        "/api/v1/questions",
+        &writer,
+        Some(json!({
+            "page_id": 99999999, "text": "", "category": "Космос", "priority": "asap",
+            "received_at": "2099-01-01T00:00:00Z"
+        })),
+    )
+    .await;
+    error(&res, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let fields = json_of(&res)["error"]["fields"].clone();
+    for f in [
+        "page_id",
+        "external_id",
+        "text",
+        "category",
+        "priority",
+        "received_at",
+    ] {
+        assert!(fields.get(f).is_some(), "{f} in {fields}");
+    }
+    // Not JSON, the wrong type, an unknown field, too large.
+    let res = app
+        .send(
+            Request::post("/api/v1/questions")
+                .header("authorization", format!("Bearer {writer}"))
+                .header("content-type", "application/json")
+                .body(Body::from("{not json"))
+                .unwrap(),
+        )
+        .await;
+    error(&res, StatusCode::BAD_REQUEST, "bad_request");
+    let res = app
+        .send(
+            Request::post("/api/v1/questions")
+                .header("authorization", format!("Bearer {writer}"))
+                .body(Body::from("text=x"))
+                .unwrap(),
+        )
+        .await;
+    error(
+        &res,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+    error(
+        &call(
+            &mut app,
+            "POST",
+            "/api/v1/questions",
+            &writer,
+            Some(json!({"page_id": "один"})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    );
+    error(
+        &call(
+            &mut app,
+            "POST",
+            "/api/v1/questions",
+            &writer,
+            Some(json!({"pageid": 1})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    );
+    let huge = json!({"page_id": a.child_page, "external_id": "big", "text": "я".repeat(700_000)});
+    error(
+        &call(&mut app, "POST", "/api/v1/questions", &writer, Some(huge)).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+    );
+    // Another region's page and question are not there.
+    let res = call(
+        &mut app,
+        "POST",
+        "/api/v1/questions",
+        &other,
+        Some(json!({
+        "page_id": a.child_page, "external_id": "x", "text": "Вопрос"})),
+    )
+    .await;
+    error(&res, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let q = common::question(&db, a.id, a.child, Some(a.child_page), 1, "normal").await;
+    error(
+        &call(
+            &mut app,
+            "GET",
+            &format!("/api/v1/questions/{q}"),
+            &other,
+            None,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let listed = json_of(&call(&mut app, "GET", "/api/v1/questions", &other, None).await);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0);
+    // Unknown addresses and methods under /api/ answer JSON, never the HTML pages.
+    error(
+        &call(&mut app, "GET", "/api/v1/nothing", &writer, None).await,
+        StatusCode::NOT_FOUND,
+        "no_route",
+    );
+    error(
+        &call(
+            &mut app,
+            "POST",
+            &format!("/api/v1/questions/{q}"),
+            &writer,
+            None,
+        )
+        .await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    assert_eq!(
+        app.count("select count(*) from questions").await,
+        1,
+        "nothing was written"
+    );
+}
+
+#[sqlx::test]
+async fn tokens_are_made_on_their_screen_seen_once_and_revoked_at_once(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut admin = TestApp::new(db.clone());
+    admin.login(&a.admin).await;
+    admin
+        .get("/r/region-a/api-tokens")
+        .await
+        .assert_contains("Ключей ещё нет.");
+    admin
+        .post_form(
+            "/r/region-a/api-tokens",
+            &[("name", ""), ("expires", "2001-01-01")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Отметьте хотя бы одно разрешение.")
+        .assert_contains("Укажите будущую дату");
+    let res = admin
+        .post_form(
+            "/r/region-a/api-tokens",
+            &[
+                ("name", "Инцидент-менеджмент"),
+                ("questions_write", "on"),
+                ("questions_read", "on"),
+            ],
+        )
+        .await;
+    res.assert_status(StatusCode::OK)
+        .assert_contains("Скопируйте его сейчас");
+    let token = res
+        .body
+        .split("<code id=\"new-token\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 67, "{token}");
+    assert_eq!(res.headers.get("cache-control").unwrap(), "no-store");
+    // Never shown again, in full.
+    admin
+        .get("/r/region-a/api-tokens")
+        .await
+        .assert_lacks(&token)
+        .assert_contains("ещё не использовался");
+    let hash: Vec<u8> = sqlx::query_scalar("select token_hash from api_tokens")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_ne!(hash, token.as_bytes());
+
+    let mut system = TestApp::new(db.clone());
+    call(&mut system, "GET", "/api/v1/questions", &token, None)
+        .await
+        .assert_status(StatusCode::OK);
+    admin
+        .get("/r/region-a/api-tokens")
+        .await
+        .assert_lacks("ещё не использовался");
+    let id: i64 = sqlx::query_scalar("select id from api_tokens")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    admin.get("/r/region-a/api-tokens").await;
+    admin
+        .post_form("/r/region-a/api-tokens/revoke", &[("id", &id.to_string())])
+        .await
+        .assert_redirect("/r/region-a/api-tokens");
+    call(&mut system, "GET", "/api/v1/questions", &token, None)
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where object_type = 'api_token' order by id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(actions, ["create", "revoke"]);
+    // An editor may not see the screen.
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    editor
+        .get("/r/region-a/api-tokens")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test]
+async fn a_token_past_its_rate_waits_with_retry_after(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let token = api_token(&db, a.id, &[Scope::QuestionsRead]).await;
+    let mut app = TestApp::with_settings(
+        db.clone(),
+        Settings {
+            api_requests_per_minute: 3,
+            ..Settings::for_tests()
+        },
+    );
+    // Two servers share the count: the second app is another instance on the same database.
+    let mut other = TestApp::with_settings(
+        db.clone(),
+        Settings {
+            api_requests_per_minute: 3,
+            ..Settings::for_tests()
+        },
+    );
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let server = if i % 2 == 0 { &mut app } else { &mut other };
+        let res = call(server, "GET", "/api/v1/questions", &token, None).await;
+        statuses.push(res.status.as_u16());
+        if res.status == StatusCode::TOO_MANY_REQUESTS {
+            let wait: u64 = res
+                .headers
+                .get("retry-after")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=60).contains(&wait));
+            assert_eq!(json_of(&res)["error"]["code"], "rate_limited");
+        }
+    }
+    // Unless the minute turned between the calls, the fourth is refused.
+    let minute_turned = statuses[3] == 200;
+    if !minute_turned {
+        assert_eq!(statuses, [200, 200, 200, 429]);
+    }
+}
+
+#[sqlx::test]
+async fn tokens_are_made_and_revoked_from_the_command_line(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let url = database_url(&db).await;
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gospublic"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    let wrong = run(&[
+        "api-token",
+        "create",
+        "--region",
+        "region-a",
+        "--name",
+        "ЕЦУР",
+        "--scopes",
+        "questions:write,admin",
+    ]);
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("unknown scope admin"));
+    let out = run(&[
+        "api-token",
+        "create",
+        "--region",
+        "region-a",
+        "--name",
+        "ЕЦУР",
+        "--scopes",
+        "questions:write,registry:read",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("gp_"));
+    let mut app = TestApp::new(db.clone());
+    let res = call(
+        &mut app,
+        "POST",
+        "/api/v1/questions",
+        &token,
+        Some(json!({
+        "page_id": a.child_page, "external_id": "1", "text": "Вопрос"})),
+    )
+    .await;
+    res.assert_status(StatusCode::CREATED);
+    let id: i64 = sqlx::query_scalar("select id from api_tokens")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let out = run(&[
+        "api-token",
+        "revoke",
+        "--region",
+        "region-a",
+        "--id",
+        &id.to_string(),
+    ]);
+    assert!(out.status.success());
+    call(&mut app, "GET", "/api/v1/questions", &token, None)
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+}
