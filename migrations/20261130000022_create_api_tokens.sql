@@ -31,3 +31,8 @@ alter table api_tokens enable row level security;
 create policy api_tokens_tenant on api_tokens
     using (region_id = nullif(current_setting('app.region_id', true), '')::bigint)
     with check (region_id = nullif(current_setting('app.region_id', true), '')::bigint);
+
+-- Systems that mirror the registry and the questions read them oldest change first.
+create index organizations_updated_idx on organizations (region_id, updated_at, id);
+create index pages_updated_idx on pages (region_id, updated_at, id);
+create index questions_updated_idx on questions (region_id, updated_at, id);

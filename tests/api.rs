@@ -520,3 +520,113 @@ async fn tokens_are_made_and_revoked_from_the_command_line(db: PgPool) {
         .await
         .assert_status(StatusCode::UNAUTHORIZED);
 }
+
+/// Follows `next_cursor` to the end and returns every item.
+async fn all_pages(app: &mut TestApp, path: &str, token: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut next = path.to_owned();
+    for _ in 0..100 {
+        let res = call(app, "GET", &next, token, None).await;
+        res.assert_status(StatusCode::OK);
+        let page = json_of(&res);
+        items.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => {
+                let sep = if path.contains('?') { '&' } else { '?' };
+                next = format!("{path}{sep}cursor={c}");
+            }
+            None => return items,
+        }
+    }
+    panic!("the list never ended");
+}
+
+#[sqlx::test]
+async fn the_registry_is_read_page_by_page_and_only_the_regions(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let token = api_token(&db, a.id, &[Scope::RegistryRead]).await;
+    let mut app = TestApp::new(db.clone());
+    let orgs = all_pages(&mut app, "/api/v1/organizations?limit=2", &token).await;
+    let expected: i64 =
+        sqlx::query_scalar("select count(*) from organizations where region_id = $1")
+            .bind(a.id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(orgs.len() as i64, expected);
+    let mut ids: Vec<i64> = orgs.iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(
+        ids.len() as i64,
+        expected,
+        "no organization twice across pages"
+    );
+    let child = orgs.iter().find(|o| o["id"] == a.child).unwrap();
+    assert_eq!(child["parent_id"], a.founder);
+    assert_eq!(child["municipality_id"], a.municipality);
+
+    let in_municipality = all_pages(
+        &mut app,
+        &format!("/api/v1/organizations?municipality_id={}", a.municipality),
+        &token,
+    )
+    .await;
+    assert!(
+        in_municipality
+            .iter()
+            .all(|o| o["municipality_id"] == a.municipality)
+    );
+    assert!(in_municipality.iter().any(|o| o["id"] == a.child));
+
+    let pages = all_pages(&mut app, "/api/v1/pages?limit=1", &token).await;
+    let expected: i64 = sqlx::query_scalar("select count(*) from pages where region_id = $1")
+        .bind(a.id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(pages.len() as i64, expected);
+    assert!(
+        pages
+            .iter()
+            .any(|p| p["id"] == a.child_page && p["platform"] == "vk")
+    );
+    let of_child = all_pages(
+        &mut app,
+        &format!("/api/v1/pages?organization_id={}", a.child),
+        &token,
+    )
+    .await;
+    assert!(of_child.iter().all(|p| p["organization_id"] == a.child));
+
+    // Changed since a moment: only what changed after it.
+    let later = json_of(
+        &call(
+            &mut app,
+            "GET",
+            "/api/v1/pages?updated_since=2999-01-01T00:00:00Z",
+            &token,
+            None,
+        )
+        .await,
+    );
+    assert_eq!(later["items"].as_array().unwrap().len(), 0);
+    let res = call(
+        &mut app,
+        "GET",
+        "/api/v1/pages?sector_id=один&limit=0",
+        &token,
+        None,
+    )
+    .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = json_of(&res)["error"]["fields"].clone();
+    assert!(
+        fields.get("sector_id").is_some() && fields.get("limit").is_some(),
+        "{fields}"
+    );
+    // A questions token does not read the registry.
+    let questions = api_token(&db, a.id, &[Scope::QuestionsRead]).await;
+    call(&mut app, "GET", "/api/v1/pages", &questions, None)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}

@@ -7,7 +7,9 @@ pub mod cli;
 pub mod db;
 pub mod error;
 mod json;
+pub mod paging;
 mod questions;
+mod registry;
 pub mod scopes;
 mod screen;
 pub mod tokens;
@@ -50,6 +52,16 @@ pub fn api() -> Routes {
             "/api/v1/questions/{id}",
             &[(GET, Access::ApiToken)],
             get(questions::show).fallback(error::no_method),
+        )
+        .add(
+            "/api/v1/organizations",
+            &[(GET, Access::ApiToken)],
+            get(registry::organizations).fallback(error::no_method),
+        )
+        .add(
+            "/api/v1/pages",
+            &[(GET, Access::ApiToken)],
+            get(registry::pages).fallback(error::no_method),
         )
 }
 

@@ -7,11 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::auth::ApiCaller;
 use super::error::{ApiError, ApiResult};
 use super::json::ApiJson;
+use super::paging::{self, Page};
 use super::scopes::Scope;
 use crate::ids::{OrgId, PageId, QuestionId};
 use crate::questions::clock::{Priority, Rules};
@@ -280,31 +281,12 @@ pub struct ListQuery {
     pub limit: Option<String>,
 }
 
-#[derive(Serialize)]
-pub struct QuestionPage {
-    pub items: Vec<api::ApiQuestion>,
-    /// Pass as `cursor` for the next page; null on the last.
-    pub next_cursor: Option<String>,
-}
-
-fn cursor_of(q: &api::ApiQuestion) -> String {
-    format!("{}.{}", q.updated_at.timestamp_micros(), q.id.0)
-}
-
-fn parse_cursor(s: &str) -> Option<(DateTime<Utc>, i64)> {
-    let (micros, id) = s.split_once('.')?;
-    Some((
-        DateTime::from_timestamp_micros(micros.parse().ok()?)?,
-        id.parse().ok()?,
-    ))
-}
-
 /// `GET /api/v1/questions`: the region's questions, oldest change first, a page at a time.
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
     Query(query): Query<ListQuery>,
-) -> ApiResult<axum::Json<QuestionPage>> {
+) -> ApiResult<axum::Json<Page<api::ApiQuestion>>> {
     caller.require(Scope::QuestionsRead)?;
     let mut fields = BTreeMap::new();
     let status = trimmed(&query.status);
@@ -313,44 +295,27 @@ pub async fn list(
     {
         fields.insert("status".to_owned(), "not a status".to_owned());
     }
-    let organization = trimmed(&query.organization_id).map(|o| o.parse::<i64>().map(OrgId));
-    if matches!(organization, Some(Err(_))) {
-        fields.insert("organization_id".to_owned(), "not a number".to_owned());
-    }
-    let updated_since = trimmed(&query.updated_since).map(|s| s.parse::<DateTime<Utc>>());
-    if matches!(updated_since, Some(Err(_))) {
-        fields.insert(
-            "updated_since".to_owned(),
-            "an RFC 3339 time, for example 2026-11-30T00:00:00Z".to_owned(),
-        );
-    }
-    let after = trimmed(&query.cursor).map(|c| parse_cursor(&c));
-    if matches!(after, Some(None)) {
-        fields.insert("cursor".to_owned(), "not a cursor this API gave".to_owned());
-    }
-    let limit = match trimmed(&query.limit).map(|l| l.parse::<i64>()) {
-        None => 100,
-        Some(Ok(l)) if (1..=1000).contains(&l) => l,
-        Some(_) => {
-            fields.insert("limit".to_owned(), "from 1 to 1000".to_owned());
-            100
-        }
-    };
+    let organization = paging::id("organization_id", &query.organization_id, &mut fields);
+    let p = paging::read(
+        &query.cursor,
+        &query.updated_since,
+        &query.limit,
+        &mut fields,
+    );
     if !fields.is_empty() {
         return Err(ApiError::invalid(fields));
     }
     let filter = api::ListFilter {
         status,
-        organization: organization.and_then(Result::ok),
-        updated_since: updated_since.and_then(Result::ok),
-        after: after.flatten(),
-        limit,
+        organization: organization.map(OrgId),
+        updated_since: p.updated_since,
+        after: p.after,
+        limit: p.limit,
     };
     let mut tx = state.tenant(caller.region).await?;
     let items = api::list(&mut tx, caller.region, &filter).await?;
     tx.commit().await?;
-    let next_cursor = (items.len() as i64 == limit)
-        .then(|| items.last().map(cursor_of))
-        .flatten();
-    Ok(axum::Json(QuestionPage { items, next_cursor }))
+    Ok(axum::Json(Page::new(items, p.limit, |q| {
+        (q.updated_at, q.id.0)
+    })))
 }

@@ -1,6 +1,8 @@
 //! SQL of API tokens and their request counts. A request finds its token by hash before it
 //! knows the region (as the schema's owner); the token screen works in the region.
 
+pub mod registry;
+
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
