@@ -630,3 +630,169 @@ async fn the_registry_is_read_page_by_page_and_only_the_regions(db: PgPool) {
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+/// The document and the routes are the same set: a route missing from the document, or a
+/// documented path nothing answers, fails here.
+#[test]
+fn every_api_route_is_documented_and_every_documented_path_is_routed() {
+    let doc = gospublic::api::openapi::document();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut routed: Vec<(String, String)> = gospublic::app::route_table()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/v1/"))
+        .map(|r| (r.method.to_lowercase(), r.path.to_owned()))
+        .collect();
+    let mut documented: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.clone(), path.clone()))
+        })
+        .collect();
+    routed.sort();
+    documented.sort();
+    assert!(!routed.is_empty());
+    assert_eq!(routed, documented);
+    // The checker used below does find a departure.
+    let question = json!({"$ref": "#/components/schemas/Question"});
+    let wrong = json!({"id": "one", "extra": true});
+    let found = common::openapi::violations(&doc, &question, &wrong, "$");
+    assert!(found.iter().any(|v| v.starts_with("$.id")), "{found:?}");
+    assert!(found.iter().any(|v| v.contains("$.extra")), "{found:?}");
+    assert!(
+        found.iter().any(|v| v.contains("$.status: required")),
+        "{found:?}"
+    );
+}
+
+#[sqlx::test]
+async fn real_answers_are_what_the_document_promises(db: PgPool) {
+    use common::openapi::assert_conforms;
+    let (a, _b) = two_regions(&db).await;
+    let doc = gospublic::api::openapi::document();
+    let all = api_token(&db, a.id, &Scope::ALL).await;
+    let reader = api_token(&db, a.id, &[Scope::QuestionsRead]).await;
+    let mut app = TestApp::new(db.clone());
+    // The document itself is served.
+    let served = app.get("/api/openapi.json").await;
+    served.assert_status(StatusCode::OK);
+    assert_eq!(json_of(&served), doc);
+
+    let new = json!({"page_id": a.child_page, "external_id": "DOC-1", "text": "Вопрос", "received_at": "2026-11-01T10:00:00Z"});
+    let mut check = async |method: &str,
+                           template: &str,
+                           path: &str,
+                           token: &str,
+                           body: Option<Value>,
+                           status: u16| {
+        let res = call(&mut app, method, path, token, body).await;
+        assert_eq!(res.status.as_u16(), status, "{method} {path}: {}", res.body);
+        assert_conforms(&doc, method, template, status, &res.body);
+        res
+    };
+    let made = check(
+        "POST",
+        "/api/v1/questions",
+        "/api/v1/questions",
+        &all,
+        Some(new.clone()),
+        201,
+    )
+    .await;
+    let id = json_of(&made)["id"].as_i64().unwrap();
+    check(
+        "POST",
+        "/api/v1/questions",
+        "/api/v1/questions",
+        &all,
+        Some(new),
+        200,
+    )
+    .await;
+    check(
+        "POST",
+        "/api/v1/questions",
+        "/api/v1/questions",
+        &all,
+        Some(json!({"text": 5})),
+        422,
+    )
+    .await;
+    check(
+        "POST",
+        "/api/v1/questions",
+        "/api/v1/questions",
+        &reader,
+        Some(json!({})),
+        403,
+    )
+    .await;
+    check(
+        "POST",
+        "/api/v1/questions",
+        "/api/v1/questions",
+        "",
+        Some(json!({})),
+        401,
+    )
+    .await;
+    check(
+        "GET",
+        "/api/v1/questions/{id}",
+        &format!("/api/v1/questions/{id}"),
+        &all,
+        None,
+        200,
+    )
+    .await;
+    check(
+        "GET",
+        "/api/v1/questions/{id}",
+        "/api/v1/questions/999999",
+        &all,
+        None,
+        404,
+    )
+    .await;
+    check(
+        "GET",
+        "/api/v1/questions",
+        "/api/v1/questions?limit=1",
+        &all,
+        None,
+        200,
+    )
+    .await;
+    check(
+        "GET",
+        "/api/v1/questions",
+        "/api/v1/questions?limit=0",
+        &all,
+        None,
+        422,
+    )
+    .await;
+    check(
+        "GET",
+        "/api/v1/organizations",
+        "/api/v1/organizations",
+        &all,
+        None,
+        200,
+    )
+    .await;
+    check("GET", "/api/v1/pages", "/api/v1/pages", &all, None, 200).await;
+    check("GET", "/api/v1/pages", "/api/v1/pages", &reader, None, 403).await;
+
+    // The reference page for people reads the same document.
+    let page = app.get("/api/docs").await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("API: справочник")
+        .assert_contains("POST /api/v1/questions")
+        .assert_contains("questions:write")
+        .assert_contains("id=\"schema-Question\"");
+}

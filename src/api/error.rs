@@ -7,10 +7,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+/// What went wrong.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
+    /// unauthorized, forbidden, not_found, no_route, method_not_allowed, bad_request, invalid,
+    /// unsupported_media_type, too_large, rate_limited or internal.
+    #[schema(value_type = String)]
     pub code: &'static str,
     pub message: String,
+    /// A message per field of the request, for 422.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
 }
@@ -80,15 +85,16 @@ impl ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Envelope<'a> {
-    error: &'a ErrorBody,
+/// Every error under `/api/`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorResponse<'a> {
+    pub error: &'a ErrorBody,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response =
-            (self.status, axum::Json(Envelope { error: &self.body })).into_response();
+            (self.status, axum::Json(ErrorResponse { error: &self.body })).into_response();
         if let Some(s) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&s.to_string())
         {

@@ -5,8 +5,10 @@
 pub mod auth;
 pub mod cli;
 pub mod db;
+mod docs;
 pub mod error;
 mod json;
+pub mod openapi;
 pub mod paging;
 mod questions;
 mod registry;
@@ -23,13 +25,20 @@ use crate::web::routes::{Access, GET, POST, Routes};
 /// Largest request body the API takes.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// The token screen, for the region's admins.
+/// The token screen, for the region's admins, and the API's reference.
 pub fn router() -> Routes {
     Routes::new()
         .add(
             "/r/{region}/api-tokens",
             &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
             get(screen::show).post(screen::create),
+        )
+        // Public, with the pages: the reference is read by people, the document by tools.
+        .add("/api/docs", &[(GET, Access::Public)], get(docs::show))
+        .add(
+            "/api/openapi.json",
+            &[(GET, Access::Public)],
+            get(openapi::json),
         )
         .add(
             "/r/{region}/api-tokens/revoke",

@@ -10,12 +10,13 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::ApiCaller;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, ErrorResponse};
 use super::json::ApiJson;
 use super::paging::{self, Page};
 use super::scopes::Scope;
 use crate::ids::{OrgId, PageId, QuestionId};
 use crate::questions::clock::{Priority, Rules};
+use crate::questions::db::api::ApiQuestion;
 use crate::questions::db::{self as questions, api};
 use crate::state::AppState;
 
@@ -24,8 +25,10 @@ const MAX_TEXT: usize = 10_000;
 /// Longest external id.
 const MAX_EXTERNAL: usize = 200;
 
-#[derive(Debug, Default, Deserialize)]
+/// A question handed in by another system.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewQuestion)]
 pub struct NewQuestionBody {
     /// The page the question is for, by id…
     pub page_id: Option<i64>,
@@ -53,7 +56,21 @@ fn trimmed(v: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// `POST /api/v1/questions`: 201 with the new question, 200 with the one a retry finds.
+/// Hands a question in. Idempotent on the page and `external_id`: a retry returns the question
+/// made the first time with 200; a new one is 201.
+#[utoipa::path(post, path = "/api/v1/questions", tag = "questions", request_body = NewQuestionBody,
+    security(("token" = ["questions:write"])),
+    responses(
+        (status = 201, description = "A new question", body = ApiQuestion),
+        (status = 200, description = "The question this external id made before", body = ApiQuestion),
+        (status = 400, description = "Not JSON", body = ErrorResponse),
+        (status = 401, description = "No valid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks questions:write", body = ErrorResponse),
+        (status = 413, description = "Over 1 MB", body = ErrorResponse),
+        (status = 415, description = "Not application/json", body = ErrorResponse),
+        (status = 422, description = "Fields that are not valid, each with its message", body = ErrorResponse),
+        (status = 429, description = "Over the token's requests per minute", body = ErrorResponse),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -255,7 +272,17 @@ async fn find_page(
     )
 }
 
-/// `GET /api/v1/questions/{id}`.
+/// One question of the region, with its status and published answer.
+#[utoipa::path(get, path = "/api/v1/questions/{id}", tag = "questions",
+    params(("id" = i64, Path, description = "The question's id")),
+    security(("token" = ["questions:read"])),
+    responses(
+        (status = 200, description = "The question", body = ApiQuestion),
+        (status = 401, description = "No valid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks questions:read", body = ErrorResponse),
+        (status = 404, description = "No such question in the token's region", body = ErrorResponse),
+        (status = 429, description = "Over the token's requests per minute", body = ErrorResponse),
+    ))]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -271,17 +298,36 @@ pub async fn show(
     Ok(axum::Json(q))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only questions in this status.
     pub status: Option<String>,
+    /// Only questions of this organization.
+    #[param(value_type = Option<i64>)]
     pub organization_id: Option<String>,
+    /// Only questions changed at or after this time (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     pub updated_since: Option<String>,
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Items per page, 1 to 1000 (100 by default).
+    #[param(value_type = Option<i64>)]
     pub limit: Option<String>,
 }
 
-/// `GET /api/v1/questions`: the region's questions, oldest change first, a page at a time.
+/// The region's questions, oldest change first, a page at a time: a system mirroring answers
+/// keeps the last `next_cursor` and asks again later.
+#[utoipa::path(get, path = "/api/v1/questions", tag = "questions", params(ListQuery),
+    security(("token" = ["questions:read"])),
+    responses(
+        (status = 200, description = "A page of questions", body = Page<ApiQuestion>),
+        (status = 401, description = "No valid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks questions:read", body = ErrorResponse),
+        (status = 422, description = "A filter that is not valid", body = ErrorResponse),
+        (status = 429, description = "Over the token's requests per minute", body = ErrorResponse),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -8,19 +8,31 @@ use serde::Deserialize;
 
 use super::auth::ApiCaller;
 use super::db::registry::{self, ApiOrganization, ApiPage, RegistryFilter};
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, ErrorResponse};
 use super::paging::{self, Page};
 use super::scopes::Scope;
 use crate::state::AppState;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct RegistryQuery {
+    /// Only organizations of this municipality (and their pages).
+    #[param(value_type = Option<i64>)]
     pub municipality_id: Option<String>,
+    /// Only organizations in this sector (and their pages).
+    #[param(value_type = Option<i64>)]
     pub sector_id: Option<String>,
+    /// Only this organization (and its pages).
+    #[param(value_type = Option<i64>)]
     pub organization_id: Option<String>,
+    /// Only rows changed at or after this time (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     pub updated_since: Option<String>,
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Rows per page, 1 to 1000 (100 by default).
+    #[param(value_type = Option<i64>)]
     pub limit: Option<String>,
 }
 
@@ -45,6 +57,16 @@ impl RegistryQuery {
     }
 }
 
+/// The region's organizations, oldest change first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/organizations", tag = "registry", params(RegistryQuery),
+    security(("token" = ["registry:read"])),
+    responses(
+        (status = 200, description = "A page of organizations", body = Page<ApiOrganization>),
+        (status = 401, description = "No valid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks registry:read", body = ErrorResponse),
+        (status = 422, description = "A filter that is not valid", body = ErrorResponse),
+        (status = 429, description = "Over the token's requests per minute", body = ErrorResponse),
+    ))]
 pub async fn organizations(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -60,6 +82,16 @@ pub async fn organizations(
     })))
 }
 
+/// The region's official pages, oldest change first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/pages", tag = "registry", params(RegistryQuery),
+    security(("token" = ["registry:read"])),
+    responses(
+        (status = 200, description = "A page of pages", body = Page<ApiPage>),
+        (status = 401, description = "No valid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks registry:read", body = ErrorResponse),
+        (status = 422, description = "A filter that is not valid", body = ErrorResponse),
+        (status = 429, description = "Over the token's requests per minute", body = ErrorResponse),
+    ))]
 pub async fn pages(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -14,6 +14,7 @@ use sqlx::PgPool;
 use tokio::sync::OnceCell;
 use tower::ServiceExt;
 
+pub mod openapi;
 pub mod platforms;
 pub mod smtp;
 

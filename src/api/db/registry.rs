@@ -17,14 +17,19 @@ pub struct RegistryFilter {
     pub limit: i64,
 }
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+/// An organization of the region's registry.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = Organization)]
 pub struct ApiOrganization {
+    #[schema(value_type = i64)]
     pub id: OrgId,
     pub name: String,
     pub short_name: Option<String>,
     pub inn: String,
     pub ogrn: String,
+    /// regional_body, local_government, state_institution, municipal_institution or other.
     pub level: String,
+    /// The founder.
     pub parent_id: Option<i64>,
     pub municipality_id: Option<i64>,
     pub sector_ids: Vec<i64>,
@@ -34,10 +39,15 @@ pub struct ApiOrganization {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+/// An official page of an organization.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = OfficialPage)]
 pub struct ApiPage {
+    #[schema(value_type = i64)]
     pub id: PageId,
+    #[schema(value_type = i64)]
     pub organization_id: OrgId,
+    /// vk, ok, telegram, max or other.
     pub platform: String,
     pub url: String,
     pub title: Option<String>,

@@ -7,13 +7,21 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use crate::ids::{OrgId, PageId, QuestionId, RegionId};
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+/// A question as other systems see it.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = Question)]
 pub struct ApiQuestion {
+    #[schema(value_type = i64)]
     pub id: QuestionId,
+    #[schema(value_type = i64)]
     pub organization_id: OrgId,
+    #[schema(value_type = Option<i64>)]
     pub page_id: Option<PageId>,
+    /// comment, message, form, api or manual.
     pub channel: String,
+    /// The sender's own id (for questions from the API, the one it gave).
     pub external_id: Option<String>,
+    /// new, in_progress, answered, closed, rejected, duplicate or withdrawn.
     pub status: String,
     pub category: String,
     pub priority: String,
