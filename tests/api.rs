@@ -796,3 +796,82 @@ async fn real_answers_are_what_the_document_promises(db: PgPool) {
         .assert_contains("questions:write")
         .assert_contains("id=\"schema-Question\"");
 }
+
+#[sqlx::test]
+async fn figures_are_written_all_or_nothing_and_read_back(db: PgPool) {
+    use common::openapi::assert_conforms;
+    let (a, _b) = two_regions(&db).await;
+    let doc = gospublic::api::openapi::document();
+    let writer = api_token(&db, a.id, &[Scope::FiguresWrite, Scope::FiguresRead]).await;
+    let reader = api_token(&db, a.id, &[Scope::FiguresRead]).await;
+    let mut app = TestApp::new(db.clone());
+    let monday = |weeks_ago: i64| {
+        let today = chrono::Utc::now().date_naive() - chrono::Duration::days(7 * weeks_ago);
+        gospublic::activity::db::monday_of(today).to_string()
+    };
+    // One bad row spoils the request: nothing is written, each problem named.
+    let bad = json!({"weeks": [
+        {"page_id": a.child_page, "week": monday(2), "followers": 1200, "posts": 3},
+        {"page_id": a.child_page, "week": monday(1), "followers": -5},
+        {"page_id": 99999999, "week": monday(1)},
+        {"page_id": a.child_page, "week": "2999-01-04"},
+    ]});
+    let res = call(&mut app, "POST", "/api/v1/figures", &writer, Some(bad)).await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms(&doc, "POST", "/api/v1/figures", 422, &res.body);
+    let fields = json_of(&res)["error"]["fields"].clone();
+    for f in ["weeks[1].followers", "weeks[2].page_id", "weeks[3].week"] {
+        assert!(fields.get(f).is_some(), "{f} in {fields}");
+    }
+    assert_eq!(app.count("select count(*) from page_snapshots").await, 0);
+
+    let good = json!({"weeks": [
+        {"page_id": a.child_page, "week": monday(2), "followers": 1200, "posts": 3, "views": 5400},
+        {"page_url": "vk.com/school1", "week": monday(1), "followers": 1250, "posts": 4},
+    ]});
+    let res = call(&mut app, "POST", "/api/v1/figures", &writer, Some(good)).await;
+    res.assert_status(StatusCode::OK);
+    assert_conforms(&doc, "POST", "/api/v1/figures", 200, &res.body);
+    assert_eq!(json_of(&res)["written"], 2);
+    let sources: Vec<String> = sqlx::query_scalar("select distinct source from page_snapshots")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(sources, ["api"]);
+    // Read back, newest week first.
+    let path = format!("/api/v1/figures?page_id={}", a.child_page);
+    let res = call(&mut app, "GET", &path, &reader, None).await;
+    res.assert_status(StatusCode::OK);
+    assert_conforms(&doc, "GET", "/api/v1/figures", 200, &res.body);
+    let weeks = json_of(&res)["weeks"].clone();
+    assert_eq!(weeks[0]["week"], monday(1));
+    assert_eq!(weeks[0]["followers"], 1250);
+    assert_eq!(weeks[1]["views"], 5400);
+    // The page's card shows the figures the API wrote.
+    let mut editor = TestApp::new(db.clone());
+    editor.login(&a.editor).await;
+    editor
+        .get(&format!("/r/region-a/pages/{}/card", a.child_page))
+        .await
+        .assert_contains("стало 1250");
+    // Reading needs figures:read, writing figures:write, a page of the region.
+    call(
+        &mut app,
+        "POST",
+        "/api/v1/figures",
+        &reader,
+        Some(json!({"weeks": []})),
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    let res = call(
+        &mut app,
+        "GET",
+        "/api/v1/figures?page_id=99999999",
+        &reader,
+        None,
+    )
+    .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_conforms(&doc, "GET", "/api/v1/figures", 422, &res.body);
+}

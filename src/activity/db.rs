@@ -115,6 +115,46 @@ pub async fn upsert(
     Ok(existed)
 }
 
+/// Records many weeks in one statement, each replacing what was there for its page and week:
+/// the newer word wins, whoever said it (a file, another system, a person).
+pub async fn upsert_many(
+    db: &mut PgConnection,
+    region: RegionId,
+    weeks: &[(PageId, Week)],
+    origin: &Origin,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"insert into page_snapshots (region_id, page_id, week, followers, posts, views, likes, comments, reposts,
+                                       reach, last_post_on, source, entered_by, import_id)
+           select $1, u.page, u.week, u.followers, u.posts, u.views, u.likes, u.comments, u.reposts, u.reach, u.last_post,
+                  $14, $2, $3
+           from unnest($4::bigint[], $5::date[], $6::int[], $7::int[], $8::bigint[], $9::int[], $10::int[], $11::int[],
+                       $12::bigint[], $13::date[])
+                as u(page, week, followers, posts, views, likes, comments, reposts, reach, last_post)
+           on conflict (page_id, week) do update set followers = excluded.followers, posts = excluded.posts,
+               views = excluded.views, likes = excluded.likes, comments = excluded.comments, reposts = excluded.reposts,
+               reach = excluded.reach, last_post_on = excluded.last_post_on, source = excluded.source,
+               entered_by = excluded.entered_by, import_id = excluded.import_id, updated_at = now()"#,
+    )
+    .bind(region)
+    .bind(origin.user)
+    .bind(origin.import_id)
+    .bind(weeks.iter().map(|(p, _)| p.0).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.week).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.followers).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.posts).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.views).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.likes).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.comments).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.reposts).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.reach).collect::<Vec<_>>())
+    .bind(weeks.iter().map(|(_, w)| w.last_post_on).collect::<Vec<_>>())
+    .bind(origin.source)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// The Monday of the week a date falls in.
 pub fn monday_of(day: NaiveDate) -> NaiveDate {
     use chrono::Datelike;

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod db;
 mod docs;
 pub mod error;
+mod figures;
 mod json;
 pub mod openapi;
 pub mod paging;
@@ -71,6 +72,13 @@ pub fn api() -> Routes {
             "/api/v1/pages",
             &[(GET, Access::ApiToken)],
             get(registry::pages).fallback(error::no_method),
+        )
+        .add(
+            "/api/v1/figures",
+            &[(GET, Access::ApiToken), (POST, Access::ApiToken)],
+            get(figures::read)
+                .post(figures::upload)
+                .fallback(error::no_method),
         )
 }
 

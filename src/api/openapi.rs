@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{questions, registry};
+use super::{figures, questions, registry};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,12 +18,15 @@ use super::{questions, registry};
         questions::show,
         questions::list,
         registry::organizations,
-        registry::pages
+        registry::pages,
+        figures::upload,
+        figures::read
     ),
     modifiers(&Token),
     tags(
         (name = "questions", description = "Questions handed in and what became of them"),
-        (name = "registry", description = "The region's organizations and their official pages")
+        (name = "registry", description = "The region's organizations and their official pages"),
+        (name = "figures", description = "Pages' weekly figures: followers, posts, views, reactions")
     )
 )]
 pub struct ApiDoc;

@@ -251,7 +251,7 @@ fn has_control(s: &str) -> bool {
 }
 
 /// A page of the region by its address in any shape the importer reads.
-async fn find_page(
+pub(super) async fn find_page(
     tx: &mut sqlx::PgConnection,
     url: &str,
 ) -> Result<Option<(PageId, OrgId)>, sqlx::Error> {

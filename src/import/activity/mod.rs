@@ -219,7 +219,13 @@ pub async fn write(
         .iter()
         .filter(|r| r.change != Change::Unchanged)
         .collect();
-    db::upsert_weeks(db, region, user, import, &rows).await?;
+    let weeks: Vec<(PageId, Week)> = rows.iter().map(|r| (r.page, r.week)).collect();
+    let origin = crate::activity::db::Origin {
+        source: "upload",
+        user,
+        import_id: Some(import),
+    };
+    crate::activity::db::upsert_many(db, region, &weeks, &origin).await?;
     Ok(rows
         .iter()
         .map(|r| Written {
