@@ -60,6 +60,9 @@ pub enum Command {
     /// Tokens the region's other systems call the API with.
     #[command(subcommand)]
     ApiToken(ApiTokenCommand),
+    /// Fetch today's figures of every connected page from its platform (once a day each).
+    /// Safe from several instances at once; `serve` also does it.
+    CollectFigures(DeliverArgs),
     /// Send published answers back to the platforms their questions came from, once.
     /// Safe from several instances at once; `serve` also does it as answers are published.
     DeliverAnswers(DeliverArgs),

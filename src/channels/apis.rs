@@ -263,6 +263,46 @@ impl Apis {
             .collect())
     }
 
+    /// A VK API method's `response`, or what went wrong as the delivery worker reads it.
+    pub async fn vk_method(
+        &self,
+        method: &str,
+        token: &str,
+        mut params: Vec<(&str, String)>,
+    ) -> Result<Value, Reply> {
+        params.push(("access_token", token.to_owned()));
+        params.push(("v", VK_VERSION.to_owned()));
+        let url = format!("{}/method/{method}", self.bases.vk);
+        match read(self.client.post(url).form(&params).send().await).await {
+            Ok((status, _, answer)) if status < 500 => match answer.get("response") {
+                Some(response) if answer.get("error").is_none() => Ok(response.clone()),
+                _ => Err(vk_reply(&answer, "")),
+            },
+            Ok((status, _, _)) => Err(Reply::Retry {
+                reason: format!("HTTP {status}"),
+                after: None,
+            }),
+            Err(reason) => Err(network(reason)),
+        }
+    }
+
+    /// The number of members of a Telegram channel or group the bot can see (`@name`).
+    pub async fn telegram_member_count(&self, token: &str, chat: &str) -> Result<i64, Reply> {
+        let url = format!("{}/bot{token}/getChatMemberCount", self.bases.telegram);
+        match self
+            .post_json(&url, None, &json!({ "chat_id": chat }))
+            .await
+        {
+            Ok((status, retry_after, answer)) => {
+                match answer.get("result").and_then(Value::as_i64) {
+                    Some(n) if answer.get("ok").and_then(Value::as_bool) == Some(true) => Ok(n),
+                    _ => Err(telegram_reply(status.max(400), retry_after, &answer)),
+                }
+            }
+            Err(reason) => Err(network(reason)),
+        }
+    }
+
     /// A VK API method with its parameters as a form; `field` names the id in an object
     /// answer (empty when the answer is the id itself).
     async fn vk(

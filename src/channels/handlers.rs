@@ -78,6 +78,8 @@ pub struct ChannelsScreen {
     pub can_seal: bool,
     pub form: ConnectForm,
     pub errors: FieldErrors,
+    /// The daily figures collection of the page, once it has started.
+    pub collection: Option<super::db::collection::CollectionState>,
     pub tz: chrono_tz::Tz,
 }
 
@@ -137,6 +139,7 @@ async fn screen(
     let p = page(&mut tx, access, id).await?;
     Ok(ChannelsScreen {
         connections: db::for_page(&mut tx, access.region.id, id).await?,
+        collection: db::collection::state_of(&mut tx, access.region.id, id).await?,
         can_connect: access.can_edit_pages_of(&p.placement),
         can_seal: state.settings.secret_key.is_some(),
         base_url: state.settings.base_url.clone(),

@@ -9,6 +9,7 @@
 pub mod apis;
 pub mod chat;
 pub mod cli;
+pub mod collector;
 pub mod db;
 pub mod delivery;
 mod handlers;

@@ -39,6 +39,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{n}");
             Ok(())
         }
+        Command::CollectFigures(args) => {
+            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
+            let key = args
+                .secret_key
+                .as_deref()
+                .map(crate::channels::secrets::SecretKey::parse)
+                .transpose()?;
+            let apis = crate::channels::apis::Apis::new(args.apis.bases());
+            let n = crate::channels::collector::collect_due(&db, &apis, key.as_ref()).await?;
+            println!("{n}");
+            Ok(())
+        }
         Command::NotifyOverdue(mail) => {
             let db = crate::db::connect_and_migrate(&cli.database_url).await?;
             let Some(settings) = mail.settings() else {
@@ -159,6 +171,7 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
         key: settings.secret_key.clone(),
     };
     crate::channels::intake::spawn(db.clone(), state.events_arrived.clone(), namer);
+    crate::channels::collector::spawn(db.clone(), apis.clone(), settings.secret_key.clone());
     crate::channels::delivery::spawn(
         db.clone(),
         apis,

@@ -256,8 +256,20 @@ async fn vk(
         return axum::Json(json!({ "response": people })).into_response();
     }
     if method == "groups.getById" {
-        return axum::Json(json!({"response": {"groups": [{"id": 218000001, "name": "Школа № 1", "screen_name": "school1"}], "profiles": []}}))
+        let id: i64 = text_of(&params, "group_id").parse().unwrap_or(218000001);
+        return axum::Json(json!({"response": {"groups": [{"id": id, "name": "Школа № 1", "screen_name": "school1", "members_count": 1540}], "profiles": []}}))
             .into_response();
+    }
+    if method == "wall.get" {
+        // A pinned post of last month, then two of today.
+        let now = chrono::Utc::now().timestamp();
+        let post = |date: i64, views: i64| {
+            json!({"id": date, "date": date, "views": {"count": views},
+            "likes": {"count": 10}, "comments": {"count": 2}, "reposts": {"count": 1}})
+        };
+        return axum::Json(json!({"response": {"count": 3, "items": [
+            post(now - 40 * 86400, 9000), post(now - 60, 700), post(now - 120, 300)]}}))
+        .into_response();
     }
     let (key, reply_to, field) = match method.as_str() {
         "wall.createComment" => (
@@ -329,6 +341,9 @@ async fn telegram(
         }
         "setWebhook" | "deleteWebhook" => {
             axum::Json(json!({"ok": true, "result": true, "description": "Webhook was set"})).into_response()
+        }
+        "getChatMemberCount" => {
+            axum::Json(json!({"ok": true, "result": 812})).into_response()
         }
         "getMe" => axum::Json(json!({"ok": true, "result": {"id": 7000001, "is_bot": true, "first_name": "Школа", "username": "school_bot"}}))
             .into_response(),

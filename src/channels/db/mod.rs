@@ -7,6 +7,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::ids::{OrgId, PageId, QuestionId, RegionId, UserId};
 
+pub mod collection;
 pub mod deliveries;
 
 pub struct NewConnection<'a> {
