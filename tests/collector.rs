@@ -214,3 +214,53 @@ async fn a_telegram_channel_gets_its_followers(db: PgPool) {
             .unwrap();
     assert_eq!(followers, 812);
 }
+
+#[sqlx::test]
+async fn pages_of_different_communities_are_collected_in_one_pass(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    connect(&db, &a).await;
+    let region = RegionId(a.id);
+    let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
+    channels::connect_vk(
+        &mut tx,
+        region,
+        PageId(a.other_page),
+        &VkCommunity {
+            group_id: 218000002,
+            confirmation: "c",
+            secret: None,
+            token: Some("vk1.a.other-token"),
+            events: channels::VK_EVENTS,
+        },
+        Some(&key()),
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    let platforms = Platforms::start().await;
+    let apis = Apis::new(platforms.bases());
+    assert_eq!(
+        collector::collect_due(&db, &apis, Some(&key()))
+            .await
+            .unwrap(),
+        2
+    );
+    let pages: Vec<i64> = sqlx::query_scalar("select page_id from page_snapshots order by page_id")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    let mut expected = vec![a.child_page, a.other_page];
+    expected.sort();
+    assert_eq!(pages, expected);
+    // Each community was asked with its own token.
+    let mut tokens: Vec<String> = platforms
+        .calls()
+        .iter()
+        .filter(|c| c.method == "groups.getById")
+        .map(|c| c.params["access_token"].as_str().unwrap().to_owned())
+        .collect();
+    tokens.sort();
+    assert_eq!(tokens, ["vk1.a.other-token", "vk1.a.token"]);
+}
