@@ -3,9 +3,13 @@
 
 use chrono::NaiveDate;
 
-/// One week of a page, as recorded.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+/// One week of a page, as recorded (a figure not known is null, never zero).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema,
+)]
+#[schema(as = RecordedWeek)]
 pub struct Week {
+    /// The Monday the week starts on.
     pub week: NaiveDate,
     pub followers: Option<i32>,
     pub posts: Option<i32>,

@@ -184,27 +184,11 @@ pub struct FiguresQuery {
     pub to: Option<String>,
 }
 
-/// A recorded week of a page.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct RecordedWeek {
-    #[schema(value_type = String, format = Date)]
-    pub week: NaiveDate,
-    pub followers: Option<i32>,
-    pub posts: Option<i32>,
-    pub views: Option<i64>,
-    pub likes: Option<i32>,
-    pub comments: Option<i32>,
-    pub reposts: Option<i32>,
-    pub reach: Option<i64>,
-    #[schema(value_type = Option<String>, format = Date)]
-    pub last_post_on: Option<NaiveDate>,
-}
-
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PageFigures {
     pub page_id: i64,
     /// Newest week first.
-    pub weeks: Vec<RecordedWeek>,
+    pub weeks: Vec<Week>,
 }
 
 /// A page's recorded weeks, newest first (at most ten years).
@@ -255,17 +239,6 @@ pub async fn read(
     let weeks = weeks
         .into_iter()
         .filter(|w| from.is_none_or(|f| w.week >= monday_of(f)) && to.is_none_or(|t| w.week <= t))
-        .map(|w| RecordedWeek {
-            week: w.week,
-            followers: w.followers,
-            posts: w.posts,
-            views: w.views,
-            likes: w.likes,
-            comments: w.comments,
-            reposts: w.reposts,
-            reach: w.reach,
-            last_post_on: w.last_post_on,
-        })
         .collect();
     Ok(axum::Json(PageFigures {
         page_id: page.0,

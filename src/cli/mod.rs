@@ -9,6 +9,25 @@ use crate::audit;
 use crate::config::{Cli, Command, CreateAdminArgs, ServeArgs, Settings};
 use crate::state::AppState;
 
+/// What a one-pass worker that calls the platforms needs: the database, the platforms' APIs
+/// and the key the tokens are sealed with (a malformed key is refused before anything runs).
+async fn platform_worker(
+    url: &crate::config::DatabaseUrl,
+    args: &crate::config::DeliverArgs,
+) -> anyhow::Result<(
+    sqlx::PgPool,
+    crate::channels::apis::Apis,
+    Option<crate::channels::secrets::SecretKey>,
+)> {
+    let key = args
+        .secret_key
+        .as_deref()
+        .map(crate::channels::secrets::SecretKey::parse)
+        .transpose()?;
+    let db = crate::db::connect_and_migrate(url).await?;
+    Ok((db, crate::channels::apis::Apis::new(args.apis.bases()), key))
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate => {
@@ -28,25 +47,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Channel(command) => crate::channels::cli::run(&cli.database_url, command).await,
         Command::ApiToken(command) => crate::api::cli::run(&cli.database_url, command).await,
         Command::DeliverAnswers(args) => {
-            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
-            let key = args
-                .secret_key
-                .as_deref()
-                .map(crate::channels::secrets::SecretKey::parse)
-                .transpose()?;
-            let apis = crate::channels::apis::Apis::new(args.apis.bases());
+            let (db, apis, key) = platform_worker(&cli.database_url, &args).await?;
             let n = crate::channels::delivery::deliver_due(&db, &apis, key.as_ref()).await?;
             println!("{n}");
             Ok(())
         }
         Command::CollectFigures(args) => {
-            let db = crate::db::connect_and_migrate(&cli.database_url).await?;
-            let key = args
-                .secret_key
-                .as_deref()
-                .map(crate::channels::secrets::SecretKey::parse)
-                .transpose()?;
-            let apis = crate::channels::apis::Apis::new(args.apis.bases());
+            let (db, apis, key) = platform_worker(&cli.database_url, &args).await?;
             let n = crate::channels::collector::collect_due(&db, &apis, key.as_ref()).await?;
             println!("{n}");
             Ok(())
