@@ -80,15 +80,108 @@ pub async fn create(
     let region = caller.region;
     let mut tx = state.tenant(region).await?;
     let settings = crate::settings::db::get(&mut tx, region).await?;
+    let Valid {
+        page,
+        external,
+        question: new,
+    } = validate(&mut tx, region, &settings, &body).await?;
+    if let Some(q) = known(&mut tx, region, page, &external).await? {
+        tx.commit().await?;
+        return Ok((StatusCode::OK, axum::Json(q)).into_response());
+    }
+    let rules = Rules::from_settings(
+        &crate::regions::db::time_zone(&mut tx, region).await?,
+        &settings,
+    );
+    let clocks = rules.start(new.priority, new.received_at);
+    let id = match questions::insert(&mut tx, region, &new, &clocks).await {
+        Ok(id) => id,
+        // The same question from a parallel retry, a moment earlier: that one stands.
+        Err(e) if crate::error::constraint_of(&e) == Some("questions_external_key") => {
+            drop(tx);
+            let mut tx = state.tenant(region).await?;
+            let q = known(&mut tx, region, page, &external)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            return Ok((StatusCode::OK, axum::Json(q)).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    record(&mut tx, region, id, &caller.name, &external).await?;
+    let q = api::get(&mut tx, region, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, axum::Json(q)).into_response())
+}
+
+/// The question a page's external id made before, if any.
+async fn known(
+    tx: &mut sqlx::PgConnection,
+    region: crate::ids::RegionId,
+    page: PageId,
+    external: &str,
+) -> ApiResult<Option<ApiQuestion>> {
+    match questions::find_external(tx, region, page, "api", external).await? {
+        Some(id) => Ok(api::get(tx, region, id).await?),
+        None => Ok(None),
+    }
+}
+
+/// The question's arrival on its timeline and in the audit log, with the token's name.
+async fn record(
+    tx: &mut sqlx::PgConnection,
+    region: crate::ids::RegionId,
+    id: QuestionId,
+    token: &str,
+    external: &str,
+) -> Result<(), sqlx::Error> {
+    questions::add_event(
+        tx,
+        region,
+        id,
+        None,
+        questions::Event {
+            to_status: Some("new"),
+            details: serde_json::json!({ "channel": "api", "token": token }),
+            ..questions::Event::new("received")
+        },
+    )
+    .await?;
+    crate::audit::record(
+        tx,
+        crate::audit::Entry::new(crate::audit::Action::Create, crate::audit::Object::Question)
+            .region(region)
+            .object_id(id.0)
+            .details(serde_json::json!({ "api_token": token, "external_id": external })),
+    )
+    .await
+}
+
+/// A question the body describes, with the page and external id it is known by.
+struct Valid {
+    page: PageId,
+    external: String,
+    question: questions::NewQuestion,
+}
+
+/// The question the body describes, every field checked against the region: 422 with a
+/// message per field otherwise.
+async fn validate(
+    tx: &mut sqlx::PgConnection,
+    region: crate::ids::RegionId,
+    settings: &crate::settings::db::RegionSettings,
+    body: &NewQuestionBody,
+) -> ApiResult<Valid> {
     let mut fields = BTreeMap::new();
     let mut bad = |k: &str, m: &str| {
         fields.insert(k.to_owned(), m.to_owned());
     };
     let page = match (body.page_id, trimmed(&body.page_url)) {
-        (Some(id), _) => crate::pages::db::owner(&mut tx, region, PageId(id))
+        (Some(id), _) => crate::pages::db::owner(tx, region, PageId(id))
             .await?
             .map(|org| (PageId(id), org)),
-        (None, Some(url)) => find_page(&mut tx, &url).await?,
+        (None, Some(url)) => find_page(tx, &url).await?,
         (None, None) => None,
     };
     if page.is_none() {
@@ -176,14 +269,7 @@ pub async fn create(
     else {
         return Err(ApiError::invalid(fields));
     };
-    if let Some(known) = questions::find_external(&mut tx, region, page, "api", &external).await? {
-        let q = api::get(&mut tx, region, known)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        tx.commit().await?;
-        return Ok((StatusCode::OK, axum::Json(q)).into_response());
-    }
-    let new = questions::NewQuestion {
+    let question = questions::NewQuestion {
         organization_id: org,
         page_id: Some(page),
         channel: "api".to_owned(),
@@ -196,52 +282,11 @@ pub async fn create(
         priority,
         received_at: received,
     };
-    let rules = Rules::from_settings(
-        &crate::regions::db::time_zone(&mut tx, region).await?,
-        &settings,
-    );
-    let id = match questions::insert(&mut tx, region, &new, &rules.start(priority, received)).await
-    {
-        Ok(id) => id,
-        // The same question from a parallel retry, a moment earlier: that one stands.
-        Err(e) if crate::error::constraint_of(&e) == Some("questions_external_key") => {
-            drop(tx);
-            let mut tx = state.tenant(region).await?;
-            let known = questions::find_external(&mut tx, region, page, "api", &external)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            let q = api::get(&mut tx, region, known)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            return Ok((StatusCode::OK, axum::Json(q)).into_response());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    questions::add_event(
-        &mut tx,
-        region,
-        id,
-        None,
-        questions::Event {
-            to_status: Some("new"),
-            details: serde_json::json!({ "channel": "api", "token": caller.name }),
-            ..questions::Event::new("received")
-        },
-    )
-    .await?;
-    crate::audit::record(
-        &mut tx,
-        crate::audit::Entry::new(crate::audit::Action::Create, crate::audit::Object::Question)
-            .region(region)
-            .object_id(id.0)
-            .details(serde_json::json!({ "api_token": caller.name, "external_id": external })),
-    )
-    .await?;
-    let q = api::get(&mut tx, region, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, axum::Json(q)).into_response())
+    Ok(Valid {
+        page,
+        external,
+        question,
+    })
 }
 
 /// Characters no one types: everything below a space but line breaks and tabs, and DEL.
