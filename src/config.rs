@@ -147,6 +147,26 @@ pub enum ChannelCommand {
     Add(ChannelAddArgs),
     /// List a region's live connections.
     List(ChannelListArgs),
+    /// Keep the region's VK read token (a service key), with which the collector reads every
+    /// VK page of the region; or remove it.
+    ReadToken(ReadTokenArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ReadTokenArgs {
+    /// The region's slug.
+    #[arg(long)]
+    pub region: String,
+    /// The token; tried on VK first. Needs GOSPUBLIC_SECRET_KEY.
+    #[arg(long, required_unless_present = "remove")]
+    pub token: Option<String>,
+    /// Forget the region's token instead.
+    #[arg(long, conflicts_with = "token")]
+    pub remove: bool,
+    #[command(flatten)]
+    pub keys: ChannelKeys,
+    #[command(flatten)]
+    pub apis: PlatformApiArgs,
 }
 
 #[derive(Subcommand)]

@@ -96,6 +96,7 @@ codes!(
         FederalOverview => "federal_overview",
         ApiToken => "api_token",
         Question => "question",
+        ReadToken => "read_token",
     }
 );
 

@@ -50,6 +50,16 @@ pub enum Reply {
     Revoked(String),
 }
 
+impl Reply {
+    /// What the platform said; empty for a sent part.
+    pub fn reason(&self) -> &str {
+        match self {
+            Reply::Sent(_) => "",
+            Reply::Retry { reason, .. } | Reply::Refused(reason) | Reply::Revoked(reason) => reason,
+        }
+    }
+}
+
 /// A part's key the platform drops a repeat by, where it takes one.
 #[derive(Clone, Copy, Debug)]
 pub struct PartKey {
@@ -286,6 +296,60 @@ impl Apis {
         }
     }
 
+    /// Many calls in one (`execute`, at most 25): each call's answer in order, `false` for a
+    /// call VK refused, and VK's reasons for those in the same order.
+    pub async fn vk_execute(&self, token: &str, code: String) -> Result<Executed, Reply> {
+        let params = [
+            ("code", code),
+            ("access_token", token.to_owned()),
+            ("v", VK_VERSION.to_owned()),
+        ];
+        let url = format!("{}/method/execute", self.bases.vk);
+        match read(self.client.post(url).form(&params).send().await).await {
+            Ok((status, _, answer)) if status < 500 => match answer.get("response") {
+                Some(Value::Array(answers)) if answer.get("error").is_none() => {
+                    let errors = answer
+                        .get("execute_errors")
+                        .and_then(Value::as_array)
+                        .map(|list| list.iter().map(execute_error).collect())
+                        .unwrap_or_default();
+                    Ok(Executed {
+                        answers: answers.clone(),
+                        errors,
+                    })
+                }
+                _ => Err(vk_reply(&answer, "")),
+            },
+            Ok((status, _, _)) => Err(Reply::Retry {
+                reason: format!("HTTP {status}"),
+                after: None,
+            }),
+            Err(reason) => Err(network(reason)),
+        }
+    }
+
+    /// The number of members of a MAX chat or channel by its public link (`GET /chats/{link}`).
+    pub async fn max_member_count(&self, token: &str, link: &str) -> Result<i64, Reply> {
+        let url = format!("{}/chats/{link}", self.bases.max);
+        let sent = self
+            .client
+            .get(url)
+            .header(reqwest::header::AUTHORIZATION, token)
+            .send()
+            .await;
+        match read(sent).await {
+            Ok((200, _, answer)) => answer
+                .get("participants_count")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| Reply::Retry {
+                    reason: "MAX: unexpected answer".into(),
+                    after: None,
+                }),
+            Ok((status, retry_after, answer)) => Err(max_reply(status, retry_after, &answer)),
+            Err(reason) => Err(network(reason)),
+        }
+    }
+
     /// The number of members of a Telegram channel or group the bot can see (`@name`).
     pub async fn telegram_member_count(&self, token: &str, chat: &str) -> Result<i64, Reply> {
         let url = format!("{}/bot{token}/getChatMemberCount", self.bases.telegram);
@@ -399,6 +463,23 @@ fn network(reason: String) -> Reply {
         reason,
         after: None,
     }
+}
+
+/// What `execute` gave back.
+#[derive(Debug, Default)]
+pub struct Executed {
+    pub answers: Vec<Value>,
+    /// «VK 15: Access denied», one per call that answered `false`, in order.
+    pub errors: Vec<String>,
+}
+
+fn execute_error(e: &Value) -> String {
+    let code = e.get("error_code").and_then(Value::as_i64).unwrap_or(0);
+    let message = e
+        .get("error_msg")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown error");
+    format!("VK {code}: {message}")
 }
 
 /// VK answers 200 with `response` or `error`.

@@ -5,13 +5,16 @@ use anyhow::{Context, bail};
 
 use super::secrets::SecretKey;
 use super::{VkCommunity, connect_bot, connect_vk, hook_url};
-use crate::config::{ChannelAddArgs, ChannelAddPlatform, ChannelCommand, ChannelKeys, DatabaseUrl};
+use crate::config::{
+    ChannelAddArgs, ChannelAddPlatform, ChannelCommand, ChannelKeys, DatabaseUrl, ReadTokenArgs,
+};
 use crate::ids::{PageId, RegionId};
 
 pub async fn run(url: &DatabaseUrl, command: ChannelCommand) -> anyhow::Result<()> {
     match command {
         ChannelCommand::Add(args) => add(url, args).await,
         ChannelCommand::List(args) => list(url, &args.region, &args.keys).await,
+        ChannelCommand::ReadToken(args) => read_token(url, args).await,
     }
 }
 
@@ -122,5 +125,41 @@ async fn list(url: &DatabaseUrl, slug: &str, keys: &ChannelKeys) -> anyhow::Resu
             c.last_error.map(|e| format!(" ({e})")).unwrap_or_default()
         );
     }
+    Ok(())
+}
+
+async fn read_token(url: &DatabaseUrl, args: ReadTokenArgs) -> anyhow::Result<()> {
+    let key = args
+        .keys
+        .secret_key
+        .as_deref()
+        .map(SecretKey::parse)
+        .transpose()?;
+    let db = crate::db::connect_and_migrate(url).await?;
+    let region = region(&db, &args.region).await?;
+    let mut tx = crate::state::tenant_tx(&db, region).await?;
+    let Some(token) = args.token.filter(|_| !args.remove) else {
+        let removed = super::read_token::remove(&mut tx, region, None).await?;
+        tx.commit().await?;
+        println!(
+            "{}",
+            if removed {
+                "removed"
+            } else {
+                "there was no token"
+            }
+        );
+        return Ok(());
+    };
+    let apis = super::apis::Apis::new(args.apis.bases());
+    match super::read_token::set(&mut tx, region, &token, key.as_ref(), &apis, None).await? {
+        Ok(()) => {}
+        Err(super::read_token::Refusal::NoKey) => {
+            bail!("no key to seal the token with: set GOSPUBLIC_SECRET_KEY")
+        }
+        Err(super::read_token::Refusal::Vk(reason)) => bail!("VK refused the token: {reason}"),
+    }
+    tx.commit().await?;
+    println!("kept");
     Ok(())
 }

@@ -9,6 +9,7 @@
 pub mod apis;
 pub mod chat;
 pub mod cli;
+mod collection_screen;
 pub mod collector;
 pub mod db;
 pub mod delivery;
@@ -17,6 +18,7 @@ pub mod hooks;
 pub mod intake;
 pub mod names;
 pub mod outbox;
+pub mod read_token;
 mod retry;
 pub mod secrets;
 pub mod target;
@@ -48,6 +50,16 @@ pub fn router() -> Routes {
             "/r/{region}/pages/{id}/channels/test",
             &[(POST, Access::RegionMember)],
             post(handlers::test),
+        )
+        .add(
+            "/r/{region}/collection",
+            &[(GET, Access::RegionAdmin), (POST, Access::RegionAdmin)],
+            get(collection_screen::show).post(collection_screen::set),
+        )
+        .add(
+            "/r/{region}/collection/remove",
+            &[(POST, Access::RegionAdmin)],
+            post(collection_screen::remove),
         )
         .add(
             "/r/{region}/questions/{id}/deliveries/retry",

@@ -85,6 +85,7 @@ impl Platforms {
             .route("/max/messages", post(max_message))
             .route("/max/subscriptions", post(max_subscribe))
             .route("/max/me", get(max_me))
+            .route("/max/chats/{link}", get(max_chat))
             .with_state(platforms.clone());
         tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
@@ -256,20 +257,23 @@ async fn vk(
         return axum::Json(json!({ "response": people })).into_response();
     }
     if method == "groups.getById" {
+        if params.get("group_ids").is_some() {
+            let groups: Vec<Value> = text_of(&params, "group_ids")
+                .split(',')
+                .filter_map(community)
+                .collect();
+            return axum::Json(json!({"response": {"groups": groups, "profiles": []}}))
+                .into_response();
+        }
         let id: i64 = text_of(&params, "group_id").parse().unwrap_or(218000001);
         return axum::Json(json!({"response": {"groups": [{"id": id, "name": "Школа № 1", "screen_name": "school1", "members_count": 1540}], "profiles": []}}))
             .into_response();
     }
     if method == "wall.get" {
-        // A pinned post of last month, then two of today.
-        let now = chrono::Utc::now().timestamp();
-        let post = |date: i64, views: i64| {
-            json!({"id": date, "date": date, "views": {"count": views},
-            "likes": {"count": 10}, "comments": {"count": 2}, "reposts": {"count": 1}})
-        };
-        return axum::Json(json!({"response": {"count": 3, "items": [
-            post(now - 40 * 86400, 9000), post(now - 60, 700), post(now - 120, 300)]}}))
-        .into_response();
+        return axum::Json(json!({ "response": wall() })).into_response();
+    }
+    if method == "execute" {
+        return axum::Json(execute(&text_of(&params, "code"))).into_response();
     }
     let (key, reply_to, field) = match method.as_str() {
         "wall.createComment" => (
@@ -308,6 +312,71 @@ async fn vk(
         None => json!(id),
     };
     axum::Json(json!({ "response": response })).into_response()
+}
+
+/// A community as `groups.getById` names it: `club123` is community 123, any other name gets
+/// a number of its own; a name starting with «gone» does not exist, and one starting with
+/// «closed» has its wall closed (a number from 900,000,000). Followers: 1,000 + the number's
+/// last three digits.
+fn community(name: &str) -> Option<Value> {
+    let name = name.trim();
+    if name.is_empty() || name.starts_with("gone") {
+        return None;
+    }
+    let id = match name
+        .strip_prefix("club")
+        .and_then(|n| n.parse::<i64>().ok())
+    {
+        Some(id) => id,
+        None => {
+            let base = if name.starts_with("closed") {
+                900_000_000
+            } else {
+                400_000_000
+            };
+            base + name
+                .bytes()
+                .fold(0i64, |h, b| (h * 31 + i64::from(b)) % 1_000_000)
+        }
+    };
+    Some(json!({"id": id, "name": name, "screen_name": name, "members_count": 1000 + id % 1000}))
+}
+
+/// A wall: a pinned post of last month, then two of today.
+fn wall() -> Value {
+    let now = chrono::Utc::now().timestamp();
+    let post = |date: i64, views: i64| {
+        json!({"id": date, "date": date, "views": {"count": views},
+        "likes": {"count": 10}, "comments": {"count": 2}, "reposts": {"count": 1}})
+    };
+    json!({"count": 3, "items": [post(now - 40 * 86400, 9000), post(now - 60, 700), post(now - 120, 300)]})
+}
+
+/// `execute` as the collector uses it: `return [API.wall.get({...}),...];`, each wall in
+/// order, `false` and an entry of `execute_errors` for a closed one.
+fn execute(code: &str) -> Value {
+    let mut answers = Vec::new();
+    let mut errors = Vec::new();
+    for call in code.split("API.").skip(1) {
+        let args = call
+            .strip_prefix("wall.get(")
+            .and_then(|rest| rest.split(')').next())
+            .and_then(|a| serde_json::from_str::<Value>(a).ok());
+        let Some(args) = args else {
+            return json!({"error": {"error_code": 12, "error_msg": "Unable to compile code"}});
+        };
+        let owner = args["owner_id"].as_i64().unwrap_or(0);
+        if -owner >= 900_000_000 {
+            answers.push(json!(false));
+            errors.push(json!({"method": "wall.get", "error_code": 15, "error_msg": "Access denied: wall is disabled"}));
+        } else {
+            answers.push(wall());
+        }
+    }
+    if answers.len() > 25 {
+        return json!({"error": {"error_code": 13, "error_msg": "Too many API calls"}});
+    }
+    json!({"response": answers, "execute_errors": errors})
 }
 
 async fn telegram(
@@ -428,6 +497,30 @@ async fn max_me(State(p): State<Platforms>, headers: HeaderMap) -> Response {
     }
     axum::Json(
         json!({"user_id": 9000001, "name": "Школа", "username": "school_bot", "is_bot": true}),
+    )
+    .into_response()
+}
+
+async fn max_chat(
+    State(p): State<Platforms>,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(answer) = p.arrive(Call {
+        platform: "max",
+        method: "chats".into(),
+        params: json!({ "link": link }),
+        authorization,
+    }) {
+        return scripted(answer);
+    }
+    axum::Json(
+        json!({"chat_id": -7000001, "type": "channel", "status": "active",
+                      "title": "Школа", "link": link, "participants_count": 433}),
     )
     .into_response()
 }

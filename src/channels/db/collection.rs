@@ -5,14 +5,15 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use crate::activity::derive::Week;
-use crate::ids::{PageId, RegionId};
+use crate::ids::{PageId, RegionId, UserId};
 
-/// A page claimed for collecting, with what calling its platform needs.
+/// A page claimed for collecting, with what calling its platform needs: its connection's
+/// token, or the region's read token when it has no connection (`connection_id` is none).
 #[derive(sqlx::FromRow)]
 pub struct Due {
     pub page_id: PageId,
     pub region_id: RegionId,
-    pub connection_id: i64,
+    pub connection_id: Option<i64>,
     pub platform: String,
     pub url_key: String,
     pub group_id: Option<i64>,
@@ -20,13 +21,20 @@ pub struct Due {
     pub time_zone: String,
 }
 
-/// Claims up to `limit` connected pages not collected today, for `lease_seconds`.
+/// Claims up to `limit` pages not collected today, for `lease_seconds`: connected pages with
+/// a token, and every VK page of a region with a read token.
 pub async fn claim(db: &PgPool, limit: i64, lease_seconds: f64) -> Result<Vec<Due>, sqlx::Error> {
-    // Every live connection with a token has a row to claim.
+    // Every page that can be collected has a row to claim.
     sqlx::query(
         r#"insert into page_collection (page_id, region_id)
            select c.page_id, c.region_id from channel_connections c
-           where c.revoked_at is null and c.token_sealed is not null and c.platform in ('vk', 'telegram')
+           where c.revoked_at is null and c.token_sealed is not null
+             and c.platform in ('vk', 'telegram', 'max')
+             and not exists (select 1 from page_collection k where k.page_id = c.page_id)
+           union
+           select p.id, p.region_id from collection_tokens t
+           join pages p on p.region_id = t.region_id and p.platform = 'vk'
+           where not exists (select 1 from page_collection k where k.page_id = p.id)
            on conflict (page_id) do nothing"#,
     )
     .execute(db)
@@ -42,13 +50,16 @@ pub async fn claim(db: &PgPool, limit: i64, lease_seconds: f64) -> Result<Vec<Du
                      and (k.claimed_until is null or k.claimed_until < now())
                    order by k.page_id limit $1 for update of k skip locked)
                returning pc.page_id, pc.region_id)
-           select c.page_id, c.region_id, c.id as connection_id, c.platform, p.url_key, c.group_id, c.token_sealed,
-                  r.time_zone
+           select k.page_id, k.region_id, c.id as connection_id, p.platform, p.url_key, c.group_id,
+                  coalesce(c.token_sealed, t.token_sealed) as token_sealed, r.time_zone
            from claimed k
-           join channel_connections c on c.page_id = k.page_id and c.revoked_at is null and c.token_sealed is not null
            join pages p on p.id = k.page_id
            join regions r on r.id = k.region_id
-           order by c.token_sealed, k.page_id"#,
+           left join channel_connections c
+                  on c.page_id = k.page_id and c.revoked_at is null and c.token_sealed is not null
+           left join collection_tokens t on t.region_id = k.region_id and p.platform = 'vk'
+           where coalesce(c.token_sealed, t.token_sealed) is not null
+           order by c.id is null, coalesce(c.token_sealed, t.token_sealed), k.page_id"#,
     )
     .bind(limit)
     .bind(lease_seconds)
@@ -153,5 +164,164 @@ pub async fn state_of(
     .bind(region)
     .bind(page)
     .fetch_optional(db)
+    .await
+}
+
+/// The region's read token as the screen shows it (never the token itself).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReadToken {
+    pub token_tail: String,
+    pub set_at: chrono::DateTime<chrono::Utc>,
+    pub set_by_name: Option<String>,
+    pub failing_since: Option<chrono::DateTime<chrono::Utc>>,
+    pub failure: Option<String>,
+}
+
+pub async fn read_token(
+    db: &mut sqlx::PgConnection,
+    region: RegionId,
+) -> Result<Option<ReadToken>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select t.token_tail, t.set_at, u.name as set_by_name, t.failing_since, t.failure
+           from collection_tokens t left join users u on u.id = t.set_by
+           where t.region_id = $1"#,
+    )
+    .bind(region)
+    .fetch_optional(db)
+    .await
+}
+
+/// Keeps the region's read token (replacing the one before); its pages are due again today.
+pub async fn set_read_token(
+    db: &mut sqlx::PgConnection,
+    region: RegionId,
+    sealed: &[u8],
+    token_tail: &str,
+    by: Option<UserId>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"insert into collection_tokens (region_id, token_sealed, token_tail, set_by)
+           values ($1, $2, $3, $4)
+           on conflict (region_id) do update set token_sealed = excluded.token_sealed,
+               token_tail = excluded.token_tail, set_by = excluded.set_by, set_at = now(),
+               failing_since = null, failure = null"#,
+    )
+    .bind(region)
+    .bind(sealed)
+    .bind(token_tail)
+    .bind(by)
+    .execute(&mut *db)
+    .await?;
+    // A page a refused token failed on is tried again with the new one.
+    sqlx::query(
+        r#"update page_collection set next_attempt_at = now()
+           where region_id = $1 and last_error is not null"#,
+    )
+    .bind(region)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the region's read token; returns whether there was one.
+pub async fn remove_read_token(
+    db: &mut sqlx::PgConnection,
+    region: RegionId,
+) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query("delete from collection_tokens where region_id = $1")
+        .bind(region)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(removed > 0)
+}
+
+/// VK refused the region's read token: the screen says so until a new one is set.
+pub async fn read_token_failed(
+    db: &PgPool,
+    region: RegionId,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"update collection_tokens set failing_since = coalesce(failing_since, now()), failure = $2
+           where region_id = $1"#,
+    )
+    .bind(region)
+    .bind(reason)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// How the region's collecting stands today.
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct Progress {
+    /// Pages the collector reads (connected with a token, or VK with the read token).
+    pub pages: i64,
+    pub collected_today: i64,
+    pub kept: i64,
+    pub failing: i64,
+}
+
+pub async fn progress(
+    db: &mut sqlx::PgConnection,
+    region: RegionId,
+    today: NaiveDate,
+) -> Result<Progress, sqlx::Error> {
+    sqlx::query_as(
+        r#"select count(*) as pages,
+                  count(*) filter (where collected_on = $2) as collected_today,
+                  count(*) filter (where collected_on = $2 and kept_existing) as kept,
+                  count(*) filter (where last_error is not null) as failing
+           from page_collection where region_id = $1"#,
+    )
+    .bind(region)
+    .bind(today)
+    .fetch_one(db)
+    .await
+}
+
+/// A page the collector could not read, and why.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Failure {
+    pub page_id: PageId,
+    pub url: String,
+    pub organization: String,
+    pub last_error: String,
+    pub failed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The pages failing now, most recent first.
+pub async fn failures(
+    db: &mut sqlx::PgConnection,
+    region: RegionId,
+    limit: i64,
+) -> Result<Vec<Failure>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select k.page_id, p.url, o.name as organization, k.last_error, k.failed_at
+           from page_collection k
+           join pages p on p.region_id = k.region_id and p.id = k.page_id
+           join organizations o on o.region_id = p.region_id and o.id = p.organization_id
+           where k.region_id = $1 and k.last_error is not null
+           order by k.failed_at desc nulls last, k.page_id limit $2"#,
+    )
+    .bind(region)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// A few of the region's VK pages, to try a read token on.
+pub async fn some_vk_pages(
+    db: &mut sqlx::PgConnection,
+    region: RegionId,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select url_key from pages where region_id = $1 and platform = 'vk' order by id limit $2",
+    )
+    .bind(region)
+    .bind(limit)
+    .fetch_all(db)
     .await
 }
