@@ -54,7 +54,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::CollectFigures(args) => {
             let (db, apis, key) = platform_worker(&cli.database_url, &args).await?;
-            let n = crate::channels::collector::collect_due(&db, &apis, key.as_ref()).await?;
+            let n = crate::channels::collector::collect_all_due(&db, &apis, key.as_ref()).await?;
             println!("{n}");
             Ok(())
         }

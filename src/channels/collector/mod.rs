@@ -22,10 +22,11 @@ use crate::activity::db::monday_of;
 use crate::activity::derive::Week;
 pub use week::week_of;
 
-/// Pages claimed at once: as many as one `groups.getById` call names.
-const BATCH: i64 = 500;
-/// Tokens served at once: each community's token has its own three calls a second, so pages
-/// of different tokens go side by side and a token's own pages one after another.
+/// Pages of one region claimed at once: as many as one `groups.getById` call names.
+const PER_REGION: i64 = 500;
+/// Tokens served at once: each community's token, and each region's read token, has its own
+/// three calls a second, so pages of different tokens go side by side and a token's own pages
+/// one after another. A claim takes this many regions, so their read tokens go side by side.
 const TOKENS_AT_ONCE: usize = 16;
 const LEASE_SECONDS: f64 = 600.0;
 /// VK allows three calls a second per token.
@@ -48,7 +49,7 @@ pub async fn collect_due(
     key: Option<&SecretKey>,
 ) -> Result<usize, sqlx::Error> {
     use futures_util::StreamExt;
-    let due = collection::claim(db, BATCH, LEASE_SECONDS).await?;
+    let due = collection::claim(db, PER_REGION, TOKENS_AT_ONCE as i64, LEASE_SECONDS).await?;
     // Claimed in token order: a token's pages are neighbours, the region's read token's last.
     let by_token: Vec<&[Due]> = due
         .chunk_by(|a, b| {
@@ -82,6 +83,8 @@ async fn collect_token(
     let Some(first) = pages.first() else {
         return Ok(());
     };
+    let ids: Vec<_> = pages.iter().map(|p| p.page_id).collect();
+    collection::renew(db, &ids, LEASE_SECONDS).await?;
     let Some(token) = key.and_then(|k| k.open(&first.token_sealed)) else {
         for page in pages {
             collection::failed(db, page.page_id, super::delivery::NO_KEY, 3600.0).await?;
@@ -222,14 +225,28 @@ async fn vk_week(
     Ok(week_of(followers, &week::posts_of(&wall), today, tz))
 }
 
+/// Collects batch after batch until none is due: one pass over the day's pages.
+pub async fn collect_all_due(
+    db: &PgPool,
+    apis: &Apis,
+    key: Option<&SecretKey>,
+) -> Result<usize, sqlx::Error> {
+    let mut total = 0;
+    loop {
+        let n = collect_due(db, apis, key).await?;
+        if n == 0 {
+            return Ok(total);
+        }
+        total += n;
+    }
+}
+
 /// Runs in `serve`: a pass every ten minutes picks up the pages due (once a day each).
 pub fn spawn(db: PgPool, apis: Apis, key: Option<SecretKey>) {
     tokio::spawn(async move {
         loop {
-            match collect_due(&db, &apis, key.as_ref()).await {
-                Ok(n) if n as i64 >= BATCH => continue,
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "page figures could not be collected"),
+            if let Err(e) = collect_all_due(&db, &apis, key.as_ref()).await {
+                tracing::warn!(error = %e, "page figures could not be collected");
             }
             tokio::time::sleep(Duration::from_secs(600)).await;
         }

@@ -21,9 +21,15 @@ pub struct Due {
     pub time_zone: String,
 }
 
-/// Claims up to `limit` pages not collected today, for `lease_seconds`: connected pages with
-/// a token, and every VK page of a region with a read token.
-pub async fn claim(db: &PgPool, limit: i64, lease_seconds: f64) -> Result<Vec<Due>, sqlx::Error> {
+/// Claims pages not collected today, for `lease_seconds`: connected pages with a token, and
+/// every VK page of a region with a read token; up to `per_region` pages of each of up to
+/// `regions` regions, so that regions' tokens are served side by side.
+pub async fn claim(
+    db: &PgPool,
+    per_region: i64,
+    regions: i64,
+    lease_seconds: f64,
+) -> Result<Vec<Due>, sqlx::Error> {
     // Every page that can be collected has a row to claim.
     sqlx::query(
         r#"insert into page_collection (page_id, region_id)
@@ -40,15 +46,23 @@ pub async fn claim(db: &PgPool, limit: i64, lease_seconds: f64) -> Result<Vec<Du
     .execute(db)
     .await?;
     sqlx::query_as(
-        r#"with claimed as (
-               update page_collection pc set claimed_until = now() + make_interval(secs => $2)
+        r#"with due as (
+               select k.page_id, k.region_id from page_collection k
+               join regions r on r.id = k.region_id
+               where (k.collected_on is null or k.collected_on < (now() at time zone r.time_zone)::date)
+                 and k.next_attempt_at <= now()
+                 and (k.claimed_until is null or k.claimed_until < now())),
+           ranked as (
+               select page_id, row_number() over (partition by region_id order by page_id) as n,
+                      dense_rank() over (order by region_id) as r
+               from due),
+           claimed as (
+               update page_collection pc set claimed_until = now() + make_interval(secs => $3)
                where pc.page_id in (
                    select k.page_id from page_collection k
-                   join regions r on r.id = k.region_id
-                   where (k.collected_on is null or k.collected_on < (now() at time zone r.time_zone)::date)
-                     and k.next_attempt_at <= now()
+                   where k.page_id in (select page_id from ranked where n <= $1 and r <= $2)
                      and (k.claimed_until is null or k.claimed_until < now())
-                   order by k.page_id limit $1 for update of k skip locked)
+                   for update of k skip locked)
                returning pc.page_id, pc.region_id)
            select k.page_id, k.region_id, c.id as connection_id, p.platform, p.url_key, c.group_id,
                   coalesce(c.token_sealed, t.token_sealed) as token_sealed, r.time_zone
@@ -61,10 +75,25 @@ pub async fn claim(db: &PgPool, limit: i64, lease_seconds: f64) -> Result<Vec<Du
            where coalesce(c.token_sealed, t.token_sealed) is not null
            order by c.id is null, coalesce(c.token_sealed, t.token_sealed), k.page_id"#,
     )
-    .bind(limit)
+    .bind(per_region)
+    .bind(regions)
     .bind(lease_seconds)
     .fetch_all(db)
     .await
+}
+
+/// A token's pages are about to be read: their lease counts from now, however long the
+/// token's turn took to come.
+pub async fn renew(db: &PgPool, pages: &[PageId], lease_seconds: f64) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = pages.iter().map(|p| p.0).collect();
+    sqlx::query(
+        "update page_collection set claimed_until = now() + make_interval(secs => $2) where page_id = any($1)",
+    )
+    .bind(ids)
+    .bind(lease_seconds)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Writes the week's collected figures unless someone typed or uploaded that week already;
