@@ -31,11 +31,12 @@ psql -h 127.0.0.1 -U postgres -d "$name" -Atc \
   "select 'VK pages: ' || count(*) || ' in ' || count(distinct region_id) || ' regions, the largest region ' || max(n)
    from (select region_id, count(*) over (partition by region_id) as n from pages where platform = 'vk') p"
 start="$(date +%s.%N)"
-claimed="$("$bin" collect-figures)"
+claimed="$("$bin" collect-figures 2>/dev/null | tail -1)"
 end="$(date +%s.%N)"
 psql -h 127.0.0.1 -U postgres -d "$name" -Atc \
   "select 'collected today: ' || count(*) filter (where collected_on is not null)
           || ', failing: ' || count(*) filter (where last_error is not null)
+          || ', kept (typed or uploaded this week): ' || count(*) filter (where kept_existing)
           || ', weeks written: ' || (select count(*) from page_snapshots where source = 'collected')
    from page_collection"
 python3 - "$start" "$end" "$claimed" "$base" <<'PY'

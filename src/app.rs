@@ -23,6 +23,7 @@ pub fn routes() -> Routes {
         .merge(crate::auth::router())
         .merge(crate::account::router())
         .merge(crate::home::router())
+        .merge(crate::directory::router())
         .merge(crate::regions::router())
         .merge(crate::municipalities::router())
         .merge(crate::sectors::router())

@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod dictionaries;
+pub mod directory;
 pub mod error;
 pub mod health;
 pub mod home;

@@ -58,6 +58,7 @@ fn fill(path: &str, a: &RegionFixture, s: &Samples) -> String {
     let id = if path.contains("{id}") {
         let sample = if path.starts_with("/r/{region}/orgs/{id}")
             || path.starts_with("/r/{region}/dashboard/org/{id}")
+            || path.starts_with("/r/{region}/directory/{id}")
         {
             a.child
         } else if path.starts_with("/r/{region}/pages/{id}") {

@@ -1108,3 +1108,53 @@ region-collection-failures-none = Все страницы собираются �
 region-collection-page = Страница
 region-collection-reason = Причина
 region-collection-when = Когда
+
+public-name = Госпаблики
+public-description = Официальные страницы государственных органов, учреждений и муниципалитетов: найдите настоящую страницу своей школы, больницы или администрации и задайте вопрос.
+public-footer = Реестр официальных страниц органов власти и подведомственных организаций.
+public-workplace = Рабочее место
+public-national-title = Официальные страницы органов власти и учреждений
+public-national-intro = Найдите официальную страницу школы, больницы, детского сада или администрации: по названию и адресу во всех регионах, или выберите свой регион.
+public-search-label = Название или адрес организации
+public-search-placeholder = например, школа 5 Барнаул
+public-search = Найти
+public-results = Найдено
+public-no-results = Ничего не найдено. Попробуйте короче: одно-два слова из названия или улицу.
+public-regions = Регионы
+public-pages-count = { $count ->
+    [one] { $count } страница
+    [few] { $count } страницы
+   *[many] { $count } страниц
+}
+public-verified = есть проверенная страница
+public-pager = Страницы результатов
+public-previous = ← Предыдущие
+public-next = Следующие →
+public-directory-title = Официальные страницы: { $region }
+public-directory-intro = Организации региона и их официальные страницы. Значок «Проверенная страница» означает, что площадка подтвердила официальный статус страницы.
+public-municipality = Муниципалитет
+public-sector = Сфера
+public-any = Любой
+public-check-invite = Сомневаетесь, настоящая ли страница? Проверьте её адрес.
+public-card-description = Официальные страницы и контакты организации ({ $region }).
+public-official-pages = Официальные страницы
+public-no-pages = У организации пока нет зарегистрированных официальных страниц.
+public-verified-page = Проверенная страница
+public-verified-since = с { $date }
+public-unverified-hint = Страницы без значка зарегистрированы организацией, но площадка ещё не подтвердила их официальный статус.
+public-contacts = Контакты
+public-address = Адрес
+public-phone = Телефон
+public-email = Электронная почта
+public-website = Сайт
+public-founder = Учредитель
+public-subordinates = Подведомственные организации
+public-check-title = Проверить страницу
+public-check-intro = Вставьте адрес страницы ВКонтакте, Одноклассников, Telegram или MAX — и узнайте, официальная ли она и чья.
+public-check-label = Адрес страницы
+public-check = Проверить
+public-check-not-a-platform = Это не адрес страницы ВКонтакте, Одноклассников, Telegram или MAX.
+public-check-unregistered = Этой страницы нет в реестре официальных страниц.
+public-check-unregistered-hint = Страница на площадке «{ $platform }» не зарегистрирована ни одной организацией. Будьте осторожны: она может выдавать себя за официальную.
+public-check-official = Это официальная страница организации:
+public-check-registered-unverified = Страница зарегистрирована как официальная, но площадка ещё не подтвердила её статус. Организация:

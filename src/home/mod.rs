@@ -9,7 +9,7 @@ use axum::routing::get;
 use crate::error::AppResult;
 use crate::orgs::db::ScopeCounts;
 use crate::state::AppState;
-use crate::web::access::{MaybeUser, RegionAccess, Role, SignedIn};
+use crate::web::access::{RegionAccess, Role, SignedIn};
 use crate::web::chrome::{Chrome, ScopeLink, scope_links};
 use crate::web::redirect;
 use crate::web::render::render;
@@ -17,7 +17,6 @@ use crate::web::routes::{Access, GET, Routes};
 
 pub fn router() -> Routes {
     Routes::new()
-        .add("/", &[(GET, Access::Public)], get(root))
         .add("/home", &[(GET, Access::SignedIn)], get(home))
         .add(
             "/r/{region}",
@@ -54,10 +53,6 @@ impl RegionOverviewScreen {
             self.counts.with_pages * 100 / required
         }
     }
-}
-
-async fn root(MaybeUser(user): MaybeUser) -> Response {
-    redirect(if user.is_some() { "/home" } else { "/login" })
 }
 
 async fn home(SignedIn(user): SignedIn, chrome: Chrome) -> AppResult<Response> {

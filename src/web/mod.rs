@@ -3,6 +3,7 @@
 //! above it (`crate::app`).
 
 pub mod access;
+pub mod cache;
 pub mod chrome;
 pub mod csrf;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod forms;
 pub mod headers;
 pub mod input;
 pub mod pager;
+pub mod public;
 pub mod render;
 pub mod routes;
 pub mod session;

@@ -86,17 +86,20 @@ async fn collect_token(
     let ids: Vec<_> = pages.iter().map(|p| p.page_id).collect();
     collection::renew(db, &ids, LEASE_SECONDS).await?;
     let Some(token) = key.and_then(|k| k.open(&first.token_sealed)) else {
+        let mut tx = db.begin().await?;
         for page in pages {
-            collection::failed(db, page.page_id, super::delivery::NO_KEY, 3600.0).await?;
+            collection::failed(&mut tx, page.page_id, super::delivery::NO_KEY, 3600.0).await?;
         }
-        return Ok(());
+        return tx.commit().await;
     };
     if first.connection_id.is_none() {
         return region::collect(db, apis, &token, pages).await;
     }
     for page in pages {
         let fetched = fetch(apis, &token, page).await;
-        let outcome = record(db, page, fetched).await?;
+        let mut tx = db.begin().await?;
+        let outcome = record(&mut tx, page, fetched).await?;
+        tx.commit().await?;
         tracing::info!(page = page.page_id.0, outcome = ?outcome, "page figures collected");
     }
     Ok(())
@@ -145,9 +148,10 @@ fn followers_only(members: i64, today: NaiveDate) -> Week {
     }
 }
 
-/// Writes what the platform gave, or records why it did not.
+/// Writes what the platform gave, or records why it did not, in the caller's transaction
+/// (as the schema's owner: the claim spans regions).
 async fn record(
-    db: &PgPool,
+    db: &mut sqlx::PgConnection,
     page: &Due,
     fetched: Result<Week, Reply>,
 ) -> Result<Collected, sqlx::Error> {
@@ -170,10 +174,7 @@ async fn record(
             collection::failed(db, page.page_id, &reason, 86_400.0).await?;
             match page.connection_id {
                 Some(connection) => {
-                    let mut tx = crate::state::tenant_tx(db, page.region_id).await?;
-                    super::db::record_check(&mut tx, page.region_id, connection, Some(&reason))
-                        .await?;
-                    tx.commit().await?;
+                    super::db::record_check(db, page.region_id, connection, Some(&reason)).await?;
                 }
                 None => collection::read_token_failed(db, page.region_id, &reason).await?,
             }

@@ -69,13 +69,16 @@ pub async fn collect(
         let groups = match answer {
             Ok(answer) => groups_of(&answer),
             Err(reply) => {
+                let mut tx = db.begin().await?;
                 for page in chunk {
-                    record(db, page, Err(reply.clone())).await?;
+                    record(&mut tx, page, Err(reply.clone())).await?;
                 }
+                tx.commit().await?;
                 continue;
             }
         };
         let mut found = Vec::with_capacity(chunk.len());
+        let mut tx = db.begin().await?;
         for page in chunk {
             match community_of(&groups, vk_name(&page.url_key)) {
                 Some(g) => found.push(Found {
@@ -85,10 +88,11 @@ pub async fn collect(
                 }),
                 None => {
                     let missing = Reply::Refused("VK: no such community".to_owned());
-                    record(db, page, Err(missing)).await?;
+                    record(&mut tx, page, Err(missing)).await?;
                 }
             }
         }
+        tx.commit().await?;
         for walls in found.chunks(CALLS_PER_EXECUTE) {
             read_walls(db, apis, token, walls).await?;
             tokio::time::sleep(VK_PAUSE).await;
@@ -97,7 +101,7 @@ pub async fn collect(
     Ok(())
 }
 
-/// This week's walls of up to 25 communities in one `execute`.
+/// This week's walls of up to 25 communities in one `execute`, written in one transaction.
 async fn read_walls(
     db: &PgPool,
     apis: &Apis,
@@ -114,7 +118,9 @@ async fn read_walls(
         })
         .collect();
     let code = format!("return [{}];", calls.join(","));
-    match apis.vk_execute(token, code).await {
+    let executed = apis.vk_execute(token, code).await;
+    let mut tx = db.begin().await?;
+    match executed {
         Ok(executed) => {
             let mut reasons = executed.errors.into_iter();
             for (i, f) in walls.iter().enumerate() {
@@ -127,16 +133,16 @@ async fn read_walls(
                         reasons.next().unwrap_or_else(|| "VK: no answer".to_owned()),
                     )),
                 };
-                record(db, f.page, fetched).await?;
+                record(&mut tx, f.page, fetched).await?;
             }
         }
         Err(reply) => {
             for f in walls {
-                record(db, f.page, Err(reply.clone())).await?;
+                record(&mut tx, f.page, Err(reply.clone())).await?;
             }
         }
     }
-    Ok(())
+    tx.commit().await
 }
 
 #[cfg(test)]

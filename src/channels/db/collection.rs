@@ -99,7 +99,7 @@ pub async fn renew(db: &PgPool, pages: &[PageId], lease_seconds: f64) -> Result<
 /// Writes the week's collected figures unless someone typed or uploaded that week already;
 /// returns false when theirs was kept.
 pub async fn write_week(
-    db: &PgPool,
+    db: &mut sqlx::PgConnection,
     region: RegionId,
     page: PageId,
     w: &Week,
@@ -132,7 +132,7 @@ pub async fn write_week(
 }
 
 pub async fn succeeded(
-    db: &PgPool,
+    db: &mut sqlx::PgConnection,
     page: PageId,
     today: NaiveDate,
     kept_existing: bool,
@@ -153,7 +153,7 @@ pub async fn succeeded(
 /// Failed now: tried again after `retry_in_seconds` (tomorrow, for a refusal that will not
 /// pass by itself), the reason kept.
 pub async fn failed(
-    db: &PgPool,
+    db: &mut sqlx::PgConnection,
     page: PageId,
     reason: &str,
     retry_in_seconds: f64,
@@ -267,7 +267,7 @@ pub async fn remove_read_token(
 
 /// VK refused the region's read token: the screen says so until a new one is set.
 pub async fn read_token_failed(
-    db: &PgPool,
+    db: &mut sqlx::PgConnection,
     region: RegionId,
     reason: &str,
 ) -> Result<(), sqlx::Error> {

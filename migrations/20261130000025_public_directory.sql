@@ -1,0 +1,21 @@
+-- The public directory: an organization's contacts for its public card, and what residents
+-- search it by. `search_text` is the name, short name and address in lower case with «ё» read
+-- as «е»: full text search (Russian word forms, prefixes) and trigram similarity (typos) both
+-- read it through their own index.
+create extension if not exists pg_trgm;
+
+alter table organizations
+    add column address text constraint organizations_address_length check (length(address) <= 500),
+    add column phone text constraint organizations_phone_length check (length(phone) <= 100),
+    add column email text constraint organizations_email_length check (length(email) <= 254),
+    add column website text constraint organizations_website_length check (length(website) <= 500),
+    add column search_text text generated always as (
+        lower(translate(name || ' ' || coalesce(short_name, '') || ' ' || coalesce(address, ''), 'Ёё', 'Ее'))
+    ) stored;
+
+create index organizations_search_words on organizations
+    using gin (to_tsvector('russian', search_text)) where archived_at is null;
+create index organizations_search_trigrams on organizations
+    using gin (search_text gin_trgm_ops) where archived_at is null;
+-- The public card and the check read verified pages by organization and by address.
+create index pages_verified_by_organization on pages (region_id, organization_id) where mark_status = 'granted';

@@ -1,0 +1,244 @@
+//! SQL of the public directory: organizations found by what a resident typed, an
+//! organization's public card (its official pages, contacts, founder and subordinates) and
+//! the page an address names. Only what a resident may see is selected: no questions, people,
+//! notes or scores.
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+
+use super::query::SearchText;
+use crate::ids::{OrgId, RegionId};
+
+/// Results on one page of the directory.
+pub const PER_PAGE: i64 = 20;
+
+/// One organization in the results.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Found {
+    pub id: OrgId,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub address: Option<String>,
+    pub municipality: Option<String>,
+    pub region_slug: String,
+    pub region_name: String,
+    pub verified: bool,
+    pub pages: i64,
+}
+
+/// What the directory is asked.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Every region when none.
+    pub region: Option<RegionId>,
+    pub text: Option<SearchText>,
+    pub municipality: Option<i64>,
+    pub sector: Option<i64>,
+    pub offset: i64,
+}
+
+/// Organizations that match, the best first: the words' relevance and the phrase's
+/// similarity, then those with a verified page. One more than a page, to know there is a next.
+pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select o.id, o.name, o.short_name, o.address, m.name as municipality,
+                  r.slug as region_slug, r.name as region_name,
+                  exists (select 1 from pages p where p.region_id = o.region_id
+                          and p.organization_id = o.id and p.mark_status = 'granted') as verified,
+                  (select count(*) from pages p where p.region_id = o.region_id
+                          and p.organization_id = o.id) as pages
+           from organizations o
+           join regions r on r.id = o.region_id
+           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
+           where o.archived_at is null
+             and ($1::bigint is null or o.region_id = $1)
+             and ($2::text is null
+                  or to_tsvector('russian', o.search_text) @@ to_tsquery('russian', $2)
+                  or $3 <% o.search_text)
+             and ($4::bigint is null or o.municipality_id = $4)
+             and ($5::bigint is null or exists (
+                     select 1 from organization_sectors s
+                     where s.region_id = o.region_id and s.organization_id = o.id and s.sector_id = $5))
+           order by case when $2::text is null then 0
+                         else ts_rank(to_tsvector('russian', o.search_text), to_tsquery('russian', $2))
+                              + word_similarity($3, o.search_text) end desc,
+                    verified desc, o.name, o.id
+           limit $6 offset $7"#,
+    )
+    .bind(f.region)
+    .bind(f.text.as_ref().map(SearchText::prefixes))
+    .bind(f.text.as_ref().map(SearchText::phrase).unwrap_or_default())
+    .bind(f.municipality)
+    .bind(f.sector)
+    .bind(PER_PAGE + 1)
+    .bind(f.offset)
+    .fetch_all(db)
+    .await
+}
+
+/// A municipality or a sector, for the filters.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+pub async fn municipalities(
+    db: &mut PgConnection,
+    region: RegionId,
+) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as("select id, name from municipalities where region_id = $1 order by name, id")
+        .bind(region)
+        .fetch_all(db)
+        .await
+}
+
+pub async fn sectors(db: &mut PgConnection, region: RegionId) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as("select id, name from sectors where region_id = $1 order by position, name, id")
+        .bind(region)
+        .fetch_all(db)
+        .await
+}
+
+/// A region on the national entry page.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RegionEntry {
+    pub slug: String,
+    pub name: String,
+}
+
+pub async fn regions(db: &mut PgConnection) -> Result<Vec<RegionEntry>, sqlx::Error> {
+    sqlx::query_as("select slug, name from regions order by name")
+        .fetch_all(db)
+        .await
+}
+
+/// An organization's public card.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Card {
+    pub id: OrgId,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub level: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub municipality: Option<String>,
+    pub parent_id: Option<OrgId>,
+    pub parent_name: Option<String>,
+    pub sectors: Vec<String>,
+}
+
+pub async fn card(
+    db: &mut PgConnection,
+    region: RegionId,
+    org: OrgId,
+) -> Result<Option<Card>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select o.id, o.name, o.short_name, o.level, o.address, o.phone, o.email, o.website,
+                  m.name as municipality, parent.id as parent_id, parent.name as parent_name,
+                  array(select s.name from organization_sectors os
+                        join sectors s on s.region_id = os.region_id and s.id = os.sector_id
+                        where os.region_id = o.region_id and os.organization_id = o.id
+                        order by os.slot) as sectors
+           from organizations o
+           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
+           left join organizations parent on parent.region_id = o.region_id and parent.id = o.parent_id
+                                          and parent.archived_at is null
+           where o.region_id = $1 and o.id = $2 and o.archived_at is null"#,
+    )
+    .bind(region)
+    .bind(org)
+    .fetch_optional(db)
+    .await
+}
+
+/// One of the organization's official pages as a resident sees it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PublicPage {
+    pub platform: String,
+    pub url: String,
+    pub title: Option<String>,
+    /// The mark is granted now.
+    pub verified: bool,
+    /// Since when, when it is.
+    pub verified_since: Option<NaiveDate>,
+}
+
+pub async fn pages_of(
+    db: &mut PgConnection,
+    region: RegionId,
+    org: OrgId,
+) -> Result<Vec<PublicPage>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select platform, url, title, mark_status = 'granted' as verified,
+                  case when mark_status = 'granted' then mark_since end as verified_since
+           from pages where region_id = $1 and organization_id = $2
+           order by mark_status = 'granted' desc, platform, id"#,
+    )
+    .bind(region)
+    .bind(org)
+    .fetch_all(db)
+    .await
+}
+
+/// An organization a card links to.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Link {
+    pub id: OrgId,
+    pub name: String,
+}
+
+/// The organizations it founded, by name (the first `limit`).
+pub async fn subordinates(
+    db: &mut PgConnection,
+    region: RegionId,
+    org: OrgId,
+    limit: i64,
+) -> Result<Vec<Link>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select id, name from organizations
+           where region_id = $1 and parent_id = $2 and archived_at is null
+           order by name, id limit $3"#,
+    )
+    .bind(region)
+    .bind(org)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// The registered page an address names, in whichever region it is.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Registered {
+    pub region_slug: String,
+    pub region_name: String,
+    pub organization_id: OrgId,
+    pub organization: String,
+    pub url: String,
+    pub verified: bool,
+    pub verified_since: Option<NaiveDate>,
+}
+
+/// Reads across regions (as the schema's owner): the answer to "is this page official?" does
+/// not depend on which region's box it was typed in.
+pub async fn registered(
+    db: &mut PgConnection,
+    platform: &str,
+    url_key: &str,
+) -> Result<Option<Registered>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select r.slug as region_slug, r.name as region_name, o.id as organization_id,
+                  o.name as organization, p.url, p.mark_status = 'granted' as verified,
+                  case when p.mark_status = 'granted' then p.mark_since end as verified_since
+           from pages p
+           join organizations o on o.region_id = p.region_id and o.id = p.organization_id
+           join regions r on r.id = p.region_id
+           where p.platform = $1 and p.url_key = $2 and o.archived_at is null"#,
+    )
+    .bind(platform)
+    .bind(url_key)
+    .fetch_optional(db)
+    .await
+}

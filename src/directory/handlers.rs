@@ -1,0 +1,244 @@
+//! The public screens: the national entry (find a region, or search every region), a
+//! region's directory, an organization's public card, and «Проверить страницу».
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::db::{self, Card, Choice, Filter, Found, Link, PER_PAGE, PublicPage, RegionEntry};
+use super::query::SearchText;
+use crate::error::{AppError, AppResult};
+use crate::ids::OrgId;
+use crate::state::AppState;
+use crate::web::access::MaybeUser;
+use crate::web::public::PublicChrome;
+use crate::web::redirect;
+use crate::web::render::render;
+
+/// Subordinate organizations a card lists.
+const SUBORDINATES_SHOWN: i64 = 100;
+/// Pages of results a visitor may walk through; deeper than this a narrower query helps more.
+const LAST_PAGE: i64 = 50;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    pub q: String,
+    pub municipality: String,
+    pub sector: String,
+    pub page: String,
+}
+
+impl SearchQuery {
+    fn page(&self) -> i64 {
+        self.page.trim().parse().unwrap_or(1).clamp(1, LAST_PAGE)
+    }
+
+    /// The same search on another page of results.
+    pub fn href(&self, path: &str, page: i64) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("municipality", &self.municipality),
+            ("sector", &self.sector),
+        ] {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        q.append_pair("page", &page.to_string());
+        format!("{path}?{}", q.finish())
+    }
+
+    pub fn is_municipality(&self, id: &i64) -> bool {
+        self.municipality == id.to_string()
+    }
+
+    pub fn is_sector(&self, id: &i64) -> bool {
+        self.sector == id.to_string()
+    }
+}
+
+/// A page of results.
+pub struct Results {
+    pub items: Vec<Found>,
+    pub page: i64,
+    pub more: bool,
+}
+
+impl Results {
+    fn of(mut items: Vec<Found>, page: i64) -> Results {
+        let more = items.len() as i64 > PER_PAGE && page < LAST_PAGE;
+        items.truncate(PER_PAGE as usize);
+        Results { items, page, more }
+    }
+}
+
+async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results> {
+    let filter = Filter {
+        offset: (page - 1) * PER_PAGE,
+        ..filter
+    };
+    let items = match filter.region {
+        Some(region) => {
+            let mut tx = state.tenant(region).await?;
+            let found = db::search(&mut tx, &filter).await?;
+            tx.commit().await?;
+            found
+        }
+        None => db::search(&mut *state.db.acquire().await?, &filter).await?,
+    };
+    Ok(Results::of(items, page))
+}
+
+#[derive(Template)]
+#[template(path = "public/national.html")]
+pub struct NationalScreen {
+    pub chrome: PublicChrome,
+    pub regions: Vec<RegionEntry>,
+    pub query: SearchQuery,
+    pub results: Option<Results>,
+}
+
+/// `/`: a signed-in person lands on their start page; anyone else finds a region or searches
+/// every region.
+pub async fn national(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    chrome: PublicChrome,
+    Query(query): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let text = SearchText::parse(&query.q);
+    if user.is_some() && text.is_none() {
+        return Ok(redirect("/home"));
+    }
+    let results = match text {
+        Some(text) => {
+            let filter = Filter {
+                text: Some(text),
+                ..Filter::default()
+            };
+            Some(find(&state, filter, query.page()).await?)
+        }
+        None => None,
+    };
+    let regions = db::regions(&mut *state.db.acquire().await?).await?;
+    render(&NationalScreen {
+        chrome,
+        regions,
+        query,
+        results,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "public/directory.html")]
+pub struct DirectoryScreen {
+    pub chrome: PublicChrome,
+    pub region_name: String,
+    pub region_slug: String,
+    pub municipalities: Vec<Choice>,
+    pub sectors: Vec<Choice>,
+    pub query: SearchQuery,
+    pub results: Option<Results>,
+}
+
+fn choice(text: &str) -> Option<i64> {
+    text.trim().parse().ok()
+}
+
+pub async fn directory(
+    State(state): State<AppState>,
+    chrome: PublicChrome,
+    Query(query): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let region = chrome.region.clone().ok_or(AppError::NotFound)?;
+    let filter = Filter {
+        region: Some(region.id),
+        text: SearchText::parse(&query.q),
+        municipality: choice(&query.municipality),
+        sector: choice(&query.sector),
+        offset: 0,
+    };
+    let asked = filter.text.is_some() || filter.municipality.is_some() || filter.sector.is_some();
+    let results = if asked {
+        Some(find(&state, filter, query.page()).await?)
+    } else {
+        None
+    };
+    let mut tx = state.tenant(region.id).await?;
+    let municipalities = db::municipalities(&mut tx, region.id).await?;
+    let sectors = db::sectors(&mut tx, region.id).await?;
+    tx.commit().await?;
+    render(&DirectoryScreen {
+        chrome,
+        region_name: region.name,
+        region_slug: region.slug,
+        municipalities,
+        sectors,
+        query,
+        results,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "public/card.html")]
+pub struct CardScreen {
+    pub chrome: PublicChrome,
+    pub region_name: String,
+    pub region_slug: String,
+    pub card: Card,
+    pub pages: Vec<PublicPage>,
+    pub subordinates: Vec<Link>,
+}
+
+impl CardScreen {
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%d.%m.%Y").to_string()
+    }
+
+    pub fn verified_count(&self) -> usize {
+        self.pages.iter().filter(|p| p.verified).count()
+    }
+
+    /// A website as a link: the address as typed, with a scheme when it had none.
+    pub fn website_href(&self, site: &str) -> String {
+        if site.contains("://") {
+            site.to_owned()
+        } else {
+            format!("https://{site}")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CardPath {
+    #[allow(dead_code)]
+    region: String,
+    id: i64,
+}
+
+pub async fn card(
+    State(state): State<AppState>,
+    chrome: PublicChrome,
+    Path(path): Path<CardPath>,
+) -> AppResult<Response> {
+    let region = chrome.region.clone().ok_or(AppError::NotFound)?;
+    let org = OrgId(path.id);
+    let mut tx = state.tenant(region.id).await?;
+    let card = db::card(&mut tx, region.id, org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pages = db::pages_of(&mut tx, region.id, org).await?;
+    let subordinates = db::subordinates(&mut tx, region.id, org, SUBORDINATES_SHOWN).await?;
+    tx.commit().await?;
+    render(&CardScreen {
+        chrome,
+        region_name: region.name,
+        region_slug: region.slug,
+        card,
+        pages,
+        subordinates,
+    })
+}

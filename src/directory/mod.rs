@@ -1,0 +1,45 @@
+//! The public face: what a resident sees without signing in. The national entry (`/`), each
+//! region's directory of organizations with their official pages and the verified badge, an
+//! organization's public card, and a box that tells whether a page is a registered official
+//! one. Public pages read only what a resident may see, touch no session, and carry an `ETag`
+//! and a minute's `Cache-Control` (`web::cache`).
+
+mod check;
+pub mod db;
+mod handlers;
+pub mod query;
+
+use axum::middleware::from_fn;
+use axum::routing::{MethodRouter, get};
+
+use crate::state::AppState;
+use crate::web::routes::{Access, GET, Routes};
+
+/// A public GET route: cached and tagged.
+fn public(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.layer(from_fn(crate::web::cache::middleware))
+}
+
+pub fn router() -> Routes {
+    Routes::new()
+        .add(
+            "/",
+            &[(GET, Access::Public)],
+            public(get(handlers::national)),
+        )
+        .add(
+            "/r/{region}/directory",
+            &[(GET, Access::Public)],
+            public(get(handlers::directory)),
+        )
+        .add(
+            "/r/{region}/directory/{id}",
+            &[(GET, Access::Public)],
+            public(get(handlers::card)),
+        )
+        .add(
+            "/r/{region}/check",
+            &[(GET, Access::Public)],
+            public(get(check::check)),
+        )
+}

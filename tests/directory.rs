@@ -1,0 +1,355 @@
+//! The public directory: residents find organizations by what they type (word forms, prefixes,
+//! «ё», typos), see official pages with the verified badge only while the mark is granted,
+//! check whether an address is an official page, and every public page is cacheable.
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{RegionFixture, TestApp, two_regions};
+use sqlx::PgPool;
+
+async fn org(db: &PgPool, r: &RegionFixture, name: &str, address: &str, k: u32) -> i64 {
+    sqlx::query_scalar(
+        "insert into organizations (region_id, name, inn, ogrn, level, municipality_id, address, phone, email, website)
+         values ($1, $2, $3, $4, 'municipal_institution', $5, $6, '+7 3852 00-00-00', 'info@school.example', 'school.example')
+         returning id",
+    )
+    .bind(r.id)
+    .bind(name)
+    .bind(format!("22{:08}", r.id * 100 + i64::from(k)))
+    .bind(format!("10222{:08}", r.id * 100 + i64::from(k)))
+    .bind(r.municipality)
+    .bind(address)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+async fn page(db: &PgPool, r: &RegionFixture, org: i64, key: &str, granted: bool) -> i64 {
+    sqlx::query_scalar(
+        "insert into pages (region_id, organization_id, platform, url_key, url, mark_status, mark_since)
+         values ($1, $2, 'vk', $3, 'https://' || $3, $4, case when $5 then date '2025-03-14' end) returning id",
+    )
+    .bind(r.id)
+    .bind(org)
+    .bind(key)
+    .bind(if granted { "granted" } else { "none" })
+    .bind(granted)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+struct Town {
+    school: i64,
+    clinic: i64,
+    hospital: i64,
+    kindergarten: i64,
+}
+
+async fn town(db: &PgPool, a: &RegionFixture) -> Town {
+    let school = org(
+        db,
+        a,
+        "МБОУ «Средняя общеобразовательная школа № 5»",
+        "г. Барнаул, ул. Ленина, 5",
+        11,
+    )
+    .await;
+    let clinic = org(
+        db,
+        a,
+        "КГБУЗ «Городская поликлиника № 3»",
+        "г. Барнаул, пр. Строителей, 12",
+        12,
+    )
+    .await;
+    let hospital = org(
+        db,
+        a,
+        "КГБУЗ «Краевая клиническая больница»",
+        "г. Барнаул, ул. Ляпидевского, 1",
+        13,
+    )
+    .await;
+    let kindergarten = org(db, a, "МБДОУ «Детский сад «Ёлочка»»", "с. Зональное", 14).await;
+    page(db, a, school, "vk.com/school5brn", true).await;
+    page(db, a, clinic, "vk.com/clinic3", false).await;
+    Town {
+        school,
+        clinic,
+        hospital,
+        kindergarten,
+    }
+}
+
+/// The organizations' ids in the order the directory lists them.
+fn listed(body: &str) -> Vec<i64> {
+    body.split("/directory/")
+        .skip(1)
+        .filter_map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+#[sqlx::test]
+async fn residents_find_what_they_mean(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let t = town(&db, &a).await;
+    let other_school = org(
+        &db,
+        &b,
+        "Средняя общеобразовательная школа № 5",
+        "г. Другой",
+        11,
+    )
+    .await;
+    let mut resident = TestApp::new(db.clone());
+    let search = |q: &str| format!("/r/region-a/directory?q={}", urlencoding(q));
+
+    let found = resident.get(&search("школа 5 барнаул")).await;
+    found.assert_status(StatusCode::OK);
+    assert_eq!(
+        listed(&found.body).first(),
+        Some(&t.school),
+        "{}",
+        found.body
+    );
+    found.assert_contains("есть проверенная страница");
+    // Another region's school of the same name is not in this region's directory.
+    assert_eq!(listed(&found.body).len(), 1);
+
+    let typo = resident.get(&search("поликлинника")).await;
+    assert_eq!(listed(&typo.body).first(), Some(&t.clinic), "{}", typo.body);
+    let forms = resident.get(&search("Краевая клиническая больница")).await;
+    assert_eq!(listed(&forms.body).first(), Some(&t.hospital));
+    let prefix = resident.get(&search("больниц")).await;
+    assert!(listed(&prefix.body).contains(&t.hospital));
+    let yo = resident.get(&search("елочка")).await;
+    assert_eq!(listed(&yo.body), [t.kindergarten]);
+    let street = resident.get(&search("ляпидевского")).await;
+    assert_eq!(listed(&street.body), [t.hospital]);
+    resident
+        .get(&search("зоопарк"))
+        .await
+        .assert_contains("Ничего не найдено");
+
+    // A municipality alone lists its organizations, those with verified pages first.
+    let municipality = resident
+        .get(&format!(
+            "/r/region-a/directory?municipality={}",
+            a.municipality
+        ))
+        .await;
+    let ids = listed(&municipality.body);
+    assert_eq!(ids.first(), Some(&t.school));
+    assert!(ids.contains(&t.kindergarten));
+    assert!(
+        !ids.contains(&a.other),
+        "the hospital is in the other municipality"
+    );
+
+    // The national entry searches every region and names each result's region.
+    let national = resident
+        .get(&format!("/?q={}", urlencoding("школа 5")))
+        .await;
+    national.assert_status(StatusCode::OK);
+    let mut best: Vec<i64> = listed(&national.body).into_iter().take(2).collect();
+    best.sort();
+    let mut schools = vec![t.school, other_school];
+    schools.sort();
+    assert_eq!(best, schools, "{}", national.body);
+    national.assert_contains(&format!("/r/region-b/directory/{other_school}"));
+}
+
+fn urlencoding(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[sqlx::test]
+async fn a_card_shows_the_badge_only_while_the_mark_is_granted(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let t = town(&db, &a).await;
+    sqlx::query("update organizations set parent_id = $2 where id = $1")
+        .bind(t.school)
+        .bind(a.founder)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut resident = TestApp::new(db.clone());
+    let card = format!("/r/region-a/directory/{}", t.school);
+    let shown = resident.get(&card).await;
+    shown
+        .assert_status(StatusCode::OK)
+        .assert_contains("МБОУ «Средняя общеобразовательная школа № 5»")
+        .assert_contains("Проверенная страница")
+        .assert_contains("с 14.03.2025")
+        .assert_contains("https://vk.com/school5brn")
+        .assert_contains("г. Барнаул, ул. Ленина, 5")
+        .assert_contains("info@school.example")
+        .assert_contains("Министерство образования")
+        .assert_contains(&format!(
+            "<link rel=\"canonical\" href=\"http://127.0.0.1:8080{card}\">"
+        ))
+        .assert_contains("og:title")
+        // Nothing internal: no people, no sign-in forms.
+        .assert_lacks(&a.editor)
+        .assert_lacks("csrf");
+    assert!(shown.headers.get("set-cookie").is_none());
+
+    // The founder's card lists the school among its subordinates.
+    resident
+        .get(&format!("/r/region-a/directory/{}", a.founder))
+        .await
+        .assert_contains(&format!("/r/region-a/directory/{}", t.school));
+
+    // The mark is revoked: the badge is gone at once.
+    sqlx::query("update pages set mark_status = 'revoked' where url_key = 'vk.com/school5brn'")
+        .execute(&db)
+        .await
+        .unwrap();
+    resident
+        .get(&card)
+        .await
+        .assert_lacks("Проверенная страница<")
+        .assert_contains("https://vk.com/school5brn");
+
+    // Another region's organization, an archived one and an unknown region are not found.
+    resident
+        .get(&format!("/r/region-b/directory/{}", t.school))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    resident
+        .get(&format!("/r/region-a/directory/{}", b.child))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    sqlx::query("update organizations set archived_at = now() where id = $1")
+        .bind(t.clinic)
+        .execute(&db)
+        .await
+        .unwrap();
+    resident
+        .get(&format!("/r/region-a/directory/{}", t.clinic))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    resident
+        .get("/r/no-such-region/directory")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test]
+async fn a_resident_checks_whether_a_page_is_official(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let t = town(&db, &a).await;
+    let mut resident = TestApp::new(db.clone());
+    let check = |url: &str| format!("/r/region-a/check?url={}", urlencoding(url));
+    for shape in [
+        "https://m.vk.com/school5brn",
+        "vk.com/school5brn/",
+        "http://vk.ru/School5brn",
+    ] {
+        resident
+            .get(&check(shape))
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_contains("Проверенная страница")
+            .assert_contains(&format!("/r/region-a/directory/{}", t.school));
+    }
+    resident
+        .get(&check("vk.com/clinic3"))
+        .await
+        .assert_contains("площадка ещё не подтвердила")
+        .assert_contains(&format!("/r/region-a/directory/{}", t.clinic));
+    resident
+        .get(&check("https://vk.com/fake_school5"))
+        .await
+        .assert_contains("Этой страницы нет в реестре");
+    resident
+        .get(&check("https://example.org/page"))
+        .await
+        .assert_contains("Это не адрес страницы ВКонтакте");
+    resident
+        .get(&check("vk.com/feed"))
+        .await
+        .assert_contains("адрес раздела сайта");
+    // A page of another region is found there, and says which region.
+    resident
+        .get(&check(&format!("vk.com/school{}", 2)))
+        .await
+        .assert_contains("/r/region-b/directory/")
+        .assert_contains(&format!("/r/region-b/directory/{}", b.child));
+}
+
+#[sqlx::test]
+async fn public_pages_are_tagged_and_answered_304_when_unchanged(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let t = town(&db, &a).await;
+    let mut resident = TestApp::new(db.clone());
+    let card = format!("/r/region-a/directory/{}", t.school);
+    let first = resident.get(&card).await;
+    let tag = first
+        .headers
+        .get("etag")
+        .expect("an ETag")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        first.headers.get("cache-control").unwrap(),
+        "public, max-age=60"
+    );
+    let again = resident
+        .send(
+            Request::get(&card)
+                .header("if-none-match", &tag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    again.assert_status(StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    // Changed: a new tag, and the page again.
+    sqlx::query("update organizations set phone = '+7 3852 11-11-11' where id = $1")
+        .bind(t.school)
+        .execute(&db)
+        .await
+        .unwrap();
+    let changed = resident
+        .send(
+            Request::get(&card)
+                .header("if-none-match", &tag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    changed
+        .assert_status(StatusCode::OK)
+        .assert_contains("11-11-11");
+    for path in [
+        "/",
+        "/r/region-a/directory?q=школа",
+        "/r/region-a/check?url=vk.com/x",
+    ] {
+        let r = resident.get(path).await;
+        r.assert_status(StatusCode::OK);
+        assert!(r.headers.get("etag").is_some(), "{path}");
+        assert!(r.headers.get("set-cookie").is_none(), "{path}");
+    }
+}
+
+#[sqlx::test]
+async fn a_signed_in_person_opening_the_root_lands_on_their_start_page(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut editor = TestApp::new(db.clone());
+    editor.get("/").await.assert_contains("Регионы");
+    editor.login(&a.editor).await;
+    editor.get("/").await.assert_redirect("/home");
+    // Searching from the entry page still works for them.
+    editor
+        .get("/?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0")
+        .await
+        .assert_status(StatusCode::OK);
+}
