@@ -404,3 +404,56 @@ async fn an_organization_card_shows_its_whole_subtree(db: PgPool) {
         .assert_contains("class=\"depth-2\"")
         .assert_contains("Филиал школы");
 }
+
+#[sqlx::test]
+async fn an_organizations_contacts_are_checked_and_shown_to_residents(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut app = TestApp::new(db.clone());
+    app.login(&a.admin).await;
+    app.get("/r/region-a/orgs/new").await;
+    let mut fields = org_fields("МБОУ «Гимназия № 42»", "7707083893", "1027700132195");
+    fields.extend([
+        ("address", "г. Барнаул, ул. Мира, 42"),
+        ("phone", "+7 3852 42-42-42"),
+        ("email", "gymnasium42 at mail"),
+        ("website", "gymnasium 42"),
+    ]);
+    let before = app.count("select count(*) from organizations").await;
+    app.post_form("/r/region-a/orgs", &fields)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Введите адрес электронной почты")
+        .assert_contains("Введите адрес сайта")
+        .assert_contains("value=\"г. Барнаул, ул. Мира, 42\"")
+        .assert_contains("value=\"gymnasium42 at mail\"");
+    assert_eq!(
+        before,
+        app.count("select count(*) from organizations").await
+    );
+    fields.retain(|(k, _)| !matches!(*k, "email" | "website"));
+    fields.extend([
+        ("email", "info@gym42.example"),
+        ("website", "gym42.example"),
+    ]);
+    let res = app.post_form("/r/region-a/orgs", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let id: i64 = sqlx::query_scalar("select id from organizations where ogrn = '1027700132195'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    // The edit form comes back with them, and residents find the school by its street.
+    app.get(&format!("/r/region-a/orgs/{id}/edit"))
+        .await
+        .assert_contains("value=\"info@gym42.example\"");
+    let mut resident = TestApp::new(db.clone());
+    resident
+        .get(&format!("/r/region-a/directory/{id}"))
+        .await
+        .assert_contains("г. Барнаул, ул. Мира, 42")
+        .assert_contains("href=\"https://gym42.example\"")
+        .assert_contains("mailto:info@gym42.example");
+    resident
+        .get("/r/region-a/directory?q=%D0%BC%D0%B8%D1%80%D0%B0")
+        .await
+        .assert_contains(&format!("/r/region-a/directory/{id}"));
+}

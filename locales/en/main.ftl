@@ -1149,3 +1149,6 @@ public-check-unregistered = This page is not in the registry of official pages.
 public-check-unregistered-hint = The page on «{ $platform }» is not registered by any organization. Be careful: it may pretend to be official.
 public-check-official = This is the official page of:
 public-check-registered-unverified = The page is registered as official, but the platform has not confirmed its status yet. Organization:
+field-contacts = Contacts for residents
+field-contacts-hint = Shown on the organization's public card; the address is also searched.
+field-website-format = Enter the website's address, e.g. school5.ru.

@@ -146,6 +146,17 @@ pub struct OrgDetail {
     pub archived: bool,
     pub sector_ids: Vec<i64>,
     pub sector_names: Vec<String>,
+    #[sqlx(flatten)]
+    pub contacts: Contacts,
+}
+
+/// How residents reach the organization, shown on its public card.
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Contacts {
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
 }
 
 pub async fn get(
@@ -158,6 +169,7 @@ pub async fn get(
                   p.name as parent_name, p.ogrn as parent_ogrn,
                   o.municipality_id, m.name as municipality_name,
                   o.exempt, o.exemption_basis, o.archived_at is not null as archived,
+                  o.address, o.phone, o.email, o.website,
                   coalesce(array(select s.sector_id from organization_sectors s
                                  where s.region_id = o.region_id and s.organization_id = o.id order by s.slot), '{}') as sector_ids,
                   coalesce(array(select sc.name from organization_sectors s
@@ -275,6 +287,7 @@ pub struct OrgFields {
     pub exempt: bool,
     pub exemption_basis: Option<String>,
     pub archived: bool,
+    pub contacts: Contacts,
 }
 
 pub async fn insert(
@@ -284,8 +297,9 @@ pub async fn insert(
 ) -> Result<OrgId, sqlx::Error> {
     let id: OrgId = sqlx::query_scalar(
         r#"insert into organizations
-             (region_id, name, short_name, inn, ogrn, level, parent_id, municipality_id, exempt, exemption_basis, archived_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, case when $11 then now() end)
+             (region_id, name, short_name, inn, ogrn, level, parent_id, municipality_id, exempt, exemption_basis, archived_at,
+              address, phone, email, website)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, case when $11 then now() end, $12, $13, $14, $15)
            returning id"#,
     )
     .bind(region)
@@ -299,6 +313,10 @@ pub async fn insert(
     .bind(f.exempt)
     .bind(&f.exemption_basis)
     .bind(f.archived)
+    .bind(&f.contacts.address)
+    .bind(&f.contacts.phone)
+    .bind(&f.contacts.email)
+    .bind(&f.contacts.website)
     .fetch_one(&mut *db)
     .await?;
     set_sectors(db, region, id, &f.sectors).await?;
@@ -315,7 +333,7 @@ pub async fn update(
         r#"update organizations set name = $3, short_name = $4, inn = $5, ogrn = $6, level = $7, parent_id = $8,
                   municipality_id = $9, exempt = $10, exemption_basis = $11,
                   archived_at = case when $12 then coalesce(archived_at, now()) end,
-                  updated_at = now()
+                  address = $13, phone = $14, email = $15, website = $16, updated_at = now()
            where region_id = $1 and id = $2"#,
     )
     .bind(region)
@@ -330,6 +348,10 @@ pub async fn update(
     .bind(f.exempt)
     .bind(&f.exemption_basis)
     .bind(f.archived)
+    .bind(&f.contacts.address)
+    .bind(&f.contacts.phone)
+    .bind(&f.contacts.email)
+    .bind(&f.contacts.website)
     .execute(&mut *db)
     .await?;
     if done.rows_affected() == 0 {

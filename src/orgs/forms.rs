@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use sqlx::PgConnection;
 
-use super::db::{self, OrgDetail, OrgFields};
+use super::db::{self, Contacts, OrgDetail, OrgFields};
 use super::identifiers::{IdError, validate_inn, validate_ogrn};
 use crate::i18n::Locale;
 use crate::ids::{MunicipalityId, OrgId, RegionId, SectorId};
@@ -34,6 +34,10 @@ pub struct OrgForm {
     pub exempt: Option<String>,
     pub exemption_basis: String,
     pub archived: Option<String>,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
 }
 
 impl OrgForm {
@@ -58,6 +62,10 @@ impl OrgForm {
             exempt: o.exempt.then(|| "on".into()),
             exemption_basis: o.exemption_basis.clone().unwrap_or_default(),
             archived: o.archived.then(|| "on".into()),
+            address: o.contacts.address.clone().unwrap_or_default(),
+            phone: o.contacts.phone.clone().unwrap_or_default(),
+            email: o.contacts.email.clone().unwrap_or_default(),
+            website: o.contacts.website.clone().unwrap_or_default(),
         }
     }
 
@@ -166,6 +174,7 @@ impl OrgForm {
                 _ => e.add(field, l.t("field-choose")),
             }
         }
+        let contacts = self.contacts(l, &mut e);
         let exemption_basis = optional(&self.exemption_basis);
         if self.is_exempt() && exemption_basis.is_none() {
             e.add("exemption_basis", l.t("exemption-basis-required"));
@@ -186,6 +195,40 @@ impl OrgForm {
                 None
             },
             archived: self.is_archived(),
+            contacts,
         }))
+    }
+
+    /// What residents see on the public card: each within its column's length, the e-mail
+    /// with an «@» and the site without spaces.
+    fn contacts(&self, l: Locale, e: &mut FieldErrors) -> Contacts {
+        let mut field = |name: &'static str, value: &str, longest: usize| {
+            let v = optional(value);
+            if v.as_ref().is_some_and(|v| v.chars().count() > longest) {
+                e.add(name, l.t("field-too-long"));
+            }
+            v
+        };
+        let contacts = Contacts {
+            address: field("address", &self.address, 500),
+            phone: field("phone", &self.phone, 100),
+            email: field("email", &self.email, 254),
+            website: field("website", &self.website, 500),
+        };
+        if contacts
+            .email
+            .as_ref()
+            .is_some_and(|m| !m.contains('@') || m.contains(char::is_whitespace))
+        {
+            e.add("email", l.t("email-invalid"));
+        }
+        if contacts
+            .website
+            .as_ref()
+            .is_some_and(|w| w.contains(char::is_whitespace) || !w.contains('.'))
+        {
+            e.add("website", l.t("field-website-format"));
+        }
+        contacts
     }
 }
