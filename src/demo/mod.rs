@@ -6,6 +6,7 @@
 //! screen takes.
 
 mod activity;
+mod contacts;
 mod data;
 mod questions;
 pub mod scale;
@@ -31,6 +32,10 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<()> {
         serial: 0,
     };
     seeder.run().await?;
+    sqlx::query(contacts::CONTACTS)
+        .bind(region)
+        .execute(&mut *tx)
+        .await?;
     accounts(&mut tx, region).await?;
     tx.commit().await?;
     analyze(db).await

@@ -121,6 +121,13 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
         step(what, since);
         since = Instant::now();
     }
+    sqlx::query(super::contacts::CONTACTS)
+        .bind(None::<i64>)
+        .execute(&mut *tx)
+        .await
+        .context("seed-scale: contacts")?;
+    step("contacts", since);
+    since = Instant::now();
     let weeks = t.weeks as i32;
     let dropped = drop_indexes(&mut tx, &["page_snapshots", "questions"]).await?;
     sqlx::query(SNAPSHOTS)
