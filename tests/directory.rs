@@ -353,3 +353,49 @@ async fn a_signed_in_person_opening_the_root_lands_on_their_start_page(db: PgPoo
         .await
         .assert_status(StatusCode::OK);
 }
+
+#[sqlx::test]
+async fn the_public_summary_counts_what_the_coordinator_counts(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    town(&db, &a).await;
+    let (obliged, with_page, verified): (i64, i64, i64) = sqlx::query_as(
+        "select count(*),
+                count(*) filter (where exists (select 1 from pages p where p.organization_id = o.id)),
+                count(*) filter (where exists (select 1 from pages p where p.organization_id = o.id and p.mark_status = 'granted'))
+         from organizations o where o.region_id = $1 and not o.exempt and o.archived_at is null",
+    )
+    .bind(a.id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(verified > 0 && with_page > verified && obliged > with_page);
+    let mut resident = TestApp::new(db.clone());
+    let summary = resident.get("/r/region-a/summary").await;
+    summary.assert_status(StatusCode::OK);
+    let total = summary
+        .body
+        .split("id=\"summary-total\"")
+        .nth(1)
+        .unwrap()
+        .split("</dl>")
+        .next()
+        .unwrap()
+        .to_owned();
+    for figure in [obliged, with_page, verified] {
+        assert!(
+            total.contains(&format!("<dd>{figure}")),
+            "{figure} in {total}"
+        );
+    }
+    // The coordinator's dashboard shows the same headline.
+    let mut coordinator = TestApp::new(db.clone());
+    coordinator.login(&a.coordinator).await;
+    coordinator
+        .get("/r/region-a/dashboard")
+        .await
+        .assert_status(StatusCode::OK);
+    summary.assert_contains(&format!(
+        "/r/region-a/directory?municipality={}",
+        a.municipality
+    ));
+}

@@ -1,6 +1,6 @@
 //! The public face: what a resident sees without signing in. The national entry (`/`), each
 //! region's directory of organizations with their official pages and the verified badge, an
-//! organization's public card, and a box that tells whether a page is a registered official
+//! organization's public card, the region's coverage summary, and a box that tells whether a page is a registered official
 //! one. Public pages read only what a resident may see, touch no session, and carry an `ETag`
 //! and a minute's `Cache-Control` (`web::cache`).
 
@@ -8,6 +8,7 @@ mod check;
 pub mod db;
 mod handlers;
 pub mod query;
+mod summary;
 
 use axum::middleware::from_fn;
 use axum::routing::{MethodRouter, get};
@@ -36,6 +37,11 @@ pub fn router() -> Routes {
             "/r/{region}/directory/{id}",
             &[(GET, Access::Public)],
             public(get(handlers::card)),
+        )
+        .add(
+            "/r/{region}/summary",
+            &[(GET, Access::Public)],
+            public(get(summary::summary)),
         )
         .add(
             "/r/{region}/check",
