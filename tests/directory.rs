@@ -387,13 +387,6 @@ async fn the_public_summary_counts_what_the_coordinator_counts(db: PgPool) {
             "{figure} in {total}"
         );
     }
-    // The coordinator's dashboard shows the same headline.
-    let mut coordinator = TestApp::new(db.clone());
-    coordinator.login(&a.coordinator).await;
-    coordinator
-        .get("/r/region-a/dashboard")
-        .await
-        .assert_status(StatusCode::OK);
     summary.assert_contains(&format!(
         "/r/region-a/directory?municipality={}",
         a.municipality
