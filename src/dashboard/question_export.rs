@@ -77,15 +77,6 @@ fn record(r: &QuestionRow, tz: Tz, l: Locale) -> Vec<String> {
     ]
 }
 
-fn csv_line(fields: &[String]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = w.write_record(fields);
-    w.into_inner().unwrap_or_default()
-}
-
 struct Cursor {
     state: AppState,
     region: RegionId,
@@ -123,7 +114,7 @@ async fn next_chunk(mut c: Cursor) -> Option<(Result<Vec<u8>, std::io::Error>, C
             }
             let mut out = Vec::new();
             for r in &rows {
-                out.extend(csv_line(&record(r, c.tz, c.l)));
+                out.extend(crate::web::csv::line(&record(r, c.tz, c.l)));
             }
             Some((Ok(out), c))
         }
@@ -147,7 +138,7 @@ pub async fn export(
     let l = chrome.locale;
     let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let mut first = "\u{feff}".as_bytes().to_vec();
-    first.extend(csv_line(&header(l)));
+    first.extend(crate::web::csv::line(&header(l)));
     let cursor = Cursor {
         state,
         region,

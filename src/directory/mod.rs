@@ -1,12 +1,13 @@
 //! The public face: what a resident sees without signing in. The national entry (`/`), each
 //! region's directory of organizations with their official pages and the verified badge, an
-//! organization's public card, the region's coverage summary, and a box that tells whether a page is a registered official
+//! organization's public card, the region's coverage summary, the open data sets, and a box that tells whether a page is a registered official
 //! one. Public pages read only what a resident may see, touch no session, and carry an `ETag`
 //! and a minute's `Cache-Control` (`web::cache`).
 
 mod check;
 pub mod db;
 mod handlers;
+mod opendata;
 pub mod query;
 mod summary;
 
@@ -42,6 +43,36 @@ pub fn router() -> Routes {
             "/r/{region}/summary",
             &[(GET, Access::Public)],
             public(get(summary::summary)),
+        )
+        .add(
+            "/r/{region}/opendata",
+            &[(GET, Access::Public)],
+            public(get(opendata::region_passport)),
+        )
+        .add(
+            "/r/{region}/opendata/pages.csv",
+            &[(GET, Access::Public)],
+            get(opendata::region_csv),
+        )
+        .add(
+            "/r/{region}/opendata/pages.json",
+            &[(GET, Access::Public)],
+            get(opendata::region_json),
+        )
+        .add(
+            "/opendata",
+            &[(GET, Access::Public)],
+            public(get(opendata::national_passport)),
+        )
+        .add(
+            "/opendata/pages.csv",
+            &[(GET, Access::Public)],
+            get(opendata::national_csv),
+        )
+        .add(
+            "/opendata/pages.json",
+            &[(GET, Access::Public)],
+            get(opendata::national_json),
         )
         .add(
             "/r/{region}/check",

@@ -6,6 +6,7 @@ pub mod access;
 pub mod cache;
 pub mod chrome;
 pub mod csrf;
+pub mod csv;
 pub mod db;
 pub mod errors;
 pub mod forms;

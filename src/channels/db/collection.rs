@@ -31,7 +31,7 @@ pub async fn claim(
     lease_seconds: f64,
 ) -> Result<Vec<Due>, sqlx::Error> {
     // Every page that can be collected has a row to claim.
-    sqlx::query(
+    let added = sqlx::query(
         r#"insert into page_collection (page_id, region_id)
            select c.page_id, c.region_id from channel_connections c
            where c.revoked_at is null and c.token_sealed is not null
@@ -44,7 +44,13 @@ pub async fn claim(
            on conflict (page_id) do nothing"#,
     )
     .execute(db)
-    .await?;
+    .await?
+    .rows_affected();
+    // Autovacuum may be off: without fresh statistics the next claim's anti-join takes the
+    // thousands of rows just added for none and walks them once per page.
+    if added > 1000 {
+        sqlx::query("analyze page_collection").execute(db).await?;
+    }
     sqlx::query_as(
         r#"with due as (
                select k.page_id, k.region_id from page_collection k

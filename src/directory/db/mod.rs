@@ -3,6 +3,8 @@
 //! the page an address names. Only what a resident may see is selected: no questions, people,
 //! notes or scores.
 
+pub mod opendata;
+
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
