@@ -392,3 +392,118 @@ async fn the_public_summary_counts_what_the_coordinator_counts(db: PgPool) {
         a.municipality
     ));
 }
+
+#[sqlx::test]
+async fn open_data_streams_the_registry_and_answers_304_when_unchanged(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    town(&db, &a).await;
+    let mut resident = TestApp::new(db.clone());
+    let csv = resident.get("/r/region-a/opendata/pages.csv").await;
+    csv.assert_status(StatusCode::OK);
+    assert!(csv.body.starts_with('\u{feff}'), "a BOM for spreadsheets");
+    let mut lines = csv.body.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "region;organization;ogrn;inn;level;municipality;oktmo;sectors;platform;url;verified;verified_since;page_id"
+    );
+    let rows: Vec<&str> = lines.collect();
+    let pages_a: i64 = sqlx::query_scalar("select count(*) from pages where region_id = $1")
+        .bind(a.id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len() as i64, pages_a);
+    let school = rows
+        .iter()
+        .find(|r| r.contains("https://vk.com/school5brn"))
+        .unwrap();
+    assert!(
+        school.contains(";vk;https://vk.com/school5brn;true;2025-03-14;"),
+        "{school}"
+    );
+    assert!(
+        school.starts_with("region-a;МБОУ «Средняя общеобразовательная школа № 5»;"),
+        "{school}"
+    );
+    assert!(
+        !csv.body.contains("region-b"),
+        "another region's pages are not in this set"
+    );
+
+    // JSON: the same rows, parseable as a whole.
+    let json = resident.get("/r/region-a/opendata/pages.json").await;
+    let parsed: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    let items = parsed.as_array().unwrap();
+    assert_eq!(items.len() as i64, pages_a);
+    let clinic = items
+        .iter()
+        .find(|i| i["url"] == "https://vk.com/clinic3")
+        .unwrap();
+    assert_eq!(clinic["verified"], false);
+    assert_eq!(clinic["verified_since"], serde_json::Value::Null);
+
+    // The installation's set holds both regions.
+    let all = resident.get("/opendata/pages.json").await;
+    let all: serde_json::Value = serde_json::from_str(&all.body).unwrap();
+    let regions: std::collections::BTreeSet<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["region"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        regions.into_iter().collect::<Vec<_>>(),
+        ["region-a", "region-b"]
+    );
+
+    // Unchanged: 304. A mark revoked: a new tag and the new value.
+    let tag = csv
+        .headers
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csv.headers.get("last-modified").is_some());
+    let again = resident
+        .send(
+            Request::get("/r/region-a/opendata/pages.csv")
+                .header("if-none-match", &tag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    again.assert_status(StatusCode::NOT_MODIFIED);
+    sqlx::query("update pages set mark_status = 'revoked', updated_at = now() where url_key = 'vk.com/school5brn'")
+        .execute(&db)
+        .await
+        .unwrap();
+    let changed = resident
+        .send(
+            Request::get("/r/region-a/opendata/pages.csv")
+                .header("if-none-match", &tag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    changed.assert_status(StatusCode::OK);
+    assert!(
+        changed
+            .body
+            .contains(";vk;https://vk.com/school5brn;false;;")
+    );
+
+    // The passport describes the set.
+    resident
+        .get("/r/region-a/opendata")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("region-a-official-pages")
+        .assert_contains("verified_since")
+        .assert_contains("/r/region-a/opendata/pages.csv");
+    resident
+        .get("/opendata")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("/opendata/pages.json");
+}

@@ -48,10 +48,7 @@ enum Format {
 
 fn tag(v: &Version) -> String {
     let changed = v.changed.map_or(0, |t| t.timestamp_micros());
-    format!(
-        "\"v{STRUCTURE_VERSION}-{}-{}-{changed}\"",
-        v.rows, v.ids
-    )
+    format!("\"v{STRUCTURE_VERSION}-{}-{}-{changed}\"", v.rows, v.ids)
 }
 
 fn http_date(t: DateTime<Utc>) -> String {
@@ -210,7 +207,8 @@ async fn serve(
         done: false,
     };
     let first = futures_util::stream::once(async move { Ok::<_, std::io::Error>(head) });
-    let body = futures_util::StreamExt::chain(first, futures_util::stream::unfold(cursor, next_chunk));
+    let body =
+        futures_util::StreamExt::chain(first, futures_util::stream::unfold(cursor, next_chunk));
     Ok((answer, Body::from_stream(body)).into_response())
 }
 
@@ -238,7 +236,10 @@ pub async fn region_json(
     serve(state, Some(region_of(&chrome)?), Format::Json, &headers).await
 }
 
-pub async fn national_csv(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+pub async fn national_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     serve(state, None, Format::Csv, &headers).await
 }
 
