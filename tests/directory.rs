@@ -507,3 +507,34 @@ async fn open_data_streams_the_registry_and_answers_304_when_unchanged(db: PgPoo
         .assert_status(StatusCode::OK)
         .assert_contains("/opendata/pages.json");
 }
+
+#[sqlx::test]
+async fn search_engines_find_every_public_card(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let t = town(&db, &a).await;
+    sqlx::query("update organizations set archived_at = now() where id = $1")
+        .bind(t.clinic)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut robot = TestApp::new(db.clone());
+    robot
+        .get("/robots.txt")
+        .await
+        .assert_contains("Sitemap: http://127.0.0.1:8080/sitemap.xml")
+        .assert_contains("Disallow: /api/");
+    robot
+        .get("/sitemap.xml")
+        .await
+        .assert_contains("<loc>http://127.0.0.1:8080/r/region-a/sitemap.xml</loc>")
+        .assert_contains("/r/region-b/sitemap.xml");
+    robot
+        .get("/r/region-a/sitemap.xml")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains(&format!(
+            "<loc>http://127.0.0.1:8080/r/region-a/directory/{}</loc>",
+            t.school
+        ))
+        .assert_lacks(&format!("/directory/{}<", t.clinic));
+}

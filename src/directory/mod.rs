@@ -9,6 +9,7 @@ pub mod db;
 mod handlers;
 mod opendata;
 pub mod query;
+mod sitemap;
 mod summary;
 
 use axum::middleware::from_fn;
@@ -73,6 +74,21 @@ pub fn router() -> Routes {
             "/opendata/pages.json",
             &[(GET, Access::Public)],
             get(opendata::national_json),
+        )
+        .add(
+            "/robots.txt",
+            &[(GET, Access::Public)],
+            get(sitemap::robots),
+        )
+        .add(
+            "/sitemap.xml",
+            &[(GET, Access::Public)],
+            get(sitemap::index),
+        )
+        .add(
+            "/r/{region}/sitemap.xml",
+            &[(GET, Access::Public)],
+            get(sitemap::region),
         )
         .add(
             "/r/{region}/check",

@@ -244,3 +244,16 @@ pub async fn registered(
     .fetch_optional(db)
     .await
 }
+
+/// Every public card of the region, for its sitemap: id and when it last changed.
+pub async fn card_ids(
+    db: &mut PgConnection,
+    region: RegionId,
+) -> Result<Vec<(OrgId, chrono::DateTime<chrono::Utc>)>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, updated_at from organizations where region_id = $1 and archived_at is null order by id",
+    )
+    .bind(region)
+    .fetch_all(db)
+    .await
+}
