@@ -31,11 +31,13 @@ async fn each_role_signs_in_and_lands_on_its_page(db: PgPool) {
         (op, "/operator/regions".to_owned(), "Регионы"),
     ];
     journey(db, "roles", async |b| {
+        // Anonymous visitors land on the public entry; «Войти» leads to sign-in.
         b.visit("/").await?;
-        ensure!(
-            b.path().await? == "/login",
-            "anonymous visitors go to sign-in"
-        );
+        ensure!(b.path().await? == "/", "the public entry stays at /");
+        b.expect_text("Регионы").await?;
+        b.check_accessibility().await?;
+        b.click_link("Войти").await?;
+        ensure!(b.path().await? == "/login", "«Войти» goes to sign-in");
         b.check_accessibility().await?;
         for (email, landing, text) in &cases {
             b.sign_in(email, PASSWORD).await?;
@@ -485,6 +487,51 @@ async fn a_vk_comment_is_answered_from_the_inbox_and_delivered(db: PgPool) {
         ensure!(sent.len() == 1, "published once: {sent:?}");
         ensure!(sent[0].text == "Освещение починят до пятницы." && sent[0].reply_to == "4512");
         Ok(())
+    })
+    .await;
+}
+
+#[sqlx::test]
+async fn a_resident_finds_the_real_page_of_their_school_on_a_phone(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    sqlx::query(
+        "update organizations set address = 'г. Барнаул, ул. Ленина, 5', phone = '+7 3852 00-00-00' where id = $1",
+    )
+    .bind(a.child)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("update pages set mark_status = 'granted', mark_since = date '2025-03-14' where id = $1")
+        .bind(a.child_page)
+        .execute(&db)
+        .await
+        .unwrap();
+    journey(db, "resident", async |b| {
+        b.resize(360, 740).await?;
+        let fits = async |what: &str| -> anyhow::Result<()> {
+            let (scroll, inner) = b.widths().await?;
+            ensure!(scroll <= inner, "{what} is {scroll} px wide in a {inner} px window");
+            b.check_accessibility().await
+        };
+        b.visit("/").await?;
+        fits("the entry").await?;
+        b.click_link("Регион region-a").await?;
+        b.fill("q", "школа ленина").await?;
+        b.submit().await?;
+        fits("the results").await?;
+        b.click_link("Школа № 1 региона 1").await?;
+        b.expect_text("Проверенная страница").await?;
+        b.expect_text("г. Барнаул, ул. Ленина, 5").await?;
+        fits("the card").await?;
+        b.visit("/r/region-a/check").await?;
+        b.fill("url", "https://m.vk.com/school1").await?;
+        b.submit().await?;
+        b.expect_text("Это официальная страница организации").await?;
+        fits("the check").await?;
+        b.visit("/r/region-a/summary").await?;
+        fits("the summary").await?;
+        b.visit("/r/region-a/opendata").await?;
+        fits("the open data passport").await
     })
     .await;
 }
