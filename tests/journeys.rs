@@ -501,23 +501,28 @@ async fn a_resident_finds_the_real_page_of_their_school_on_a_phone(db: PgPool) {
     .execute(&db)
     .await
     .unwrap();
-    sqlx::query("update pages set mark_status = 'granted', mark_since = date '2025-03-14' where id = $1")
-        .bind(a.child_page)
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "update pages set mark_status = 'granted', mark_since = date '2025-03-14' where id = $1",
+    )
+    .bind(a.child_page)
+    .execute(&db)
+    .await
+    .unwrap();
     journey(db, "resident", async |b| {
         b.resize(360, 740).await?;
         let fits = async |what: &str| -> anyhow::Result<()> {
             let (scroll, inner) = b.widths().await?;
-            ensure!(scroll <= inner, "{what} is {scroll} px wide in a {inner} px window");
+            ensure!(
+                scroll <= inner,
+                "{what} is {scroll} px wide in a {inner} px window"
+            );
             b.check_accessibility().await
         };
         b.visit("/").await?;
         fits("the entry").await?;
         b.click_link("Регион region-a").await?;
         b.fill("q", "школа ленина").await?;
-        b.submit().await?;
+        b.press("Найти").await?;
         fits("the results").await?;
         b.click_link("Школа № 1 региона 1").await?;
         b.expect_text("Проверенная страница").await?;
@@ -525,8 +530,9 @@ async fn a_resident_finds_the_real_page_of_their_school_on_a_phone(db: PgPool) {
         fits("the card").await?;
         b.visit("/r/region-a/check").await?;
         b.fill("url", "https://m.vk.com/school1").await?;
-        b.submit().await?;
-        b.expect_text("Это официальная страница организации").await?;
+        b.press("Проверить").await?;
+        b.expect_text("Это официальная страница организации")
+            .await?;
         fits("the check").await?;
         b.visit("/r/region-a/summary").await?;
         fits("the summary").await?;
