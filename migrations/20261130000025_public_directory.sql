@@ -1,8 +1,10 @@
 -- The public directory: an organization's contacts for its public card, and what residents
 -- search it by. `search_text` is the name, short name and address in lower case with «ё» read
--- as «е»: full text search (Russian word forms, prefixes) and trigram similarity (typos) both
--- read it through their own index.
+-- as «е»; `search_words` its Russian word forms. Full text search (word forms, prefixes) reads
+-- the words, trigram similarity (typos) the text, each through an index that starts with the
+-- region, so a region's search reads only its region's entries.
 create extension if not exists pg_trgm;
+create extension if not exists btree_gin;
 
 alter table organizations
     add column address text constraint organizations_address_length check (length(address) <= 500),
@@ -12,10 +14,15 @@ alter table organizations
     add column search_text text generated always as (
         lower(translate(name || ' ' || coalesce(short_name, '') || ' ' || coalesce(address, ''), 'Ёё', 'Ее'))
     ) stored;
+-- A generated column cannot read another, so the words repeat the text's expression.
+alter table organizations
+    add column search_words tsvector generated always as (to_tsvector('russian',
+        lower(translate(name || ' ' || coalesce(short_name, '') || ' ' || coalesce(address, ''), 'Ёё', 'Ее'))
+    )) stored;
 
 create index organizations_search_words on organizations
-    using gin (to_tsvector('russian', search_text)) where archived_at is null;
+    using gin (region_id, search_words) where archived_at is null;
 create index organizations_search_trigrams on organizations
-    using gin (search_text gin_trgm_ops) where archived_at is null;
+    using gin (region_id, search_text gin_trgm_ops) where archived_at is null;
 -- The public card and the check read verified pages by organization and by address.
 create index pages_verified_by_organization on pages (region_id, organization_id) where mark_status = 'granted';

@@ -6,7 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::db::{self, Card, Choice, Filter, Found, Link, PER_PAGE, PublicPage, RegionEntry};
+use super::db::{
+    self, Card, Choice, Filter, Found, Link, Matching, PER_PAGE, PublicPage, RegionEntry,
+};
 use super::query::SearchText;
 use crate::error::{AppError, AppResult};
 use crate::ids::OrgId;
@@ -75,6 +77,22 @@ impl Results {
     }
 }
 
+/// Word forms first; only when none of them matches anything, the phrase by similarity.
+async fn matches(db: &mut sqlx::PgConnection, filter: &Filter) -> Result<Vec<Found>, sqlx::Error> {
+    let found = db::search(db, filter, Matching::Words).await?;
+    if !found.is_empty() || filter.text.is_none() {
+        return Ok(found);
+    }
+    let first = Filter {
+        offset: 0,
+        ..filter.clone()
+    };
+    if filter.offset > 0 && !db::search(db, &first, Matching::Words).await?.is_empty() {
+        return Ok(found);
+    }
+    db::search(db, filter, Matching::Similar).await
+}
+
 async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results> {
     let filter = Filter {
         offset: (page - 1) * PER_PAGE,
@@ -83,11 +101,12 @@ async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results>
     let items = match filter.region {
         Some(region) => {
             let mut tx = state.tenant(region).await?;
-            let found = db::search(&mut tx, &filter).await?;
+            let found = matches(&mut tx, &filter).await?;
             tx.commit().await?;
             found
         }
-        None => db::search(&mut *state.db.acquire().await?, &filter).await?,
+        // Every region's organizations: read as the schema's owner.
+        None => matches(&mut *state.db.acquire().await?, &filter).await?,
     };
     Ok(Results::of(items, page))
 }

@@ -199,35 +199,16 @@ impl OrgForm {
         }))
     }
 
-    /// What residents see on the public card: each within its column's length, the e-mail
-    /// with an «@» and the site without spaces.
+    /// What residents see on the public card, checked by the rules a registry file keeps too.
     fn contacts(&self, l: Locale, e: &mut FieldErrors) -> Contacts {
-        let mut field = |name: &'static str, value: &str, longest: usize| {
-            let v = optional(value);
-            if v.as_ref().is_some_and(|v| v.chars().count() > longest) {
-                e.add(name, l.t("field-too-long"));
-            }
-            v
-        };
         let contacts = Contacts {
-            address: field("address", &self.address, 500),
-            phone: field("phone", &self.phone, 100),
-            email: field("email", &self.email, 254),
-            website: field("website", &self.website, 500),
+            address: optional(&self.address),
+            phone: optional(&self.phone),
+            email: optional(&self.email),
+            website: optional(&self.website),
         };
-        if contacts
-            .email
-            .as_ref()
-            .is_some_and(|m| !m.contains('@') || m.contains(char::is_whitespace))
-        {
-            e.add("email", l.t("email-invalid"));
-        }
-        if contacts
-            .website
-            .as_ref()
-            .is_some_and(|w| w.contains(char::is_whitespace) || !w.contains('.'))
-        {
-            e.add("website", l.t("field-website-format"));
+        for (field, key) in super::contacts::problems(&contacts) {
+            e.add(field, l.t(key));
         }
         contacts
     }

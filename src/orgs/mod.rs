@@ -2,6 +2,7 @@
 //! (подведомственность), sectors and exemption. Tenancy: every query is filtered by the
 //! region first; who sees which organization is decided by `RegionAccess`.
 
+pub mod contacts;
 pub mod db;
 mod forms;
 mod handlers;

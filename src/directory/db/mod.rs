@@ -6,7 +6,7 @@
 pub mod opendata;
 
 use chrono::NaiveDate;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::query::SearchText;
 use crate::ids::{OrgId, RegionId};
@@ -39,43 +39,87 @@ pub struct Filter {
     pub offset: i64,
 }
 
-/// Organizations that match, the best first: the words' relevance and the phrase's
-/// similarity, then those with a verified page. One more than a page, to know there is a next.
-pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sqlx::Error> {
-    sqlx::query_as(
-        r#"select o.id, o.name, o.short_name, o.address, m.name as municipality,
-                  r.slug as region_slug, r.name as region_name,
-                  exists (select 1 from pages p where p.region_id = o.region_id
-                          and p.organization_id = o.id and p.mark_status = 'granted') as verified,
-                  (select count(*) from pages p where p.region_id = o.region_id
-                          and p.organization_id = o.id) as pages
-           from organizations o
-           join regions r on r.id = o.region_id
-           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
-           where o.archived_at is null
-             and ($1::bigint is null or o.region_id = $1)
-             and ($2::text is null
-                  or to_tsvector('russian', o.search_text) @@ to_tsquery('russian', $2)
-                  or $3 <% o.search_text)
-             and ($4::bigint is null or o.municipality_id = $4)
-             and ($5::bigint is null or exists (
-                     select 1 from organization_sectors s
-                     where s.region_id = o.region_id and s.organization_id = o.id and s.sector_id = $5))
-           order by case when $2::text is null then 0
-                         else ts_rank(to_tsvector('russian', o.search_text), to_tsquery('russian', $2))
-                              + word_similarity($3, o.search_text) end desc,
-                    verified desc, o.name, o.id
-           limit $6 offset $7"#,
+/// How the typed words are matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Matching {
+    /// Every word as a prefix of a word form (full text search).
+    Words,
+    /// The phrase by trigram similarity: for typos, when no word form matched.
+    Similar,
+}
+
+/// Organizations that match, the best first: the words' relevance, then those with a
+/// verified page, then by name. One more than a page, to know there is a next. The rank and
+/// the verified flag are computed for the matches; the region, municipality and page count
+/// only for the page shown.
+pub async fn search(
+    db: &mut PgConnection,
+    f: &Filter,
+    matching: Matching,
+) -> Result<Vec<Found>, sqlx::Error> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+        "with hits as (select o.id, o.region_id, o.name, o.short_name, o.address, o.municipality_id, ",
+    );
+    match (&f.text, matching) {
+        (None, _) => q.push("0::real as rank"),
+        (Some(t), Matching::Words) => q
+            .push("ts_rank(o.search_words, to_tsquery('russian', ")
+            .push_bind(t.prefixes())
+            .push(")) as rank"),
+        (Some(t), Matching::Similar) => q
+            .push("word_similarity(")
+            .push_bind(t.phrase())
+            .push(", o.search_text) as rank"),
+    };
+    q.push(" from organizations o where o.archived_at is null");
+    if let Some(region) = f.region {
+        q.push(" and o.region_id = ").push_bind(region);
+    }
+    match (&f.text, matching) {
+        (None, _) => {}
+        (Some(t), Matching::Words) => {
+            q.push(" and o.search_words @@ to_tsquery('russian', ")
+                .push_bind(t.prefixes())
+                .push(")");
+        }
+        (Some(t), Matching::Similar) => {
+            q.push(" and ")
+                .push_bind(t.phrase())
+                .push(" <% o.search_text");
+        }
+    }
+    if let Some(m) = f.municipality {
+        q.push(" and o.municipality_id = ").push_bind(m);
+    }
+    if let Some(s) = f.sector {
+        q.push(
+            " and exists (select 1 from organization_sectors s where s.region_id = o.region_id \
+             and s.organization_id = o.id and s.sector_id = ",
+        )
+        .push_bind(s)
+        .push(")");
+    }
+    q.push(
+        r#"), shown as (
+               select h.*, exists (select 1 from pages p where p.region_id = h.region_id
+                                   and p.organization_id = h.id and p.mark_status = 'granted') as verified
+               from hits h order by rank desc, verified desc, name, id limit "#,
     )
-    .bind(f.region)
-    .bind(f.text.as_ref().map(SearchText::prefixes))
-    .bind(f.text.as_ref().map(SearchText::phrase).unwrap_or_default())
-    .bind(f.municipality)
-    .bind(f.sector)
-    .bind(PER_PAGE + 1)
-    .bind(f.offset)
-    .fetch_all(db)
-    .await
+    .push_bind(PER_PAGE + 1)
+    .push(" offset ")
+    .push_bind(f.offset)
+    .push(
+        r#")
+           select s.id, s.name, s.short_name, s.address, m.name as municipality,
+                  r.slug as region_slug, r.name as region_name, s.verified,
+                  (select count(*) from pages p where p.region_id = s.region_id
+                          and p.organization_id = s.id) as pages
+           from shown s
+           join regions r on r.id = s.region_id
+           left join municipalities m on m.region_id = s.region_id and m.id = s.municipality_id
+           order by s.rank desc, s.verified desc, s.name, s.id"#,
+    );
+    q.build_query_as().fetch_all(db).await
 }
 
 /// A municipality or a sector, for the filters.

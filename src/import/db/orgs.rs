@@ -20,6 +20,8 @@ pub struct ExistingOrg {
     pub municipality_id: Option<MunicipalityId>,
     pub exemption_basis: Option<String>,
     pub sector_ids: Vec<i64>,
+    #[sqlx(flatten)]
+    pub contacts: crate::orgs::db::Contacts,
 }
 
 #[derive(sqlx::FromRow)]
@@ -40,7 +42,7 @@ pub async fn existing_orgs(
 ) -> Result<Vec<ExistingOrg>, sqlx::Error> {
     sqlx::query_as::<_, ExistingOrg>(
         r#"select o.id, o.name, o.short_name, o.inn, o.ogrn, o.level, p.ogrn as parent_ogrn, o.municipality_id,
-                  o.exemption_basis,
+                  o.exemption_basis, o.address, o.phone, o.email, o.website,
                   coalesce(array(select s.sector_id from organization_sectors s
                                  where s.region_id = o.region_id and s.organization_id = o.id order by s.slot), '{}') as sector_ids
            from organizations o
@@ -91,10 +93,13 @@ pub async fn insert_created(
     creates: &[&PlannedOrg],
 ) -> Result<Vec<(OrgId, String)>, sqlx::Error> {
     sqlx::query_as(
-        r#"insert into organizations (region_id, name, short_name, inn, ogrn, level, municipality_id, exempt, exemption_basis)
-           select $1, u.name, u.short_name, u.inn, u.ogrn, u.level, u.municipality_id, u.basis is not null, u.basis
-           from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
-                as u(name, short_name, inn, ogrn, level, municipality_id, basis)
+        r#"insert into organizations (region_id, name, short_name, inn, ogrn, level, municipality_id, exempt, exemption_basis,
+                                      address, phone, email, website)
+           select $1, u.name, u.short_name, u.inn, u.ogrn, u.level, u.municipality_id, u.basis is not null, u.basis,
+                  u.address, u.phone, u.email, u.website
+           from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
+                       $9::text[], $10::text[], $11::text[], $12::text[])
+                as u(name, short_name, inn, ogrn, level, municipality_id, basis, address, phone, email, website)
            returning id, ogrn"#,
     )
     .bind(region)
@@ -105,6 +110,10 @@ pub async fn insert_created(
     .bind(column(creates, |v| Some(v.level.clone())))
     .bind(municipalities(creates))
     .bind(column(creates, |v| v.exemption_basis.clone()))
+    .bind(column(creates, |v| v.contacts.address.clone()))
+    .bind(column(creates, |v| v.contacts.phone.clone()))
+    .bind(column(creates, |v| v.contacts.email.clone()))
+    .bind(column(creates, |v| v.contacts.website.clone()))
     .fetch_all(db)
     .await
 }
@@ -116,9 +125,11 @@ pub async fn update_changed(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         r#"update organizations o set name = u.name, short_name = u.short_name, inn = u.inn, ogrn = u.ogrn, level = u.level,
-                  municipality_id = u.municipality_id, exempt = u.basis is not null, exemption_basis = u.basis, updated_at = now()
-           from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
-                as u(id, name, short_name, inn, ogrn, level, municipality_id, basis)
+                  municipality_id = u.municipality_id, exempt = u.basis is not null, exemption_basis = u.basis,
+                  address = u.address, phone = u.phone, email = u.email, website = u.website, updated_at = now()
+           from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
+                       $10::text[], $11::text[], $12::text[], $13::text[])
+                as u(id, name, short_name, inn, ogrn, level, municipality_id, basis, address, phone, email, website)
            where o.region_id = $1 and o.id = u.id"#,
     )
     .bind(region)
@@ -130,6 +141,10 @@ pub async fn update_changed(
     .bind(column(updates, |v| Some(v.level.clone())))
     .bind(municipalities(updates))
     .bind(column(updates, |v| v.exemption_basis.clone()))
+    .bind(column(updates, |v| v.contacts.address.clone()))
+    .bind(column(updates, |v| v.contacts.phone.clone()))
+    .bind(column(updates, |v| v.contacts.email.clone()))
+    .bind(column(updates, |v| v.contacts.website.clone()))
     .execute(db)
     .await?;
     Ok(())

@@ -134,6 +134,42 @@ pub const COLUMNS: &[ColumnSpec] = &[
             "exemption basis",
         ],
     },
+    ColumnSpec {
+        code: "address",
+        label_key: "public-address",
+        required: false,
+        headers: &[
+            "адрес",
+            "юридический адрес",
+            "фактический адрес",
+            "адрес организации",
+            "address",
+        ],
+    },
+    ColumnSpec {
+        code: "phone",
+        label_key: "public-phone",
+        required: false,
+        headers: &["телефон", "контактный телефон", "phone", "telephone"],
+    },
+    ColumnSpec {
+        code: "email",
+        label_key: "public-email",
+        required: false,
+        headers: &[
+            "электронная почта",
+            "адрес электронной почты",
+            "email",
+            "e-mail",
+            "почта",
+        ],
+    },
+    ColumnSpec {
+        code: "website",
+        label_key: "public-website",
+        required: false,
+        headers: &["сайт", "официальный сайт", "website", "site"],
+    },
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,6 +184,7 @@ pub struct OrgValues {
     pub municipality: Option<MunicipalityId>,
     pub sectors: Vec<SectorId>,
     pub exemption_basis: Option<String>,
+    pub contacts: crate::orgs::db::Contacts,
 }
 
 #[derive(Clone, Debug)]

@@ -25,7 +25,20 @@ pub struct OrgLine {
     pub short_name: Option<Option<String>>,
     pub exemption_basis: Option<Option<String>>,
     pub founder: Option<String>,
+    pub contacts: ContactLine,
 }
+
+/// The contact columns as the file gives them, each like `short_name`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContactLine {
+    pub address: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub website: Option<Option<String>>,
+}
+
+/// The contact columns' codes.
+pub const CONTACT_COLUMNS: [&str; 4] = ["address", "phone", "email", "website"];
 
 /// Which optional columns the file has.
 pub struct Present {
@@ -34,6 +47,7 @@ pub struct Present {
     pub short_name: bool,
     pub exemption: bool,
     pub founder: bool,
+    pub contacts: [bool; 4],
 }
 
 impl Present {
@@ -46,6 +60,7 @@ impl Present {
             short_name: map.has("short_name"),
             exemption: map.has("exemption"),
             founder: map.has("founder"),
+            contacts: CONTACT_COLUMNS.map(|c| map.has(c)),
         }
     }
 }
@@ -91,6 +106,12 @@ fn parse_row(row: usize, cells: &[String], map: &ColumnMap, present: &Present) -
         short_name: present.short_name.then(|| optional("short_name")),
         exemption_basis: present.exemption.then(|| optional("exemption")),
         founder: present.founder.then(|| cell("founder")),
+        contacts: ContactLine {
+            address: present.contacts[0].then(|| optional("address")),
+            phone: present.contacts[1].then(|| optional("phone")),
+            email: present.contacts[2].then(|| optional("email")),
+            website: present.contacts[3].then(|| optional("website")),
+        },
     }
 }
 
@@ -126,6 +147,15 @@ fn check(
         }
         Err(IdError::Format) => problems.add(row, "ogrn", l.t("ogrn-format")),
         Err(IdError::CheckDigit) => problems.add(row, "ogrn", l.t("ogrn-check-digit")),
+    }
+    let typed = crate::orgs::db::Contacts {
+        address: r.contacts.address.clone().flatten(),
+        phone: r.contacts.phone.clone().flatten(),
+        email: r.contacts.email.clone().flatten(),
+        website: r.contacts.website.clone().flatten(),
+    };
+    for (field, key) in crate::orgs::contacts::problems(&typed) {
+        problems.add(row, field, l.t(key));
     }
     // Which of a municipal or a state institution a generic word means depends on the
     // municipality, resolved later; whether the word is known does not.

@@ -180,6 +180,16 @@ fn draft(r: OrgLine, registry: &Registry, l: Locale, problems: &mut Problems) ->
             exemption_basis: r
                 .exemption_basis
                 .unwrap_or_else(|| existing.and_then(|e| e.exemption_basis.clone())),
+            contacts: {
+                let kept = existing.map(|e| e.contacts.clone()).unwrap_or_default();
+                let c = r.contacts;
+                crate::orgs::db::Contacts {
+                    address: c.address.unwrap_or(kept.address),
+                    phone: c.phone.unwrap_or(kept.phone),
+                    email: c.email.unwrap_or(kept.email),
+                    website: c.website.unwrap_or(kept.website),
+                }
+            },
         },
         founder_text: r.founder,
         level_by_founder,
@@ -399,6 +409,7 @@ fn current_values(e: &ExistingOrg) -> OrgValues {
         municipality: e.municipality_id,
         sectors: e.sector_ids.iter().map(|s| SectorId(*s)).collect(),
         exemption_basis: e.exemption_basis.clone(),
+        contacts: e.contacts.clone(),
     }
 }
 
@@ -433,6 +444,7 @@ mod tests {
             municipality_id: None,
             exemption_basis: None,
             sector_ids: vec![],
+            contacts: Default::default(),
         }
     }
 
