@@ -226,7 +226,7 @@ async fn missing_columns_and_files_that_are_not_tables_are_refused(db: PgPool) {
         None,
         "organizations",
         "x.csv",
-        "Название;Телефон\nШкола;123\n".as_bytes(),
+        "Название;Примечание\nШкола;123\n".as_bytes(),
         Locale::Ru,
     )
     .await
@@ -243,7 +243,7 @@ async fn missing_columns_and_files_that_are_not_tables_are_refused(db: PgPool) {
     );
     assert_eq!(
         outcome.report.kept[1].column.as_deref(),
-        Some("Телефон"),
+        Some("Примечание"),
         "{:?}",
         outcome.report.kept
     );
@@ -262,6 +262,82 @@ async fn missing_columns_and_files_that_are_not_tables_are_refused(db: PgPool) {
         outcome.report.kept[0].message,
         "Это не таблица XLSX или CSV."
     );
+}
+
+async fn preview_text(db: &PgPool, r: &RegionFixture, text: &str) -> Outcome {
+    let mut tx = tenant_tx(db, RegionId(r.id)).await.unwrap();
+    let outcome = run::preview(
+        &mut tx,
+        RegionId(r.id),
+        None,
+        "organizations",
+        "contacts.csv",
+        text.as_bytes(),
+        Locale::Ru,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    outcome
+}
+
+#[sqlx::test]
+async fn a_registry_file_brings_contacts_and_a_file_without_them_keeps_them(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    let head = "Наименование;ИНН;ОГРН;Уровень;Адрес;Телефон;Электронная почта;Сайт\n";
+    let bad = format!(
+        "{head}Школа № 5;2240000015;1042240000010;Иное;г. Барнаул, ул. Мира, 5;+7 3852 55-55-55;school5 at mail;school5\n"
+    );
+    let outcome = preview_text(&db, &r, &bad).await;
+    let messages: Vec<(Option<String>, String)> = outcome
+        .report
+        .kept
+        .iter()
+        .map(|e| (e.column.clone(), e.message.clone()))
+        .collect();
+    assert_eq!(outcome.report.total, 2, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|(_, m)| m.contains("Введите адрес электронной почты"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|(_, m)| m.contains("Введите адрес сайта"))
+    );
+    let good = bad
+        .replace("school5 at mail", "info@school5.example")
+        .replace(";school5\n", ";school5.example\n");
+    let outcome = preview_text(&db, &r, &good).await;
+    assert_eq!(outcome.report.total, 0);
+    commit(&db, &r, outcome.id).await;
+    let contacts: (String, String, String, String) = sqlx::query_as(
+        "select address, phone, email, website from organizations where ogrn = '1042240000010'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        contacts,
+        (
+            "г. Барнаул, ул. Мира, 5".to_owned(),
+            "+7 3852 55-55-55".to_owned(),
+            "info@school5.example".to_owned(),
+            "school5.example".to_owned()
+        )
+    );
+    // A file without the contact columns changes nothing about them.
+    let without = "Наименование;ИНН;ОГРН;Уровень\nШкола № 5;2240000015;1042240000010;Иное\n";
+    let outcome = preview_text(&db, &r, without).await;
+    assert_eq!(outcome.counts.unchanged, 1);
+    commit(&db, &r, outcome.id).await;
+    let kept: Option<String> =
+        sqlx::query_scalar("select email from organizations where ogrn = '1042240000010'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(kept.as_deref(), Some("info@school5.example"));
 }
 
 #[sqlx::test]
