@@ -123,6 +123,9 @@ async fn residents_find_what_they_mean(db: PgPool) {
 
     let typo = resident.get(&search("поликлинника")).await;
     assert_eq!(listed(&typo.body).first(), Some(&t.clinic), "{}", typo.body);
+    typo.assert_contains("показано по запросу «поликлиника»");
+    let typos = resident.get(&search("краевя клиническя больница")).await;
+    assert_eq!(listed(&typos.body), [t.hospital], "{}", typos.body);
     let forms = resident.get(&search("Краевая клиническая больница")).await;
     assert_eq!(listed(&forms.body).first(), Some(&t.hospital));
     let prefix = resident.get(&search("больниц")).await;

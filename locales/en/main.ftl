@@ -1192,3 +1192,4 @@ opendata-col-url = The official page's address
 opendata-col-verified = true when the platform confirmed the page's official status, else false
 opendata-col-verified_since = The date the status was confirmed (YYYY-MM-DD)
 opendata-col-page_id = The page's number in the registry (never changes)
+public-corrected = Nothing was found as typed; showing results for «{ $words }».

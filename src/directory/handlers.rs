@@ -6,9 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::db::{
-    self, Card, Choice, Filter, Found, Link, Matching, PER_PAGE, PublicPage, RegionEntry,
-};
+use super::db::{self, Card, Choice, Filter, Found, Link, PER_PAGE, PublicPage, RegionEntry};
 use super::query::SearchText;
 use crate::error::{AppError, AppResult};
 use crate::ids::OrgId;
@@ -67,30 +65,53 @@ pub struct Results {
     pub items: Vec<Found>,
     pub page: i64,
     pub more: bool,
+    /// The words searched for instead of a typo.
+    pub corrected: Option<String>,
 }
 
 impl Results {
-    fn of(mut items: Vec<Found>, page: i64) -> Results {
+    fn of(mut items: Vec<Found>, page: i64, corrected: Option<String>) -> Results {
         let more = items.len() as i64 > PER_PAGE && page < LAST_PAGE;
         items.truncate(PER_PAGE as usize);
-        Results { items, page, more }
+        Results {
+            items,
+            page,
+            more,
+            corrected,
+        }
     }
 }
 
-/// Word forms first; only when none of them matches anything, the phrase by similarity.
-async fn matches(db: &mut sqlx::PgConnection, filter: &Filter) -> Result<Vec<Found>, sqlx::Error> {
-    let found = db::search(db, filter, Matching::Words).await?;
-    if !found.is_empty() || filter.text.is_none() {
-        return Ok(found);
+/// The typed words; when they match nothing, the same words with each typo corrected against
+/// the dictionary of words residents can search by (and the correction is said).
+async fn matches(
+    db: &mut sqlx::PgConnection,
+    filter: &Filter,
+) -> Result<(Vec<Found>, Option<String>), sqlx::Error> {
+    let found = db::search(db, filter).await?;
+    let Some(typed) = filter.text.as_ref().filter(|_| found.is_empty()) else {
+        return Ok((found, None));
+    };
+    let corrected = db::corrections(db, &typed.words).await?;
+    let words: Vec<String> = typed
+        .words
+        .iter()
+        .zip(corrected)
+        .map(|(w, c)| match c {
+            // Short words and numbers are kept: a house number is not a typo.
+            Some(c) if w.chars().count() >= 4 && !w.chars().all(|ch| ch.is_ascii_digit()) => c,
+            _ => w.clone(),
+        })
+        .collect();
+    if words == typed.words {
+        return Ok((found, None));
     }
-    let first = Filter {
-        offset: 0,
+    let text = SearchText { words };
+    let again = Filter {
+        text: Some(text.clone()),
         ..filter.clone()
     };
-    if filter.offset > 0 && !db::search(db, &first, Matching::Words).await?.is_empty() {
-        return Ok(found);
-    }
-    db::search(db, filter, Matching::Similar).await
+    Ok((db::search(db, &again).await?, Some(text.phrase())))
 }
 
 async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results> {
@@ -98,7 +119,7 @@ async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results>
         offset: (page - 1) * PER_PAGE,
         ..filter
     };
-    let items = match filter.region {
+    let (items, corrected) = match filter.region {
         Some(region) => {
             let mut tx = state.tenant(region).await?;
             let found = matches(&mut tx, &filter).await?;
@@ -108,7 +129,7 @@ async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results>
         // Every region's organizations: read as the schema's owner.
         None => matches(&mut *state.db.acquire().await?, &filter).await?,
     };
-    Ok(Results::of(items, page))
+    Ok(Results::of(items, page, corrected))
 }
 
 #[derive(Template)]

@@ -1,6 +1,6 @@
 //! What a resident typed, read the way the directory searches: lower case, «ё» as «е», words
 //! of letters and digits. Full text search takes each word as a prefix in Russian word forms
-//! (`школ:* & 5:* & барнаул:*`); trigram similarity takes the words as one phrase, for typos.
+//! (`школ:* & 5:* & барнаул:*`); a word with a typo is corrected against the dictionary first.
 
 /// Words kept of one query: more say nothing new and only slow the search.
 const MOST_WORDS: usize = 8;
@@ -34,7 +34,7 @@ impl SearchText {
             .join(" & ")
     }
 
-    /// The words as one phrase, for similarity.
+    /// The words as one phrase, as the resident is told what was searched.
     pub fn phrase(&self) -> String {
         self.words.join(" ")
     }

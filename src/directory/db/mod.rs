@@ -39,54 +39,29 @@ pub struct Filter {
     pub offset: i64,
 }
 
-/// How the typed words are matched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Matching {
-    /// Every word as a prefix of a word form (full text search).
-    Words,
-    /// The phrase by trigram similarity: for typos, when no word form matched.
-    Similar,
-}
-
 /// Organizations that match, the best first: the words' relevance, then those with a
 /// verified page, then by name. One more than a page, to know there is a next. The rank and
 /// the verified flag are computed for the matches; the region, municipality and page count
 /// only for the page shown.
-pub async fn search(
-    db: &mut PgConnection,
-    f: &Filter,
-    matching: Matching,
-) -> Result<Vec<Found>, sqlx::Error> {
+pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sqlx::Error> {
     let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
         "with hits as (select o.id, o.region_id, o.name, o.short_name, o.address, o.municipality_id, ",
     );
-    match (&f.text, matching) {
-        (None, _) => q.push("0::real as rank"),
-        (Some(t), Matching::Words) => q
+    match &f.text {
+        None => q.push("0::real as rank"),
+        Some(t) => q
             .push("ts_rank(o.search_words, to_tsquery('russian', ")
             .push_bind(t.prefixes())
             .push(")) as rank"),
-        (Some(t), Matching::Similar) => q
-            .push("word_similarity(")
-            .push_bind(t.phrase())
-            .push(", o.search_text) as rank"),
     };
     q.push(" from organizations o where o.archived_at is null");
     if let Some(region) = f.region {
         q.push(" and o.region_id = ").push_bind(region);
     }
-    match (&f.text, matching) {
-        (None, _) => {}
-        (Some(t), Matching::Words) => {
-            q.push(" and o.search_words @@ to_tsquery('russian', ")
-                .push_bind(t.prefixes())
-                .push(")");
-        }
-        (Some(t), Matching::Similar) => {
-            q.push(" and ")
-                .push_bind(t.phrase())
-                .push(" <% o.search_text");
-        }
+    if let Some(t) = &f.text {
+        q.push(" and o.search_words @@ to_tsquery('russian', ")
+            .push_bind(t.prefixes())
+            .push(")");
     }
     if let Some(m) = f.municipality {
         q.push(" and o.municipality_id = ").push_bind(m);
@@ -120,6 +95,22 @@ pub async fn search(
            order by s.rank desc, s.verified desc, s.name, s.id"#,
     );
     q.build_query_as().fetch_all(db).await
+}
+
+/// For each word, the most similar word residents can search by (trigram similarity over
+/// the dictionary), or none when nothing is similar enough.
+pub async fn corrections(
+    db: &mut PgConnection,
+    words: &[String],
+) -> Result<Vec<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar(
+        r#"select (select d.word from search_dictionary d where d.word % q.w
+                   order by d.word <-> q.w, d.word limit 1)
+           from unnest($1::text[]) with ordinality as q(w, n) order by q.n"#,
+    )
+    .bind(words)
+    .fetch_all(db)
+    .await
 }
 
 /// A municipality or a sector, for the filters.
