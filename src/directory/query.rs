@@ -34,6 +34,11 @@ impl SearchText {
             .join(" & ")
     }
 
+    /// The words whole, all required: `школа & 5`.
+    pub fn whole(&self) -> String {
+        self.words.join(" & ")
+    }
+
     /// The words as one phrase, as the resident is told what was searched.
     pub fn phrase(&self) -> String {
         self.words.join(" ")
@@ -49,6 +54,7 @@ mod tests {
         let s = SearchText::parse("  Школа №5, Барнаул  Ёлочка").unwrap();
         assert_eq!(s.prefixes(), "школа:* & 5:* & барнаул:* & елочка:*");
         assert_eq!(s.phrase(), "школа 5 барнаул елочка");
+        assert_eq!(s.whole(), "школа & 5 & барнаул & елочка");
         // Quotes, operators and punctuation cannot reach the query language.
         let s = SearchText::parse("a' | b:* & !c").unwrap();
         assert_eq!(s.prefixes(), "a:* & b:* & c:*");

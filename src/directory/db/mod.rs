@@ -49,9 +49,12 @@ pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sql
     );
     match &f.text {
         None => q.push("0::real as rank"),
+        // Whole words count on top of prefixes: «школа 1» puts № 1 before № 10.
         Some(t) => q
             .push("ts_rank(o.search_words, to_tsquery('russian', ")
             .push_bind(t.prefixes())
+            .push(")) + ts_rank(o.search_words, to_tsquery('russian', ")
+            .push_bind(t.whole())
             .push(")) as rank"),
     };
     q.push(" from organizations o where o.archived_at is null");
