@@ -45,12 +45,6 @@ pub struct CheckScreen {
     pub verdict: Verdict,
 }
 
-impl CheckScreen {
-    pub fn date(&self, d: &chrono::NaiveDate) -> String {
-        d.format("%d.%m.%Y").to_string()
-    }
-}
-
 /// What the typed address is, read as the importer reads addresses.
 fn read(typed: &str) -> Result<(Platform, String), &'static str> {
     let platform = url::detect(typed).ok_or("page-url-invalid")?;

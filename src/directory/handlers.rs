@@ -234,10 +234,6 @@ pub struct CardScreen {
 }
 
 impl CardScreen {
-    pub fn date(&self, d: &chrono::NaiveDate) -> String {
-        d.format("%d.%m.%Y").to_string()
-    }
-
     pub fn verified_count(&self) -> usize {
         self.pages.iter().filter(|p| p.verified).count()
     }

@@ -28,7 +28,7 @@ pub async fn middleware(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, LARGEST_TAGGED).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let tag = format!("\"{}\"", hex_prefix(&Sha256::digest(&bytes)));
+    let tag = format!("\"{}\"", super::session::hex(&Sha256::digest(&bytes)[..12]));
     let h = &mut parts.headers;
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(
@@ -57,10 +57,6 @@ pub fn matches(asked: &str, tag: &str) -> bool {
         .split(',')
         .map(|t| t.trim().trim_start_matches("W/"))
         .any(|t| t == tag || t == "*")
-}
-
-fn hex_prefix(digest: &[u8]) -> String {
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -42,6 +42,11 @@ impl PublicChrome {
         self.locale.t(&format!("{prefix}-{code}"))
     }
 
+    /// A day as residents read it: 14.03.2025.
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%d.%m.%Y").to_string()
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.code()
     }
