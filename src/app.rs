@@ -24,6 +24,7 @@ pub fn routes() -> Routes {
         .merge(crate::account::router())
         .merge(crate::home::router())
         .merge(crate::directory::router())
+        .merge(crate::public_questions::router())
         .merge(crate::regions::router())
         .merge(crate::municipalities::router())
         .merge(crate::sectors::router())

@@ -346,6 +346,11 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_API_REQUESTS_PER_MINUTE", default_value_t = 600)]
     pub api_requests_per_minute: i32,
 
+    /// Seconds a resident's question form must have been open before it is accepted: robots
+    /// submit at once, people type.
+    #[arg(long, env = "GOSPUBLIC_FORM_MIN_FILL_SECONDS", default_value_t = 3)]
+    pub form_min_fill_seconds: u64,
+
     #[command(flatten)]
     pub mail: MailArgs,
 
@@ -449,6 +454,8 @@ pub struct Settings {
     pub apis: crate::channels::apis::ApiBases,
     /// Requests one API token may make in a minute.
     pub api_requests_per_minute: i32,
+    /// How long a resident's question form must have been open before it is accepted.
+    pub form_min_fill: Duration,
 }
 
 impl MailArgs {
@@ -497,6 +504,7 @@ impl Settings {
             mail: args.mail.settings(),
             apis: args.apis.bases(),
             api_requests_per_minute: args.api_requests_per_minute,
+            form_min_fill: Duration::from_secs(args.form_min_fill_seconds),
         }
     }
 
@@ -513,6 +521,8 @@ impl Settings {
             mail: None,
             apis: crate::channels::apis::ApiBases::production(),
             api_requests_per_minute: 600,
+            // Tests submit at machine speed; the fill-time test sets its own.
+            form_min_fill: Duration::ZERO,
         }
     }
 }

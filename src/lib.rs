@@ -29,6 +29,7 @@ pub mod names;
 pub mod orgs;
 pub mod pages;
 pub mod people;
+pub mod public_questions;
 pub mod quality;
 pub mod questions;
 pub mod regions;

@@ -1193,3 +1193,66 @@ opendata-col-verified = true when the platform confirmed the page's official sta
 opendata-col-verified_since = The date the status was confirmed (YYYY-MM-DD)
 opendata-col-page_id = The page's number in the registry (never changes)
 public-corrected = Nothing was found as typed; showing results for «{ $words }».
+
+## Residents' questions from the public site
+ask-title = Ask a question
+ask-intro = Your question goes to the staff of «{ $organization }». The answer is published at a private link you get once you send it.
+ask-name = Your name
+ask-contact = E-mail or phone
+ask-contact-hint = So the organization can ask you for details. A link to follow the answer is sent to your e-mail.
+ask-contact-invalid = Enter an e-mail address (for example, ivanova@mail.ru) or a phone number (10–15 digits).
+ask-category = Topic
+ask-category-unknown = Not sure — let them decide
+ask-text = Your question
+ask-text-short = Describe your question in more detail: at least 10 characters.
+ask-text-long = The text is too long: at most 5000 characters.
+ask-honeypot = Leave this field empty
+ask-consent = I consent to «{ $organization }» processing my personal data (name, e-mail or phone, and the text of the question) to consider my question and answer it, under Federal Law No. 152-FZ of 27.07.2006 "On Personal Data". The consent lasts until the end of the period the question is kept and can be withdrawn by contacting the organization.
+ask-consent-required = The question cannot be sent without consent to the processing of personal data.
+ask-send = Send the question
+ask-public-note = Do not include passport details, document numbers or health information in the text.
+ask-refused-robot = The form was not filled in the way a person fills it in. Check the fields and send it again.
+ask-refused-fast = The form was sent too quickly. Check the text and send it again.
+ask-refused-limit = Many questions were sent from your address or contact lately. Please try again later.
+field-control-characters = The text contains control characters that are not allowed.
+ask-sent-title = Question sent
+ask-sent-number = Question No. { $number } was received and passed to the organization.
+ask-sent-link-intro = Keep your private link: it shows what is happening with the question and lets you read the answer. Do not share it.
+ask-sent-mailed = The link was sent to { $email }.
+ask-sent-keep-link = Save the link now: it cannot be recovered.
+ask-mail-subject = Your question No. { $number } was received
+ask-mail-body = Hello,
+
+    Your question No. { $number } was passed to «{ $organization }».
+    Follow it and read the answer at your private link:
+    { $link }
+
+    Do not forward this letter: the link shows your question.
+ask-status-title = Question No. { $number }
+ask-status-label = Status
+ask-status-new = Received, waiting to be considered
+ask-status-in_progress = Being worked on
+ask-status-waiting = The organization asks you for details
+ask-status-answered = Answered
+ask-status-closed = Closed
+ask-status-rejected = Rejected
+ask-status-duplicate = Merged with the same question
+ask-status-withdrawn = Withdrawn
+ask-status-organization = Organization
+ask-status-transferred = passed on from «{ $organization }»
+ask-status-received = Received
+ask-status-question = Your question
+ask-status-answer = Answer
+ask-said-interim = Interim answer
+ask-said-paused = The organization asks for details
+ask-said-follow_up = You added to the question
+ask-reply = Add to the question
+ask-reply-requested = Your reply to the request
+ask-reply-send = Send
+ask-reply-closed = The question is closed and cannot be added to. Ask a new question.
+ask-revoke-title = Turn the link off
+ask-revoke-hint = Once turned off, this link opens nothing. The question and its answer stay with the organization.
+ask-revoke = Turn the link off
+ask-revoked-title = Link turned off
+ask-revoked-text = This link no longer opens anything.
+ask-back-to-directory = Back to the directory

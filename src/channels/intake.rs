@@ -114,7 +114,7 @@ async fn process_region(
     let settings = crate::settings::db::get(&mut tx, region).await?;
     let by = RegionRules {
         rules: Rules::from_settings(&time_zone, &settings),
-        category: default_category(&settings.question_categories),
+        category: crate::questions::keywords::catch_all(&settings.question_categories),
         keywords: Keywords::from_settings(
             &settings.category_keywords,
             &settings.question_categories,
@@ -269,8 +269,7 @@ fn join_chats_within_batch(decided: &mut [(&Claimed, Decision)]) {
     }
 }
 
-/// The resident's further message on their question's timeline. A question waiting on the
-/// resident (asked for more) resumes: their message is the answer it waited for.
+/// The resident's further message on their question's timeline.
 async fn follow_up(
     tx: &mut PgConnection,
     region: RegionId,
@@ -278,32 +277,8 @@ async fn follow_up(
     question: QuestionId,
     said: &Said,
 ) -> Result<(), sqlx::Error> {
-    if let Some(q) = questions::lock(tx, region, question).await?
-        && let Some(paused) = q.paused_at
-    {
-        let now = chrono::Utc::now();
-        let (clocks, waited) = by.rules.resume(q.clocks(), paused, now);
-        questions::set_clocks(tx, region, question, &clocks).await?;
-        questions::changes::resume(tx, region, question, waited as i32).await?;
-        let event = questions::Event {
-            details: serde_json::json!({ "waited_minutes": waited }),
-            ..questions::Event::new("resumed")
-        };
-        questions::add_event(tx, region, question, None, event).await?;
-    }
-    questions::add_event(
-        tx,
-        region,
-        question,
-        None,
-        questions::Event {
-            public: true,
-            body: Some(&said.text),
-            details: serde_json::json!({ "message": said.message_id }),
-            ..questions::Event::new("follow_up")
-        },
-    )
-    .await
+    let details = serde_json::json!({ "message": said.message_id });
+    crate::questions::follow_up::add(tx, region, &by.rules, question, &said.text, details).await
 }
 
 type Key = (Option<crate::ids::PageId>, String, Option<String>);
@@ -664,14 +639,6 @@ fn event_time(seconds: Option<i64>) -> chrono::DateTime<chrono::Utc> {
             *at <= now + chrono::Duration::minutes(5) && *at > now - chrono::Duration::days(30)
         })
         .unwrap_or(now)
-}
-
-/// The region's catch-all category: the last of its list («Другое» by default).
-fn default_category(categories: &[String]) -> String {
-    categories
-        .last()
-        .cloned()
-        .unwrap_or_else(|| "Другое".to_owned())
 }
 
 /// Runs in `serve`: a round when the webhook says an event came, and every few seconds for

@@ -215,6 +215,10 @@ fn spawn_session_cleanup(db: sqlx::PgPool, idle: std::time::Duration) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "expired session cleanup failed"),
             }
+            let limits = crate::public_questions::LONGEST_WINDOW;
+            if let Err(e) = crate::public_questions::db::forget_old_limits(&db, limits).await {
+                tracing::warn!(error = %e, "old submission limits cleanup failed");
+            }
         }
     });
 }

@@ -18,6 +18,14 @@ pub enum LineError {
     NoWords(String),
 }
 
+/// The category a question no word points to goes to: the region's last, its «Другое».
+pub fn catch_all(categories: &[String]) -> String {
+    categories
+        .last()
+        .cloned()
+        .unwrap_or_else(|| "Другое".to_owned())
+}
+
 fn fold(word: &str) -> String {
     word.to_lowercase().replace('ё', "е")
 }

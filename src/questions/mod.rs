@@ -7,6 +7,7 @@ pub mod approval;
 pub mod calendar;
 pub mod clock;
 pub mod db;
+pub mod follow_up;
 pub mod forms;
 pub mod handlers;
 pub mod housekeeping;

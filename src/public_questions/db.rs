@@ -1,0 +1,169 @@
+//! The SQL of residents' questions: the form's start time kept with the visitor's session,
+//! the submission limits, the consent and status link stored with the question, and what the
+//! status link shows.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use crate::ids::{OrgId, QuestionId, RegionId};
+
+/// Notes that the session was just shown the form.
+pub async fn form_shown(db: &PgPool, session: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query("update sessions set form_started_at = now() where id_hash = $1")
+        .bind(session)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Seconds since the session was shown the form, by the database's clock.
+pub async fn seconds_since_form_shown(
+    db: &PgPool,
+    session: &[u8],
+) -> Result<Option<f64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select extract(epoch from now() - form_started_at)::float8 from sessions where id_hash = $1",
+    )
+    .bind(session)
+    .fetch_optional(db)
+    .await
+    .map(Option::flatten)
+}
+
+/// Counts one submission under `key` in a window of `window_seconds`; returns the count in
+/// the current window, this one included. Called in the submission's transaction, so a
+/// refused or failed submission counts nothing.
+pub async fn count_submission(
+    db: &mut PgConnection,
+    key: &str,
+    window_seconds: f64,
+) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar(
+        r#"insert into submission_limits as l (key, hits, window_started_at) values ($1, 1, now())
+           on conflict (key) do update set
+               hits = case when l.window_started_at < now() - make_interval(secs => $2) then 1 else l.hits + 1 end,
+               window_started_at = case when l.window_started_at < now() - make_interval(secs => $2)
+                                        then now() else l.window_started_at end
+           returning hits"#,
+    )
+    .bind(key)
+    .bind(window_seconds)
+    .fetch_one(db)
+    .await
+}
+
+/// Windows long past: their keys count nothing any more.
+pub async fn forget_old_limits(db: &PgPool, older_than_seconds: f64) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "delete from submission_limits where window_started_at < now() - make_interval(secs => $1)",
+    )
+    .bind(older_than_seconds)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+pub async fn insert(
+    db: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+    consent_text: &str,
+    token_hash: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"insert into resident_submissions (region_id, question_id, consent_text, consent_at, status_token_hash)
+           values ($1, $2, $3, now(), $4)"#,
+    )
+    .bind(region)
+    .bind(question)
+    .bind(consent_text)
+    .bind(token_hash)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// What the status link shows: the question's fate, never who worked on it or how.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Status {
+    pub question_id: QuestionId,
+    pub status: String,
+    pub waiting_on_resident: bool,
+    pub category: String,
+    pub text: String,
+    pub received_at: DateTime<Utc>,
+    pub organization_id: OrgId,
+    pub organization: String,
+    /// Where the resident sent it, when it was passed on since.
+    pub first_organization: Option<String>,
+    pub answer: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+pub async fn status(
+    db: &mut PgConnection,
+    region: RegionId,
+    token_hash: &[u8],
+) -> Result<Option<Status>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select q.id as question_id, q.status, q.paused_at is not null as waiting_on_resident,
+                  q.category, q.body as text, q.received_at, q.organization_id, o.name as organization,
+                  first.name as first_organization,
+                  case when q.status in ('answered', 'closed') then q.answer end as answer,
+                  case when q.status in ('answered', 'closed') then q.answered_at end as answered_at
+           from resident_submissions s
+           join questions q on q.region_id = s.region_id and q.id = s.question_id
+           join organizations o on o.region_id = q.region_id and o.id = q.organization_id
+           left join organizations first on first.region_id = q.region_id
+                and first.id = q.previous_organization_ids[1]
+           where s.region_id = $1 and s.status_token_hash = $2 and s.link_revoked_at is null"#,
+    )
+    .bind(region)
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// A text the organization made public on the question, or the resident's own addition.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Said {
+    pub at: DateTime<Utc>,
+    /// interim, paused (a request for more), answered, follow_up (the resident's).
+    pub kind: String,
+    pub body: String,
+}
+
+/// The public timeline without the final answer, which the status shows on its own.
+pub async fn said(
+    db: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+) -> Result<Vec<Said>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select at, kind, body from question_events
+           where region_id = $1 and question_id = $2 and public and body is not null
+             and kind in ('interim', 'paused', 'follow_up')
+           order by at, id"#,
+    )
+    .bind(region)
+    .bind(question)
+    .fetch_all(db)
+    .await
+}
+
+/// Turns the link off for good; false when it was not a live link.
+pub async fn revoke(
+    db: &mut PgConnection,
+    region: RegionId,
+    token_hash: &[u8],
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        r#"update resident_submissions set link_revoked_at = now()
+           where region_id = $1 and status_token_hash = $2 and link_revoked_at is null"#,
+    )
+    .bind(region)
+    .bind(token_hash)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
