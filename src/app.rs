@@ -25,6 +25,7 @@ pub fn routes() -> Routes {
         .merge(crate::home::router())
         .merge(crate::directory::router())
         .merge(crate::public_questions::router())
+        .merge(crate::contests::router())
         .merge(crate::regions::router())
         .merge(crate::municipalities::router())
         .merge(crate::sectors::router())

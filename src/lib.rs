@@ -10,6 +10,7 @@ pub mod auth;
 pub mod channels;
 pub mod cli;
 pub mod config;
+pub mod contests;
 pub mod dashboard;
 pub mod db;
 pub mod demo;

@@ -18,6 +18,7 @@ struct Samples {
     import: i64,
     question: i64,
     template: i64,
+    contest: i64,
 }
 
 async fn samples(db: &PgPool, a: &RegionFixture) -> Samples {
@@ -51,6 +52,13 @@ async fn samples(db: &PgPool, a: &RegionFixture) -> Samples {
         .fetch_one(db)
         .await
         .unwrap(),
+        contest: sqlx::query_scalar(
+            "insert into contests (region_id, title, voting_starts_at, voting_ends_at) values ($1, 'Лучшая страница', now() - interval '1 day', now() + interval '1 day') returning id",
+        )
+        .bind(a.id)
+        .fetch_one(db)
+        .await
+        .unwrap(),
     }
 }
 
@@ -81,6 +89,10 @@ fn fill(path: &str, a: &RegionFixture, s: &Samples) -> String {
             s.question
         } else if path.starts_with("/r/{region}/answer-templates/{id}") {
             s.template
+        } else if path.starts_with("/r/{region}/contests/{id}")
+            || path.starts_with("/r/{region}/contest-admin/{id}")
+        {
+            s.contest
         } else if path.starts_with("/operator/regions/{id}") {
             a.id
         } else {

@@ -2,7 +2,7 @@
 mod browser;
 mod common;
 
-use anyhow::ensure;
+use anyhow::{Context, ensure};
 use browser::{journey, journey_with};
 use common::{PASSWORD, operator, two_regions};
 use sqlx::PgPool;
@@ -538,6 +538,74 @@ async fn a_resident_finds_the_real_page_of_their_school_on_a_phone(db: PgPool) {
         fits("the summary").await?;
         b.visit("/r/region-a/opendata").await?;
         fits("the open data passport").await
+    })
+    .await;
+}
+
+#[sqlx::test]
+async fn a_resident_asks_their_school_and_reads_the_answer_on_a_phone(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let staff = db.clone();
+    journey(db, "asking", async |b| {
+        b.resize(360, 740).await?;
+        let fits = async |what: &str| -> anyhow::Result<()> {
+            let (scroll, inner) = b.widths().await?;
+            ensure!(
+                scroll <= inner,
+                "{what} is {scroll} px wide in a {inner} px window"
+            );
+            b.check_accessibility().await
+        };
+        b.visit(&format!("/r/region-a/directory/{}", a.child))
+            .await?;
+        b.click_link("Задать вопрос").await?;
+        fits("the question form").await?;
+        // Sent without consent: told so, and nothing typed is lost.
+        b.fill("name", "Мария Петрова").await?;
+        b.fill("contact", "+7 913 000-00-01").await?;
+        b.choose("category", "Образование").await?;
+        b.fill("text", "Когда откроется запись в первый класс?")
+            .await?;
+        b.press("Отправить вопрос").await?;
+        b.expect_text("Без согласия на обработку персональных данных")
+            .await?;
+        fits("the refused form").await?;
+        ensure!(
+            b.value_of("text").await? == "Когда откроется запись в первый класс?",
+            "the text was kept"
+        );
+        b.click_at("#f-consent").await?;
+        b.press("Отправить вопрос").await?;
+        b.expect_text("Вопрос отправлен").await?;
+        fits("the confirmation").await?;
+        let text = b.text().await?;
+        let at = text.find("/r/region-a/q/").context("a status link")?;
+        let path = text[at..at + "/r/region-a/q/".len() + 64].to_owned();
+
+        // The school answers from its inbox.
+        let id: i64 = sqlx::query_scalar("select id from questions")
+            .fetch_one(&staff)
+            .await?;
+        let mut editor = common::TestApp::new(staff.clone());
+        editor.login(&a.editor).await;
+        let url = format!("/r/region-a/questions/{id}");
+        let rev = common::answer_rev(&editor.get(&url).await.body);
+        editor
+            .post_form(
+                &format!("{url}/answer"),
+                &[
+                    ("kind", "final"),
+                    ("answer_rev", &rev),
+                    ("text", "Запись откроется 1 апреля."),
+                ],
+            )
+            .await
+            .assert_redirect(&url);
+
+        b.visit(&path).await?;
+        b.expect_text("Дан ответ").await?;
+        b.expect_text("Запись откроется 1 апреля.").await?;
+        fits("the status link").await
     })
     .await;
 }

@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::smtp::{decoded_body, smtp_sink};
-use common::{RegionFixture, TestApp, region};
+use common::{RegionFixture, TestApp, answer_rev, region};
 use gospublic::config::Settings;
 use gospublic::mail::MailSettings;
 use sqlx::PgPool;
@@ -175,14 +175,6 @@ async fn a_resident_asks_a_school_and_reads_the_answer_through_the_link(db: PgPo
         .assert_lacks("maria@example.ru")
         .assert_lacks("Мария Петрова")
         .assert_lacks("editor@region-a.example");
-}
-
-fn answer_rev(body: &str) -> String {
-    let at = body
-        .find("name=\"answer_rev\" value=\"")
-        .expect("the composer is shown")
-        + 25;
-    body[at..at + body[at..].find('"').unwrap()].to_owned()
 }
 
 #[sqlx::test]

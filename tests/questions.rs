@@ -3,16 +3,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{RegionFixture, TestApp, question, two_regions};
+use common::{RegionFixture, TestApp, answer_rev, question, two_regions};
 use sqlx::PgPool;
-
-fn answer_rev(body: &str) -> String {
-    let at = body
-        .find("name=\"answer_rev\" value=\"")
-        .expect("the composer is shown")
-        + 25;
-    body[at..at + body[at..].find('"').unwrap()].to_owned()
-}
 
 async fn status_of(db: &PgPool, id: i64) -> String {
     sqlx::query_scalar("select status from questions where id = $1")

@@ -316,6 +316,8 @@ audit-action-issue_password_reset = issued password reset link
 audit-action-reset_password = reset password
 audit-action-import_create = created by import
 audit-action-import_update = changed by import
+audit-action-void = votes voided
+audit-action-publish = results published
 audit-object-organization = organization
 audit-object-page = page
 audit-object-municipality = municipality
@@ -1076,6 +1078,7 @@ collection-failed = Failed { $at }
 
 nav-collection = Figures collection
 audit-object-read_token = VK read token
+audit-object-contest = contest
 region-collection-title = Figures collection
 region-collection-intro = Once a day the followers and this week's posts of every page that can be read are written into its figures. Figures typed in or uploaded by people are never overwritten.
 region-collection-pages = Pages collected
@@ -1256,3 +1259,102 @@ ask-revoke = Turn the link off
 ask-revoked-title = Link turned off
 ask-revoked-text = This link no longer opens anything.
 ask-back-to-directory = Back to the directory
+
+## Page contests
+contests-link = Contests
+nav-contests = Contests
+contests-title = Official page contests: { $region }
+contests-intro = Vote for the best official pages of the region's schools, hospitals and administrations. #Знакомьтесь_Госпаблики
+contests-none = No contests yet.
+contests-all = All contests
+contest-period = Voting
+contest-open = open
+contest-over = over
+contest-not-yet = not started yet
+contest-results-soon = The voting is over. The results are published once the votes are checked.
+contest-choose = Choose a page
+contest-email = E-mail
+contest-email-hint = A code is sent to it: the vote counts once you enter it. One address, one vote per nomination.
+contest-vote = Vote
+contest-vote-pending = Your vote waits for the code from the letter.
+contest-enter-code = Enter the code
+contest-you-voted = You have voted in this nomination.
+contest-votes = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
+contest-winner = Winner
+contest-your-choice = your choice
+contest-award = of the contest «{ $contest }», nomination «{ $nomination }»
+contest-confirm-title = Confirm your vote
+contest-confirm-intro = We sent a code to the address you gave. Enter it for your vote to count. The code is valid for a day.
+contest-code = Code from the letter
+contest-confirm = Confirm
+contest-admin-title = Page contests
+contest-admin-intro = A contest: nominations from a sector or chosen pages, residents vote within the period, results after the votes are checked. Winners get a badge on their public card.
+contest-field-title = Title
+contest-field-description = Description
+contest-field-starts = Voting starts
+contest-field-ends = Voting ends
+contest-field-badge-until = Winner's badge shows until
+contest-field-email = Confirm votes with an e-mail code
+contest-time-hint = Times are in the region's time zone.
+contest-create = Create the contest
+contest-new = New contest
+contest-results = Results
+contest-results-published = Results published
+contest-public-page = The contest page residents see
+contest-publish = Publish the results
+contest-publish-after = The results can be published once the voting is over.
+contest-standings = Votes by nomination
+contest-no-nominations = No nominations yet: add at least one before the voting starts.
+contest-nominees = { $count ->
+    [one] { $count } nominee
+   *[other] { $count } nominees
+}
+contest-votes-header = Votes
+contest-voided-header = Voided
+contest-add-nomination = Add a nomination
+contest-nomination-title = Nomination title
+contest-nomination-sector = Nominees: the pages of a sector's organizations
+contest-nomination-by-pages = None: I will list the pages
+contest-nomination-pages = Or page addresses, one a line
+contest-per-hour = Votes per hour
+contest-no-votes = No votes yet.
+contest-hour = Hour
+contest-per-block = Votes per network (address block)
+contest-block = Address block
+contest-first-last = First and last vote
+contest-void-title = Void a burst of votes
+contest-void-from = From
+contest-void-to = To
+contest-void-reason = Reason
+contest-void = Void
+contest-mail-subject = Vote confirmation code: { $contest }
+contest-mail-body = Hello,
+
+    Your code to confirm your vote in the contest «{ $contest }»: { $code }
+    Enter it on the contest page. The code is valid for a day.
+
+    If you did not vote, just delete this letter.
+contest-moment-bad = Enter a date and time, for example 01.12.2026 09:00.
+contest-ends-before-start = The end must be later than the start.
+contest-badge-before-end = The badge cannot end before the voting does.
+contest-date-bad = Enter a date, for example 01.06.2027.
+contest-no-mail = No mail relay is configured: confirmation codes could not be sent.
+contest-sector-or-pages = Choose a sector or list page addresses — one of the two.
+contest-void-reason-required = Give a reason: it is kept in the audit log.
+contest-vote-closed = The voting is not open now.
+contest-email-needed = Enter your e-mail address: the confirmation code is sent to it.
+contest-vote-limit = Your network is voting too often right now. Please try later.
+contest-voted-already = You have already voted in this nomination.
+contest-voted = Thank you! Your vote counts.
+contest-vote-confirmed = Thank you! Your vote is confirmed and counts.
+contest-code-wrong = The code did not match. Check the letter and enter the code again.
+contest-created = The contest is created. Add its nominations.
+contest-pages-unknown = These pages are not in the region's registry: { $pages }
+contest-started-no-changes = The voting has started: nominations can no longer change.
+contest-nomination-taken = A nomination with this title already exists.
+contest-nomination-added = Nomination added, nominees: { $count }.
+contest-voided = Votes voided: { $count }.
+contest-published = The results are published.

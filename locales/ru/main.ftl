@@ -320,6 +320,8 @@ audit-action-issue_password_reset = выдача ссылки для сброс�
 audit-action-reset_password = сброс пароля
 audit-action-import_create = создание при загрузке
 audit-action-import_update = изменение при загрузке
+audit-action-void = аннулирование голосов
+audit-action-publish = публикация итогов
 audit-object-organization = организация
 audit-object-page = страница
 audit-object-municipality = муниципалитет
@@ -1084,6 +1086,7 @@ collection-failed = Не удалось { $at }
 
 nav-collection = Сбор показателей
 audit-object-read_token = ключ VK для сбора показателей
+audit-object-contest = конкурс
 region-collection-title = Сбор показателей
 region-collection-intro = Раз в день подписчики и публикации недели каждой страницы, которую можно прочитать, записываются в её показатели. Внесённые вручную или загруженные показатели не перезаписываются.
 region-collection-pages = Страниц в сборе
@@ -1265,3 +1268,104 @@ ask-revoke = Отключить ссылку
 ask-revoked-title = Ссылка отключена
 ask-revoked-text = По этой ссылке больше ничего не откроется.
 ask-back-to-directory = К поиску организаций
+
+## Page contests
+contests-link = Конкурсы
+nav-contests = Конкурсы
+contests-title = Конкурсы госпабликов: { $region }
+contests-intro = Голосуйте за лучшие официальные страницы школ, больниц и администраций региона. #Знакомьтесь_Госпаблики
+contests-none = Конкурсов пока нет.
+contests-all = Все конкурсы
+contest-period = Голосование
+contest-open = идёт
+contest-over = завершено
+contest-not-yet = ещё не началось
+contest-results-soon = Голосование завершено. Итоги будут опубликованы после проверки голосов.
+contest-choose = Выберите страницу
+contest-email = Электронная почта
+contest-email-hint = На неё придёт код: голос учитывается после его ввода. Один адрес — один голос в номинации.
+contest-vote = Проголосовать
+contest-vote-pending = Ваш голос ждёт подтверждения кодом из письма.
+contest-enter-code = Ввести код
+contest-you-voted = Вы уже проголосовали в этой номинации.
+contest-votes = { $count ->
+    [one] { $count } голос
+    [few] { $count } голоса
+   *[other] { $count } голосов
+}
+contest-winner = Победитель
+contest-your-choice = ваш выбор
+contest-award = конкурса «{ $contest }», номинация «{ $nomination }»
+contest-confirm-title = Подтверждение голоса
+contest-confirm-intro = Мы отправили код на указанную почту. Введите его, чтобы голос был учтён. Код действует сутки.
+contest-code = Код из письма
+contest-confirm = Подтвердить
+contest-admin-title = Конкурсы страниц
+contest-admin-intro = Конкурс: номинации из отрасли или выбранных страниц, голосование жителей в заданный срок, итоги — после проверки голосов. Победители получают значок на публичной карточке.
+contest-field-title = Название
+contest-field-description = Описание
+contest-field-starts = Начало голосования
+contest-field-ends = Окончание голосования
+contest-field-badge-until = Значок победителя показывается до
+contest-field-email = Подтверждать голос кодом по почте
+contest-time-hint = Время — по часовому поясу региона.
+contest-create = Создать конкурс
+contest-new = Новый конкурс
+contest-results = Итоги
+contest-results-published = Итоги опубликованы
+contest-public-page = Страница конкурса для жителей
+contest-publish = Опубликовать итоги
+contest-publish-after = Итоги можно опубликовать после окончания голосования.
+contest-standings = Голоса по номинациям
+contest-no-nominations = Номинаций пока нет: добавьте хотя бы одну до начала голосования.
+contest-nominees = { $count ->
+    [one] { $count } участник
+    [few] { $count } участника
+   *[other] { $count } участников
+}
+contest-votes-header = Голосов
+contest-voided-header = Аннулировано
+contest-add-nomination = Добавить номинацию
+contest-nomination-title = Название номинации
+contest-nomination-sector = Участники — страницы организаций отрасли
+contest-nomination-by-pages = Нет: перечислю страницы
+contest-nomination-pages = Или адреса страниц, по одному в строке
+contest-per-hour = Голоса по часам
+contest-no-votes = Голосов пока нет.
+contest-hour = Час
+contest-per-block = Голоса по сетям (подсеть адресов)
+contest-block = Подсеть
+contest-first-last = Первый и последний голос
+contest-void-title = Аннулировать всплеск голосов
+contest-void-from = С
+contest-void-to = По
+contest-void-reason = Причина
+contest-void = Аннулировать
+contest-mail-subject = Код подтверждения голоса: { $contest }
+contest-mail-body = Здравствуйте!
+
+    Ваш код подтверждения голоса в конкурсе «{ $contest }»: { $code }
+    Введите его на странице конкурса. Код действует сутки.
+
+    Если вы не голосовали, просто удалите это письмо.
+contest-moment-bad = Укажите дату и время, например 01.12.2026 09:00.
+contest-ends-before-start = Окончание должно быть позже начала.
+contest-badge-before-end = Значок не может закончиться раньше голосования.
+contest-date-bad = Укажите дату, например 01.06.2027.
+contest-no-mail = Почтовый сервер не настроен: коды подтверждения отправлять некуда.
+contest-sector-or-pages = Выберите отрасль или перечислите адреса страниц — что-то одно.
+contest-void-reason-required = Укажите причину: она сохраняется в журнале действий.
+contest-vote-closed = Голосование сейчас не идёт.
+contest-email-needed = Укажите адрес электронной почты: на него придёт код подтверждения.
+contest-vote-limit = Из вашей сети сейчас голосуют слишком часто. Попробуйте позже.
+contest-voted-already = Вы уже проголосовали в этой номинации.
+contest-voted = Спасибо! Ваш голос учтён.
+contest-vote-confirmed = Спасибо! Голос подтверждён и учтён.
+contest-code-wrong = Код не подошёл. Проверьте письмо и введите код ещё раз.
+contest-created = Конкурс создан. Добавьте номинации.
+contest-pages-unknown = Этих страниц нет в реестре региона: { $pages }
+contest-started-no-changes = Голосование уже началось: номинации менять нельзя.
+contest-nomination-taken = Номинация с таким названием уже есть.
+contest-nomination-added = Номинация добавлена, участников: { $count }.
+contest-voided = Аннулировано голосов: { $count }.
+contest-published = Итоги опубликованы.

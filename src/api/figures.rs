@@ -95,7 +95,7 @@ pub async fn upload(
             (Some(id), _) => crate::pages::db::owner(&mut tx, region, PageId(id))
                 .await?
                 .map(|_| PageId(id)),
-            (None, Some(url)) => super::questions::find_page(&mut tx, url)
+            (None, Some(url)) => crate::pages::find_by_address(&mut tx, url)
                 .await?
                 .map(|(page, _)| page),
             (None, None) => None,

@@ -181,7 +181,7 @@ async fn validate(
         (Some(id), _) => crate::pages::db::owner(tx, region, PageId(id))
             .await?
             .map(|org| (PageId(id), org)),
-        (None, Some(url)) => find_page(tx, &url).await?,
+        (None, Some(url)) => crate::pages::find_by_address(tx, &url).await?,
         (None, None) => None,
     };
     if page.is_none() {
@@ -293,28 +293,6 @@ async fn validate(
 fn has_control(s: &str) -> bool {
     s.chars()
         .any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || c == '\u{7f}')
-}
-
-/// A page of the region by its address in any shape the importer reads.
-pub(super) async fn find_page(
-    tx: &mut sqlx::PgConnection,
-    url: &str,
-) -> Result<Option<(PageId, OrgId)>, sqlx::Error> {
-    use crate::pages::url;
-    let Some(platform) = url::detect(url) else {
-        return Ok(None);
-    };
-    let Ok(normal) = url::normalize(platform, url) else {
-        return Ok(None);
-    };
-    let Some(holder) = crate::pages::db::holder(tx, platform.code(), &normal.key).await? else {
-        return Ok(None);
-    };
-    Ok(
-        crate::pages::db::owner(tx, holder.region_id, holder.page_id)
-            .await?
-            .map(|org| (holder.page_id, org)),
-    )
 }
 
 /// One question of the region, with its status and published answer.

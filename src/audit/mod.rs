@@ -74,6 +74,8 @@ codes!(
         ResetPassword => "reset_password",
         ImportCreate => "import_create",
         ImportUpdate => "import_update",
+        Void => "void",
+        Publish => "publish",
     }
 );
 
@@ -97,6 +99,7 @@ codes!(
         ApiToken => "api_token",
         Question => "question",
         ReadToken => "read_token",
+        Contest => "contest",
     }
 );
 

@@ -231,6 +231,8 @@ pub struct CardScreen {
     pub card: Card,
     pub pages: Vec<PublicPage>,
     pub subordinates: Vec<Link>,
+    /// Contests a page of the organization won, while their badge shows.
+    pub awards: Vec<crate::contests::db::Award>,
 }
 
 impl CardScreen {
@@ -268,6 +270,8 @@ pub async fn card(
         .ok_or(AppError::NotFound)?;
     let pages = db::pages_of(&mut tx, region.id, org).await?;
     let subordinates = db::subordinates(&mut tx, region.id, org, SUBORDINATES_SHOWN).await?;
+    let today = crate::regions::time::today_in(&region);
+    let awards = crate::contests::db::awards(&mut tx, region.id, org, today).await?;
     tx.commit().await?;
     render(&CardScreen {
         chrome,
@@ -276,5 +280,6 @@ pub async fn card(
         card,
         pages,
         subordinates,
+        awards,
     })
 }

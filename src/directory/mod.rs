@@ -19,7 +19,7 @@ use crate::state::AppState;
 use crate::web::routes::{Access, GET, Routes};
 
 /// A public GET route: cached and tagged.
-fn public(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+pub fn public(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
     route.layer(from_fn(crate::web::cache::middleware))
 }
 

@@ -11,6 +11,7 @@ pub mod url;
 
 use axum::routing::get;
 
+use crate::ids::{OrgId, PageId};
 use crate::web::routes::{Access, GET, POST, Routes};
 
 pub fn router() -> Routes {
@@ -60,4 +61,23 @@ pub fn router() -> Routes {
             &[(POST, Access::RegionMember)],
             axum::routing::post(card::handlers::save_figures),
         )
+}
+
+/// A page of the region by its address in any shape the importer reads.
+pub async fn find_by_address(
+    tx: &mut sqlx::PgConnection,
+    url: &str,
+) -> Result<Option<(PageId, OrgId)>, sqlx::Error> {
+    let Some(platform) = url::detect(url) else {
+        return Ok(None);
+    };
+    let Ok(normal) = url::normalize(platform, url) else {
+        return Ok(None);
+    };
+    let Some(holder) = db::holder(tx, platform.code(), &normal.key).await? else {
+        return Ok(None);
+    };
+    Ok(db::owner(tx, holder.region_id, holder.page_id)
+        .await?
+        .map(|org| (holder.page_id, org)))
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 
 use super::db;
@@ -22,6 +22,7 @@ use crate::state::AppState;
 use crate::web::access::ClientAddr;
 use crate::web::forms::FieldErrors;
 use crate::web::public::PublicChrome;
+use crate::web::render::private_page;
 use crate::web::session::{Session, hash_token, random_token};
 
 #[derive(serde::Deserialize)]
@@ -54,16 +55,6 @@ pub struct AskedScreen {
     pub number: i64,
     pub status_link: String,
     pub mailed_to: Option<String>,
-}
-
-/// A page with the resident's data or a private link: kept out of every cache.
-pub fn private(status: StatusCode, html: String) -> Response {
-    (
-        status,
-        [(axum::http::header::CACHE_CONTROL, "no-store")],
-        Html(html),
-    )
-        .into_response()
 }
 
 /// The consent the resident gives, word for word as shown and as stored.
@@ -106,7 +97,7 @@ pub async fn ask(
         refusal: None,
         chrome,
     };
-    Ok(private(StatusCode::OK, screen.render()?))
+    private_page(StatusCode::OK, &screen)
 }
 
 pub async fn submit(
@@ -141,7 +132,7 @@ pub async fn submit(
             refusal: refusal.map(Refusal::message_key),
             chrome: chrome.clone(),
         };
-        Ok::<_, AppError>(private(status, screen.render()?))
+        private_page(status, &screen)
     };
     let shown = db::seconds_since_form_shown(&state.db, &record.id_hash).await?;
     if let Err(refusal) = guard::robot_check(&form.website, shown, state.settings.form_min_fill) {
@@ -183,7 +174,7 @@ pub async fn submit(
         status_link,
         mailed_to,
     };
-    Ok(private(StatusCode::OK, screen.render()?))
+    private_page(StatusCode::OK, &screen)
 }
 
 /// Files the question in the organization's inbox with channel «форма на сайте» and its

@@ -14,13 +14,13 @@ use serde::Deserialize;
 use super::db::{self, Said, Status};
 use super::form::MAX_TEXT;
 use super::guard;
-use super::handlers::private;
 use crate::error::{AppError, AppResult};
 use crate::questions::clock::Rules;
 use crate::state::AppState;
 use crate::web::access::ClientAddr;
 use crate::web::public::PublicChrome;
 use crate::web::redirect;
+use crate::web::render::private_page;
 use crate::web::session::{Session, hash_token};
 
 #[derive(Deserialize)]
@@ -126,7 +126,7 @@ pub async fn show(
         None,
     )
     .await?;
-    Ok(private(StatusCode::OK, screen.render()?))
+    private_page(StatusCode::OK, &screen)
 }
 
 /// The resident adds to their open question; one waiting on them resumes its clock.
@@ -164,7 +164,7 @@ pub async fn reply(
     if let Some((code, message)) = refused {
         tx.rollback().await?;
         let screen = screen(&state, chrome, &session, &path.token, form, Some(message)).await?;
-        return Ok(private(code, screen.render()?));
+        return private_page(code, &screen);
     }
     let settings = crate::settings::db::get(&mut tx, region.id).await?;
     let rules = Rules::from_settings(&region.time_zone, &settings);
@@ -197,5 +197,5 @@ pub async fn revoke(
         chrome,
         region_slug: region.slug,
     };
-    Ok(private(StatusCode::OK, screen.render()?))
+    private_page(StatusCode::OK, &screen)
 }

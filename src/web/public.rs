@@ -34,6 +34,11 @@ impl PublicChrome {
         self.locale.t1(key, name, value)
     }
 
+    pub fn t_args2(&self, key: &str, a: &'static str, x: &str, b: &'static str, y: &str) -> String {
+        self.locale
+            .t_args(key, &[(a, x.to_owned().into()), (b, y.to_owned().into())])
+    }
+
     pub fn tn(&self, key: &str, count: &i64) -> String {
         self.locale.tn(key, *count)
     }

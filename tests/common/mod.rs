@@ -562,3 +562,12 @@ pub fn link_in(prefix: &str, body: &str) -> String {
         .unwrap_or(rest.len())]
         .to_owned()
 }
+
+/// The answer revision the question screen's composer was rendered with.
+pub fn answer_rev(body: &str) -> String {
+    let at = body
+        .find("name=\"answer_rev\" value=\"")
+        .expect("the composer is shown")
+        + 25;
+    body[at..at + body[at..].find('"').unwrap()].to_owned()
+}
