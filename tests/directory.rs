@@ -418,6 +418,12 @@ async fn the_public_summary_counts_what_the_coordinator_counts(db: PgPool) {
 async fn open_data_streams_the_registry_and_answers_304_when_unchanged(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     town(&db, &a).await;
+    // A name with the separator and quotes in it stays one column.
+    sqlx::query("update organizations set name = 'Центр \"Семья; дети\"' where id = $1")
+        .bind(a.other)
+        .execute(&db)
+        .await
+        .unwrap();
     let mut resident = TestApp::new(db.clone());
     let csv = resident.get("/r/region-a/opendata/pages.csv").await;
     csv.assert_status(StatusCode::OK);
@@ -428,6 +434,13 @@ async fn open_data_streams_the_registry_and_answers_304_when_unchanged(db: PgPoo
         "region;organization;ogrn;inn;level;municipality;oktmo;sectors;platform;url;verified;verified_since;page_id"
     );
     let rows: Vec<&str> = lines.collect();
+    // As a spreadsheet reads it (Russian Excel: UTF-8 by the BOM, «;» between columns,
+    // quotes around a value that holds one): every row has every column.
+    for row in &rows {
+        assert_eq!(spreadsheet_cells(row).len(), 13, "{row}");
+    }
+    let centre = rows.iter().find(|r| r.contains("Семья")).unwrap();
+    assert_eq!(spreadsheet_cells(centre)[1], "Центр \"Семья; дети\"");
     let pages_a: i64 = sqlx::query_scalar("select count(*) from pages where region_id = $1")
         .bind(a.id)
         .fetch_one(&db)
@@ -463,9 +476,25 @@ async fn open_data_streams_the_registry_and_answers_304_when_unchanged(db: PgPoo
     assert_eq!(clinic["verified"], false);
     assert_eq!(clinic["verified_since"], serde_json::Value::Null);
 
-    // The installation's set holds both regions.
+    // Both sets validate against the published schema.
+    let schema = resident.get("/opendata/pages-v1.schema.json").await;
+    schema.assert_status(StatusCode::OK);
+    let schema: serde_json::Value = serde_json::from_str(&schema.body).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&parsed)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
     let all = resident.get("/opendata/pages.json").await;
     let all: serde_json::Value = serde_json::from_str(&all.body).unwrap();
+    assert!(validator.is_valid(&all));
+    // The schema is strict enough to catch a broken row.
+    let mut broken = all.clone();
+    broken[0]["verified"] = serde_json::json!("yes");
+    assert!(!validator.is_valid(&broken));
+
+    // The installation's set holds both regions.
     let regions: std::collections::BTreeSet<&str> = all
         .as_array()
         .unwrap()
@@ -558,4 +587,24 @@ async fn search_engines_find_every_public_card(db: PgPool) {
             t.school
         ))
         .assert_lacks(&format!("/directory/{}<", t.clinic));
+}
+
+/// The cells of one CSV line as a spreadsheet splits it: `;` between cells, a quoted cell may
+/// hold `;`, and a doubled quote inside it is one quote.
+fn spreadsheet_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cells.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (';', false) => cells.push(String::new()),
+            (c, _) => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
 }

@@ -1191,6 +1191,7 @@ opendata-col-municipality = Municipality (empty for the regional level)
 opendata-col-oktmo = The municipality's OKTMO code
 opendata-col-sectors = Sectors, comma separated
 opendata-col-platform = Platform: vk, ok, telegram, max, other
+opendata-schema = JSON Schema
 opendata-col-url = The official page's address
 opendata-col-verified = true when the platform confirmed the page's official status, else false
 opendata-col-verified_since = The date the status was confirmed (YYYY-MM-DD)

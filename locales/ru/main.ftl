@@ -1200,6 +1200,7 @@ opendata-col-municipality = Муниципальное образование (�
 opendata-col-oktmo = Код ОКТМО муниципального образования
 opendata-col-sectors = Сферы деятельности через запятую
 opendata-col-platform = Площадка: vk, ok, telegram, max, other
+opendata-schema = схема JSON
 opendata-col-url = Адрес официальной страницы
 opendata-col-verified = true — у страницы подтверждённый площадкой официальный статус (госметка), иначе false
 opendata-col-verified_since = Дата, с которой статус подтверждён (ГГГГ-ММ-ДД)

@@ -71,6 +71,11 @@ pub fn router() -> Routes {
             get(opendata::national_csv),
         )
         .add(
+            "/opendata/pages-v1.schema.json",
+            &[(GET, Access::Public)],
+            get(opendata::schema),
+        )
+        .add(
             "/opendata/pages.json",
             &[(GET, Access::Public)],
             get(opendata::national_json),

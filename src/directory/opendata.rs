@@ -37,6 +37,9 @@ pub const COLUMNS: [&str; 13] = [
     "verified_since",
     "page_id",
 ];
+/// The JSON Schema the JSON sets of structure version 1 validate against, published at
+/// `/opendata/pages-v1.schema.json`.
+pub const SCHEMA: &str = include_str!("pages-v1.schema.json");
 /// Rows read per chunk.
 const CHUNK: i64 = 2000;
 
@@ -315,4 +318,16 @@ pub async fn national_passport(
     chrome: PublicChrome,
 ) -> AppResult<Response> {
     passport(&state, chrome, None).await
+}
+
+/// The published JSON Schema of the JSON sets.
+pub async fn schema() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/schema+json"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        SCHEMA,
+    )
+        .into_response()
 }
