@@ -609,3 +609,62 @@ async fn a_resident_asks_their_school_and_reads_the_answer_on_a_phone(db: PgPool
     })
     .await;
 }
+
+#[sqlx::test]
+async fn an_admin_opens_a_contest_and_a_resident_votes_on_a_phone(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let clock = db.clone();
+    journey(db, "contest", async |b| {
+        let tz: chrono_tz::Tz = "Asia/Barnaul".parse()?;
+        let local = |minutes: i64| {
+            (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+                .with_timezone(&tz)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
+        b.sign_in(&a.admin, PASSWORD).await?;
+        b.visit("/r/region-a/contest-admin").await?;
+        b.check_accessibility().await?;
+        b.fill("title", "Лучшая страница школы").await?;
+        b.paste("starts", &local(3)).await?;
+        b.paste("ends", &local(600)).await?;
+        b.press("Создать конкурс").await?;
+        b.expect_text("Конкурс создан").await?;
+        b.fill("title", "Школы").await?;
+        b.fill("pages", "https://vk.com/school1\nhttps://vk.com/hospital1")
+            .await?;
+        b.press("Добавить номинацию").await?;
+        b.expect_text("Номинация добавлена, участников: 2").await?;
+        b.check_accessibility().await?;
+        let contest = b
+            .path()
+            .await?
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        b.sign_out().await?;
+        // The voting opens.
+        sqlx::query("update contests set voting_starts_at = now() - interval '1 second'")
+            .execute(&clock)
+            .await?;
+
+        b.resize(360, 740).await?;
+        b.visit("/r/region-a/contests").await?;
+        b.click_link("Лучшая страница школы").await?;
+        ensure!(b.path().await? == format!("/r/region-a/contests/{contest}"));
+        let (scroll, inner) = b.widths().await?;
+        ensure!(
+            scroll <= inner,
+            "the contest is {scroll} px wide in {inner}"
+        );
+        b.check_accessibility().await?;
+        b.click_at(&format!("input[name=\"page\"][value=\"{}\"]", a.child_page))
+            .await?;
+        b.press("Проголосовать").await?;
+        b.expect_text("Спасибо! Ваш голос учтён.").await?;
+        b.expect_text("ваш выбор").await?;
+        b.check_accessibility().await
+    })
+    .await;
+}
