@@ -383,3 +383,43 @@ fn help_documents_the_environment() {
         assert!(help.contains(var), "{var} missing from:\n{help}");
     }
 }
+
+#[sqlx::test]
+async fn the_demo_has_contests_winners_and_a_resident_status_link(db: PgPool) {
+    gospublic::demo::seed(&db).await.unwrap();
+    let votes = "select count(*) from contest_votes";
+    let cast: i64 = sqlx::query_scalar(votes).fetch_one(&db).await.unwrap();
+    assert!(cast > 100, "{cast} votes");
+    gospublic::demo::seed(&db).await.unwrap();
+    let again: i64 = sqlx::query_scalar(votes).fetch_one(&db).await.unwrap();
+    assert_eq!(cast, again, "seeding twice adds no votes");
+
+    let mut resident = TestApp::new(db.clone());
+    resident
+        .get("/r/altai-krai/contests")
+        .await
+        .assert_contains("осень 2026")
+        .assert_contains("#Знакомьтесь_Госпаблики: декабрь");
+    // The finished contest's winners carry the badge on their cards.
+    let winner: i64 = sqlx::query_scalar(
+        r#"select p.organization_id from contest_votes v join pages p on p.id = v.page_id
+           join contests c on c.id = v.contest_id where c.results_published_at is not null
+           group by v.nomination_id, p.organization_id order by count(*) desc limit 1"#,
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    resident
+        .get(&format!("/r/altai-krai/directory/{winner}"))
+        .await
+        .assert_contains("Победитель");
+    resident
+        .get(&format!(
+            "/r/altai-krai/q/{}",
+            gospublic::demo::contests::DEMO_STATUS_TOKEN
+        ))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Дан ответ")
+        .assert_contains("Запись в первый класс откроется 1 апреля");
+}

@@ -7,6 +7,7 @@
 
 mod activity;
 mod contacts;
+pub mod contests;
 mod data;
 mod questions;
 pub mod scale;
@@ -46,7 +47,8 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<()> {
 /// first dashboards take a second instead of tens of milliseconds.
 const SEEDED: &str = "regions, municipalities, sectors, organizations, organization_sectors, pages, \
      page_mark_events, page_snapshots, page_latest, questions, question_events, question_weeks, \
-     answer_templates, users, memberships";
+     answer_templates, users, memberships, contests, contest_nominations, contest_nominees, contest_votes, \
+     resident_submissions";
 
 async fn analyze(db: &PgPool) -> anyhow::Result<()> {
     sqlx::query(&format!("analyze {SEEDED}"))
@@ -428,6 +430,7 @@ async fn accounts(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
     crate::invitations::db::add_membership(db, region, head, "head", None, Some(school)).await?;
     questions::seed(db, region, data::REGION_TZ, school, editor).await?;
     activity::seed(db, region).await?;
+    contests::seed(db, region, data::REGION_TZ, school).await?;
     Ok(())
 }
 
