@@ -110,7 +110,10 @@ async fn a_resident_asks_a_school_and_reads_the_answer_through_the_link(db: PgPo
     editor
         .get(&format!("/r/{}/questions/{id}", a.slug))
         .await
-        .assert_contains("форма на сайте");
+        .assert_contains("форма на сайте")
+        .assert_contains("Согласие на обработку ПДн")
+        .assert_contains("152-ФЗ")
+        .assert_contains("действует: житель видит состояние");
 
     // The letter carries the same link.
     let mail = mailbox.lock().unwrap().clone();
@@ -380,8 +383,12 @@ async fn the_link_follows_a_transfer_takes_a_reply_and_can_be_turned_off(db: PgP
         .post_form(&format!("{path}/revoke"), &[])
         .await
         .assert_status(StatusCode::NOT_FOUND);
-    // The question itself stays with the organization.
+    // The question itself stays with the organization, which sees the link is off.
     assert_eq!(resident.count("select count(*) from questions").await, 1);
+    admin_app
+        .get(&url)
+        .await
+        .assert_contains("отключена жителем");
 }
 
 #[sqlx::test]

@@ -1199,6 +1199,11 @@ opendata-col-page_id = The page's number in the registry (never changes)
 public-corrected = Nothing was found as typed; showing results for «{ $words }».
 
 ## Residents' questions from the public site
+question-consent = Personal data consent
+question-consent-given = given { $at }
+question-status-link = Resident's link
+question-status-link-live = active: the resident sees the status and the published answers
+question-status-link-revoked = turned off by the resident { $at }
 ask-title = Ask a question
 ask-intro = Your question goes to the staff of «{ $organization }». The answer is published at a private link you get once you send it.
 ask-name = Your name

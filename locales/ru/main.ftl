@@ -1208,6 +1208,11 @@ opendata-col-page_id = Номер страницы в реестре (не ме�
 public-corrected = По запросу как написано ничего не нашлось; показано по запросу «{ $words }».
 
 ## Residents' questions from the public site
+question-consent = Согласие на обработку ПДн
+question-consent-given = дано { $at }
+question-status-link = Ссылка жителя
+question-status-link-live = действует: житель видит состояние и опубликованные ответы
+question-status-link-revoked = отключена жителем { $at }
 ask-title = Задать вопрос
 ask-intro = Вопрос попадёт к сотрудникам организации «{ $organization }». Ответ будет опубликован по личной ссылке, которую вы получите после отправки.
 ask-name = Ваше имя

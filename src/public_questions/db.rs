@@ -167,3 +167,27 @@ pub async fn revoke(
     .await
     .map(|r| r.rows_affected() == 1)
 }
+
+/// What the question's screen shows of a resident's submission: the consent as given, and
+/// whether the resident's link still works.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Consent {
+    pub consent_text: String,
+    pub consent_at: DateTime<Utc>,
+    pub link_revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn consent(
+    db: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+) -> Result<Option<Consent>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select consent_text, consent_at, link_revoked_at from resident_submissions
+           where region_id = $1 and question_id = $2"#,
+    )
+    .bind(region)
+    .bind(question)
+    .fetch_optional(db)
+    .await
+}

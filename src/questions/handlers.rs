@@ -338,6 +338,8 @@ pub struct QuestionScreen {
     pub contacts_shown: bool,
     /// The answers sent back to the platform the question came from.
     pub deliveries: Vec<crate::channels::db::deliveries::DeliveryRow>,
+    /// For a question from the public form: the resident's consent and their link.
+    pub consent: Option<crate::public_questions::db::Consent>,
     pub tz: Tz,
     pub now: DateTime<Utc>,
 }
@@ -527,6 +529,10 @@ pub async fn screen(
     };
     let contacts_shown = s.contacts_shown && relation.sees_contacts();
     let deliveries = crate::channels::db::deliveries::for_question(conn, region, q.id).await?;
+    let consent = match q.channel.as_str() {
+        "form" => crate::public_questions::db::consent(conn, region, q.id).await?,
+        _ => None,
+    };
     let mut form = s.form;
     if s.failed == Some("answer") && form.intent == "insert" {
         if let Some(t) =
@@ -553,6 +559,7 @@ pub async fn screen(
         notice: s.notice,
         contacts_shown,
         deliveries,
+        consent,
         tz: crate::regions::time::zone_of(&access.region.time_zone),
         now: Utc::now(),
     })
