@@ -43,12 +43,13 @@ fn status_path(body: &str) -> String {
 async fn a_resident_asks_a_school_and_reads_the_answer_through_the_link(db: PgPool) {
     let a = region(&db, "region-a", 1).await;
     let (port, mailbox) = smtp_sink().await;
+    let relay = MailSettings {
+        host: "127.0.0.1".into(),
+        port,
+        from: "noreply@gospublic.example".into(),
+    };
     let settings = Settings {
-        mail: Some(MailSettings {
-            host: "127.0.0.1".into(),
-            port,
-            from: "noreply@gospublic.example".into(),
-        }),
+        mail: Some(relay.clone()),
         ..Settings::for_tests()
     };
     let mut resident = TestApp::with_settings(db.clone(), settings);
@@ -155,6 +156,32 @@ async fn a_resident_asks_a_school_and_reads_the_answer_through_the_link(db: PgPo
             .await
             .assert_redirect(&url);
     }
+    // Each answer also went back by letter to the address the resident gave, once.
+    assert_eq!(
+        gospublic::public_questions::letters::send_due(&db, &relay)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        gospublic::public_questions::letters::send_due(&db, &relay)
+            .await
+            .unwrap(),
+        0
+    );
+    let letters: Vec<String> = mailbox.lock().unwrap()[1..]
+        .iter()
+        .map(|m| decoded_body(m))
+        .collect();
+    assert_eq!(letters.len(), 2);
+    assert!(
+        letters[0].contains("Уточняем график приёма документов."),
+        "{}",
+        letters[0]
+    );
+    assert!(letters[1].contains("Запись откроется 1 апреля на портале госуслуг."));
+    assert!(letters[1].contains("Школа № 1 региона 1"));
+    assert!(!letters[1].contains("СЛУЖЕБНО"));
     let internal = editor.get(&url).await.body;
     let status = resident.get(&path).await;
     status
@@ -321,6 +348,13 @@ async fn the_link_follows_a_transfer_takes_a_reply_and_can_be_turned_off(db: PgP
         )
         .await
         .assert_redirect(&url);
+    // A resident who left a phone gets no letter: the request waits at the link.
+    assert_eq!(
+        resident
+            .count("select count(*) from resident_letters")
+            .await,
+        0
+    );
     let status = resident.get(&path).await;
     status
         .assert_contains("Организация просит уточнить вопрос")

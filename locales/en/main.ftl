@@ -1199,6 +1199,30 @@ opendata-col-page_id = The page's number in the registry (never changes)
 public-corrected = Nothing was found as typed; showing results for «{ $words }».
 
 ## Residents' questions from the public site
+letter-subject-interim = An interim answer to your question No. { $number }
+letter-subject-final = The answer to your question No. { $number }
+letter-subject-request = The organization asks for details on your question No. { $number }
+letter-body-interim = Hello,
+
+    «{ $organization }» writes about your question No. { $number }:
+
+    { $text }
+
+    The question is still being worked on. Follow it at the private link from the first letter.
+letter-body-final = Hello,
+
+    «{ $organization }» answered your question No. { $number }:
+
+    { $text }
+
+    The answer is also at the private link from the first letter.
+letter-body-request = Hello,
+
+    «{ $organization }» asks for details on your question No. { $number }:
+
+    { $text }
+
+    You can reply at the private link from the first letter: it has a field for that.
 question-consent = Personal data consent
 question-consent-given = given { $at }
 question-status-link = Resident's link

@@ -1208,6 +1208,30 @@ opendata-col-page_id = Номер страницы в реестре (не ме�
 public-corrected = По запросу как написано ничего не нашлось; показано по запросу «{ $words }».
 
 ## Residents' questions from the public site
+letter-subject-interim = Промежуточный ответ на ваш вопрос № { $number }
+letter-subject-final = Ответ на ваш вопрос № { $number }
+letter-subject-request = Организация просит уточнить ваш вопрос № { $number }
+letter-body-interim = Здравствуйте!
+
+    «{ $organization }» сообщает по вашему вопросу № { $number }:
+
+    { $text }
+
+    Вопрос ещё в работе. Что с ним — по личной ссылке из первого письма.
+letter-body-final = Здравствуйте!
+
+    «{ $organization }» ответила на ваш вопрос № { $number }:
+
+    { $text }
+
+    Ответ также виден по личной ссылке из первого письма.
+letter-body-request = Здравствуйте!
+
+    «{ $organization }» просит уточнить ваш вопрос № { $number }:
+
+    { $text }
+
+    Ответить можно по личной ссылке из первого письма: там есть поле для уточнения.
 question-consent = Согласие на обработку ПДн
 question-consent-given = дано { $at }
 question-status-link = Ссылка жителя

@@ -1,6 +1,7 @@
-//! An answer to a question that came from a platform goes back there: the delivery is written
-//! in the answer's own transaction, so an answer is never published without one and never
-//! delivered without being published; the `delivery` worker sends it.
+//! An answer goes back where the question was asked: to the platform it came from, or, for a
+//! question from the site, by letter to the resident's e-mail. The delivery (or the letter)
+//! is written in the answer's own transaction, so an answer is never published without one
+//! and never delivered without being published; the `delivery` and letter workers send them.
 
 use sqlx::PgConnection;
 
@@ -51,6 +52,16 @@ pub enum Kind {
     Request,
 }
 
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Interim => "interim",
+            Kind::Final => "final",
+            Kind::Request => "request",
+        }
+    }
+}
+
 /// Writes the delivery of a published answer, in the caller's transaction; returns its id,
 /// or None when the question did not come from a connected platform.
 pub async fn enqueue(
@@ -61,15 +72,15 @@ pub async fn enqueue(
     kind: Kind,
     by: Option<UserId>,
 ) -> Result<Option<i64>, sqlx::Error> {
+    if q.channel == "form" {
+        crate::public_questions::db::add_letter(db, region, q.id, kind.code(), text).await?;
+        return Ok(None);
+    }
     let Some(route) = route(db, region, q).await? else {
         return Ok(None);
     };
     let parts = target::split(text, route.target.limit());
-    let kind = match kind {
-        Kind::Interim => "interim",
-        Kind::Final => "final",
-        Kind::Request => "request",
-    };
+    let kind = kind.code();
     let id = deliveries::insert(
         db,
         region,

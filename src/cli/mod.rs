@@ -186,6 +186,7 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
         state.answers_published.clone(),
     );
     if let Some(mail) = settings.mail.clone() {
+        crate::public_questions::letters::spawn(db.clone(), mail.clone());
         spawn_overdue_notices(db, mail, settings.base_url.clone());
     }
     let listener = TcpListener::bind(args.bind).await.with_context(|| {

@@ -69,15 +69,17 @@ pub async fn insert(
     question: QuestionId,
     consent_text: &str,
     token_hash: &[u8],
+    locale: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        r#"insert into resident_submissions (region_id, question_id, consent_text, consent_at, status_token_hash)
-           values ($1, $2, $3, now(), $4)"#,
+        r#"insert into resident_submissions (region_id, question_id, consent_text, consent_at, status_token_hash, locale)
+           values ($1, $2, $3, now(), $4, $5)"#,
     )
     .bind(region)
     .bind(question)
     .bind(consent_text)
     .bind(token_hash)
+    .bind(locale)
     .execute(db)
     .await?;
     Ok(())
@@ -190,4 +192,96 @@ pub async fn consent(
     .bind(question)
     .fetch_optional(db)
     .await
+}
+
+/// Writes a letter to the resident of a question from the site, in the caller's transaction,
+/// when they gave an e-mail; returns whether one was written.
+pub async fn add_letter(
+    db: &mut PgConnection,
+    region: RegionId,
+    question: QuestionId,
+    kind: &str,
+    body: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        r#"insert into resident_letters (region_id, question_id, kind, body)
+           select q.region_id, q.id, $3, $4 from questions q
+           join resident_submissions s on s.region_id = q.region_id and s.question_id = q.id
+           where q.region_id = $1 and q.id = $2 and q.author_contact like '%@%'"#,
+    )
+    .bind(region)
+    .bind(question)
+    .bind(kind)
+    .bind(body)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// A letter due, with where and in which language it goes.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Letter {
+    pub id: i64,
+    pub question_id: i64,
+    pub kind: String,
+    pub body: String,
+    pub attempts: i32,
+    pub email: Option<String>,
+    pub locale: String,
+    pub organization: String,
+}
+
+/// Takes up to `limit` letters due, every region's, holding them for `lease_seconds`.
+pub async fn claim_letters(
+    db: &PgPool,
+    limit: i64,
+    lease_seconds: f64,
+) -> Result<Vec<Letter>, sqlx::Error> {
+    sqlx::query_as(
+        r#"with due as (
+               select id from resident_letters where sent_at is null and next_attempt_at <= now()
+               order by next_attempt_at, id limit $1 for update skip locked)
+           update resident_letters l set next_attempt_at = now() + make_interval(secs => $2),
+                  attempts = l.attempts + 1
+           from due, questions q, resident_submissions s, organizations o
+           where l.id = due.id and q.region_id = l.region_id and q.id = l.question_id
+             and s.region_id = q.region_id and s.question_id = q.id
+             and o.region_id = q.region_id and o.id = q.organization_id
+           returning l.id, l.question_id, l.kind, l.body, l.attempts, q.author_contact as email, s.locale,
+                     o.name as organization"#,
+    )
+    .bind(limit)
+    .bind(lease_seconds)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn letter_sent(db: &PgPool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update resident_letters set sent_at = now(), last_error = null where id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// A letter that could not go: tried again after `wait_seconds`, or never when `give_up`.
+pub async fn letter_failed(
+    db: &PgPool,
+    id: i64,
+    error: &str,
+    wait_seconds: f64,
+    give_up: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        r#"update resident_letters set last_error = $2,
+               next_attempt_at = case when $4 then 'infinity'::timestamptz else now() + make_interval(secs => $3) end
+           where id = $1"#,
+    )
+    .bind(id)
+    .bind(error)
+    .bind(wait_seconds)
+    .bind(give_up)
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -153,7 +153,15 @@ pub async fn submit(
     let consent = consent_text(&chrome, &card.name);
     let rules = Rules::from_settings(&region.time_zone, &settings);
     let question = file(&mut tx, region.id, card.id, &settings, &rules, &asked).await?;
-    db::insert(&mut tx, region.id, question, &consent, &hash_token(&token)).await?;
+    db::insert(
+        &mut tx,
+        region.id,
+        question,
+        &consent,
+        &hash_token(&token),
+        l.code(),
+    )
+    .await?;
     tx.commit().await?;
     let status_link = format!(
         "{}/r/{}/q/{token}",

@@ -7,6 +7,7 @@ pub mod db;
 mod form;
 mod guard;
 mod handlers;
+pub mod letters;
 mod mail;
 mod status;
 
