@@ -214,6 +214,28 @@ async fn residents_vote_once_and_the_winner_shows_after_the_results(db: PgPool) 
         .get(&format!("/r/{}/contests/{contest}", b.slug))
         .await
         .assert_status(StatusCode::NOT_FOUND);
+    // Another region's contest is not found through this region's screens.
+    let theirs: i64 = sqlx::query_scalar(
+        "insert into contests (region_id, title, voting_starts_at, voting_ends_at) values ($1, 'Чужой', now(), now() + interval '1 day') returning id",
+    )
+    .bind(b.id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    for path in [
+        format!("/r/{}/contest-admin/{theirs}", a.slug),
+        format!("/r/{}/contests/{theirs}", a.slug),
+    ] {
+        admin.get(&path).await.assert_status(StatusCode::NOT_FOUND);
+    }
+    admin.get(&url).await;
+    admin
+        .post_form(
+            &format!("/r/{}/contest-admin/{theirs}/publish", a.slug),
+            &[],
+        )
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
     // Publishing before the close is refused.
     admin.get(&url).await;
     admin
