@@ -587,6 +587,20 @@ async fn search_engines_find_every_public_card(db: PgPool) {
             t.school
         ))
         .assert_lacks(&format!("/directory/{}<", t.clinic));
+    // The region's contests are public pages too.
+    let contest: i64 = sqlx::query_scalar(
+        "insert into contests (region_id, title, voting_starts_at, voting_ends_at) values ($1, 'Лучшая страница', now(), now() + interval '1 day') returning id",
+    )
+    .bind(a.id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    robot
+        .get("/r/region-a/sitemap.xml")
+        .await
+        .assert_contains(&format!(
+            "<loc>http://127.0.0.1:8080/r/region-a/contests/{contest}</loc>"
+        ));
 }
 
 /// The cells of one CSV line as a spreadsheet splits it: `;` between cells, a quoted cell may

@@ -61,13 +61,17 @@ pub async fn region(State(state): State<AppState>, chrome: PublicChrome) -> AppR
     let region = chrome.region.ok_or(AppError::NotFound)?;
     let mut tx = state.tenant(region.id).await?;
     let cards = db::card_ids(&mut tx, region.id).await?;
+    let contests = crate::contests::db::list(&mut tx, region.id).await?;
     tx.commit().await?;
     let base = format!("{}/r/{}", base(&state), region.slug);
     let mut body = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for page in ["directory", "summary", "check", "opendata"] {
+    for page in ["directory", "summary", "check", "opendata", "contests"] {
         body.push_str(&format!("<url><loc>{base}/{page}</loc></url>\n"));
+    }
+    for c in contests {
+        body.push_str(&format!("<url><loc>{base}/contests/{}</loc></url>\n", c.id));
     }
     for (id, changed) in cards {
         body.push_str(&format!(
