@@ -622,3 +622,40 @@ fn spreadsheet_cells(line: &str) -> Vec<String> {
     }
     cells
 }
+
+#[sqlx::test]
+async fn a_search_of_every_region_too_broad_to_rank_asks_for_a_region(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    town(&db, &a).await;
+    // 1,001 kindergartens across two regions.
+    sqlx::query(
+        r#"insert into organizations (region_id, name, inn, ogrn, level)
+           select case when g % 2 = 0 then $1 else $2 end, 'МБДОУ «Детский сад № ' || g || '»',
+                  lpad((3000000000 + g)::text, 10, '0'), lpad((3000000000000 + g)::text, 13, '0'), 'municipal_institution'
+           from generate_series(1, 1001) g"#,
+    )
+    .bind(a.id)
+    .bind(b.id)
+    .execute(&db)
+    .await
+    .unwrap();
+    let mut resident = TestApp::new(db.clone());
+    let broad = resident.get("/?q=детский+сад").await;
+    broad
+        .assert_status(StatusCode::OK)
+        .assert_contains("больше 1000 организаций")
+        .assert_contains(
+            "/r/region-a/directory?q=%D0%B4%D0%B5%D1%82%D1%81%D0%BA%D0%B8%D0%B9+%D1%81%D0%B0%D0%B4",
+        )
+        .assert_lacks("id=\"no-results\"");
+    // The same words in a region are ranked; a narrower search of every region is too.
+    resident
+        .get("/r/region-a/directory?q=детский+сад")
+        .await
+        .assert_contains("Детский сад № ");
+    resident
+        .get("/?q=детский+сад+1001")
+        .await
+        .assert_lacks("больше 1000 организаций")
+        .assert_contains("Детский сад № 1001");
+}

@@ -1196,6 +1196,7 @@ opendata-col-url = The official page's address
 opendata-col-verified = true when the platform confirmed the page's official status, else false
 opendata-col-verified_since = The date the status was confirmed (YYYY-MM-DD)
 opendata-col-page_id = The page's number in the registry (never changes)
+public-too-broad = More than 1000 organizations in every region match «{ $words }». Choose your region and the search goes on there.
 public-corrected = Nothing was found as typed; showing results for «{ $words }».
 
 ## Residents' questions from the public site

@@ -1205,6 +1205,7 @@ opendata-col-url = Адрес официальной страницы
 opendata-col-verified = true — у страницы подтверждённый площадкой официальный статус (госметка), иначе false
 opendata-col-verified_since = Дата, с которой статус подтверждён (ГГГГ-ММ-ДД)
 opendata-col-page_id = Номер страницы в реестре (не меняется)
+public-too-broad = По запросу «{ $words }» во всех регионах найдено больше 1000 организаций. Выберите свой регион — поиск продолжится в нём.
 public-corrected = По запросу как написано ничего не нашлось; показано по запросу «{ $words }».
 
 ## Residents' questions from the public site

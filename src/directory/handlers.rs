@@ -20,6 +20,10 @@ use crate::web::render::render;
 const SUBORDINATES_SHOWN: i64 = 100;
 /// Pages of results a visitor may walk through; deeper than this a narrower query helps more.
 const LAST_PAGE: i64 = 50;
+/// Matches in every region past which results are not ranked: «детский сад» across the
+/// country is tens of thousands of kindergartens, and the one a resident means is found by
+/// picking their region.
+const NATIONAL_RANKED: i64 = 1000;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -31,6 +35,15 @@ pub struct SearchQuery {
 }
 
 impl SearchQuery {
+    /// A region's directory searching for the same words.
+    pub fn in_region(&self, slug: &str) -> String {
+        if self.q.trim().is_empty() {
+            return format!("/r/{slug}/directory");
+        }
+        let q: String = url::form_urlencoded::byte_serialize(self.q.trim().as_bytes()).collect();
+        format!("/r/{slug}/directory?q={q}")
+    }
+
     fn page(&self) -> i64 {
         self.page.trim().parse().unwrap_or(1).clamp(1, LAST_PAGE)
     }
@@ -67,6 +80,8 @@ pub struct Results {
     pub more: bool,
     /// The words searched for instead of a typo.
     pub corrected: Option<String>,
+    /// Too many matches in every region to rank: the resident is asked to pick a region.
+    pub too_broad: bool,
 }
 
 impl Results {
@@ -78,19 +93,46 @@ impl Results {
             page,
             more,
             corrected,
+            too_broad: false,
+        }
+    }
+
+    fn too_broad(page: i64) -> Results {
+        Results {
+            too_broad: true,
+            ..Results::of(Vec::new(), page, None)
         }
     }
 }
 
-/// The typed words; when they match nothing, the same words with each typo corrected against
-/// the dictionary of words residents can search by (and the correction is said).
-async fn matches(
+/// What a search came to: organizations, or too many in every region to rank.
+enum Matched {
+    Found(Vec<Found>, Option<String>),
+    TooBroad,
+}
+
+/// The search, unless it is of every region and matches too many to rank.
+async fn ranked(
     db: &mut sqlx::PgConnection,
     filter: &Filter,
-) -> Result<(Vec<Found>, Option<String>), sqlx::Error> {
-    let found = db::search(db, filter).await?;
+) -> Result<Option<Vec<Found>>, sqlx::Error> {
+    if filter.region.is_none()
+        && let Some(text) = &filter.text
+        && db::matches_more_than(db, text, NATIONAL_RANKED).await?
+    {
+        return Ok(None);
+    }
+    db::search(db, filter).await.map(Some)
+}
+
+/// The typed words; when they match nothing, the same words with each typo corrected against
+/// the dictionary of words residents can search by (and the correction is said).
+async fn matches(db: &mut sqlx::PgConnection, filter: &Filter) -> Result<Matched, sqlx::Error> {
+    let Some(found) = ranked(db, filter).await? else {
+        return Ok(Matched::TooBroad);
+    };
     let Some(typed) = filter.text.as_ref().filter(|_| found.is_empty()) else {
-        return Ok((found, None));
+        return Ok(Matched::Found(found, None));
     };
     let corrected = db::corrections(db, &typed.words).await?;
     let words: Vec<String> = typed
@@ -104,14 +146,17 @@ async fn matches(
         })
         .collect();
     if words == typed.words {
-        return Ok((found, None));
+        return Ok(Matched::Found(found, None));
     }
     let text = SearchText { words };
     let again = Filter {
         text: Some(text.clone()),
         ..filter.clone()
     };
-    Ok((db::search(db, &again).await?, Some(text.phrase())))
+    Ok(match ranked(db, &again).await? {
+        Some(found) => Matched::Found(found, Some(text.phrase())),
+        None => Matched::TooBroad,
+    })
 }
 
 async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results> {
@@ -119,7 +164,7 @@ async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results>
         offset: (page - 1) * PER_PAGE,
         ..filter
     };
-    let (items, corrected) = match filter.region {
+    let matched = match filter.region {
         Some(region) => {
             let mut tx = state.tenant(region).await?;
             let found = matches(&mut tx, &filter).await?;
@@ -129,7 +174,10 @@ async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results>
         // Every region's organizations: read as the schema's owner.
         None => matches(&mut *state.db.acquire().await?, &filter).await?,
     };
-    Ok(Results::of(items, page, corrected))
+    Ok(match matched {
+        Matched::Found(items, corrected) => Results::of(items, page, corrected),
+        Matched::TooBroad => Results::too_broad(page),
+    })
 }
 
 #[derive(Template)]

@@ -100,6 +100,25 @@ pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sql
     q.build_query_as().fetch_all(db).await
 }
 
+/// Whether more than `n` organizations of every region match: the bitmap of matches is read
+/// from the index, and the rows only up to `n + 1`, so a broad word costs little to count.
+pub async fn matches_more_than(
+    db: &mut PgConnection,
+    text: &SearchText,
+    n: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        r#"select count(*) > $2 from (
+               select 1 from organizations o
+               where o.archived_at is null and o.search_words @@ to_tsquery('russian', $1)
+               limit $2 + 1) x"#,
+    )
+    .bind(text.prefixes())
+    .bind(n)
+    .fetch_one(db)
+    .await
+}
+
 /// For each word, the most similar word residents can search by (trigram similarity over
 /// the dictionary), or none when nothing is similar enough.
 pub async fn corrections(
