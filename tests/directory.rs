@@ -259,6 +259,30 @@ async fn a_card_shows_the_badge_only_while_the_mark_is_granted(db: PgPool) {
         .get("/r/no-such-region/directory")
         .await
         .assert_status(StatusCode::NOT_FOUND);
+    // An organization exempt from running a page is not shown: not found, not listed.
+    resident
+        .get("/r/region-a/directory?q=елочка")
+        .await
+        .assert_contains(&format!("/r/region-a/directory/{}\"", t.kindergarten));
+    sqlx::query(
+        "update organizations set exempt = true, exemption_basis = 'Режимный объект' where id = $1",
+    )
+    .bind(t.kindergarten)
+    .execute(&db)
+    .await
+    .unwrap();
+    resident
+        .get(&format!("/r/region-a/directory/{}", t.kindergarten))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    resident
+        .get("/r/region-a/directory?q=елочка")
+        .await
+        .assert_lacks(&format!("/r/region-a/directory/{}\"", t.kindergarten));
+    resident
+        .get("/r/region-a/sitemap.xml")
+        .await
+        .assert_lacks(&format!("/directory/{}<", t.kindergarten));
 }
 
 #[sqlx::test]

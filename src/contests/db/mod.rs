@@ -162,7 +162,7 @@ pub async fn add_nomination(
                select p.region_id, $2, p.id from pages p
                join organizations o on o.region_id = p.region_id and o.id = p.organization_id
                join organization_sectors os on os.region_id = o.region_id and os.organization_id = o.id
-               where p.region_id = $1 and os.sector_id = $3 and o.archived_at is null
+               where p.region_id = $1 and os.sector_id = $3 and o.archived_at is null and not o.exempt
                order by (p.mark_status = 'granted') desc, o.name, p.id
                limit $4"#,
         )

@@ -1,7 +1,8 @@
 //! SQL of the public directory: organizations found by what a resident typed, an
 //! organization's public card (its official pages, contacts, founder and subordinates) and
 //! the page an address names. Only what a resident may see is selected: no questions, people,
-//! notes or scores.
+//! notes or scores, and no organization that is archived or exempt from running a page (an
+//! exemption is often why an organization is not to be shown).
 
 pub mod opendata;
 
@@ -57,7 +58,7 @@ pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sql
             .push_bind(t.whole())
             .push(")) as rank"),
     };
-    q.push(" from organizations o where o.archived_at is null");
+    q.push(" from organizations o where o.archived_at is null and not o.exempt");
     if let Some(region) = f.region {
         q.push(" and o.region_id = ").push_bind(region);
     }
@@ -110,7 +111,7 @@ pub async fn matches_more_than(
     sqlx::query_scalar(
         r#"select count(*) > $2 from (
                select 1 from organizations o
-               where o.archived_at is null and o.search_words @@ to_tsquery('russian', $1)
+               where o.archived_at is null and not o.exempt and o.search_words @@ to_tsquery('russian', $1)
                limit $2 + 1) x"#,
     )
     .bind(text.prefixes())
@@ -204,8 +205,8 @@ pub async fn card(
            from organizations o
            left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
            left join organizations parent on parent.region_id = o.region_id and parent.id = o.parent_id
-                                          and parent.archived_at is null
-           where o.region_id = $1 and o.id = $2 and o.archived_at is null"#,
+                                          and parent.archived_at is null and not parent.exempt
+           where o.region_id = $1 and o.id = $2 and o.archived_at is null and not o.exempt"#,
     )
     .bind(region)
     .bind(org)
@@ -258,7 +259,7 @@ pub async fn subordinates(
 ) -> Result<Vec<Link>, sqlx::Error> {
     sqlx::query_as(
         r#"select id, name from organizations
-           where region_id = $1 and parent_id = $2 and archived_at is null
+           where region_id = $1 and parent_id = $2 and archived_at is null and not exempt
            order by name, id limit $3"#,
     )
     .bind(region)
@@ -294,7 +295,7 @@ pub async fn registered(
            from pages p
            join organizations o on o.region_id = p.region_id and o.id = p.organization_id
            join regions r on r.id = p.region_id
-           where p.platform = $1 and p.url_key = $2 and o.archived_at is null"#,
+           where p.platform = $1 and p.url_key = $2 and o.archived_at is null and not o.exempt"#,
     )
     .bind(platform)
     .bind(url_key)
@@ -308,7 +309,7 @@ pub async fn card_ids(
     region: RegionId,
 ) -> Result<Vec<(OrgId, chrono::DateTime<chrono::Utc>)>, sqlx::Error> {
     sqlx::query_as(
-        "select id, updated_at from organizations where region_id = $1 and archived_at is null order by id",
+        "select id, updated_at from organizations where region_id = $1 and archived_at is null and not exempt order by id",
     )
     .bind(region)
     .fetch_all(db)

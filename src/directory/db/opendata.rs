@@ -45,7 +45,7 @@ pub async fn rows(
            join organizations o on o.region_id = p.region_id and o.id = p.organization_id
            join regions r on r.id = p.region_id
            left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
-           where ($1::bigint is null or p.region_id = $1) and o.archived_at is null and p.id > $2
+           where ($1::bigint is null or p.region_id = $1) and o.archived_at is null and not o.exempt and p.id > $2
            order by p.id limit $3"#,
     )
     .bind(region)
@@ -72,7 +72,7 @@ pub async fn version(
                   greatest(max(p.updated_at), max(o.updated_at)) as changed
            from pages p
            join organizations o on o.region_id = p.region_id and o.id = p.organization_id
-           where ($1::bigint is null or p.region_id = $1) and o.archived_at is null"#,
+           where ($1::bigint is null or p.region_id = $1) and o.archived_at is null and not o.exempt"#,
     )
     .bind(region)
     .fetch_one(db)
