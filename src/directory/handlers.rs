@@ -111,18 +111,22 @@ enum Matched {
     TooBroad,
 }
 
-/// The search, unless it is of every region and matches too many to rank.
+/// The search, unless it is of every region and matches too many to rank. Every region's
+/// matches are ranked only up to the cap; an empty answer is then told apart from too many.
 async fn ranked(
     db: &mut sqlx::PgConnection,
     filter: &Filter,
 ) -> Result<Option<Vec<Found>>, sqlx::Error> {
-    if filter.region.is_none()
+    let national = filter.region.is_none() && filter.text.is_some();
+    let found = db::search(db, filter, national.then_some(NATIONAL_RANKED)).await?;
+    if national
+        && found.is_empty()
         && let Some(text) = &filter.text
         && db::matches_more_than(db, text, NATIONAL_RANKED).await?
     {
         return Ok(None);
     }
-    db::search(db, filter).await.map(Some)
+    Ok(Some(found))
 }
 
 /// The typed words; when they match nothing, the same words with each typo corrected against
@@ -159,22 +163,18 @@ async fn matches(db: &mut sqlx::PgConnection, filter: &Filter) -> Result<Matched
     })
 }
 
-async fn find(state: &AppState, filter: Filter, page: i64) -> AppResult<Results> {
+/// A page of results, read on `db`: the region's transaction, or for every region a
+/// connection as the schema's owner.
+async fn find(
+    db: &mut sqlx::PgConnection,
+    filter: Filter,
+    page: i64,
+) -> Result<Results, sqlx::Error> {
     let filter = Filter {
         offset: (page - 1) * PER_PAGE,
         ..filter
     };
-    let matched = match filter.region {
-        Some(region) => {
-            let mut tx = state.tenant(region).await?;
-            let found = matches(&mut tx, &filter).await?;
-            tx.commit().await?;
-            found
-        }
-        // Every region's organizations: read as the schema's owner.
-        None => matches(&mut *state.db.acquire().await?, &filter).await?,
-    };
-    Ok(match matched {
+    Ok(match matches(db, &filter).await? {
         Matched::Found(items, corrected) => Results::of(items, page, corrected),
         Matched::TooBroad => Results::too_broad(page),
     })
@@ -201,17 +201,19 @@ pub async fn national(
     if user.is_some() && text.is_none() {
         return Ok(redirect("/home"));
     }
+    // Every region's organizations: read as the schema's owner.
+    let mut conn = state.db.acquire().await?;
     let results = match text {
         Some(text) => {
             let filter = Filter {
                 text: Some(text),
                 ..Filter::default()
             };
-            Some(find(&state, filter, query.page()).await?)
+            Some(find(&mut conn, filter, query.page()).await?)
         }
         None => None,
     };
-    let regions = db::regions(&mut *state.db.acquire().await?).await?;
+    let regions = db::regions(&mut conn).await?;
     render(&NationalScreen {
         chrome,
         regions,
@@ -250,12 +252,13 @@ pub async fn directory(
         offset: 0,
     };
     let asked = filter.text.is_some() || filter.municipality.is_some() || filter.sector.is_some();
+    // One transaction for the results and the filters' choices.
+    let mut tx = state.tenant(region.id).await?;
     let results = if asked {
-        Some(find(&state, filter, query.page()).await?)
+        Some(find(&mut tx, filter, query.page()).await?)
     } else {
         None
     };
-    let mut tx = state.tenant(region.id).await?;
     let municipalities = db::municipalities(&mut tx, region.id).await?;
     let sectors = db::sectors(&mut tx, region.id).await?;
     tx.commit().await?;

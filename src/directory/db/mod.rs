@@ -43,10 +43,22 @@ pub struct Filter {
 /// Organizations that match, the best first: the words' relevance, then those with a
 /// verified page, then by name. One more than a page, to know there is a next. The rank and
 /// the verified flag are computed for the matches; the region, municipality and page count
-/// only for the page shown.
-pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sqlx::Error> {
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-        "with hits as (select o.id, o.region_id, o.name, o.short_name, o.address, o.municipality_id, ",
+/// only for the page shown. With `cap`, nothing is ranked when more than `cap` organizations
+/// match (the answer is then empty): the matches are read from the index once, up to one
+/// more than the cap, and only those are ranked.
+pub async fn search(
+    db: &mut PgConnection,
+    f: &Filter,
+    cap: Option<i64>,
+) -> Result<Vec<Found>, sqlx::Error> {
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new("with ");
+    if let Some(cap) = cap {
+        q.push("candidates as materialized (select o.id");
+        push_matching(&mut q, f);
+        q.push(" limit ").push_bind(cap + 1).push("), ");
+    }
+    q.push(
+        "hits as (select o.id, o.region_id, o.name, o.short_name, o.address, o.municipality_id, ",
     );
     match &f.text {
         None => q.push("0::real as rank"),
@@ -58,25 +70,12 @@ pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sql
             .push_bind(t.whole())
             .push(")) as rank"),
     };
-    q.push(" from organizations o where o.archived_at is null and not o.exempt");
-    if let Some(region) = f.region {
-        q.push(" and o.region_id = ").push_bind(region);
-    }
-    if let Some(t) = &f.text {
-        q.push(" and o.search_words @@ to_tsquery('russian', ")
-            .push_bind(t.prefixes())
-            .push(")");
-    }
-    if let Some(m) = f.municipality {
-        q.push(" and o.municipality_id = ").push_bind(m);
-    }
-    if let Some(s) = f.sector {
-        q.push(
-            " and exists (select 1 from organization_sectors s where s.region_id = o.region_id \
-             and s.organization_id = o.id and s.sector_id = ",
-        )
-        .push_bind(s)
-        .push(")");
+    match cap {
+        Some(cap) => {
+            q.push(" from organizations o join candidates c on c.id = o.id where (select count(*) from candidates) <= ")
+                .push_bind(cap);
+        }
+        None => push_matching(&mut q, f),
     }
     q.push(
         r#"), shown as (
@@ -99,6 +98,30 @@ pub async fn search(db: &mut PgConnection, f: &Filter) -> Result<Vec<Found>, sql
            order by s.rank desc, s.verified desc, s.name, s.id"#,
     );
     q.build_query_as().fetch_all(db).await
+}
+
+/// ` from organizations o where …` for what the filter asks.
+fn push_matching(q: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
+    q.push(" from organizations o where o.archived_at is null and not o.exempt");
+    if let Some(region) = f.region {
+        q.push(" and o.region_id = ").push_bind(region);
+    }
+    if let Some(t) = &f.text {
+        q.push(" and o.search_words @@ to_tsquery('russian', ")
+            .push_bind(t.prefixes())
+            .push(")");
+    }
+    if let Some(m) = f.municipality {
+        q.push(" and o.municipality_id = ").push_bind(m);
+    }
+    if let Some(s) = f.sector {
+        q.push(
+            " and exists (select 1 from organization_sectors s where s.region_id = o.region_id \
+             and s.organization_id = o.id and s.sector_id = ",
+        )
+        .push_bind(s)
+        .push(")");
+    }
 }
 
 /// Whether more than `n` organizations of every region match: the bitmap of matches is read
