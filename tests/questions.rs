@@ -1038,3 +1038,50 @@ async fn an_admin_loads_the_production_calendar(db: PgPool) {
         .await;
     assert_eq!(audited, 1);
 }
+
+#[sqlx::test]
+async fn the_inbox_finds_questions_by_words_in_their_forms(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let road = question(&db, a.id, a.child, None, 1, "normal").await;
+    let rubbish = question(&db, a.id, a.child, None, 2, "normal").await;
+    let tree = question(&db, a.id, a.child, None, 3, "normal").await;
+    let theirs = question(&db, b.id, b.child, None, 1, "normal").await;
+    for (id, text) in [
+        (road, "Когда отремонтируют дорогу на улице Ленина, 12?"),
+        (rubbish, "Третью неделю не вывозят мусор во дворе"),
+        (tree, "Новогодняя ёлка на площади не горит"),
+        (theirs, "Когда отремонтируют дорогу в соседнем районе?"),
+    ] {
+        sqlx::query("update questions set body = $2 where id = $1")
+            .bind(id)
+            .bind(text)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    let mut editor = signed_in(&db, &a.editor).await;
+    let found = async |editor: &mut TestApp, q: &str| -> Vec<i64> {
+        let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let body = editor
+            .get(&format!("/r/region-a/questions?status=all&q={q}"))
+            .await
+            .body;
+        [road, rubbish, tree, theirs]
+            .into_iter()
+            .filter(|id| body.contains(&format!(">#{id}<")))
+            .collect()
+    };
+    // Another form of the word, a prefix as typed, «ё» as «е», several words, the number.
+    assert_eq!(found(&mut editor, "дороги").await, [road]);
+    assert_eq!(found(&mut editor, "ленин").await, [road]);
+    assert_eq!(found(&mut editor, "елка").await, [tree]);
+    assert_eq!(found(&mut editor, "мусор двор").await, [rubbish]);
+    assert_eq!(found(&mut editor, "мусор дорога").await, Vec::<i64>::new());
+    assert_eq!(found(&mut editor, &format!("#{tree}")).await, [tree]);
+    assert_eq!(found(&mut editor, "12").await, [road]);
+    // Another region's question is never found.
+    assert_eq!(
+        found(&mut editor, &format!("#{theirs}")).await,
+        Vec::<i64>::new()
+    );
+}

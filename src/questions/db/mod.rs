@@ -573,8 +573,10 @@ struct FilterValues {
     assignee: Assignee,
     due: String,
     view: String,
-    pattern: Option<String>,
-    text: String,
+    /// The words searched for, each a prefix in Russian word forms.
+    words: Option<crate::directory::query::SearchText>,
+    /// A question's number typed with or without «#».
+    number: Option<i64>,
     received_from: Option<DateTime<Utc>>,
     received_to: Option<DateTime<Utc>>,
 }
@@ -600,14 +602,11 @@ fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
         assignee,
         due: f.due.clone(),
         view: f.view.clone(),
-        pattern: (!text.is_empty()).then(|| {
-            crate::web::forms::ListQuery {
-                q: text.to_owned(),
-                page: None,
-            }
-            .pattern()
-        }),
-        text: text.trim_start_matches('#').to_owned(),
+        // «#123» is a question's number only; «123» may also be a house number in the text.
+        words: (!text.starts_with('#'))
+            .then(|| crate::directory::query::SearchText::parse(text))
+            .flatten(),
+        number: text.trim_start_matches('#').parse().ok(),
         received_from: local_midnight(&f.received_from, ctx.tz, 0),
         received_to: local_midnight(&f.received_to, ctx.tz, 1),
     }
@@ -704,12 +703,20 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>) {
     if let Some(to) = v.received_to {
         qb.push(" and q.received_at < ").push_bind(to);
     }
-    if let Some(pattern) = &v.pattern {
-        qb.push(" and (lower(q.body) like ")
-            .push_bind(pattern.clone())
-            .push(" or q.id::text = ")
-            .push_bind(v.text.clone())
-            .push(")");
+    match (&v.words, v.number) {
+        (Some(words), number) => {
+            qb.push(" and (q.search_words @@ to_tsquery('russian', ")
+                .push_bind(words.prefixes())
+                .push(")");
+            if let Some(id) = number {
+                qb.push(" or q.id = ").push_bind(id);
+            }
+            qb.push(")");
+        }
+        (None, Some(id)) => {
+            qb.push(" and q.id = ").push_bind(id);
+        }
+        (None, None) => {}
     }
 }
 
