@@ -17,7 +17,7 @@ DATABASE_URL="$db" "$bin" seed-scale --regions "$regions" --pages "$pages" \
   --organizations $((pages * 4 / 7)) --questions 10000 --weeks 2 >/dev/null 2>&1
 psql -h 127.0.0.1 -U postgres -d "$name" -Atc \
   "copy (select r.slug, o.id, o.name, coalesce(o.address, '') from organizations o join regions r on r.id = o.region_id
-         where o.archived_at is null order by md5(o.id::text) limit 2000) to stdout" > "$out/directory-queries.tsv"
+         where o.archived_at is null and not o.exempt order by md5(o.id::text) limit 2000) to stdout" > "$out/directory-queries.tsv"
 DATABASE_URL="$db" RUST_LOG=warn "$bin" serve --bind "127.0.0.1:$port" --secure-cookies=false \
   > "$out/directory-server.log" 2>&1 &
 server=$!

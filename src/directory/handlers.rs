@@ -111,19 +111,19 @@ enum Matched {
     TooBroad,
 }
 
+// The last page a visitor may reach starts before the cap.
+const _: () = assert!((LAST_PAGE - 1) * PER_PAGE < NATIONAL_RANKED);
+
 /// The search, unless it is of every region and matches too many to rank. Every region's
-/// matches are ranked only up to the cap; an empty answer is then told apart from too many.
+/// matches are read only up to one more than the cap, and that many are ranked at most.
 async fn ranked(
     db: &mut sqlx::PgConnection,
     filter: &Filter,
 ) -> Result<Option<Vec<Found>>, sqlx::Error> {
     let national = filter.region.is_none() && filter.text.is_some();
     let found = db::search(db, filter, national.then_some(NATIONAL_RANKED)).await?;
-    if national
-        && found.is_empty()
-        && let Some(text) = &filter.text
-        && db::matches_more_than(db, text, NATIONAL_RANKED).await?
-    {
+    // A search with more matches than the cap always has rows to say so.
+    if national && found.first().is_some_and(|f| f.matched > NATIONAL_RANKED) {
         return Ok(None);
     }
     Ok(Some(found))

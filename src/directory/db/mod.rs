@@ -27,6 +27,8 @@ pub struct Found {
     pub region_name: String,
     pub verified: bool,
     pub pages: i64,
+    /// With a cap, how many matched, up to one more than the cap.
+    pub matched: i64,
 }
 
 /// What the directory is asked.
@@ -43,9 +45,9 @@ pub struct Filter {
 /// Organizations that match, the best first: the words' relevance, then those with a
 /// verified page, then by name. One more than a page, to know there is a next. The rank and
 /// the verified flag are computed for the matches; the region, municipality and page count
-/// only for the page shown. With `cap`, nothing is ranked when more than `cap` organizations
-/// match (the answer is then empty): the matches are read from the index once, up to one
-/// more than the cap, and only those are ranked.
+/// only for the page shown. With `cap`, the matches are read from the index once, up to one
+/// more than the cap, and only those are ranked; each row says how many matched, so the
+/// caller knows when there were more than the cap.
 pub async fn search(
     db: &mut PgConnection,
     f: &Filter,
@@ -71,9 +73,8 @@ pub async fn search(
             .push(")) as rank"),
     };
     match cap {
-        Some(cap) => {
-            q.push(" from organizations o join candidates c on c.id = o.id where (select count(*) from candidates) <= ")
-                .push_bind(cap);
+        Some(_) => {
+            q.push(" from organizations o join candidates c on c.id = o.id");
         }
         None => push_matching(&mut q, f),
     }
@@ -91,7 +92,14 @@ pub async fn search(
            select s.id, s.name, s.short_name, s.address, m.name as municipality,
                   r.slug as region_slug, r.name as region_name, s.verified,
                   (select count(*) from pages p where p.region_id = s.region_id
-                          and p.organization_id = s.id) as pages
+                          and p.organization_id = s.id) as pages, "#,
+    );
+    match cap {
+        Some(_) => q.push("(select count(*) from candidates) as matched"),
+        None => q.push("0::bigint as matched"),
+    };
+    q.push(
+        r#"
            from shown s
            join regions r on r.id = s.region_id
            left join municipalities m on m.region_id = s.region_id and m.id = s.municipality_id
@@ -122,25 +130,6 @@ fn push_matching(q: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
         .push_bind(s)
         .push(")");
     }
-}
-
-/// Whether more than `n` organizations of every region match: the bitmap of matches is read
-/// from the index, and the rows only up to `n + 1`, so a broad word costs little to count.
-pub async fn matches_more_than(
-    db: &mut PgConnection,
-    text: &SearchText,
-    n: i64,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        r#"select count(*) > $2 from (
-               select 1 from organizations o
-               where o.archived_at is null and not o.exempt and o.search_words @@ to_tsquery('russian', $1)
-               limit $2 + 1) x"#,
-    )
-    .bind(text.prefixes())
-    .bind(n)
-    .fetch_one(db)
-    .await
 }
 
 /// For each word, the most similar word residents can search by (trigram similarity over
