@@ -46,8 +46,8 @@ pub struct Filter {
 /// verified page, then by name. One more than a page, to know there is a next. The rank and
 /// the verified flag are computed for the matches; the region, municipality and page count
 /// only for the page shown. With `cap`, the matches are read from the index once, up to one
-/// more than the cap, and only those are ranked; each row says how many matched, so the
-/// caller knows when there were more than the cap.
+/// more than the cap, and only those are ranked; each row says how many matched, and past the
+/// cap a single row comes back, unranked, to say so.
 pub async fn search(
     db: &mut PgConnection,
     f: &Filter,
@@ -57,7 +57,9 @@ pub async fn search(
     if let Some(cap) = cap {
         q.push("candidates as materialized (select o.id");
         push_matching(&mut q, f);
-        q.push(" limit ").push_bind(cap + 1).push("), ");
+        q.push(" limit ")
+            .push_bind(cap + 1)
+            .push("), matched as materialized (select count(*) as n from candidates), ");
     }
     q.push(
         "hits as (select o.id, o.region_id, o.name, o.short_name, o.address, o.municipality_id, ",
@@ -73,8 +75,11 @@ pub async fn search(
             .push(")) as rank"),
     };
     match cap {
-        Some(_) => {
-            q.push(" from organizations o join candidates c on c.id = o.id");
+        // Past the cap, one row only, to carry the count: nothing is ranked.
+        Some(cap) => {
+            q.push(" from organizations o join candidates c on c.id = o.id where (select n from matched) <= ")
+                .push_bind(cap)
+                .push(" or o.id = (select min(id) from candidates)");
         }
         None => push_matching(&mut q, f),
     }
@@ -95,7 +100,7 @@ pub async fn search(
                           and p.organization_id = s.id) as pages, "#,
     );
     match cap {
-        Some(_) => q.push("(select count(*) from candidates) as matched"),
+        Some(_) => q.push("(select n from matched) as matched"),
         None => q.push("0::bigint as matched"),
     };
     q.push(
