@@ -623,6 +623,9 @@ type Builder<'a> = QueryBuilder<'a, Postgres>;
 
 /// The inbox counts matches up to this many; more shows as "over 10 000".
 pub const TOTAL_CAP: i64 = 10_000;
+/// A search matching at most this many questions sorts them itself; more are found walking
+/// the scope in due order, where 25 matches come soon.
+const SORTED_AFTER_SEARCH: i64 = 2_000;
 
 /// `from … where …` of the inbox: only the filters in use become SQL, so each combination
 /// gets a plan fitted to it.
@@ -728,20 +731,6 @@ pub async fn inbox(
     f: &InboxQuery,
 ) -> Result<(Vec<InboxRow>, i64), sqlx::Error> {
     let v = filter_values(f, ctx);
-    let mut qb = Builder::new(
-        r#"select q.id, q.organization_id, o.name as organization_name,
-                  (select p.platform from pages p where p.region_id = q.region_id and p.id = q.page_id) as page_platform,
-                  q.category, q.priority, q.status, q.channel, left(q.body, 160) as excerpt, q.received_at,
-                  q.due_at, q.risk_at, q.paused_at,
-                  (select u.name from users u where u.id = q.assignee_id) as assignee_name,
-                  q.awaiting_approval as has_draft"#,
-    );
-    push_from(&mut qb, &v, ctx);
-    qb.push(" order by q.due_at nulls last, q.received_at desc, q.id desc limit ")
-        .push_bind(PAGE_SIZE)
-        .push(" offset ")
-        .push_bind(crate::web::pager::offset(f.page()));
-    let rows = qb.build_query_as::<InboxRow>().fetch_all(&mut *db).await?;
     // Counting stops at TOTAL_CAP: past it the exact number costs a scan of the region and
     // tells a person nothing the filters would not.
     let mut qb = Builder::new("select count(*) from (select 1");
@@ -750,6 +739,36 @@ pub async fn inbox(
         .push_bind(TOTAL_CAP + 1)
         .push(") matches");
     let total: i64 = qb.build_query_scalar().fetch_one(&mut *db).await?;
+    let mut qb = Builder::new("");
+    // Words that match few questions: those are found through the text index and sorted,
+    // instead of walking the scope in due order and reading every text on the way.
+    let found_by_words = v.words.is_some() && total <= SORTED_AFTER_SEARCH;
+    if found_by_words {
+        qb.push("with matched as materialized (select q.id");
+        push_from(&mut qb, &v, ctx);
+        qb.push(") ");
+    }
+    qb.push(
+        r#"select q.id, q.organization_id, o.name as organization_name,
+                  (select p.platform from pages p where p.region_id = q.region_id and p.id = q.page_id) as page_platform,
+                  q.category, q.priority, q.status, q.channel, left(q.body, 160) as excerpt, q.received_at,
+                  q.due_at, q.risk_at, q.paused_at,
+                  (select u.name from users u where u.id = q.assignee_id) as assignee_name,
+                  q.awaiting_approval as has_draft"#,
+    );
+    if found_by_words {
+        qb.push(
+            " from matched m join questions q on q.id = m.id \
+             join organizations o on o.region_id = q.region_id and o.id = q.organization_id",
+        );
+    } else {
+        push_from(&mut qb, &v, ctx);
+    }
+    qb.push(" order by q.due_at nulls last, q.received_at desc, q.id desc limit ")
+        .push_bind(PAGE_SIZE)
+        .push(" offset ")
+        .push_bind(crate::web::pager::offset(f.page()));
+    let rows = qb.build_query_as::<InboxRow>().fetch_all(&mut *db).await?;
     Ok((rows, total))
 }
 
