@@ -738,7 +738,14 @@ pub async fn inbox(
     qb.push(" limit ")
         .push_bind(TOTAL_CAP + 1)
         .push(") matches");
-    let total: i64 = qb.build_query_scalar().fetch_one(&mut *db).await?;
+    // Planned for the words searched each time: a plan made once for any words guesses ten
+    // matches for every phrase and joins thousands of rows one by one.
+    let cached_plan = v.words.is_none();
+    let total: i64 = qb
+        .build_query_scalar()
+        .persistent(cached_plan)
+        .fetch_one(&mut *db)
+        .await?;
     let mut qb = Builder::new("");
     // Words that match few questions: those are found through the text index and sorted,
     // instead of walking the scope in due order and reading every text on the way.
@@ -768,7 +775,11 @@ pub async fn inbox(
         .push_bind(PAGE_SIZE)
         .push(" offset ")
         .push_bind(crate::web::pager::offset(f.page()));
-    let rows = qb.build_query_as::<InboxRow>().fetch_all(&mut *db).await?;
+    let rows = qb
+        .build_query_as::<InboxRow>()
+        .persistent(cached_plan)
+        .fetch_all(&mut *db)
+        .await?;
     Ok((rows, total))
 }
 
