@@ -519,6 +519,46 @@ pub struct InboxContext<'a> {
     pub now: DateTime<Utc>,
     pub today: (DateTime<Utc>, DateTime<Utc>),
     pub tz: chrono_tz::Tz,
+    /// The questions the typed words match, found by `matching`; `None` when no words were
+    /// typed or they match more than the inbox counts.
+    pub matched: Option<&'a [i64]>,
+}
+
+/// The words typed in the inbox's search box, unless it is a question's number («#123»).
+pub fn typed_words(f: &InboxQuery) -> Option<crate::directory::query::SearchText> {
+    let text = f.q.trim();
+    (!text.starts_with('#'))
+        .then(|| crate::directory::query::SearchText::parse(text))
+        .flatten()
+}
+
+/// Questions of the region (of these organizations, when given) whose text has the words,
+/// up to `limit`. Read on a connection outside row-level security, with the region as an
+/// explicit condition: under the policy the text index cannot be used (the match operator is
+/// not leakproof) and every question of the scope is read. The inbox then reads only these
+/// ids, under the policy as always.
+pub async fn matching(
+    db: &mut PgConnection,
+    region: RegionId,
+    orgs: Option<&[i64]>,
+    words: &crate::directory::query::SearchText,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut qb = Builder::new("select q.id from questions q where q.region_id = ");
+    qb.push_bind(region);
+    if let Some(orgs) = orgs {
+        qb.push(" and q.organization_id = any(")
+            .push_bind(orgs.to_vec())
+            .push(")");
+    }
+    qb.push(" and q.search_words @@ to_tsquery('russian', ")
+        .push_bind(words.prefixes())
+        .push(") limit ")
+        .push_bind(limit);
+    qb.build_query_scalar()
+        .persistent(false)
+        .fetch_all(db)
+        .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -603,9 +643,7 @@ fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
         due: f.due.clone(),
         view: f.view.clone(),
         // «#123» is a question's number only; «123» may also be a house number in the text.
-        words: (!text.starts_with('#'))
-            .then(|| crate::directory::query::SearchText::parse(text))
-            .flatten(),
+        words: typed_words(f),
         number: text.trim_start_matches('#').parse().ok(),
         received_from: local_midnight(&f.received_from, ctx.tz, 0),
         received_to: local_midnight(&f.received_to, ctx.tz, 1),
@@ -708,9 +746,16 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>) {
     }
     match (&v.words, v.number) {
         (Some(words), number) => {
-            qb.push(" and (q.search_words @@ to_tsquery('russian', ")
-                .push_bind(words.prefixes())
-                .push(")");
+            match ctx.matched {
+                Some(ids) => qb
+                    .push(" and (q.id = any(")
+                    .push_bind(ids.to_vec())
+                    .push(")"),
+                None => qb
+                    .push(" and (q.search_words @@ to_tsquery('russian', ")
+                    .push_bind(words.prefixes())
+                    .push(")"),
+            };
             if let Some(id) = number {
                 qb.push(" or q.id = ").push_bind(id);
             }
