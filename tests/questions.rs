@@ -1079,9 +1079,16 @@ async fn the_inbox_finds_questions_by_words_in_their_forms(db: PgPool) {
     assert_eq!(found(&mut editor, "мусор дорога").await, Vec::<i64>::new());
     assert_eq!(found(&mut editor, &format!("#{tree}")).await, [tree]);
     assert_eq!(found(&mut editor, "12").await, [road]);
-    // Another region's question is never found.
+    // Another region's question is never found, by number or by its words.
     assert_eq!(
         found(&mut editor, &format!("#{theirs}")).await,
         Vec::<i64>::new()
     );
+    assert_eq!(
+        found(&mut editor, "соседнем районе").await,
+        Vec::<i64>::new()
+    );
+    // The region's coordinator searches every organization of the region, and only those.
+    let mut coordinator = signed_in(&db, &a.coordinator).await;
+    assert_eq!(found(&mut coordinator, "отремонтируют").await, [road]);
 }
