@@ -163,8 +163,8 @@ async fn matches(db: &mut sqlx::PgConnection, filter: &Filter) -> Result<Matched
     })
 }
 
-/// A page of results, read on `db`, a connection as the schema's owner: the filter bounds the
-/// region, if any.
+/// A page of results, read on `db`: the region's transaction, or for every region a
+/// connection as the schema's owner.
 async fn find(
     db: &mut sqlx::PgConnection,
     filter: Filter,
@@ -252,17 +252,16 @@ pub async fn directory(
         offset: 0,
     };
     let asked = filter.text.is_some() || filter.municipality.is_some() || filter.sector.is_some();
-    // Public rows, each statement bounded by the region explicitly, read as the schema's
-    // owner: under row-level security the text index cannot serve the search (the match
-    // operator is not leakproof) and every organization of the region would be read.
-    let mut conn = state.db.acquire().await?;
+    // One transaction for the results and the filters' choices.
+    let mut tx = state.tenant(region.id).await?;
     let results = if asked {
-        Some(find(&mut conn, filter, query.page()).await?)
+        Some(find(&mut tx, filter, query.page()).await?)
     } else {
         None
     };
-    let municipalities = db::municipalities(&mut conn, region.id).await?;
-    let sectors = db::sectors(&mut conn, region.id).await?;
+    let municipalities = db::municipalities(&mut tx, region.id).await?;
+    let sectors = db::sectors(&mut tx, region.id).await?;
+    tx.commit().await?;
     render(&DirectoryScreen {
         chrome,
         region_name: region.name,
