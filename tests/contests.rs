@@ -82,6 +82,15 @@ async fn nomination_of(db: &PgPool, contest: i64) -> i64 {
     .unwrap()
 }
 
+/// The voting opens: the contest's start moves into the past, as time would move it.
+async fn open(db: &PgPool, contest: i64) {
+    sqlx::query("update contests set voting_starts_at = now() - interval '1 second' where id = $1")
+        .bind(contest)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
 /// The voting ends: the contest's end moves into the past, as time would move it.
 async fn close(db: &PgPool, contest: i64) {
     sqlx::query("update contests set voting_ends_at = now() - interval '1 second' where id = $1")
@@ -159,11 +168,7 @@ async fn residents_vote_once_and_the_winner_shows_after_the_results(db: PgPool) 
         .await
         .assert_status(StatusCode::CONFLICT)
         .assert_contains("Голосование сейчас не идёт");
-    sqlx::query("update contests set voting_starts_at = now() - interval '1 second' where id = $1")
-        .bind(contest)
-        .execute(&db)
-        .await
-        .unwrap();
+    open(&db, contest).await;
 
     // A vote counts once per voter.
     let res = vote(&mut resident, &a, contest, nomination, a.child_page).await;
@@ -322,11 +327,7 @@ async fn a_burst_from_one_network_is_voided_with_a_reason(db: PgPool) {
     )
     .await;
     let nomination = nomination_of(&db, contest).await;
-    sqlx::query("update contests set voting_starts_at = now() - interval '1 second' where id = $1")
-        .bind(contest)
-        .execute(&db)
-        .await
-        .unwrap();
+    open(&db, contest).await;
     for i in 0..4 {
         let mut bot = TestApp::new(db.clone());
         bot.peer = format!("203.0.113.{}:4000", 10 + i).parse().unwrap();
@@ -427,11 +428,7 @@ async fn one_network_gets_only_so_many_new_voters_an_hour(db: PgPool) {
     )
     .await;
     let nomination = nomination_of(&db, contest).await;
-    sqlx::query("update contests set voting_starts_at = now() - interval '1 second' where id = $1")
-        .bind(contest)
-        .execute(&db)
-        .await
-        .unwrap();
+    open(&db, contest).await;
     let mut refused = 0;
     for i in 0..55 {
         // A robot that throws its cookie away each time.
@@ -481,11 +478,7 @@ async fn a_vote_with_an_e_mail_code_counts_once_confirmed(db: PgPool) {
     )
     .await;
     let nomination = nomination_of(&db, contest).await;
-    sqlx::query("update contests set voting_starts_at = now() - interval '1 second' where id = $1")
-        .bind(contest)
-        .execute(&db)
-        .await
-        .unwrap();
+    open(&db, contest).await;
     let public = format!("/r/{}/contests/{contest}", a.slug);
     let mut voter = TestApp::with_settings(db.clone(), settings.clone());
     voter.get(&public).await.assert_contains("name=\"email\"");

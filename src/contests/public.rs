@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -455,64 +455,34 @@ pub async fn confirm(
     let region = chrome.region.clone().ok_or(AppError::NotFound)?;
     let l = chrome.locale;
     let (_, voter) = voter_of(&state, &headers).await?;
-    let Some(voter) = voter else {
-        let s = confirm_screen(
-            &state,
-            chrome,
-            &session,
-            path.id,
-            Some(l.t("contest-code-wrong")),
-        )
-        .await?;
-        return private(StatusCode::UNPROCESSABLE_ENTITY, &s);
+    let refusal = match voter {
+        // No voter of ours: no vote waits for this code.
+        None => Some((StatusCode::UNPROCESSABLE_ENTITY, "contest-code-wrong")),
+        Some(voter) => {
+            let mut tx = state.tenant(region.id).await?;
+            let tries = count_submission(&mut tx, &format!("code:{}", hex(&voter)), HOUR).await?;
+            let refusal = if tries > CODE_TRIES {
+                Some((StatusCode::TOO_MANY_REQUESTS, "contest-vote-limit"))
+            } else {
+                let code = hash_token(form.code.trim());
+                let confirmed = votes::confirm(&mut tx, region.id, path.id, &voter, &code).await?;
+                (confirmed == 0).then_some((StatusCode::UNPROCESSABLE_ENTITY, "contest-code-wrong"))
+            };
+            tx.commit().await?;
+            refusal
+        }
     };
-    let mut tx = state.tenant(region.id).await?;
-    let tries = count_submission(&mut tx, &format!("code:{}", hex(&voter)), HOUR).await?;
-    let confirmed = if tries > CODE_TRIES {
-        None
-    } else {
-        Some(
-            votes::confirm(
-                &mut tx,
-                region.id,
-                path.id,
-                &voter,
-                &hash_token(form.code.trim()),
-            )
-            .await?,
-        )
-    };
-    tx.commit().await?;
-    match confirmed {
-        Some(n) if n > 0 => {
+    match refusal {
+        None => {
             session.set_flash(l.t("contest-vote-confirmed")).await?;
             Ok(redirect(&format!(
                 "/r/{}/contests/{}",
                 region.slug, path.id
             )))
         }
-        Some(_) => {
-            let s = confirm_screen(
-                &state,
-                chrome,
-                &session,
-                path.id,
-                Some(l.t("contest-code-wrong")),
-            )
-            .await?;
-            private(StatusCode::UNPROCESSABLE_ENTITY, &s)
-        }
-        None => {
-            let s = confirm_screen(
-                &state,
-                chrome,
-                &session,
-                path.id,
-                Some(l.t("contest-vote-limit")),
-            )
-            .await?;
-            private(StatusCode::TOO_MANY_REQUESTS, &s)
+        Some((status, key)) => {
+            let s = confirm_screen(&state, chrome, &session, path.id, Some(l.t(key))).await?;
+            private(status, &s)
         }
     }
-    .map(IntoResponse::into_response)
 }
