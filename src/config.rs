@@ -351,6 +351,11 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_FORM_MIN_FILL_SECONDS", default_value_t = 3)]
     pub form_min_fill_seconds: u64,
 
+    /// Addresses of the load balancers in front (comma-separated). From them, the client's
+    /// address is read from `X-Forwarded-For`; from anyone else that header is ignored.
+    #[arg(long, env = "GOSPUBLIC_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     #[command(flatten)]
     pub mail: MailArgs,
 
@@ -456,6 +461,8 @@ pub struct Settings {
     pub api_requests_per_minute: i32,
     /// How long a resident's question form must have been open before it is accepted.
     pub form_min_fill: Duration,
+    /// Load balancers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl MailArgs {
@@ -505,6 +512,7 @@ impl Settings {
             apis: args.apis.bases(),
             api_requests_per_minute: args.api_requests_per_minute,
             form_min_fill: Duration::from_secs(args.form_min_fill_seconds),
+            trusted_proxies: args.trusted_proxies.clone(),
         }
     }
 
@@ -523,6 +531,7 @@ impl Settings {
             api_requests_per_minute: 600,
             // Tests submit at machine speed; the fill-time test sets its own.
             form_min_fill: Duration::ZERO,
+            trusted_proxies: Vec::new(),
         }
     }
 }

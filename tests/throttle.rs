@@ -105,3 +105,43 @@ async fn success_clears_earlier_failures(db: PgPool) {
         StatusCode::SEE_OTHER
     );
 }
+
+/// A sign-in attempt the proxy forwards for `client`.
+async fn from(
+    app: &mut TestApp,
+    client: &str,
+    email: &str,
+    password: &str,
+) -> common::TestResponse {
+    let token = app.csrf.clone().unwrap_or_default();
+    let body = common::encode(&[
+        ("email", email),
+        ("password", password),
+        ("next", ""),
+        ("csrf", &token),
+    ]);
+    app.post_raw("/login", &body, &[("x-forwarded-for", client)])
+        .await
+}
+
+#[sqlx::test]
+async fn behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(db: PgPool) {
+    let r = region(&db, "region-a", 1).await;
+    let settings = gospublic::config::Settings {
+        trusted_proxies: vec!["192.0.2.10".parse().unwrap()],
+        ..gospublic::config::Settings::for_tests()
+    };
+    let mut app = TestApp::with_settings(db.clone(), settings);
+    // One client behind the proxy guesses 20 accounts: that client is locked out ...
+    app.get("/login").await;
+    for i in 0..20 {
+        let email = format!("guess{i}@nowhere.example");
+        let res = from(&mut app, "203.0.113.5", &email, "password-guess").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let locked = from(&mut app, "203.0.113.5", &r.admin, PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    // ... while another client behind the same proxy signs in.
+    let other = from(&mut app, "198.51.100.8", &r.admin, PASSWORD).await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+}

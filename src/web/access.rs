@@ -396,17 +396,89 @@ impl FromRequestParts<AppState> for RegionOverseer {
     }
 }
 
-/// The client's address as the server saw it (absent behind an in-process test router).
+/// The client's address (absent behind an in-process test router): the peer's, or behind a
+/// trusted load balancer the one it forwarded.
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(peer.map(|peer| {
+            client_behind(peer, &parts.headers, &state.settings.trusted_proxies)
+        })))
+    }
+}
+
+/// The client's address: the peer's, unless the peer is a trusted proxy; then the nearest
+/// address in `X-Forwarded-For` that is not a trusted proxy. Addresses further left were
+/// written by whoever sent the request and prove nothing.
+pub fn client_behind(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in forwarded.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn headers(forwarded: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", forwarded.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn the_client_is_read_from_a_trusted_proxy_only() {
+        let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+        let client: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+        let trusted = [proxy];
+        // Behind the proxy: the address it appended, not what the client wrote before it.
+        assert_eq!(
+            client_behind(proxy, &headers("198.51.100.1, 203.0.113.7"), &trusted),
+            client
+        );
+        // Two proxies deep: the nearest address that is not a proxy.
+        assert_eq!(
+            client_behind(proxy, &headers("203.0.113.7, 10.0.0.2"), &trusted),
+            client
+        );
+        // Anyone else's header is ignored; a proxy without one is the client.
+        assert_eq!(
+            client_behind(client, &headers("198.51.100.1"), &trusted),
+            client
+        );
+        assert_eq!(client_behind(proxy, &HeaderMap::new(), &trusted), proxy);
+        assert_eq!(
+            client_behind(proxy, &headers("not an address"), &trusted),
+            proxy
+        );
     }
 }
