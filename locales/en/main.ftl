@@ -1248,7 +1248,6 @@ ask-public-note = Do not include passport details, document numbers or health in
 ask-refused-robot = The form was not filled in the way a person fills it in. Check the fields and send it again.
 ask-refused-fast = The form was sent too quickly. Check the text and send it again.
 ask-refused-limit = Many questions were sent from your address or contact lately. Please try again later.
-field-control-characters = The text contains control characters that are not allowed.
 ask-sent-title = Question sent
 ask-sent-number = Question No. { $number } was received and passed to the organization.
 ask-sent-link-intro = Keep your private link: it shows what is happening with the question and lets you read the answer. Do not share it.

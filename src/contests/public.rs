@@ -276,7 +276,7 @@ pub async fn vote(
     let email = form.email.trim().to_lowercase();
     let refusal = if !contest.is_open(Utc::now()) {
         Some((StatusCode::CONFLICT, "contest-vote-closed"))
-    } else if contest.email_confirmation && !plausible_email(&email) {
+    } else if contest.email_confirmation && !crate::public_questions::form::is_email(&email) {
         Some((StatusCode::UNPROCESSABLE_ENTITY, "contest-email-needed"))
     } else {
         None
@@ -381,11 +381,6 @@ pub async fn vote(
         );
     }
     Ok(response)
-}
-
-fn plausible_email(email: &str) -> bool {
-    email.parse::<lettre::Address>().is_ok()
-        && email.rsplit_once('@').is_some_and(|(_, d)| d.contains('.'))
 }
 
 /// Six digits.

@@ -90,15 +90,6 @@ impl AskForm {
         } else if text.chars().count() > MAX_TEXT {
             e.add("text", l.t("ask-text-long"));
         }
-        for (field, value) in [
-            ("name", name),
-            ("contact", self.contact.trim()),
-            ("text", text),
-        ] {
-            if has_control(value) {
-                e.add(field, l.t("field-control-characters"));
-            }
-        }
         let category = match self.category.trim() {
             "" => None,
             c if categories.iter().any(|k| k == c) => Some(c.to_owned()),
@@ -123,6 +114,14 @@ impl AskForm {
     }
 }
 
+/// An address mail can be sent to: one «@», and a domain with a dot.
+pub fn is_email(value: &str) -> bool {
+    value.parse::<lettre::Address>().is_ok()
+        && value
+            .rsplit_once('@')
+            .is_some_and(|(_, domain)| domain.contains('.'))
+}
+
 fn contact(value: &str, l: Locale, e: &mut FieldErrors) -> Option<Contact> {
     if value.is_empty() {
         e.add("contact", l.t("field-required"));
@@ -133,11 +132,7 @@ fn contact(value: &str, l: Locale, e: &mut FieldErrors) -> Option<Contact> {
         return None;
     }
     if value.contains('@') {
-        let ok = value.parse::<lettre::Address>().is_ok()
-            && value
-                .rsplit_once('@')
-                .is_some_and(|(_, domain)| domain.contains('.'));
-        if ok {
+        if is_email(value) {
             return Some(Contact::Email(value.to_owned()));
         }
         e.add("contact", l.t("email-invalid"));
@@ -152,12 +147,6 @@ fn contact(value: &str, l: Locale, e: &mut FieldErrors) -> Option<Contact> {
     }
     e.add("contact", l.t("ask-contact-invalid"));
     None
-}
-
-/// Characters no one types: everything below a space but line breaks and tabs, and DEL.
-fn has_control(s: &str) -> bool {
-    s.chars()
-        .any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || c == '\u{7f}')
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! status link they can add to and turn off.
 
 pub mod db;
-mod form;
+pub mod form;
 mod guard;
 mod handlers;
 pub mod letters;
