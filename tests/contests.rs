@@ -82,6 +82,29 @@ async fn nomination_of(db: &PgPool, contest: i64) -> i64 {
     .unwrap()
 }
 
+/// A contest made through the admin's form, with one nomination of the school's and the
+/// hospital's pages, and its voting open; returns the contest and the nomination.
+async fn running(
+    admin: &mut TestApp,
+    db: &PgPool,
+    r: &RegionFixture,
+    nomination: &str,
+    fields: &[(&str, &str)],
+) -> (i64, i64) {
+    let contest = create(admin, r, fields).await;
+    nominate(
+        admin,
+        r,
+        contest,
+        nomination,
+        "vk.com/hospital1\nvk.com/school1",
+    )
+    .await;
+    let nomination = nomination_of(db, contest).await;
+    open(db, contest).await;
+    (contest, nomination)
+}
+
 /// The voting opens: the contest's start moves into the past, as time would move it.
 async fn open(db: &PgPool, contest: i64) {
     sqlx::query("update contests set voting_starts_at = now() - interval '1 second' where id = $1")
@@ -308,9 +331,11 @@ async fn a_burst_from_one_network_is_voided_with_a_reason(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     let mut admin = TestApp::new(db.clone());
     admin.login(&a.admin).await;
-    let contest = create(
+    let (contest, nomination) = running(
         &mut admin,
+        &db,
         &a,
+        "Больницы",
         &[
             ("title", "Лучшая больница"),
             ("starts", &local(5)),
@@ -318,16 +343,6 @@ async fn a_burst_from_one_network_is_voided_with_a_reason(db: PgPool) {
         ],
     )
     .await;
-    nominate(
-        &mut admin,
-        &a,
-        contest,
-        "Больницы",
-        "vk.com/hospital1\nvk.com/school1",
-    )
-    .await;
-    let nomination = nomination_of(&db, contest).await;
-    open(&db, contest).await;
     for i in 0..4 {
         let mut bot = TestApp::new(db.clone());
         bot.peer = format!("203.0.113.{}:4000", 10 + i).parse().unwrap();
@@ -409,9 +424,11 @@ async fn one_network_gets_only_so_many_new_voters_an_hour(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     let mut admin = TestApp::new(db.clone());
     admin.login(&a.admin).await;
-    let contest = create(
+    let (contest, nomination) = running(
         &mut admin,
+        &db,
         &a,
+        "Все",
         &[
             ("title", "Конкурс"),
             ("starts", &local(5)),
@@ -419,16 +436,6 @@ async fn one_network_gets_only_so_many_new_voters_an_hour(db: PgPool) {
         ],
     )
     .await;
-    nominate(
-        &mut admin,
-        &a,
-        contest,
-        "Все",
-        "vk.com/hospital1\nvk.com/school1",
-    )
-    .await;
-    let nomination = nomination_of(&db, contest).await;
-    open(&db, contest).await;
     let mut refused = 0;
     for i in 0..55 {
         // A robot that throws its cookie away each time.
@@ -458,9 +465,11 @@ async fn a_vote_with_an_e_mail_code_counts_once_confirmed(db: PgPool) {
     };
     let mut admin = TestApp::with_settings(db.clone(), settings.clone());
     admin.login(&a.admin).await;
-    let contest = create(
+    let (contest, nomination) = running(
         &mut admin,
+        &db,
         &a,
+        "Все",
         &[
             ("title", "Конкурс с подтверждением"),
             ("starts", &local(5)),
@@ -469,16 +478,6 @@ async fn a_vote_with_an_e_mail_code_counts_once_confirmed(db: PgPool) {
         ],
     )
     .await;
-    nominate(
-        &mut admin,
-        &a,
-        contest,
-        "Все",
-        "vk.com/hospital1\nvk.com/school1",
-    )
-    .await;
-    let nomination = nomination_of(&db, contest).await;
-    open(&db, contest).await;
     let public = format!("/r/{}/contests/{contest}", a.slug);
     let mut voter = TestApp::with_settings(db.clone(), settings.clone());
     voter.get(&public).await.assert_contains("name=\"email\"");
