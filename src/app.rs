@@ -14,7 +14,7 @@ use tracing::Level;
 
 use crate::state::AppState;
 use crate::web::routes::{RouteInfo, Routes};
-use crate::web::{csrf, errors, headers, input, session};
+use crate::web::{csrf, errors, headers, input, reads, session};
 
 /// Every route of the application with its access rule, without the middleware stack.
 pub fn routes() -> Routes {
@@ -82,6 +82,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn(move |req, next| {
             headers::middleware(secure, req, next)
         }))
+        .layer(from_fn_with_state(state.clone(), reads::remember_writes))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()

@@ -356,6 +356,11 @@ pub struct ServeArgs {
     #[arg(long, env = "GOSPUBLIC_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// A streaming replica of the database: dashboards, exports, the public directory and the
+    /// API's reads go to it; writes, sign-in and forms stay on DATABASE_URL.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<DatabaseUrl>,
+
     #[command(flatten)]
     pub mail: MailArgs,
 

@@ -13,24 +13,37 @@ use crate::ids::RegionId;
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 pub async fn connect_and_migrate(url: &DatabaseUrl) -> anyhow::Result<PgPool> {
-    let options: PgConnectOptions = url
-        .0
-        .parse()
-        .with_context(|| format!("DATABASE_URL is not a PostgreSQL connection string: {url}"))?;
+    let options = parse(url)?;
     ensure_database(&options, url).await?;
+    let pool = pool(options, url).await?;
+    MIGRATOR.run(&pool).await.context("applying migrations")?;
+    Ok(pool)
+}
+
+/// The read replica's pool: no database to create and no migrations to run, the primary
+/// streams both to it.
+pub async fn connect_reads(url: &DatabaseUrl) -> anyhow::Result<PgPool> {
+    pool(parse(url)?, url).await
+}
+
+fn parse(url: &DatabaseUrl) -> anyhow::Result<PgConnectOptions> {
+    url.0
+        .parse()
+        .with_context(|| format!("not a PostgreSQL connection string: {url}"))
+}
+
+async fn pool(options: PgConnectOptions, url: &DatabaseUrl) -> anyhow::Result<PgPool> {
     // The screens' queries are short; compiling them to machine code costs ~100 ms each time
     // the planner's row guesses (a generate_series, an aggregate over a region) look large.
     // Optional filters (`$2 is null or …`) make a prepared statement's generic plan, chosen
     // after five runs, read a whole table; planning each run for its values costs far less.
     let options = options.options([("jit", "off"), ("plan_cache_mode", "force_custom_plan")]);
-    let pool = PgPoolOptions::new()
+    PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)
         .await
-        .map_err(|e| unreachable_hint(url, e))?;
-    MIGRATOR.run(&pool).await.context("applying migrations")?;
-    Ok(pool)
+        .map_err(|e| unreachable_hint(url, e))
 }
 
 async fn ensure_database(options: &PgConnectOptions, url: &DatabaseUrl) -> anyhow::Result<()> {

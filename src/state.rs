@@ -8,6 +8,9 @@ use crate::ids::RegionId;
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
+    /// The read replica's pool (`DATABASE_READ_URL`); screens that only read take it through
+    /// `web::reads::Reads`.
+    pub read: Option<PgPool>,
     pub settings: Arc<Settings>,
     /// Wakes the worker that turns platforms' events into questions.
     pub events_arrived: Arc<tokio::sync::Notify>,
@@ -19,10 +22,19 @@ impl AppState {
     pub fn new(db: PgPool, settings: Settings) -> Self {
         AppState {
             db,
+            read: None,
             settings: Arc::new(settings),
             events_arrived: Arc::new(tokio::sync::Notify::new()),
             answers_published: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+}
+
+impl AppState {
+    /// Reads of the screens that only read go to `read`.
+    pub fn with_reads(mut self, read: PgPool) -> Self {
+        self.read = Some(read);
+        self
     }
 }
 

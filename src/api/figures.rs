@@ -16,6 +16,7 @@ use crate::activity::db::{self as activity, Origin, monday_of};
 use crate::activity::derive::Week;
 use crate::ids::PageId;
 use crate::state::AppState;
+use crate::web::reads::Reads;
 
 /// Most weeks one request may carry.
 pub const MAX_WEEKS: usize = 10_000;
@@ -202,7 +203,7 @@ pub struct PageFigures {
         (status = 429, description = "Over the token's requests per minute", body = ErrorResponse),
     ))]
 pub async fn read(
-    State(state): State<AppState>,
+    reads: Reads,
     caller: ApiCaller,
     Query(query): Query<FiguresQuery>,
 ) -> ApiResult<axum::Json<PageFigures>> {
@@ -221,7 +222,7 @@ pub async fn read(
     };
     let from = day("from", &query.from, &mut fields);
     let to = day("to", &query.to, &mut fields);
-    let mut tx = state.tenant(caller.region).await?;
+    let mut tx = reads.tenant(caller.region).await?;
     let page = match page {
         Some(id) => crate::pages::db::owner(&mut tx, caller.region, PageId(id))
             .await?

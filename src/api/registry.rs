@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use serde::Deserialize;
 
 use super::auth::ApiCaller;
@@ -11,7 +11,7 @@ use super::db::registry::{self, ApiOrganization, ApiPage, RegistryFilter};
 use super::error::{ApiError, ApiResult, ErrorResponse};
 use super::paging::{self, Page};
 use super::scopes::Scope;
-use crate::state::AppState;
+use crate::web::reads::Reads;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -68,13 +68,13 @@ impl RegistryQuery {
         (status = 429, description = "Over the token's requests per minute", body = ErrorResponse),
     ))]
 pub async fn organizations(
-    State(state): State<AppState>,
+    reads: Reads,
     caller: ApiCaller,
     Query(query): Query<RegistryQuery>,
 ) -> ApiResult<axum::Json<Page<ApiOrganization>>> {
     caller.require(Scope::RegistryRead)?;
     let filter = query.filter()?;
-    let mut tx = state.tenant(caller.region).await?;
+    let mut tx = reads.tenant(caller.region).await?;
     let items = registry::organizations(&mut tx, caller.region, &filter).await?;
     tx.commit().await?;
     Ok(axum::Json(Page::new(items, filter.limit, |o| {
@@ -93,13 +93,13 @@ pub async fn organizations(
         (status = 429, description = "Over the token's requests per minute", body = ErrorResponse),
     ))]
 pub async fn pages(
-    State(state): State<AppState>,
+    reads: Reads,
     caller: ApiCaller,
     Query(query): Query<RegistryQuery>,
 ) -> ApiResult<axum::Json<Page<ApiPage>>> {
     caller.require(Scope::RegistryRead)?;
     let filter = query.filter()?;
-    let mut tx = state.tenant(caller.region).await?;
+    let mut tx = reads.tenant(caller.region).await?;
     let items = registry::pages(&mut tx, caller.region, &filter).await?;
     tx.commit().await?;
     Ok(axum::Json(Page::new(items, filter.limit, |p| {

@@ -170,7 +170,11 @@ async fn serve(url: &crate::config::DatabaseUrl, args: ServeArgs) -> anyhow::Res
         );
     }
     crate::import::set_max_rows(args.import_max_rows);
-    let state = AppState::new(db.clone(), settings.clone());
+    let mut state = AppState::new(db.clone(), settings.clone());
+    if let Some(url) = &args.database_read_url {
+        state = state.with_reads(crate::db::connect_reads(url).await?);
+        tracing::info!(replica = %url, "reads of the monitoring screens, exports, directory and API go to the replica");
+    }
     spawn_session_cleanup(db.clone(), settings.session_idle);
     let apis = crate::channels::apis::Apis::new(settings.apis.clone());
     let namer = crate::channels::names::Namer {

@@ -12,6 +12,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::access::Operator;
 use crate::web::chrome::Chrome;
+use crate::web::reads::Reads;
 use crate::web::render::render;
 
 impl RegionFigures {
@@ -41,11 +42,13 @@ pub struct FederalScreen {
 
 pub async fn overview(
     State(state): State<AppState>,
+    reads: Reads,
     Operator(op): Operator,
     chrome: Chrome,
 ) -> AppResult<Response> {
+    let rows = super::db::federal::figures(&mut *reads.pool().acquire().await?).await?;
+    // The view is recorded on the primary; the figures may come from the replica.
     let mut tx = state.db.begin().await?;
-    let rows = super::db::federal::figures(&mut tx).await?;
     audit::record(
         &mut tx,
         audit::Entry::new(audit::Action::View, audit::Object::FederalOverview)

@@ -1,5 +1,5 @@
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use chrono::Utc;
 use sqlx::PgConnection;
@@ -12,10 +12,10 @@ use super::widgets::{
 };
 use crate::error::{AppError, AppResult};
 use crate::regions::time::today_in;
-use crate::state::AppState;
 use crate::web::access::{RegionAccess, RegionOverseer};
 use crate::web::chrome::Chrome;
 use crate::web::pager::{PAGE_SIZE, Pager, offset, page_number};
+use crate::web::reads::Reads;
 use crate::web::render::render;
 
 #[derive(Template)]
@@ -58,7 +58,7 @@ pub struct ExportQuery {
 
 /// A coverage table as XLSX or CSV, with the same scope and focus as the screen.
 pub async fn export(
-    State(state): State<AppState>,
+    reads: Reads,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
     Query(query): Query<ExportQuery>,
@@ -72,7 +72,7 @@ pub async fn export(
         "categories" => "categories",
         _ => "municipality",
     };
-    let mut tx = state.tenant(region).await?;
+    let mut tx = reads.tenant(region).await?;
     let View { ids, settings, .. } = view(&mut tx, &access, &focus).await?;
     if kind == "answers" || kind == "categories" {
         let now = Utc::now();
@@ -194,7 +194,7 @@ pub async fn view(db: &mut PgConnection, access: &RegionAccess, focus: &Focus) -
 }
 
 pub async fn dashboard(
-    State(state): State<AppState>,
+    reads: Reads,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
     Query(query): Query<FocusQuery>,
@@ -202,7 +202,7 @@ pub async fn dashboard(
     let focus = Focus::parse(&query)?;
     let region = access.region.id;
     let base = chrome.region_base();
-    let mut tx = state.tenant(region).await?;
+    let mut tx = reads.tenant(region).await?;
     let view = view(&mut tx, &access, &focus).await?;
     let coverage = coverage_widget(&mut tx, &access, &focus, &view, &base).await?;
     let answers = answers_widget(&mut tx, &access, &focus, &view, &base).await?;
@@ -400,7 +400,7 @@ fn place_text(place: &Place) -> Option<String> {
 
 /// The organizations behind a coverage figure, in the view's focus, a page at a time.
 pub async fn drill(
-    State(state): State<AppState>,
+    reads: Reads,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
     Query(query): Query<FlagQuery>,
@@ -410,7 +410,7 @@ pub async fn drill(
     let region = access.region.id;
     let flag = Flag::parse(&query.flag).unwrap_or(Flag::Obliged);
     let page = page_number(query.page.as_deref());
-    let mut tx = state.tenant(region).await?;
+    let mut tx = reads.tenant(region).await?;
     let View {
         ids,
         place,
@@ -476,7 +476,7 @@ impl FlaggedPagesScreen {
 
 /// The pages behind a red flag, in the view's focus, a page of the list at a time.
 pub async fn flagged_pages(
-    State(state): State<AppState>,
+    reads: Reads,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
     Query(query): Query<FlagQuery>,
@@ -487,7 +487,7 @@ pub async fn flagged_pages(
     let region = access.region.id;
     let flag = PageFlag::parse(&query.flag).unwrap_or(PageFlag::Red);
     let page = page_number(query.page.as_deref());
-    let mut tx = state.tenant(region).await?;
+    let mut tx = reads.tenant(region).await?;
     let View {
         ids,
         place,

@@ -3,7 +3,7 @@
 //! answers, with links to its pages' cards and to its questions.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use chrono::Utc;
 
@@ -14,9 +14,9 @@ use super::red_flags::FlaggedPage;
 use super::responsiveness::{self, Period, Responsiveness};
 use crate::activity::derive::Week;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use crate::web::access::RegionOverseer;
 use crate::web::chrome::Chrome;
+use crate::web::reads::Reads;
 use crate::web::render::render;
 
 pub struct PageSummary {
@@ -85,7 +85,7 @@ impl OrganizationScreen {
 }
 
 pub async fn organization(
-    State(state): State<AppState>,
+    reads: Reads,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
     Path((_, id)): Path<(String, i64)>,
@@ -96,7 +96,7 @@ pub async fn organization(
     let tz = crate::regions::time::zone_of(&access.region.time_zone);
     let now = Utc::now();
     let today = crate::regions::time::today_in(&access.region);
-    let mut tx = state.tenant(region).await?;
+    let mut tx = reads.tenant(region).await?;
     let org = db::organization(&mut tx, region, id)
         .await?
         .ok_or(AppError::NotFound)?;

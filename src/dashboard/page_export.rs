@@ -5,15 +5,15 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 
 use super::export::{self, Cell};
 use super::focus::{Focus, FocusQuery};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use crate::web::access::RegionOverseer;
 use crate::web::chrome::Chrome;
+use crate::web::reads::Reads;
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -42,7 +42,7 @@ const HEADER: [&str; 16] = [
 ];
 
 pub async fn export_pages(
-    State(state): State<AppState>,
+    reads: Reads,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
     Query(format): Query<FormatQuery>,
@@ -51,7 +51,7 @@ pub async fn export_pages(
     let focus = Focus::parse(&focus)?;
     let region = access.region.id;
     let today = crate::regions::time::today_in(&access.region);
-    let mut tx = state.tenant(region).await?;
+    let mut tx = reads.tenant(region).await?;
     let view = super::handlers::view(&mut tx, &access, &focus).await?;
     let mut pages = super::red_flags::pages(
         &mut tx,

@@ -4,7 +4,7 @@
 //! whole download.
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
@@ -14,9 +14,9 @@ use super::db::exports::{self as db, QuestionRow};
 use crate::error::AppResult;
 use crate::i18n::Locale;
 use crate::ids::RegionId;
-use crate::state::AppState;
 use crate::web::access::RegionOverseer;
 use crate::web::chrome::Chrome;
+use crate::web::reads::Reads;
 
 const CHUNK: i64 = 2_000;
 
@@ -78,7 +78,8 @@ fn record(r: &QuestionRow, tz: Tz, l: Locale) -> Vec<String> {
 }
 
 struct Cursor {
-    state: AppState,
+    /// The pool the questions are read from: the replica when there is one.
+    db: sqlx::PgPool,
     region: RegionId,
     ids: Option<Vec<i64>>,
     from: DateTime<Utc>,
@@ -93,7 +94,7 @@ async fn next_chunk(mut c: Cursor) -> Option<(Result<Vec<u8>, std::io::Error>, C
         return None;
     }
     let rows: Result<Vec<QuestionRow>, sqlx::Error> = async {
-        let mut tx = c.state.tenant(c.region).await?;
+        let mut tx = crate::state::tenant_tx(&c.db, c.region).await?;
         let rows =
             db::question_rows(&mut tx, c.region, c.ids.as_deref(), c.from, c.after, CHUNK).await?;
         tx.commit().await?;
@@ -122,7 +123,7 @@ async fn next_chunk(mut c: Cursor) -> Option<(Result<Vec<u8>, std::io::Error>, C
 }
 
 pub async fn export(
-    State(state): State<AppState>,
+    reads: Reads,
     RegionOverseer(access): RegionOverseer,
     chrome: Chrome,
     Query(focus): Query<super::focus::FocusQuery>,
@@ -132,7 +133,7 @@ pub async fn export(
     let focus = super::focus::Focus::parse(&focus)?;
     let days = focus.days;
     let region = access.region.id;
-    let mut tx = state.tenant(region).await?;
+    let mut tx = reads.tenant(region).await?;
     let ids = super::handlers::view(&mut tx, &access, &focus).await?.ids;
     tx.commit().await?;
     let l = chrome.locale;
@@ -140,7 +141,7 @@ pub async fn export(
     let mut first = "\u{feff}".as_bytes().to_vec();
     first.extend(crate::web::csv::line(&header(l)));
     let cursor = Cursor {
-        state,
+        db: reads.pool().clone(),
         region,
         ids,
         from: Utc::now() - Duration::days(days),

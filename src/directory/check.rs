@@ -3,15 +3,15 @@
 //! of which organization, and whether it carries the verified mark.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::db::{self, Registered};
 use crate::error::{AppError, AppResult};
 use crate::pages::url::{self, Platform};
-use crate::state::AppState;
 use crate::web::public::PublicChrome;
+use crate::web::reads::Reads;
 use crate::web::render::render;
 
 /// Longer than any page address: the rest is not read.
@@ -57,7 +57,7 @@ fn read(typed: &str) -> Result<(Platform, String), &'static str> {
 }
 
 pub async fn check(
-    State(state): State<AppState>,
+    reads: Reads,
     chrome: PublicChrome,
     Query(query): Query<CheckQuery>,
 ) -> AppResult<Response> {
@@ -69,7 +69,7 @@ pub async fn check(
         match read(&typed) {
             Err(key) => Verdict::NotAPage(key),
             Ok((platform, key)) => {
-                let mut conn = state.db.acquire().await?;
+                let mut conn = reads.pool().acquire().await?;
                 match db::registered(&mut conn, platform.code(), &key).await? {
                     Some(found) => Verdict::Registered(found),
                     None => Verdict::Unregistered {

@@ -2,7 +2,7 @@
 //! region's directory, an organization's public card, and «Проверить страницу».
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -10,9 +10,9 @@ use super::db::{self, Card, Choice, Filter, Found, Link, PER_PAGE, PublicPage, R
 use super::query::SearchText;
 use crate::error::{AppError, AppResult};
 use crate::ids::OrgId;
-use crate::state::AppState;
 use crate::web::access::MaybeUser;
 use crate::web::public::PublicChrome;
+use crate::web::reads::Reads;
 use crate::web::redirect;
 use crate::web::render::render;
 
@@ -192,7 +192,7 @@ pub struct NationalScreen {
 /// `/`: a signed-in person lands on their start page; anyone else finds a region or searches
 /// every region.
 pub async fn national(
-    State(state): State<AppState>,
+    reads: Reads,
     MaybeUser(user): MaybeUser,
     chrome: PublicChrome,
     Query(query): Query<SearchQuery>,
@@ -202,7 +202,7 @@ pub async fn national(
         return Ok(redirect("/home"));
     }
     // Every region's organizations: read as the schema's owner.
-    let mut conn = state.db.acquire().await?;
+    let mut conn = reads.pool().acquire().await?;
     let results = match text {
         Some(text) => {
             let filter = Filter {
@@ -239,7 +239,7 @@ fn choice(text: &str) -> Option<i64> {
 }
 
 pub async fn directory(
-    State(state): State<AppState>,
+    reads: Reads,
     chrome: PublicChrome,
     Query(query): Query<SearchQuery>,
 ) -> AppResult<Response> {
@@ -253,7 +253,7 @@ pub async fn directory(
     };
     let asked = filter.text.is_some() || filter.municipality.is_some() || filter.sector.is_some();
     // One transaction for the results and the filters' choices.
-    let mut tx = state.tenant(region.id).await?;
+    let mut tx = reads.tenant(region.id).await?;
     let results = if asked {
         Some(find(&mut tx, filter, query.page()).await?)
     } else {
@@ -309,13 +309,13 @@ pub struct CardPath {
 }
 
 pub async fn card(
-    State(state): State<AppState>,
+    reads: Reads,
     chrome: PublicChrome,
     Path(path): Path<CardPath>,
 ) -> AppResult<Response> {
     let region = chrome.region.clone().ok_or(AppError::NotFound)?;
     let org = OrgId(path.id);
-    let mut tx = state.tenant(region.id).await?;
+    let mut tx = reads.tenant(region.id).await?;
     let card = db::card(&mut tx, region.id, org)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -7,7 +7,6 @@
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -15,9 +14,10 @@ use chrono::{DateTime, Utc};
 use super::db::opendata::{self as db, Row, Version};
 use crate::error::{AppError, AppResult};
 use crate::ids::RegionId;
-use crate::state::AppState;
 use crate::web::public::PublicChrome;
+use crate::web::reads::Reads;
 use crate::web::render::render;
+use sqlx::PgPool;
 
 /// The structure the sets are published in; a change of columns is a new version.
 pub const STRUCTURE_VERSION: u32 = 1;
@@ -95,7 +95,8 @@ fn json_record(r: &Row) -> serde_json::Value {
 }
 
 struct Cursor {
-    state: AppState,
+    /// The pool the set is read from: the replica when there is one.
+    db: PgPool,
     region: Option<RegionId>,
     format: Format,
     after: i64,
@@ -103,20 +104,16 @@ struct Cursor {
     done: bool,
 }
 
-async fn read(
-    state: &AppState,
-    region: Option<RegionId>,
-    after: i64,
-) -> Result<Vec<Row>, sqlx::Error> {
+async fn read(db: &PgPool, region: Option<RegionId>, after: i64) -> Result<Vec<Row>, sqlx::Error> {
     match region {
         Some(region) => {
-            let mut tx = state.tenant(region).await?;
+            let mut tx = crate::state::tenant_tx(db, region).await?;
             let rows = db::rows(&mut tx, Some(region), after, CHUNK).await?;
             tx.commit().await?;
             Ok(rows)
         }
         // Every region's rows: read as the schema's owner.
-        None => db::rows(&mut *state.db.acquire().await?, None, after, CHUNK).await,
+        None => db::rows(&mut *db.acquire().await?, None, after, CHUNK).await,
     }
 }
 
@@ -124,7 +121,7 @@ async fn next_chunk(mut c: Cursor) -> Option<(Result<Vec<u8>, std::io::Error>, C
     if c.done {
         return None;
     }
-    let rows = match read(&c.state, c.region, c.after).await {
+    let rows = match read(&c.db, c.region, c.after).await {
         Ok(rows) => rows,
         Err(e) => {
             // The download is cut short; the log says why.
@@ -157,13 +154,13 @@ async fn next_chunk(mut c: Cursor) -> Option<(Result<Vec<u8>, std::io::Error>, C
 }
 
 async fn serve(
-    state: AppState,
+    pool: PgPool,
     region: Option<(RegionId, String)>,
     format: Format,
     headers: &HeaderMap,
 ) -> AppResult<Response> {
     let id = region.as_ref().map(|r| r.0);
-    let version = db::version(&mut *state.db.acquire().await?, id).await?;
+    let version = db::version(&mut *pool.acquire().await?, id).await?;
     let etag = tag(&version);
     let mut answer = HeaderMap::new();
     answer.insert(
@@ -202,7 +199,7 @@ async fn serve(
         answer.insert(header::CONTENT_DISPOSITION, v);
     }
     let cursor = Cursor {
-        state,
+        db: pool,
         region: id,
         format,
         after: 0,
@@ -224,33 +221,39 @@ fn region_of(chrome: &PublicChrome) -> AppResult<(RegionId, String)> {
 }
 
 pub async fn region_csv(
-    State(state): State<AppState>,
+    reads: Reads,
     chrome: PublicChrome,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    serve(state, Some(region_of(&chrome)?), Format::Csv, &headers).await
+    serve(
+        reads.pool().clone(),
+        Some(region_of(&chrome)?),
+        Format::Csv,
+        &headers,
+    )
+    .await
 }
 
 pub async fn region_json(
-    State(state): State<AppState>,
+    reads: Reads,
     chrome: PublicChrome,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    serve(state, Some(region_of(&chrome)?), Format::Json, &headers).await
+    serve(
+        reads.pool().clone(),
+        Some(region_of(&chrome)?),
+        Format::Json,
+        &headers,
+    )
+    .await
 }
 
-pub async fn national_csv(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    serve(state, None, Format::Csv, &headers).await
+pub async fn national_csv(reads: Reads, headers: HeaderMap) -> AppResult<Response> {
+    serve(reads.pool().clone(), None, Format::Csv, &headers).await
 }
 
-pub async fn national_json(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    serve(state, None, Format::Json, &headers).await
+pub async fn national_json(reads: Reads, headers: HeaderMap) -> AppResult<Response> {
+    serve(reads.pool().clone(), None, Format::Json, &headers).await
 }
 
 #[derive(Template)]
@@ -278,15 +281,11 @@ impl PassportScreen {
 }
 
 async fn passport(
-    state: &AppState,
+    pool: &PgPool,
     chrome: PublicChrome,
     region: Option<(RegionId, String, String)>,
 ) -> AppResult<Response> {
-    let version = db::version(
-        &mut *state.db.acquire().await?,
-        region.as_ref().map(|r| r.0),
-    )
-    .await?;
+    let version = db::version(&mut *pool.acquire().await?, region.as_ref().map(|r| r.0)).await?;
     let (identifier, owner, base) = match region {
         Some((_, slug, name)) => (
             format!("{slug}-official-pages"),
@@ -305,19 +304,18 @@ async fn passport(
     })
 }
 
-pub async fn region_passport(
-    State(state): State<AppState>,
-    chrome: PublicChrome,
-) -> AppResult<Response> {
+pub async fn region_passport(reads: Reads, chrome: PublicChrome) -> AppResult<Response> {
     let region = chrome.region.clone().ok_or(AppError::NotFound)?;
-    passport(&state, chrome, Some((region.id, region.slug, region.name))).await
+    passport(
+        reads.pool(),
+        chrome,
+        Some((region.id, region.slug, region.name)),
+    )
+    .await
 }
 
-pub async fn national_passport(
-    State(state): State<AppState>,
-    chrome: PublicChrome,
-) -> AppResult<Response> {
-    passport(&state, chrome, None).await
+pub async fn national_passport(reads: Reads, chrome: PublicChrome) -> AppResult<Response> {
+    passport(reads.pool(), chrome, None).await
 }
 
 /// The published JSON Schema of the JSON sets.

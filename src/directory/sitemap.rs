@@ -10,6 +10,7 @@ use super::db;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::public::PublicChrome;
+use crate::web::reads::Reads;
 
 fn base(state: &AppState) -> String {
     state.settings.base_url.trim_end_matches('/').to_owned()
@@ -41,8 +42,8 @@ pub async fn robots(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-pub async fn index(State(state): State<AppState>) -> AppResult<Response> {
-    let regions = db::regions(&mut *state.db.acquire().await?).await?;
+pub async fn index(State(state): State<AppState>, reads: Reads) -> AppResult<Response> {
+    let regions = db::regions(&mut *reads.pool().acquire().await?).await?;
     let base = base(&state);
     let mut body = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -57,9 +58,13 @@ pub async fn index(State(state): State<AppState>) -> AppResult<Response> {
     Ok(xml(body))
 }
 
-pub async fn region(State(state): State<AppState>, chrome: PublicChrome) -> AppResult<Response> {
+pub async fn region(
+    State(state): State<AppState>,
+    reads: Reads,
+    chrome: PublicChrome,
+) -> AppResult<Response> {
     let region = chrome.region.ok_or(AppError::NotFound)?;
-    let mut tx = state.tenant(region.id).await?;
+    let mut tx = reads.tenant(region.id).await?;
     let cards = db::card_ids(&mut tx, region.id).await?;
     let contests = crate::contests::db::list(&mut tx, region.id).await?;
     tx.commit().await?;

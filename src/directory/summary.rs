@@ -4,13 +4,12 @@
 //! region's own.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 
 use crate::dashboard::coverage::{self, Coverage, Params};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use crate::web::public::PublicChrome;
+use crate::web::reads::Reads;
 use crate::web::render::render;
 
 #[derive(Template)]
@@ -29,9 +28,9 @@ impl SummaryScreen {
     }
 }
 
-pub async fn summary(State(state): State<AppState>, chrome: PublicChrome) -> AppResult<Response> {
+pub async fn summary(reads: Reads, chrome: PublicChrome) -> AppResult<Response> {
     let region = chrome.region.clone().ok_or(AppError::NotFound)?;
-    let mut tx = state.tenant(region.id).await?;
+    let mut tx = reads.tenant(region.id).await?;
     let settings = crate::settings::db::get(&mut tx, region.id).await?;
     let params = Params {
         region: region.id,

@@ -57,11 +57,8 @@ pub async fn insert(
     .bind(time_zone)
     .fetch_one(&mut *db)
     .await?;
+    // Its settings row comes with it (a trigger on regions).
     crate::sectors::db::insert_defaults(db, id).await?;
-    sqlx::query("insert into region_settings (region_id) values ($1) on conflict do nothing")
-        .bind(id)
-        .execute(&mut *db)
-        .await?;
     Ok(id)
 }
 

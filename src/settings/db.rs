@@ -94,11 +94,7 @@ const COLUMNS: &str = "required_platforms, optional_platforms, active_posts, act
     quota_card, ranking_min_questions, category_keywords";
 
 pub async fn get(db: &mut PgConnection, region: RegionId) -> Result<RegionSettings, sqlx::Error> {
-    // A region created before settings existed gets the defaults on first read.
-    sqlx::query("insert into region_settings (region_id) values ($1) on conflict do nothing")
-        .bind(region)
-        .execute(&mut *db)
-        .await?;
+    // Every region has its row from its creation (a trigger): this runs on replicas too.
     sqlx::query_as::<_, RegionSettings>(&format!(
         "select {COLUMNS} from region_settings where region_id = $1"
     ))

@@ -167,3 +167,23 @@ pub async fn account_reach(
     .fetch_optional(db)
     .await
 }
+
+/// Where the primary's WAL stands now: after a commit, at or past that commit.
+pub async fn wal_position(db: &PgPool) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("select pg_current_wal_lsn()::text")
+        .fetch_one(db)
+        .await
+}
+
+/// Whether the read server has replayed the primary's WAL up to `position`. A server that is
+/// not replaying (the test double of the read pool is the primary itself) is where its own
+/// WAL is.
+pub async fn replayed_past(read: &PgPool, position: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn()) >= $1::text::pg_lsn",
+    )
+    .bind(position)
+    .persistent(false)
+    .fetch_one(read)
+    .await
+}

@@ -14,6 +14,7 @@ pub mod headers;
 pub mod input;
 pub mod pager;
 pub mod public;
+pub mod reads;
 pub mod render;
 pub mod routes;
 pub mod session;

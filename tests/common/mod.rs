@@ -73,6 +73,17 @@ impl TestResponse {
     }
 }
 
+/// The read replica's stand-in: a second pool on the same database whose transactions are
+/// read-only, so a write a screen sends to its read pool fails the test that opens it.
+pub fn read_double(db: &PgPool) -> PgPool {
+    let options = (*db.connect_options())
+        .clone()
+        .options([("default_transaction_read_only", "on")]);
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect_lazy_with(options)
+}
+
 pub struct TestApp {
     pub router: Router,
     pub db: PgPool,
@@ -89,7 +100,7 @@ impl TestApp {
     }
 
     pub fn with_settings(db: PgPool, settings: Settings) -> TestApp {
-        let state = AppState::new(db.clone(), settings);
+        let state = AppState::new(db.clone(), settings).with_reads(read_double(&db));
         TestApp {
             router: gospublic::app(state.clone()),
             db,

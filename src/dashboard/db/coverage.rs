@@ -19,62 +19,46 @@ pub struct Params<'a> {
 }
 
 /// Pushes a query named `f` with one row per organization that must have a page (not exempt,
-/// not archived): `id, name, municipality_id, has_page, covered, verified, active,
-/// connected`. Coverage of the required platforms always reads every page; the other facts
-/// only pages of the view's platform.
+/// not archived): `id, municipality_id, has_page, covered, verified, active, connected`,
+/// read from the summary the triggers keep (`coverage_facts`). Coverage of the required
+/// platforms always counts every page; the other facts only pages of the view's platform.
 fn push_facts(q: &mut QueryBuilder<'_, Postgres>, p: &Params<'_>) {
-    let platform = |q: &mut QueryBuilder<'_, Postgres>| {
+    // `fact` is a column of platforms: any of them, or the view's one.
+    let holds = |q: &mut QueryBuilder<'_, Postgres>, fact: &str| {
         match p.platform {
             Some(platform) => q
-                .push(" filter (where p.platform = ")
                 .push_bind(platform.to_owned())
-                .push(")"),
-            None => q,
+                .push(format!(" = any(c.{fact})")),
+            None => q.push(format!("cardinality(c.{fact}) > 0")),
         };
     };
-    q.push("with f as (with orgs as (select o.id, o.name, o.municipality_id from organizations o where o.region_id = ")
-        .push_bind(p.region)
-        .push(" and o.archived_at is null and not o.exempt");
-    if let Some(ids) = p.ids {
-        q.push(" and o.id = any(").push_bind(ids.to_vec()).push(")");
-    }
-    q.push("), per_org as (select p.organization_id, array_agg(distinct p.platform) as platforms, count(*)");
-    platform(q);
-    q.push(" > 0 as has_page, coalesce(bool_or(p.mark_status = 'granted')");
-    platform(q);
-    q.push(", false) as verified, coalesce(bool_or(p.connected)");
-    platform(q);
-    q.push(", false) as connected, coalesce(bool_or(coalesce(l.posts, 0) * ")
-        .push_bind(f64::from(p.settings.active_days))
-        .push(" / 7 >= ")
-        .push_bind(p.settings.active_posts)
-        .push(")");
-    platform(q);
-    q.push(", false) as active from pages p left join page_latest l on l.region_id = ")
-        .push_bind(p.region)
-        .push(" and l.page_id = p.id and l.week >= ")
+    q.push("with f as (select c.organization_id as id, c.municipality_id, ");
+    holds(q, "platforms");
+    q.push(" as has_page, cardinality(c.platforms) > 0 and c.platforms @> ")
+        .push_bind(p.settings.required_platforms.clone())
+        .push("::text[] as covered, ");
+    holds(q, "verified_on");
+    q.push(" as verified, coalesce(");
+    match p.platform {
+        Some(platform) => q
+            .push("(c.active_weeks ->> ")
+            .push_bind(platform.to_owned())
+            .push(")::date"),
+        None => q.push("c.active_week"),
+    };
+    // A page is active while its newest week, posting to the rule, is at most two weeks old.
+    q.push(" >= ")
         .push_bind(p.today)
-        .push("::date - 14 where p.region_id = ")
+        .push("::date - 14, false) as active, ");
+    holds(q, "connected_on");
+    q.push(" as connected from coverage_facts c where c.region_id = ")
         .push_bind(p.region);
     if let Some(ids) = p.ids {
-        q.push(" and p.organization_id = any(")
+        q.push(" and c.organization_id = any(")
             .push_bind(ids.to_vec())
             .push(")");
     }
-    q.push(
-        r#" group by p.organization_id)
-            select o.id, o.name, o.municipality_id,
-                   coalesce(pf.has_page, false) as has_page,
-                   coalesce(pf.platforms @> "#,
-    )
-    .push_bind(p.settings.required_platforms.clone())
-    .push(
-        r#"::text[], false) as covered,
-                   coalesce(pf.verified, false) as verified,
-                   coalesce(pf.active, false) as active,
-                   coalesce(pf.connected, false) as connected
-            from orgs o left join per_org pf on pf.organization_id = o.id) "#,
-    );
+    q.push(") ");
 }
 
 /// One organization's facts with its sectors, as the tables count them.
@@ -127,13 +111,15 @@ pub async fn organizations(
     let mut q = QueryBuilder::new("");
     push_facts(&mut q, p);
     q.push(
-        r#"select f.id, f.name, m.name as municipality_name, f.has_page, f.covered, f.verified, f.active, f.connected
-           from f left join municipalities m on m.region_id = "#,
+        r#"select f.id, o.name, m.name as municipality_name, f.has_page, f.covered, f.verified, f.active, f.connected
+           from f join organizations o on o.region_id = "#,
     )
+    .push_bind(p.region)
+    .push(" and o.id = f.id left join municipalities m on m.region_id = ")
     .push_bind(p.region)
     .push(" and m.id = f.municipality_id where ")
     .push(condition)
-    .push(" order by f.name, f.id limit ")
+    .push(" order by o.name, f.id limit ")
     .push_bind(limit)
     .push(" offset ")
     .push_bind(offset);

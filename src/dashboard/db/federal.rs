@@ -21,33 +21,20 @@ pub struct RegionFigures {
     pub overdue: i64,
 }
 
-/// Coverage per region (each by its own required platforms) and the last week's answers.
+/// Coverage per region (each by its own required platforms, from the summary the triggers
+/// keep) and the last week's answers.
 pub async fn figures(db: &mut PgConnection) -> Result<Vec<RegionFigures>, sqlx::Error> {
     let now = Utc::now();
     sqlx::query_as(
-        r#"with per_org as (
-               select p.region_id, p.organization_id, array_agg(p.platform) as platforms,
-                      bool_or(p.mark_status = 'granted') as verified, bool_or(p.connected) as connected
-               from pages p group by p.region_id, p.organization_id
-           ), coverage as (
-               select o.region_id, count(*) as obliged, count(pf.organization_id) as with_page,
-                      count(*) filter (where pf.platforms @> coalesce(s.required_platforms, '{vk,ok}')) as covered,
-                      count(*) filter (where pf.verified) as verified,
-                      count(*) filter (where pf.connected) as connected
-               from organizations o
-               left join per_org pf on pf.region_id = o.region_id and pf.organization_id = o.id
-               left join region_settings s on s.region_id = o.region_id
-               where o.archived_at is null and not o.exempt
-               group by o.region_id
-           )
-           select r.id, r.name,
-                  coalesce(c.obliged, 0) as obliged, coalesce(c.with_page, 0) as with_page,
-                  coalesce(c.covered, 0) as covered, coalesce(c.verified, 0) as verified,
-                  coalesce(c.connected, 0) as connected,
+        r#"select r.id, r.name,
+                  coalesce(c.obliged, 0)::bigint as obliged, coalesce(c.with_page, 0)::bigint as with_page,
+                  coalesce(c.covered, 0)::bigint as covered, coalesce(c.verified, 0)::bigint as verified,
+                  coalesce(c.connected, 0)::bigint as connected,
                   a.received, a.on_time,
                   a.on_time_base, d.overdue
            from regions r
-           left join coverage c on c.region_id = r.id
+           -- Kept by triggers with every change of organizations, pages and settings.
+           left join region_coverage c on c.region_id = r.id
            -- Per region, so each reads its own range of the received and due indexes.
            cross join lateral (
                select count(*) as received,

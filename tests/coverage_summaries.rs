@@ -1,0 +1,203 @@
+//! Coverage per organization and per region, kept by triggers, equals a live recount after
+//! every kind of change: pages added, marked, connected, moved and deleted; weekly figures;
+//! organizations added, moved, archived and exempted; the region's rules changed. The
+//! recount is written independently of the triggers' SQL, from the rules as the screens
+//! state them.
+
+mod common;
+
+use common::two_regions;
+use sqlx::PgPool;
+
+type FactsRow = (
+    i64,
+    i64,
+    Option<i64>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Option<chrono::NaiveDate>,
+);
+
+async fn stored_facts(db: &PgPool) -> Vec<FactsRow> {
+    sqlx::query_as(
+        r#"select region_id, organization_id, municipality_id, platforms, verified_on, connected_on, active_week
+           from coverage_facts order by organization_id"#,
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+/// Each organization that must run a page, its facts read page by page.
+async fn counted_facts(db: &PgPool) -> Vec<FactsRow> {
+    sqlx::query_as(
+        r#"select o.region_id, o.id, o.municipality_id,
+                  array(select distinct p.platform from pages p where p.organization_id = o.id order by 1),
+                  array(select distinct p.platform from pages p
+                        where p.organization_id = o.id and p.mark_status = 'granted' order by 1),
+                  array(select distinct p.platform from pages p where p.organization_id = o.id and p.connected order by 1),
+                  (select max(l.week) from pages p
+                   join page_latest l on l.page_id = p.id
+                   join region_settings s on s.region_id = p.region_id
+                   where p.organization_id = o.id and coalesce(l.posts, 0) * s.active_days / 7.0 >= s.active_posts)
+           from organizations o where o.archived_at is null and not o.exempt order by o.id"#,
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+type RegionRow = (i64, i32, i32, i32, i32, i32);
+
+async fn stored_regions(db: &PgPool) -> Vec<RegionRow> {
+    sqlx::query_as(
+        "select region_id, obliged, with_page, covered, verified, connected from region_coverage order by 1",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+/// Every region's totals counted from organizations and pages directly.
+async fn counted_regions(db: &PgPool) -> Vec<RegionRow> {
+    sqlx::query_as(
+        r#"select r.id,
+                  count(o.id)::int,
+                  count(o.id) filter (where exists (select 1 from pages p where p.organization_id = o.id))::int,
+                  count(o.id) filter (where exists (select 1 from pages p where p.organization_id = o.id)
+                      and not exists (select 1 from unnest(s.required_platforms) need
+                                      where not exists (select 1 from pages p where p.organization_id = o.id and p.platform = need)))::int,
+                  count(o.id) filter (where exists (select 1 from pages p where p.organization_id = o.id and p.mark_status = 'granted'))::int,
+                  count(o.id) filter (where exists (select 1 from pages p where p.organization_id = o.id and p.connected))::int
+           from regions r join region_settings s on s.region_id = r.id
+           left join organizations o on o.region_id = r.id and o.archived_at is null and not o.exempt
+           group by r.id order by 1"#,
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+async fn assert_current(db: &PgPool, when: &str) {
+    assert_eq!(stored_facts(db).await, counted_facts(db).await, "{when}");
+    assert_eq!(
+        stored_regions(db).await,
+        counted_regions(db).await,
+        "{when}"
+    );
+}
+
+async fn run(db: &PgPool, sql: &str, a: &common::RegionFixture) {
+    sqlx::query(sql)
+        .bind(a.id)
+        .bind(a.child)
+        .bind(a.other)
+        .execute(db)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+#[sqlx::test]
+async fn coverage_summaries_follow_every_change(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    assert_current(&db, "from the start").await;
+    let region_b: Vec<RegionRow> = stored_regions(&db)
+        .await
+        .into_iter()
+        .filter(|r| r.0 == b.id)
+        .collect();
+    assert!(region_b[0].1 > 0, "{region_b:?}");
+
+    let steps: [(&str, &str); 14] = [
+        (
+            "a page on another platform",
+            "insert into pages (region_id, organization_id, platform, url_key, url)
+             values ($1, $2, 'ok', 'ok.ru/group/coverage' || $1, 'https://ok.ru/group/coverage' || $1)
+             returning $3",
+        ),
+        (
+            "a mark granted",
+            "update pages set mark_status = 'granted' where region_id = $1 and organization_id = $2 and platform = 'ok' and $3 > 0",
+        ),
+        (
+            "a page connected",
+            "update pages set connected = true where region_id = $1 and organization_id = $3 and $2 > 0",
+        ),
+        (
+            "an update that changes nothing counted",
+            "update pages set title = 'Новое название' where region_id = $1 and $2 > 0 and $3 > 0",
+        ),
+        (
+            "weekly figures posting to the rule",
+            "insert into page_snapshots (region_id, page_id, week, posts, source)
+             select $1, id, date_trunc('week', now())::date - 7, 5, 'manual' from pages
+             where region_id = $1 and organization_id in ($2, $3)",
+        ),
+        (
+            "a newer week that does not",
+            "insert into page_snapshots (region_id, page_id, week, posts, source)
+             select $1, id, date_trunc('week', now())::date, 1, 'manual' from pages
+             where region_id = $1 and organization_id = $3 and $2 > 0",
+        ),
+        (
+            "a stricter rule for an active page",
+            "update region_settings set active_posts = 7 where region_id = $1 and $2 > 0 and $3 > 0",
+        ),
+        (
+            "only VK required",
+            "update region_settings set required_platforms = '{vk}' where region_id = $1 and $2 > 0 and $3 > 0",
+        ),
+        (
+            "an organization moves",
+            "update organizations set municipality_id = (select municipality_id from organizations where id = $3)
+             where id = $2",
+        ),
+        (
+            "a page moves to another organization",
+            "update pages set organization_id = $3 where region_id = $1 and organization_id = $2 and platform = 'ok'",
+        ),
+        (
+            "a page deleted",
+            "delete from pages where region_id = $1 and organization_id = $3 and platform = 'ok' and $2 > 0",
+        ),
+        (
+            "an organization exempted",
+            "update organizations set exempt = true, exemption_basis = 'Приказ' where id = $2 and region_id = $1 and $3 > 0",
+        ),
+        (
+            "an organization archived",
+            "update organizations set archived_at = now() where id = $3 and region_id = $1 and $2 > 0",
+        ),
+        (
+            "a new organization",
+            "insert into organizations (region_id, name, inn, ogrn, level)
+             select $1, 'Новая школа', '2200000035', '1022200000035', 'municipal_institution' where $2 > 0 and $3 > 0",
+        ),
+    ];
+    for (when, sql) in steps {
+        run(&db, sql, &a).await;
+        assert_current(&db, when).await;
+    }
+    let after: Vec<RegionRow> = stored_regions(&db)
+        .await
+        .into_iter()
+        .filter(|r| r.0 == b.id)
+        .collect();
+    assert_eq!(region_b, after, "another region untouched");
+}
+
+#[sqlx::test]
+async fn the_summaries_are_written_inside_the_tenants_own_transaction(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let mut tx = gospublic::state::tenant_tx(&db, gospublic::ids::RegionId(a.id))
+        .await
+        .unwrap();
+    sqlx::query("update pages set mark_status = 'granted' where id = $1")
+        .bind(a.other_page)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_current(&db, "after a change made as the tenant").await;
+}
