@@ -15,16 +15,11 @@
 # connections from 127.0.0.1 in the primary's pg_hba.conf if they are not allowed yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-replica_port="${REPLICA_PORT:-5433}"
-data="${REPLICA_DATA:-/var/lib/postgresql/replica-bench}"
 name=gospublic_replica_demo
 primary="postgres://postgres@127.0.0.1:5432/$name"
-replica="postgres://postgres@127.0.0.1:$replica_port/$name"
 port="${BENCH_PORT:-18085}"
 base="http://127.0.0.1:$port"
 out="target/bench"; mkdir -p "$out"
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-as_postgres() { runuser -u postgres -- "$@"; }
 psql_primary() { psql -X -h 127.0.0.1 -U postgres "$@"; }
 
 . bench/common.sh
@@ -33,35 +28,9 @@ psql_primary() { psql -X -h 127.0.0.1 -U postgres "$@"; }
 dropdb -h 127.0.0.1 -U postgres --if-exists --force "$name"
 createdb -h 127.0.0.1 -U postgres "$name"
 
-# Replication from loopback, once.
-hba="$(psql_primary -Atc 'show hba_file')"
-if ! grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32' "$hba"; then
-  echo "host replication all 127.0.0.1/32 trust" >> "$hba"
-  psql_primary -qAtc 'select pg_reload_conf()' >/dev/null
-fi
-
-# A fresh replica: a base backup with standby settings (-R), its own port and statement log.
-if [ -f "$data/postmaster.pid" ]; then as_postgres "$pg_bin/pg_ctl" -D "$data" -m fast stop || true; fi
-rm -rf "$data"
-echo "== base backup of the cluster into $data"
-as_postgres "$pg_bin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$data" -R -X stream -c fast
-cat > "$data/postgresql.conf" <<CONF
-port = $replica_port
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '/tmp'
-hot_standby = on
-max_connections = 100
-shared_buffers = 256MB
-log_statement = 'all'
-log_line_prefix = '%m [%p] %u@%d '
-CONF
-printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' > "$data/pg_hba.conf"
-chown postgres:postgres "$data/postgresql.conf" "$data/pg_hba.conf"
-replica_log="$out/replica-postgres.log"
-: > "$replica_log"; chown postgres "$replica_log"
-as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$replica_log" -w start >/dev/null
-trap '[ "${STOP:-0}" = 1 ] && as_postgres "$pg_bin/pg_ctl" -D "$data" -m fast stop >/dev/null; kill "${server:-0}" 2>/dev/null || true' EXIT
-echo "replica in recovery: $(psql -X -h 127.0.0.1 -p "$replica_port" -U postgres -Atc 'select pg_is_in_recovery()')"
+. bench/start-replica.sh
+trap '[ "${STOP:-0}" = 1 ] && stop_replica; kill "${server:-0}" 2>/dev/null || true' EXIT
+replica="postgres://postgres@127.0.0.1:$replica_port/$name"
 
 # The primary logs every statement of the demo database too, for the comparison.
 psql_primary -qc "alter database $name set log_statement = 'all'"
