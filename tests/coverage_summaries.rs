@@ -201,3 +201,26 @@ async fn the_summaries_are_written_inside_the_tenants_own_transaction(db: PgPool
     tx.commit().await.unwrap();
     assert_current(&db, "after a change made as the tenant").await;
 }
+
+/// Two marks granted in one region at the same moment: the region's total counts both.
+#[sqlx::test]
+async fn marks_granted_at_once_in_one_region_both_count(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let grant = |page: i64| {
+        sqlx::query("update pages set mark_status = 'granted' where id = $1").bind(page)
+    };
+    let region = gospublic::ids::RegionId(a.id);
+    let mut one = gospublic::state::tenant_tx(&db, region).await.unwrap();
+    grant(a.child_page).execute(&mut *one).await.unwrap();
+    let pool = db.clone();
+    let other_page = a.other_page;
+    let other = tokio::spawn(async move {
+        let mut two = gospublic::state::tenant_tx(&pool, region).await?;
+        grant(other_page).execute(&mut *two).await?;
+        two.commit().await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    one.commit().await.unwrap();
+    other.await.unwrap().expect("the second grant commits too");
+    assert_current(&db, "after two marks at once").await;
+}

@@ -355,3 +355,30 @@ async fn the_national_data_set_is_valid_and_the_same_for_the_same_seed(db: PgPoo
         .await
         .unwrap();
 }
+
+/// Two editors answering in one region at the same moment: the second recount waits for the
+/// first and reads what it committed (before, it failed on a duplicate week row).
+#[sqlx::test]
+async fn answers_committed_at_once_in_one_region_both_count(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    let first = question(&db, a.id, a.child, Some(a.child_page), 2, "normal").await;
+    let second = question(&db, a.id, a.other, Some(a.other_page), 3, "normal").await;
+    let answer = |id: i64, minutes: i32| {
+        sqlx::query("update questions set first_response_minutes = $2, first_response_at = now() where id = $1")
+            .bind(id)
+            .bind(minutes)
+    };
+    let region = gospublic::ids::RegionId(a.id);
+    let mut one = gospublic::state::tenant_tx(&db, region).await.unwrap();
+    answer(first, 30).execute(&mut *one).await.unwrap();
+    let pool = db.clone();
+    let other = tokio::spawn(async move {
+        let mut two = gospublic::state::tenant_tx(&pool, region).await?;
+        answer(second, 50).execute(&mut *two).await?;
+        two.commit().await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    one.commit().await.unwrap();
+    other.await.unwrap().expect("the second answer commits too");
+    assert_summary_current(&db, "after two answers at once").await;
+}
