@@ -115,6 +115,10 @@ def editor(rnd, b, accounts, deadline, acked, lock, n):
         status, data, _ = b.request("inbox", "GET", f"/r/{slug}/questions")
         ids = link.findall(data)
         if not ids:
+            # The queue answered dry: the editor reads and annotates the answered ones.
+            status, data, _ = b.request("inbox", "GET", f"/r/{slug}/questions?status=answered")
+            ids = link.findall(data)
+        if not ids:
             time.sleep(0.2)
             continue
         qid = rnd.choice(ids)

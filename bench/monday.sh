@@ -69,9 +69,14 @@ select 'coordinator', r.slug, u.email,
        (select string_agg(m.id::text, ',') from (select id from municipalities where region_id = r.id order by id limit 10) m)
 from users u join memberships ms on ms.user_id = u.id and ms.role = 'coordinator'
 join regions r on r.id = ms.region_id where u.email like 'coord-%@bench.test';
+-- Only editors with open questions left (an earlier run may have answered some queues dry).
 select 'editor', r.slug, u.email
 from users u join memberships ms on ms.user_id = u.id and ms.role = 'editor'
-join regions r on r.id = ms.region_id where u.email like 'editor-%@bench.test';
+join regions r on r.id = ms.region_id
+where u.email like 'editor-%@bench.test'
+  and exists (select 1 from questions q where q.region_id = ms.region_id and q.organization_id = ms.organization_id
+              and q.status in ('new', 'in_progress'))
+limit 200;
 select 'card', r.slug, o.id from organizations o join regions r on r.id = o.region_id
 where not o.exempt and o.archived_at is null and o.id % 50 = 0;
 SQL

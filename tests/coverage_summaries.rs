@@ -224,3 +224,103 @@ async fn marks_granted_at_once_in_one_region_both_count(db: PgPool) {
     other.await.unwrap().expect("the second grant commits too");
     assert_current(&db, "after two marks at once").await;
 }
+
+type FederalRow = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// The federal overview's table, every region, counted from organizations, pages and
+/// questions directly: the last 7 days are today and the 6 days before (UTC).
+async fn federal_counted(db: &PgPool) -> Vec<FederalRow> {
+    sqlx::query_as(
+        r#"with w as (select ((now() at time zone 'UTC')::date - 6)::timestamp at time zone 'UTC' as since)
+           select r.id,
+                  count(o.id),
+                  count(o.id) filter (where exists (select 1 from pages p where p.organization_id = o.id)),
+                  count(o.id) filter (where exists (select 1 from pages p where p.organization_id = o.id)
+                      and not exists (select 1 from unnest(s.required_platforms) need
+                                      where not exists (select 1 from pages p where p.organization_id = o.id and p.platform = need))),
+                  count(o.id) filter (where exists (select 1 from pages p where p.organization_id = o.id and p.mark_status = 'granted')),
+                  count(o.id) filter (where exists (select 1 from pages p where p.organization_id = o.id and p.connected)),
+                  (select count(*) from questions q, w where q.region_id = r.id and q.received_at >= w.since),
+                  (select count(*) from questions q, w where q.region_id = r.id and q.received_at >= w.since
+                      and q.first_response_at <= q.first_response_due),
+                  (select count(*) from questions q, w where q.region_id = r.id and q.received_at >= w.since
+                      and (q.first_response_at is not null
+                           or (q.status in ('new', 'in_progress') and q.paused_at is null and q.first_response_due <= now()))),
+                  (select count(*) from questions q where q.region_id = r.id and q.due_at <= now())
+           from regions r join region_settings s on s.region_id = r.id
+           left join organizations o on o.region_id = r.id and o.archived_at is null and not o.exempt
+           group by r.id, s.required_platforms order by r.id"#,
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+async fn federal_shown(db: &PgPool) -> Vec<FederalRow> {
+    let mut conn = db.acquire().await.unwrap();
+    let mut rows: Vec<FederalRow> = gospublic::dashboard::db::federal::figures(&mut conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            (
+                f.id.0,
+                f.obliged,
+                f.with_page,
+                f.covered,
+                f.verified,
+                f.connected,
+                f.received,
+                f.on_time,
+                f.on_time_base,
+                f.overdue,
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[sqlx::test]
+async fn the_federal_overview_equals_a_live_recount(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let mut ids = Vec::new();
+    for (region, org, hours) in [
+        (&a, a.child, 1),
+        (&a, a.child, 30),
+        (&a, a.other, 100),
+        (&a, a.other, 24 * 6 + 20),
+        (&a, a.child, 24 * 10),
+        (&b, b.child, 5),
+    ] {
+        ids.push(common::question(&db, region.id, org, None, hours, "normal").await);
+    }
+    assert_eq!(
+        federal_shown(&db).await,
+        federal_counted(&db).await,
+        "questions arrived"
+    );
+    let statements = [
+        // Answered on time, answered late, and one still waiting past its deadline.
+        "update questions set first_response_at = received_at + interval '1 hour', first_response_due = received_at + interval '9 hours' where id = $1",
+        "update questions set first_response_at = received_at + interval '2 days', first_response_due = received_at + interval '9 hours' where id = $1",
+        "update questions set first_response_due = now() - interval '1 hour' where id = $1",
+        "update questions set received_at = now() - interval '20 days' where id = $1",
+    ];
+    for (sql, id) in statements.iter().zip(&ids) {
+        sqlx::query(sql).bind(id).execute(&db).await.unwrap();
+        assert_eq!(
+            federal_shown(&db).await,
+            federal_counted(&db).await,
+            "{sql}"
+        );
+    }
+    let days: i64 = sqlx::query_scalar("select count(*) from question_days")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!(
+        days >= 4,
+        "the overview read the daily summary: {days} rows"
+    );
+}

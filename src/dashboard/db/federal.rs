@@ -31,27 +31,31 @@ pub async fn figures(db: &mut PgConnection) -> Result<Vec<RegionFigures>, sqlx::
                   coalesce(c.covered, 0)::bigint as covered, coalesce(c.verified, 0)::bigint as verified,
                   coalesce(c.connected, 0)::bigint as connected,
                   a.received, a.on_time,
-                  a.on_time_base, d.overdue
+                  a.responded + w.late as on_time_base, d.overdue
            from regions r
            -- Kept by triggers with every change of organizations, pages and settings.
            left join region_coverage c on c.region_id = r.id
-           -- Per region, so each reads its own range of the received and due indexes.
+           -- The last 7 days (today among them, UTC) from the daily summary the triggers keep.
            cross join lateral (
-               select count(*) as received,
-                      count(*) filter (where q.first_response_at is not null
-                                       and q.first_response_at <= q.first_response_due) as on_time,
-                      count(*) filter (where q.first_response_at is not null
-                                       or (q.status in ('new', 'in_progress') and q.paused_at is null
-                                           and q.first_response_due <= $2)) as on_time_base
-               from questions q where q.region_id = r.id and q.received_at >= $1
+               select coalesce(sum(d.received), 0)::bigint as received,
+                      coalesce(sum(d.on_time), 0)::bigint as on_time,
+                      coalesce(sum(d.responded), 0)::bigint as responded
+               from question_days d where d.region_id = r.id and d.day >= $1
            ) a
+           -- Still waiting for a first response past its deadline: counted against the share.
+           cross join lateral (
+               select count(*) as late from questions q
+               where q.region_id = r.id and q.received_at >= ($1::date::timestamp at time zone 'UTC')
+                 and q.first_response_at is null and q.status in ('new', 'in_progress') and q.paused_at is null
+                 and q.first_response_due <= $2
+           ) w
            -- An open question has a due time only while it is being worked on.
            cross join lateral (
                select count(*) as overdue from questions q where q.region_id = r.id and q.due_at <= $2
            ) d
            order by r.name"#,
     )
-    .bind(now - Duration::days(7))
+    .bind((now - Duration::days(6)).date_naive())
     .bind(now)
     .fetch_all(db)
     .await
