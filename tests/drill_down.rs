@@ -3,6 +3,7 @@
 mod common;
 
 use axum::http::StatusCode;
+use calamine::Reader;
 use common::{RegionFixture, TestApp, two_regions};
 use sqlx::PgPool;
 
@@ -213,6 +214,22 @@ async fn every_page_downloads_in_the_template_columns_within_scope(db: PgPool) {
         xlsx.headers.get("content-type").unwrap(),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
+    // The streamed workbook opens as a spreadsheet does, with the same rows as the CSV.
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "three pages and the header: {rows:?}");
+    assert_eq!(rows[0][0], "Муниципалитет");
+    let school = rows
+        .iter()
+        .find(|r| r[4] == "https://vk.com/school1")
+        .unwrap();
+    assert_eq!(school[0], "Первый район 1");
+    assert_eq!(school[10], "1200", "{school:?}");
     let csv = coordinator
         .get("/r/region-a/dashboard/pages.xlsx?format=csv")
         .await;

@@ -2,7 +2,7 @@
 //! monitoring template (bold frozen header, shares as percentages) and CSV as Russian Excel
 //! opens it (UTF-8 with BOM, semicolons).
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::coverage::Coverage;
 use super::widgets::{COLUMNS, value};
@@ -115,7 +115,11 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 pub const CSV: &str = "text/csv; charset=utf-8";
 
 /// A file to save, under the given name.
-pub fn download(bytes: Vec<u8>, content_type: &str, file: &str) -> axum::response::Response {
+pub fn download(
+    body: impl Into<axum::body::Body>,
+    content_type: &str,
+    file: &str,
+) -> axum::response::Response {
     use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
     use axum::response::IntoResponse;
     (
@@ -126,7 +130,7 @@ pub fn download(bytes: Vec<u8>, content_type: &str, file: &str) -> axum::respons
                 format!("attachment; filename=\"{file}\""),
             ),
         ],
-        bytes,
+        body.into(),
     )
         .into_response()
 }
@@ -159,39 +163,104 @@ fn write_sheet(
     header: &[String],
     rows: &[Vec<Cell>],
 ) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
-    // Excel refuses sheet names over 31 characters.
-    let name: String = sheet_name.chars().take(31).collect();
-    sheet.set_name(&name)?;
-    let bold = Format::new().set_bold().set_text_wrap();
-    let percent = Format::new().set_num_format("0%");
-    for (col, h) in header.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, h, &bold)?;
-        sheet.set_column_width(col as u16, if col == 0 { 40 } else { 14 })?;
+    let mut sheet = Rows::start(workbook.add_worksheet(), sheet_name, header)?;
+    for row in rows {
+        sheet.write(row)?;
     }
-    for (i, row) in rows.iter().enumerate() {
-        let r = (i + 1) as u32;
+    Ok(())
+}
+
+/// A sheet written a row at a time, in order, formatted as the monitoring template: the
+/// header bold and frozen with the first column, shares as percentages.
+struct Rows<'a> {
+    sheet: &'a mut Worksheet,
+    percent: Format,
+    next: u32,
+}
+
+impl<'a> Rows<'a> {
+    fn start(
+        sheet: &'a mut Worksheet,
+        sheet_name: &str,
+        header: &[String],
+    ) -> Result<Rows<'a>, XlsxError> {
+        // Excel refuses sheet names over 31 characters.
+        let name: String = sheet_name.chars().take(31).collect();
+        sheet.set_name(&name)?;
+        let bold = Format::new().set_bold().set_text_wrap();
+        for (col, h) in header.iter().enumerate() {
+            sheet.set_column_width(col as u16, if col == 0 { 40 } else { 14 })?;
+            sheet.write_string_with_format(0, col as u16, h, &bold)?;
+        }
+        sheet.set_freeze_panes(1, 1)?;
+        Ok(Rows {
+            sheet,
+            percent: Format::new().set_num_format("0%"),
+            next: 1,
+        })
+    }
+
+    fn write(&mut self, row: &[Cell]) -> Result<(), XlsxError> {
+        let r = self.next;
         for (col, cell) in row.iter().enumerate() {
             let c = col as u16;
             match cell {
                 Cell::Text(t) => {
-                    sheet.write_string(r, c, t)?;
+                    self.sheet.write_string(r, c, t)?;
                 }
                 Cell::Count(n) => {
-                    sheet.write_number(r, c, *n as f64)?;
+                    self.sheet.write_number(r, c, *n as f64)?;
                 }
                 Cell::Share(Some(s)) => {
-                    sheet.write_number_with_format(r, c, *s, &percent)?;
+                    self.sheet
+                        .write_number_with_format(r, c, *s, &self.percent)?;
                 }
                 Cell::Share(None) | Cell::Number(None) => {}
                 Cell::Number(Some(n)) => {
-                    sheet.write_number(r, c, *n)?;
+                    self.sheet.write_number(r, c, *n)?;
                 }
             }
         }
+        self.next += 1;
+        Ok(())
     }
-    sheet.set_freeze_panes(1, 1)?;
-    Ok(())
+}
+
+/// One sheet written as its rows arrive and saved into `out` as it is zipped: a worksheet
+/// in constant-memory mode keeps only the current row in memory (the rest goes to a
+/// temporary file), so a file of any length costs the server the same. Runs on a blocking
+/// thread; `rows` ends with `None` after the last row, or an error that abandons the file.
+pub fn stream_xlsx(
+    sheet_name: &str,
+    header: &[String],
+    mut rows: impl FnMut() -> Option<Result<Vec<Cell>, String>>,
+    out: impl std::io::Write + Send,
+) -> Result<(), XlsxError> {
+    let mut workbook = Workbook::new();
+    let mut sheet = Rows::start(
+        workbook.add_worksheet_with_constant_memory()?,
+        sheet_name,
+        header,
+    )?;
+    while let Some(row) = rows() {
+        sheet.write(&row.map_err(XlsxError::ParameterError)?)?;
+    }
+    workbook.save_to_writer(out)
+}
+
+/// A row of a CSV file as `csv` writes it, for files written a row at a time.
+pub fn csv_line(row: &[Cell]) -> Vec<u8> {
+    crate::web::csv::line(&row.iter().map(csv_value).collect::<Vec<_>>())
+}
+
+fn csv_value(c: &Cell) -> String {
+    match c {
+        Cell::Text(t) => t.clone(),
+        Cell::Count(n) => n.to_string(),
+        Cell::Share(Some(s)) => format!("{}", (s * 1000.0).round() / 10.0).replace('.', ","),
+        Cell::Share(None) | Cell::Number(None) => String::new(),
+        Cell::Number(Some(n)) => format!("{n}").replace('.', ","),
+    }
 }
 
 pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, csv::Error> {
@@ -202,15 +271,7 @@ pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, csv::Error>
             .from_writer(&mut out);
         w.write_record(header)?;
         for row in rows {
-            w.write_record(row.iter().map(|c| match c {
-                Cell::Text(t) => t.clone(),
-                Cell::Count(n) => n.to_string(),
-                Cell::Share(Some(s)) => {
-                    format!("{}", (s * 1000.0).round() / 10.0).replace('.', ",")
-                }
-                Cell::Share(None) | Cell::Number(None) => String::new(),
-                Cell::Number(Some(n)) => format!("{n}").replace('.', ","),
-            }))?;
+            w.write_record(row.iter().map(csv_value))?;
         }
         w.flush()?;
     }

@@ -1,16 +1,22 @@
 //! Every page of the view one row each, in the column order of the regional monitoring
-//! template: where it belongs, its mark, its setup score and its newest weekly figures. A
-//! region has a few thousand pages, so the file is built whole; the questions export, with
-//! millions of rows, is the one that streams.
+//! template: where it belongs, its mark, its setup score and its newest weekly figures. The
+//! rows stream from the database into the file and the file into the response, so the
+//! server's memory does not grow with the file's length.
 
-use std::collections::HashMap;
-
+use axum::body::Body;
 use axum::extract::Query;
 use axum::response::Response;
+use chrono::NaiveDate;
 
+use super::db::exports as db;
 use super::export::{self, Cell};
 use super::focus::{Focus, FocusQuery};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::i18n::Locale;
+use crate::ids::RegionId;
+use crate::pages::score::{facts, weights};
+use crate::quality::score::{Weights, score};
+use crate::settings::db::RegionSettings;
 use crate::web::access::RegionOverseer;
 use crate::web::chrome::Chrome;
 use crate::web::reads::Reads;
@@ -53,88 +59,135 @@ pub async fn export_pages(
     let today = crate::regions::time::today_in(&access.region);
     let mut tx = reads.tenant(region).await?;
     let view = super::handlers::view(&mut tx, &access, &focus).await?;
-    let mut pages = super::red_flags::pages(
-        &mut tx,
-        region,
-        view.ids.as_deref(),
-        focus.platform,
-        &view.settings,
-        today,
-    )
-    .await?;
-    let places: HashMap<i64, (Option<String>, String)> =
-        super::db::exports::places(&mut tx, region, view.ids.as_deref())
-            .await?
-            .into_iter()
-            .map(|(id, m, inn)| (id, (m, inn)))
-            .collect();
-    let page_ids: Vec<i64> = pages.iter().map(|f| f.page.id.0).collect();
-    let latest = crate::activity::db::latest(&mut tx, region, Some(&page_ids)).await?;
     tx.commit().await?;
     let l = chrome.locale;
-    let place = |org: i64| places.get(&org).cloned().unwrap_or((None, String::new()));
-    pages.sort_by(|a, b| {
-        let (pa, pb) = (
-            place(a.page.organization_id.0),
-            place(b.page.organization_id.0),
-        );
-        (
-            &pa.0,
-            &a.page.organization_name,
-            &a.page.platform,
-            &a.page.url,
-        )
-            .cmp(&(
-                &pb.0,
-                &b.page.organization_name,
-                &b.page.platform,
-                &b.page.url,
-            ))
+    let rows = read_rows(reads.pool().clone(), region, view, focus.platform, today, l);
+    let header: Vec<String> = HEADER.iter().map(|k| l.t(k)).collect();
+    let stem = format!("{}-pages-{today}", access.region.slug);
+    if format.format == "csv" {
+        let mut first = "\u{feff}".as_bytes().to_vec();
+        first.extend(crate::web::csv::line(&header));
+        let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) });
+        let lines = futures_util::stream::unfold(rows, |mut rows| async move {
+            let line = match rows.recv().await? {
+                Ok(cells) => Ok(export::csv_line(&cells)),
+                Err(e) => Err(std::io::Error::other(e)),
+            };
+            Some((line, rows))
+        });
+        let body = Body::from_stream(futures_util::StreamExt::chain(head, lines));
+        return Ok(export::download(body, export::CSV, &format!("{stem}.csv")));
+    }
+    let sheet = l.t("export-pages-sheet");
+    let (bytes, out) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(16);
+    tokio::task::spawn_blocking(move || {
+        let mut rows = rows;
+        let writer = std::io::BufWriter::with_capacity(64 * 1024, Chunks(bytes.clone()));
+        if let Err(e) = export::stream_xlsx(&sheet, &header, || rows.blocking_recv(), writer) {
+            tracing::warn!(error = %e, "page workbook stopped");
+            let _ = bytes.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
     });
-    let date = |d: Option<chrono::NaiveDate>| {
+    let body = Body::from_stream(futures_util::stream::unfold(out, |mut out| async move {
+        out.recv().await.map(|chunk| (chunk, out))
+    }));
+    Ok(export::download(
+        body,
+        export::XLSX,
+        &format!("{stem}.xlsx"),
+    ))
+}
+
+/// The view's pages as rows of cells, read and scored one at a time by a task of their own
+/// and handed on through a short queue: the file is written as fast as it is read, and a
+/// download given up stops the reading.
+fn read_rows(
+    pool: sqlx::PgPool,
+    region: RegionId,
+    view: super::handlers::View,
+    platform: Option<&'static str>,
+    today: NaiveDate,
+    l: Locale,
+) -> tokio::sync::mpsc::Receiver<Result<Vec<Cell>, String>> {
+    let (rows, received) = tokio::sync::mpsc::channel(256);
+    tokio::spawn(async move {
+        let read: Result<(), sqlx::Error> = async {
+            let weights = weights(&view.settings);
+            let mut tx = crate::state::tenant_tx(&pool, region).await?;
+            let mut pages = db::page_rows(&mut tx, region, view.ids.as_deref(), platform);
+            while let Some(page) = futures_util::TryStreamExt::try_next(&mut pages).await? {
+                let cells = cells(&page, &view.settings, &weights, today, l);
+                if rows.send(Ok(cells)).await.is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(e) = read {
+            tracing::warn!(error = %e, "page workbook rows stopped");
+            let _ = rows.send(Err(e.to_string())).await;
+        }
+    });
+    received
+}
+
+/// A page's row in the template's columns, with its setup score as the screens compute it.
+fn cells(
+    row: &db::PageRow,
+    settings: &RegionSettings,
+    weights: &Weights,
+    today: NaiveDate,
+    l: Locale,
+) -> Vec<Cell> {
+    let p = &row.page;
+    let w = row.latest();
+    let weeks: Vec<_> = w.into_iter().collect();
+    let percent = score(&facts(p, &weeks, settings, today), weights).percent;
+    let date = |d: Option<NaiveDate>| {
         Cell::Text(
             d.map(|d| d.format("%d.%m.%Y").to_string())
                 .unwrap_or_default(),
         )
     };
     let number = |n: Option<f64>| Cell::Number(n);
-    let rows: Vec<Vec<Cell>> = pages
-        .iter()
-        .map(|f| {
-            let p = &f.page;
-            let (municipality, inn) = place(p.organization_id.0);
-            let w = latest.get(&p.id);
-            vec![
-                Cell::Text(municipality.unwrap_or_else(|| l.t("dashboard-regional-level"))),
-                Cell::Text(p.organization_name.clone()),
-                Cell::Text(inn),
-                Cell::Text(l.t(&format!("platform-{}", p.platform))),
-                Cell::Text(p.url.clone()),
-                Cell::Text(l.t(&format!("page-category-{}", p.category))),
-                Cell::Text(l.t(&format!("mark-{}", p.mark_status))),
-                date(p.mark_since),
-                Cell::Text(l.t(if p.connected { "yes" } else { "no" })),
-                date(w.map(|w| w.week)),
-                number(w.and_then(|w| w.followers).map(f64::from)),
-                number(w.and_then(|w| w.posts).map(f64::from)),
-                number(w.and_then(|w| w.views).map(|v| v as f64)),
-                number(w.and_then(|w| w.reach).map(|v| v as f64)),
-                date(w.and_then(|w| w.last_post_on)),
-                Cell::Share(f.percent.map(|p| f64::from(p) / 100.0)),
-            ]
-        })
-        .collect();
-    let header: Vec<String> = HEADER.iter().map(|k| l.t(k)).collect();
-    let stem = format!("{}-pages-{today}", access.region.slug);
-    if format.format == "csv" {
-        let bytes = export::csv(&header, &rows).map_err(|e| AppError::Internal(e.into()))?;
-        return Ok(export::download(bytes, export::CSV, &format!("{stem}.csv")));
+    vec![
+        Cell::Text(
+            row.municipality
+                .clone()
+                .unwrap_or_else(|| l.t("dashboard-regional-level")),
+        ),
+        Cell::Text(p.organization_name.clone()),
+        Cell::Text(row.inn.clone()),
+        Cell::Text(l.t(&format!("platform-{}", p.platform))),
+        Cell::Text(p.url.clone()),
+        Cell::Text(l.t(&format!("page-category-{}", p.category))),
+        Cell::Text(l.t(&format!("mark-{}", p.mark_status))),
+        date(p.mark_since),
+        Cell::Text(l.t(if p.connected { "yes" } else { "no" })),
+        date(w.map(|w| w.week)),
+        number(w.and_then(|w| w.followers).map(f64::from)),
+        number(w.and_then(|w| w.posts).map(f64::from)),
+        number(w.and_then(|w| w.views).map(|v| v as f64)),
+        number(w.and_then(|w| w.reach).map(|v| v as f64)),
+        date(w.and_then(|w| w.last_post_on)),
+        Cell::Share(percent.map(|p| f64::from(p) / 100.0)),
+    ]
+}
+
+/// The workbook's bytes handed to the response as they are zipped. A download given up
+/// makes the next write fail, which stops the writing.
+struct Chunks(tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>);
+
+impl std::io::Write for Chunks {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.blocking_send(Ok(buf.to_vec())).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "download given up")
+        })?;
+        Ok(buf.len())
     }
-    let bytes = export::xlsx(&l.t("export-pages-sheet"), &header, &rows)
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(export::download(
-        bytes,
-        export::XLSX,
-        &format!("{stem}.xlsx"),
-    ))
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -1,6 +1,5 @@
-//! SQL of the organization view and the downloads: the organization's header, each
-//! organization's municipality and INN for the page workbook, and the question rows read in
-//! chunks by id.
+//! SQL of the organization view and the downloads: the organization's header, the page
+//! workbook's rows streamed in its order, and the question rows read in chunks by id.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -32,23 +31,6 @@ pub async fn organization(
     .bind(region)
     .bind(id)
     .fetch_optional(db)
-    .await
-}
-
-/// Each organization of the scope (`None`: the region) with its municipality's name and INN.
-pub async fn places(
-    db: &mut PgConnection,
-    region: RegionId,
-    ids: Option<&[i64]>,
-) -> Result<Vec<(i64, Option<String>, String)>, sqlx::Error> {
-    sqlx::query_as(
-        r#"select o.id, m.name, o.inn from organizations o
-           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
-           where o.region_id = $1 and ($2::bigint[] is null or o.id = any($2))"#,
-    )
-    .bind(region)
-    .bind(ids)
-    .fetch_all(db)
     .await
 }
 
@@ -102,4 +84,69 @@ pub async fn question_rows(
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// A row of the page workbook: the page's card, where its organization belongs, and its
+/// newest weekly figures (none recorded yet: all empty).
+#[derive(sqlx::FromRow)]
+pub struct PageRow {
+    #[sqlx(flatten)]
+    pub page: crate::pages::db::card::CardPage,
+    pub municipality: Option<String>,
+    pub inn: String,
+    pub week: Option<chrono::NaiveDate>,
+    pub followers: Option<i32>,
+    pub posts: Option<i32>,
+    pub views: Option<i64>,
+    pub likes: Option<i32>,
+    pub comments: Option<i32>,
+    pub reposts: Option<i32>,
+    pub reach: Option<i64>,
+    pub last_post_on: Option<chrono::NaiveDate>,
+}
+
+impl PageRow {
+    pub fn latest(&self) -> Option<crate::activity::derive::Week> {
+        self.week.map(|week| crate::activity::derive::Week {
+            week,
+            followers: self.followers,
+            posts: self.posts,
+            views: self.views,
+            likes: self.likes,
+            comments: self.comments,
+            reposts: self.reposts,
+            reach: self.reach,
+            last_post_on: self.last_post_on,
+        })
+    }
+}
+
+static PAGE_ROWS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use crate::pages::db::card::{CARD_COLUMNS, CARD_FROM};
+    format!(
+        r#"select {CARD_COLUMNS}, m.name as municipality, o.inn, l.week, l.followers, l.posts, l.views,
+                  l.likes, l.comments, l.reposts, l.reach, l.last_post_on
+           {CARD_FROM}
+           left join municipalities m on m.region_id = o.region_id and m.id = o.municipality_id
+           left join page_latest l on l.page_id = p.id
+           where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
+             and ($3::text is null or p.platform = $3)
+           order by m.name nulls first, o.name, p.platform, p.url, p.id"#
+    )
+});
+
+/// Every page of the view (archived organizations left out) in the workbook's order —
+/// municipality (the regional level first), organization, platform, address — as the rows
+/// arrive from the server, so a file of any length is never held whole.
+pub fn page_rows<'a>(
+    db: &'a mut PgConnection,
+    region: RegionId,
+    ids: Option<&'a [i64]>,
+    platform: Option<&'a str>,
+) -> futures_util::stream::BoxStream<'a, Result<PageRow, sqlx::Error>> {
+    sqlx::query_as(&PAGE_ROWS)
+        .bind(region)
+        .bind(ids)
+        .bind(platform)
+        .fetch(db)
 }

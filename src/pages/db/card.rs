@@ -27,12 +27,16 @@ pub struct CardPage {
     pub checklist: Vec<String>,
 }
 
-/// The columns of `CardPage`, from `pages p` joined to `organizations o`; each reader below
-/// adds its conditions.
-const CARD_SELECT: &str = r#"select p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title,
+/// The columns of `CardPage`, from `pages p` joined to `organizations o` (`CARD_FROM`); each
+/// reader adds its conditions, and may add columns of its own.
+pub const CARD_COLUMNS: &str = r#"p.id, p.organization_id, o.name as organization_name, p.platform, p.url, p.title,
        p.mark_status, p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover, p.has_description,
-       p.has_contacts, p.widgets, p.comments_open, p.checklist
-    from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id"#;
+       p.has_contacts, p.widgets, p.comments_open, p.checklist"#;
+pub const CARD_FROM: &str =
+    "from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id";
+
+static CARD_SELECT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("select {CARD_COLUMNS} {CARD_FROM}"));
 
 pub async fn card(
     db: &mut PgConnection,
@@ -40,7 +44,8 @@ pub async fn card(
     id: PageId,
 ) -> Result<Option<CardPage>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{CARD_SELECT} where p.region_id = $1 and p.id = $2"
+        "{} where p.region_id = $1 and p.id = $2",
+        *CARD_SELECT
     ))
     .bind(region)
     .bind(id)
@@ -54,7 +59,8 @@ pub async fn cards(
     ids: &[i64],
 ) -> Result<Vec<CardPage>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{CARD_SELECT} where p.region_id = $1 and p.id = any($2)"
+        "{} where p.region_id = $1 and p.id = any($2)",
+        *CARD_SELECT
     ))
     .bind(region)
     .bind(ids)
@@ -71,9 +77,10 @@ pub async fn cards_in_scope(
     platform: Option<&str>,
 ) -> Result<Vec<CardPage>, sqlx::Error> {
     sqlx::query_as(&format!(
-        r#"{CARD_SELECT}
+        r#"{}
            where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
-             and ($3::text is null or p.platform = $3)"#
+             and ($3::text is null or p.platform = $3)"#,
+        *CARD_SELECT
     ))
     .bind(region)
     .bind(orgs)
@@ -87,7 +94,7 @@ pub async fn region_cards(
     db: &mut PgConnection,
     region: RegionId,
 ) -> Result<Vec<CardPage>, sqlx::Error> {
-    sqlx::query_as(&format!("{CARD_SELECT} where p.region_id = $1"))
+    sqlx::query_as(&format!("{} where p.region_id = $1", *CARD_SELECT))
         .bind(region)
         .fetch_all(db)
         .await
