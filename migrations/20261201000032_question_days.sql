@@ -75,10 +75,11 @@ select q.region_id, (q.received_at at time zone 'UTC')::date, count(*), count(q.
 from questions q group by 1, 2;
 analyze question_days;
 
--- Questions still waiting for their first response while being worked on: the overview adds
--- those already past their deadline to the on-time share's base, read live from this index.
-create index questions_waiting_first_response_idx on questions (region_id, received_at)
-    include (first_response_due)
+-- Questions still waiting for their first response while being worked on, by deadline: the
+-- overview adds those already past it to the on-time share's base; the days before today
+-- come from question_waiting_days, today's part is read from this index.
+create index questions_waiting_first_response_idx on questions (region_id, first_response_due)
+    include (received_at)
     where first_response_at is null and status in ('new', 'in_progress') and paused_at is null;
 
 grant select, insert, update, delete on question_days to gospublic_app;

@@ -291,6 +291,8 @@ async fn the_federal_overview_equals_a_live_recount(db: PgPool) {
         (&a, a.other, 100),
         (&a, a.other, 24 * 6 + 20),
         (&a, a.child, 24 * 10),
+        (&a, a.founder, 4),
+        (&a, a.other, 50),
         (&b, b.child, 5),
     ] {
         ids.push(common::question(&db, region.id, org, None, hours, "normal").await);
@@ -306,6 +308,9 @@ async fn the_federal_overview_equals_a_live_recount(db: PgPool) {
         "update questions set first_response_at = received_at + interval '2 days', first_response_due = received_at + interval '9 hours' where id = $1",
         "update questions set first_response_due = now() - interval '1 hour' where id = $1",
         "update questions set received_at = now() - interval '20 days' where id = $1",
+        // Past their deadline before today (read from the summaries), and due just now (live).
+        "update questions set first_response_due = now() - interval '2 days' where id = $1",
+        "update questions set first_response_due = now() where id = $1",
     ];
     for (sql, id) in statements.iter().zip(&ids) {
         sqlx::query(sql).bind(id).execute(&db).await.unwrap();

@@ -31,7 +31,8 @@ pub async fn figures(db: &mut PgConnection) -> Result<Vec<RegionFigures>, sqlx::
                   coalesce(c.covered, 0)::bigint as covered, coalesce(c.verified, 0)::bigint as verified,
                   coalesce(c.connected, 0)::bigint as connected,
                   a.received, a.on_time,
-                  a.responded + w.late as on_time_base, d.overdue
+                  a.responded + wl.late::bigint + wt.late as on_time_base,
+                  od.overdue::bigint + ot.overdue as overdue
            from regions r
            -- Kept by triggers with every change of organizations, pages and settings.
            left join region_coverage c on c.region_id = r.id
@@ -42,21 +43,33 @@ pub async fn figures(db: &mut PgConnection) -> Result<Vec<RegionFigures>, sqlx::
                       coalesce(sum(d.responded), 0)::bigint as responded
                from question_days d where d.region_id = r.id and d.day >= $1
            ) a
-           -- Still waiting for a first response past its deadline: counted against the share.
+           -- Still waiting for a first response past its deadline, counted against the share:
+           -- deadlines before today from the summary, today's read live.
+           cross join lateral (
+               select coalesce(sum(w.waiting), 0) as late from question_waiting_days w
+               where w.region_id = r.id and w.received_day >= $1 and w.due_day < $3
+           ) wl
            cross join lateral (
                select count(*) as late from questions q
-               where q.region_id = r.id and q.received_at >= ($1::date::timestamp at time zone 'UTC')
-                 and q.first_response_at is null and q.status in ('new', 'in_progress') and q.paused_at is null
-                 and q.first_response_due <= $2
-           ) w
-           -- An open question has a due time only while it is being worked on.
+               where q.region_id = r.id and q.first_response_at is null and q.status in ('new', 'in_progress')
+                 and q.paused_at is null and q.first_response_due >= ($3::date::timestamp at time zone 'UTC')
+                 and q.first_response_due <= $2 and q.received_at >= ($1::date::timestamp at time zone 'UTC')
+           ) wt
+           -- Open questions past their deadline (an open question has a due time only while it
+           -- is being worked on): days before today from the summary, today's read live.
            cross join lateral (
-               select count(*) as overdue from questions q where q.region_id = r.id and q.due_at <= $2
-           ) d
+               select coalesce(sum(d.due), 0) as overdue from question_due_days d
+               where d.region_id = r.id and d.day < $3
+           ) od
+           cross join lateral (
+               select count(*) as overdue from questions q
+               where q.region_id = r.id and q.due_at >= ($3::date::timestamp at time zone 'UTC') and q.due_at <= $2
+           ) ot
            order by r.name"#,
     )
     .bind((now - Duration::days(6)).date_naive())
     .bind(now)
+    .bind(now.date_naive())
     .fetch_all(db)
     .await
 }
