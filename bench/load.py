@@ -10,7 +10,6 @@ checks in PostgreSQL that each is there, so a lost write fails the run. Standard
 """
 import argparse
 import collections
-import http.client
 import json
 import random
 import re
@@ -20,10 +19,11 @@ import threading
 import time
 import urllib.parse
 
+from browser import Browser
+
 REGION = "altai-krai"
 ADMIN = "admin@gospublic.test"
 PASSWORD = "gospublic-demo"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ORG_LINK = re.compile(r'href="/r/altai-krai/orgs/(\d+)"')
 
 
@@ -36,62 +36,23 @@ def ogrn(prefix12):
     return prefix12 + str(int(prefix12) % 11 % 10)
 
 
-class Browser:
-    def __init__(self, base, stats, lock):
-        u = urllib.parse.urlparse(base)
-        self.host, self.port = u.hostname, u.port or 80
-        self.conn = None
-        self.cookies = {}
-        self.csrf = None
-        self.stats = stats
-        self.lock = lock
+def recorder(stats, lock):
+    def record(kind, status, elapsed):
+        with lock:
+            stats["status"][status] += 1
+            stats["latency"][kind].append(elapsed)
+            stats["timeline"].append((time.time(), status))
+    return record
 
-    def request(self, kind, method, path, form=None):
-        body = urllib.parse.urlencode(form) if form is not None else None
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        started = time.monotonic()
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            self.conn.request(method, path, body=body, headers=headers)
-            resp = self.conn.getresponse()
-            data = resp.read().decode("utf-8", "replace")
-            status = resp.status
-            for k, v in resp.getheaders():
-                if k.lower() == "set-cookie":
-                    name, _, rest = v.partition("=")
-                    value = rest.split(";", 1)[0]
-                    if value and "Max-Age=0" not in v:
-                        self.cookies[name] = value
-                    else:
-                        self.cookies.pop(name, None)
-            m = CSRF.search(data)
-            if m:
-                self.csrf = m.group(1)
-            location = resp.getheader("Location")
-        except (OSError, http.client.HTTPException):
-            self.conn = None
-            status, data, location = 0, "", None
-        elapsed = time.monotonic() - started
-        with self.lock:
-            self.stats["status"][status] += 1
-            self.stats["latency"][kind].append(elapsed)
-            self.stats["timeline"].append((time.time(), status))
-        return status, data, location
 
-    def sign_in(self):
-        self.cookies.clear()
-        self.request("sign-in", "GET", "/login")
-        status, _, _ = self.request("sign-in", "POST", "/login", {"csrf": self.csrf or "", "email": ADMIN, "password": PASSWORD, "next": ""})
-        return status == 303
+def sign_in(b):
+    return b.sign_in(ADMIN, PASSWORD)
 
 
 def worker(n, args, deadline, stats, lock, acked):
     rnd = random.Random(n)
-    b = Browser(args.base, stats, lock)
-    while not b.sign_in() and time.time() < deadline:
+    b = Browser(args.base, recorder(stats, lock))
+    while not sign_in(b) and time.time() < deadline:
         time.sleep(0.5)
     mine = []  # organizations this worker created: (id, ogrn)
     serial = 0
@@ -101,7 +62,7 @@ def worker(n, args, deadline, stats, lock, acked):
     while time.time() < deadline:
         roll = rnd.random()
         if roll < 0.03:
-            b.sign_in()
+            sign_in(b)
             b.request("page", "GET", f"/r/{REGION}")
         elif roll < 0.13:
             serial += 1

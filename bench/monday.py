@@ -15,7 +15,6 @@ share of the machine's CPU are sampled. Standard library only.
 """
 import argparse
 import collections
-import http.client
 import json
 import os
 import random
@@ -26,70 +25,27 @@ import threading
 import time
 import urllib.parse
 
+from browser import Browser
+
 PASSWORD = "gospublic-demo"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 REV = re.compile(r'name="answer_rev" value="(\d+)"')
 WORDS = ["школа", "детский сад", "больница", "администрация", "библиотека", "поликлиника", "культуры", "гимназия"]
 
 
-class Browser:
-    def __init__(self, base, stats, lock):
-        u = urllib.parse.urlparse(base)
-        self.host, self.port = u.hostname, u.port or 80
-        self.conn = None
-        self.cookies = {}
-        self.csrf = None
-        self.stats = stats
-        self.lock = lock
-
-    def request(self, kind, method, path, form=None):
-        body = urllib.parse.urlencode(form) if form is not None else None
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        started = time.monotonic()
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            self.conn.request(method, path, body=body, headers=headers)
-            resp = self.conn.getresponse()
-            data = resp.read().decode("utf-8", "replace")
-            status = resp.status
-            for k, v in resp.getheaders():
-                if k.lower() == "set-cookie":
-                    name, _, rest = v.partition("=")
-                    value = rest.split(";", 1)[0]
-                    if value and "Max-Age=0" not in v:
-                        self.cookies[name] = value
-                    else:
-                        self.cookies.pop(name, None)
-            m = CSRF.search(data)
-            if m:
-                self.csrf = m.group(1)
-            location = resp.getheader("Location")
-        except (OSError, http.client.HTTPException):
-            self.conn = None
-            status, data, location = 0, "", None
-        elapsed = time.monotonic() - started
-        with self.lock:
-            self.stats["status"][status] += 1
-            self.stats["by_kind"][kind][status] += 1
-            if status == 200 or status == 303:
-                self.stats["latency"][kind].append(elapsed)
-            self.stats["timeline"].append((time.time(), status))
-        return status, data, location
-
-    def sign_in(self, email):
-        self.cookies.clear()
-        self.request("sign-in", "GET", "/login")
-        status, _, _ = self.request("sign-in", "POST", "/login",
-                                    {"csrf": self.csrf or "", "email": email, "password": PASSWORD, "next": ""})
-        return status == 303
+def recorder(stats, lock):
+    def record(kind, status, elapsed):
+        with lock:
+            stats["status"][status] += 1
+            stats["by_kind"][kind][status] += 1
+            if status in (200, 303):
+                stats["latency"][kind].append(elapsed)
+            stats["timeline"].append((time.time(), status))
+    return record
 
 
 def coordinator(rnd, b, accounts, deadline):
     slug, email, municipalities = rnd.choice(accounts["coordinator"])
-    while not b.sign_in(email) and time.time() < deadline:
+    while not b.sign_in(email, PASSWORD) and time.time() < deadline:
         time.sleep(0.5)
     while time.time() < deadline:
         roll = rnd.random()
@@ -107,7 +63,7 @@ def coordinator(rnd, b, accounts, deadline):
 
 def editor(rnd, b, accounts, deadline, acked, lock, n):
     slug, email, _ = rnd.choice(accounts["editor"])
-    while not b.sign_in(email) and time.time() < deadline:
+    while not b.sign_in(email, PASSWORD) and time.time() < deadline:
         time.sleep(0.5)
     link = re.compile(rf'href="/r/{re.escape(slug)}/questions/(\d+)"')
     serial = 0
@@ -153,7 +109,7 @@ def resident(rnd, b, accounts, deadline):
 
 def worker(role, n, args, accounts, deadline, stats, lock, acked):
     rnd = random.Random(f"{role}-{n}")
-    b = Browser(args.base, stats, lock)
+    b = Browser(args.base, recorder(stats, lock))
     if role == "coordinator":
         coordinator(rnd, b, accounts, deadline)
     elif role == "editor":
