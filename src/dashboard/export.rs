@@ -237,6 +237,9 @@ pub fn stream_xlsx(
     out: impl std::io::Write + Send,
 ) -> Result<(), XlsxError> {
     let mut workbook = Workbook::new();
+    // The fastest deflate: the file is a little larger, and it is written while the person
+    // waits for it.
+    workbook.set_zip_compression_level(1);
     let mut sheet = Rows::start(
         workbook.add_worksheet_with_constant_memory()?,
         sheet_name,

@@ -28,6 +28,9 @@ pub struct FormatQuery {
     pub format: String,
 }
 
+/// Bytes of CSV sent at a time.
+const CSV_CHUNK: usize = 64 * 1024;
+
 const HEADER: [&str; 16] = [
     "field-municipality",
     "field-organization",
@@ -68,12 +71,18 @@ pub async fn export_pages(
         let mut first = "\u{feff}".as_bytes().to_vec();
         first.extend(crate::web::csv::line(&header));
         let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) });
+        // Lines go out in chunks of about 64 KB: a chunk per line costs more than the line.
         let lines = futures_util::stream::unfold(rows, |mut rows| async move {
-            let line = match rows.recv().await? {
-                Ok(cells) => Ok(export::csv_line(&cells)),
-                Err(e) => Err(std::io::Error::other(e)),
-            };
-            Some((line, rows))
+            let mut chunk = Vec::with_capacity(CSV_CHUNK + 1024);
+            while chunk.len() < CSV_CHUNK {
+                match rows.recv().await {
+                    Some(Ok(cells)) => chunk.extend(export::csv_line(&cells)),
+                    Some(Err(e)) => return Some((Err(std::io::Error::other(e)), rows)),
+                    None if chunk.is_empty() => return None,
+                    None => break,
+                }
+            }
+            Some((Ok(chunk), rows))
         });
         let body = Body::from_stream(futures_util::StreamExt::chain(head, lines));
         return Ok(export::download(body, export::CSV, &format!("{stem}.csv")));
