@@ -1,8 +1,10 @@
-"""A browser for the load scripts: one keep-alive connection, its own cookies, the CSRF token
-of the last page, and every request reported to `record(kind, status, seconds)`. A request
-that cannot reach the server reports status 0. Standard library only."""
+"""What the load scripts share: a browser (one keep-alive connection, its own cookies, the
+CSRF token of the last page, every request reported to `record(kind, status, seconds)`; a
+request that cannot reach the server reports status 0), a process's resident memory, psql,
+and percentiles. Standard library only."""
 import http.client
 import re
+import subprocess
 import time
 import urllib.parse
 
@@ -55,3 +57,25 @@ class Browser:
         status, _, _ = self.request("sign-in", "POST", "/login",
                                     {"csrf": self.csrf or "", "email": email, "password": password, "next": ""})
         return status == 303
+
+
+def rss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+
+
+def psql(database, sql):
+    out = subprocess.run(["psql", database, "-Atc", sql], capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def percentile(values, p):
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] * 1000

@@ -13,13 +13,12 @@ import collections
 import json
 import random
 import re
-import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 
-from browser import Browser
+from browser import Browser, percentile, psql, rss_kb
 
 REGION = "altai-krai"
 ADMIN = "admin@gospublic.test"
@@ -98,28 +97,6 @@ def worker(n, args, deadline, stats, lock, acked):
             b.request("page", "GET", f"/r/{REGION}/pages?page={rnd.randint(1, 17)}")
         else:
             b.request("page", "GET", f"/r/{REGION}")
-
-
-def rss_kb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-
-
-def psql(database, sql):
-    out = subprocess.run(["psql", database, "-Atc", sql], capture_output=True, text=True, check=True)
-    return out.stdout
-
-
-def percentile(values, p):
-    if not values:
-        return 0.0
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))] * 1000
 
 
 def main():

@@ -19,13 +19,12 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 
-from browser import Browser
+from browser import Browser, percentile, psql, rss_kb
 
 PASSWORD = "gospublic-demo"
 REV = re.compile(r'name="answer_rev" value="(\d+)"')
@@ -136,16 +135,6 @@ def read_accounts(path):
     return out
 
 
-def rss_kb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-
-
 def postgres_cpu_ticks():
     """CPU ticks (user + system) of every postgres process now alive."""
     total = 0
@@ -167,18 +156,6 @@ def postgres_cpu_ticks():
 def machine_ticks():
     with open("/proc/stat") as f:
         return sum(int(x) for x in f.readline().split()[1:])
-
-
-def psql(database, sql):
-    out = subprocess.run(["psql", database, "-Atc", sql], capture_output=True, text=True, check=True)
-    return out.stdout
-
-
-def percentile(values, p):
-    if not values:
-        return 0.0
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p))] * 1000
 
 
 def main():

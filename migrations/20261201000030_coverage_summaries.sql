@@ -6,6 +6,12 @@
 -- with what its pages add up to. What depends on today (a page is active while its newest
 -- posting week is recent) is stored as that week, and compared with today when read.
 -- region_coverage: the federal overview's figures per region.
+--
+-- Each recount takes a lock on its region's summary, held to the end of its transaction:
+-- two transactions recounting one region at once would each read the rows as they were
+-- before the other's change, and the total would keep whichever committed last. The next
+-- one waits, and its next statement reads what the first committed. Regions are locked in
+-- id order, so two transactions over the same regions cannot deadlock on these locks.
 
 create table coverage_facts (
     region_id bigint not null,
@@ -31,7 +37,9 @@ create table region_coverage (
     connected integer not null
 );
 
-create function region_coverage_recompute(regions bigint[]) returns void language sql as $$
+create function region_coverage_recompute(regions bigint[]) returns void language plpgsql as $$
+begin
+    perform pg_advisory_xact_lock(hashtext('region_coverage'), r::int) from (select distinct unnest(regions) as r order by 1) x;
     insert into region_coverage (region_id, obliged, with_page, covered, verified, connected)
     select r.id, count(c.organization_id),
            count(*) filter (where cardinality(c.platforms) > 0),
@@ -47,12 +55,15 @@ create function region_coverage_recompute(regions bigint[]) returns void languag
     on conflict (region_id) do update set
         obliged = excluded.obliged, with_page = excluded.with_page, covered = excluded.covered,
         verified = excluded.verified, connected = excluded.connected;
+end
 $$;
 
 -- Recounts the given organizations from their pages and newest weekly figures; an
 -- organization no longer obliged (archived, exempt, deleted) loses its row.
 create function coverage_facts_recompute(orgs bigint[]) returns void language plpgsql as $$
 begin
+    perform pg_advisory_xact_lock(hashtext('coverage_facts'), r::int)
+    from (select distinct o.region_id as r from organizations o where o.id = any(orgs) order by 1) x;
     delete from coverage_facts c
     where c.organization_id = any(orgs)
       and not exists (select 1 from organizations o
