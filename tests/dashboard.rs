@@ -267,6 +267,7 @@ async fn answer_figures_match_the_hand_count(db: PgPool) {
     let week = Period {
         region,
         ids: None,
+        before: now - chrono::Duration::days(14),
         from: now - chrono::Duration::days(7),
         to: now,
         now,
@@ -415,6 +416,7 @@ async fn coverage_tables_download_as_xlsx_and_csv_within_scope(db: PgPool) {
 
 #[sqlx::test]
 async fn red_flag_lists_name_the_pages(db: PgPool) {
+    use gospublic::dashboard::red_flags;
     let (a, _b) = two_regions(&db).await;
     setup(&db, &a).await;
     let statements = [
@@ -438,6 +440,20 @@ async fn red_flag_lists_name_the_pages(db: PgPool) {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
+    // The dashboard's lean count and the lists' full pages flag alike.
+    let region = RegionId(a.id);
+    let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
+    let settings = gospublic::settings::db::get(&mut tx, region).await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let listed = red_flags::pages(&mut tx, region, None, None, &settings, today)
+        .await
+        .unwrap();
+    let counted = red_flags::count(&mut tx, region, None, None, &settings, today)
+        .await
+        .unwrap();
+    assert_eq!(counted, red_flags::counts(&listed));
+    assert!(counted.iter().all(|(_, n)| *n > 0), "{counted:?}");
+    tx.commit().await.unwrap();
     let mut coordinator = TestApp::new(db.clone());
     coordinator.login(&a.coordinator).await;
     coordinator

@@ -97,6 +97,7 @@ pub async fn build(
     let week = Period {
         region,
         ids: ids.as_deref(),
+        before: now - Duration::days(14),
         from: now - Duration::days(7),
         to: now,
         now,

@@ -6,12 +6,12 @@ use sqlx::PgConnection;
 
 use super::coverage::{self, Coverage, Flag, OrgFacts, Params};
 use super::focus::{Focus, FocusQuery, Place};
-use super::responsiveness::{self, Period};
+use super::responsiveness::{self, Calendar};
 use super::widgets::{
     AnswersWidget, COLUMNS, CoverageWidget, FilterWidget, RedFlagsWidget, Trend, value,
 };
 use crate::error::{AppError, AppResult};
-use crate::regions::time::today_in;
+use crate::regions::time::{today_in, zone};
 use crate::web::access::{RegionAccess, RegionOverseer};
 use crate::web::chrome::Chrome;
 use crate::web::pager::{PAGE_SIZE, Pager, offset, page_number};
@@ -76,14 +76,8 @@ pub async fn export(
     let View { ids, settings, .. } = view(&mut tx, &access, &focus).await?;
     if kind == "answers" || kind == "categories" {
         let now = Utc::now();
-        let period = Period {
-            region,
-            ids: ids.as_deref(),
-            from: now - chrono::Duration::days(focus.days),
-            to: now,
-            now,
-            platform: focus.platform,
-        };
+        let calendar = Calendar::last(focus.days, now, zone(&access.region));
+        let period = calendar.period(region, ids.as_deref(), focus.platform, now);
         let overview = responsiveness::overview(&mut tx, &period).await?;
         let ranking_min = i64::from(settings.ranking_min_questions);
         let (first, rows) = if kind == "categories" {
@@ -206,7 +200,7 @@ pub async fn dashboard(
     let view = view(&mut tx, &access, &focus).await?;
     let coverage = coverage_widget(&mut tx, &access, &focus, &view, &base).await?;
     let answers = answers_widget(&mut tx, &access, &focus, &view, &base).await?;
-    let flagged = super::red_flags::pages(
+    let counts = super::red_flags::count(
         &mut tx,
         region,
         view.ids.as_deref(),
@@ -218,7 +212,7 @@ pub async fn dashboard(
     let flags = RedFlagsWidget {
         base: base.clone(),
         focus: focus.clone(),
-        counts: super::red_flags::counts(&flagged),
+        counts,
     };
     let trends = super::trends::charts(
         &mut tx,
@@ -293,15 +287,15 @@ async fn answers_widget(
     base: &str,
 ) -> AppResult<AnswersWidget> {
     let now = Utc::now();
-    let period = Period {
-        region: access.region.id,
-        ids: view.ids.as_deref(),
-        from: now - chrono::Duration::days(focus.days),
-        to: now,
-        now,
-        platform: focus.platform,
+    let tz = zone(&access.region);
+    let calendar = Calendar::last(focus.days, now, tz);
+    let period = calendar.period(access.region.id, view.ids.as_deref(), focus.platform, now);
+    // The whole region's figures are kept per day; any narrower view counts its questions.
+    let overview = if view.ids.is_none() && focus.platform.is_none() {
+        responsiveness::overview_from_days(tx, access.region.id, &calendar, now).await?
+    } else {
+        responsiveness::overview(tx, &period).await?
     };
-    let overview = responsiveness::overview(tx, &period).await?;
     let ranking_min = i64::from(view.settings.ranking_min_questions);
     let mut by_municipality = overview.by_municipality;
     responsiveness::rank(&mut by_municipality, ranking_min);
@@ -326,8 +320,6 @@ async fn answers_widget(
         })
         .collect();
     let overdue_now = responsiveness::overdue_now(tx, &period).await?;
-    let tz = crate::regions::time::zone(&access.region);
-    let local = |t: chrono::DateTime<Utc>| crate::regions::time::day_of(&t, tz).to_string();
     Ok(AnswersWidget {
         base: base.to_owned(),
         focus: focus.clone(),
@@ -338,8 +330,8 @@ async fn answers_widget(
         top_categories,
         overdue_now,
         ranking_min,
-        from_date: local(period.from),
-        to_date: local(now),
+        from_date: calendar.days.from.to_string(),
+        to_date: calendar.days.to.to_string(),
     })
 }
 

@@ -11,7 +11,7 @@ use super::coverage::{self, Flag, OrgFacts, Params};
 use super::db::exports::{self as db, Organization};
 use super::focus::{Focus, FocusQuery};
 use super::red_flags::FlaggedPage;
-use super::responsiveness::{self, Period, Responsiveness};
+use super::responsiveness::{self, Calendar, Responsiveness};
 use crate::activity::derive::Week;
 use crate::error::{AppError, AppResult};
 use crate::web::access::RegionOverseer;
@@ -125,14 +125,8 @@ pub async fn organization(
     .await?;
     let page_ids: Vec<i64> = flagged.iter().map(|f| f.page.id.0).collect();
     let latest = crate::activity::db::latest(&mut tx, region, Some(&page_ids)).await?;
-    let period = Period {
-        region,
-        ids: Some(&ids),
-        from: now - chrono::Duration::days(focus.days),
-        to: now,
-        now,
-        platform: focus.platform,
-    };
+    let calendar = Calendar::last(focus.days, now, tz);
+    let period = calendar.period(region, Some(&ids), focus.platform, now);
     let overview = responsiveness::overview(&mut tx, &period).await?;
     let overdue_now = responsiveness::overdue_now(&mut tx, &period).await?;
     tx.commit().await?;
@@ -150,7 +144,7 @@ pub async fn organization(
     render(&OrganizationScreen {
         chrome,
         org,
-        from_date: crate::regions::time::day_of(&period.from, tz).to_string(),
+        from_date: calendar.days.from.to_string(),
         focus,
         facts: facts.pop(),
         pages,

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::Query;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::db::exports::{self as db, QuestionRow};
@@ -144,7 +144,7 @@ pub async fn export(
         db: reads.pool().clone(),
         region,
         ids,
-        from: Utc::now() - Duration::days(days),
+        from: super::responsiveness::Calendar::last(days, Utc::now(), tz).from,
         after: 0,
         tz,
         l,

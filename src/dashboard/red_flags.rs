@@ -8,7 +8,7 @@ use crate::activity::derive::Week;
 use crate::ids::RegionId;
 use crate::pages::db::card::{CardPage, cards_in_scope};
 use crate::pages::score::{facts, weights};
-use crate::quality::score::{Light, score};
+use crate::quality::score::{Light, Weights, score};
 use crate::settings::db::RegionSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,35 +65,67 @@ pub async fn pages(
     Ok(pages
         .into_iter()
         .map(|page| {
-            let weeks: Vec<Week> = latest.get(&page.id).copied().into_iter().collect();
-            let s = score(&facts(&page, &weeks, settings, today), &w);
-            let mut flags = Vec::new();
-            if page.mark_status != "granted" {
-                flags.push(PageFlag::NoMark);
-            }
-            if page.mark_status == "requested"
-                && page
-                    .mark_since
-                    .is_some_and(|d| (today - d).num_days() > i64::from(settings.mark_stuck_days))
-            {
-                flags.push(PageFlag::Stuck);
-            }
-            let last_post = weeks.first().and_then(|w| w.last_post_on);
-            if last_post.is_some_and(|d| (today - d).num_days() > i64::from(settings.dormant_days))
-            {
-                flags.push(PageFlag::Dormant);
-            }
-            if s.light == Light::Red {
-                flags.push(PageFlag::Red);
-            }
-            FlaggedPage {
-                page,
-                light: s.light,
-                percent: s.percent,
-                flags,
-            }
+            let week = latest.get(&page.id).copied();
+            flagged(page, week, settings, today, &w)
         })
         .collect())
+}
+
+/// How many pages of the scope carry each flag, from one lean statement: what the
+/// dashboard shows.
+pub async fn count(
+    db: &mut PgConnection,
+    region: RegionId,
+    ids: Option<&[i64]>,
+    platform: Option<&str>,
+    settings: &RegionSettings,
+    today: NaiveDate,
+) -> Result<Vec<(&'static str, i64)>, sqlx::Error> {
+    let rows = super::db::red_flags::flag_rows(db, region, ids, platform).await?;
+    let w = weights(settings);
+    let pages: Vec<FlaggedPage> = rows
+        .into_iter()
+        .map(|r| {
+            let week = r.latest();
+            flagged(r.page, week, settings, today, &w)
+        })
+        .collect();
+    Ok(counts(&pages))
+}
+
+fn flagged(
+    page: CardPage,
+    latest: Option<Week>,
+    settings: &RegionSettings,
+    today: NaiveDate,
+    w: &Weights,
+) -> FlaggedPage {
+    let weeks: Vec<Week> = latest.into_iter().collect();
+    let s = score(&facts(&page, &weeks, settings, today), w);
+    let mut flags = Vec::new();
+    if page.mark_status != "granted" {
+        flags.push(PageFlag::NoMark);
+    }
+    if page.mark_status == "requested"
+        && page
+            .mark_since
+            .is_some_and(|d| (today - d).num_days() > i64::from(settings.mark_stuck_days))
+    {
+        flags.push(PageFlag::Stuck);
+    }
+    let last_post = weeks.first().and_then(|w| w.last_post_on);
+    if last_post.is_some_and(|d| (today - d).num_days() > i64::from(settings.dormant_days)) {
+        flags.push(PageFlag::Dormant);
+    }
+    if s.light == Light::Red {
+        flags.push(PageFlag::Red);
+    }
+    FlaggedPage {
+        page,
+        light: s.light,
+        percent: s.percent,
+        flags,
+    }
 }
 
 /// How many pages carry each flag.

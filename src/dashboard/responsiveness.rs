@@ -4,10 +4,17 @@
 //! count against it — overdue now, transfers and reopened questions; per municipality and
 //! per category. A transferred question counts once, for the organization it is with.
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use sqlx::PgConnection;
 
+use super::db::answer_days::{self as days_db, DayRange, WHOLE};
 use super::db::responsiveness as db;
 pub use super::db::responsiveness::{Period, Responsiveness, by_organization, overdue_now};
+use crate::ids::RegionId;
+use crate::regions::time::{day_of, start_of_day};
 
 impl Responsiveness {
     pub fn answered_percent(&self) -> Option<i64> {
@@ -52,14 +59,156 @@ pub async fn overview(db: &mut PgConnection, p: &Period<'_>) -> Result<Overview,
             }
         }
     }
-    for c in [&mut out.by_category, &mut out.by_category_before] {
-        c.sort_by(|a, b| {
-            b.received
-                .cmp(&a.received)
-                .then_with(|| a.name.cmp(&b.name))
-        });
-    }
+    out.sort_categories();
     Ok(out)
+}
+
+impl Overview {
+    fn sort_categories(&mut self) {
+        for c in [&mut self.by_category, &mut self.by_category_before] {
+            c.sort_by(|a, b| {
+                b.received
+                    .cmp(&a.received)
+                    .then_with(|| a.name.cmp(&b.name))
+            });
+        }
+    }
+}
+
+/// The region's last `days` calendar days, today included, against as many days before
+/// them: the dashboard's period, whole days as the daily summary keeps them.
+#[derive(Clone, Copy, Debug)]
+pub struct Calendar {
+    pub days: DayRange,
+    pub before: DateTime<Utc>,
+    pub from: DateTime<Utc>,
+}
+
+impl Calendar {
+    pub fn last(days: i64, now: DateTime<Utc>, tz: Tz) -> Calendar {
+        let to = day_of(&now, tz);
+        let from = to - Duration::days(days.max(1) - 1);
+        let before = from - Duration::days(days.max(1));
+        let start = |d| start_of_day(d, tz).unwrap_or(now);
+        Calendar {
+            days: DayRange { before, from, to },
+            before: start(before),
+            from: start(from),
+        }
+    }
+
+    /// The same days as the questions' own figures read them, up to `now`.
+    pub fn period<'a>(
+        &self,
+        region: RegionId,
+        ids: Option<&'a [i64]>,
+        platform: Option<&'a str>,
+        now: DateTime<Utc>,
+    ) -> Period<'a> {
+        Period {
+            region,
+            ids,
+            before: self.before,
+            from: self.from,
+            to: now,
+            now,
+            platform,
+        }
+    }
+}
+
+/// What `overview` counts for the whole region, from the daily summary: a run of days is a
+/// few rows per day whatever the number of questions. Percentiles are exact: the summary
+/// keeps each day's minutes, for the region and its municipalities; categories come with
+/// their counts only, as the dashboard shows their volume.
+pub async fn overview_from_days(
+    db: &mut PgConnection,
+    region: RegionId,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+) -> Result<Overview, sqlx::Error> {
+    let counts = days_db::counts(db, region, calendar.days).await?;
+    let minutes = days_db::minutes(db, region, calendar.days).await?;
+    let waiting =
+        days_db::waiting_past_due(db, region, calendar.before, calendar.from, now).await?;
+
+    let mut late: HashMap<(bool, Option<i64>, Option<String>), i64> = HashMap::new();
+    for w in waiting {
+        if w.municipality_id.is_some() {
+            *late.entry((w.current, Some(WHOLE), None)).or_default() += w.waiting;
+        }
+        late.insert((w.current, w.municipality_id, w.category), w.waiting);
+    }
+    let mut by_day: HashMap<(bool, i64), Vec<i32>> = HashMap::new();
+    for m in minutes {
+        if m.current {
+            by_day
+                .entry((true, WHOLE))
+                .or_default()
+                .extend_from_slice(&m.minutes);
+        }
+        by_day
+            .entry((m.current, m.municipality_id))
+            .or_default()
+            .extend(m.minutes);
+    }
+
+    let mut out = Overview::default();
+    for c in counts {
+        let category = (!c.category.is_empty()).then(|| c.category.clone());
+        let (id, name) = match (c.municipality_id, &category) {
+            (WHOLE, Some(cat)) => (None, Some(cat.clone())),
+            (WHOLE, None) => (None, None),
+            (0, _) => (None, None),
+            (m, _) => (Some(m), c.name.clone()),
+        };
+        let waiting = *late
+            .get(&(
+                c.current,
+                category.is_none().then_some(c.municipality_id),
+                category.clone(),
+            ))
+            .unwrap_or(&0);
+        let mut f = Responsiveness {
+            id,
+            name,
+            received: c.received,
+            considered: c.considered,
+            answered: c.answered,
+            median_minutes: None,
+            p90_minutes: None,
+            on_time: c.on_time,
+            on_time_base: c.responded + waiting,
+            transferred: c.transferred,
+            reopened: c.reopened,
+        };
+        if category.is_none() {
+            if let Some(values) = by_day.get_mut(&(c.current, c.municipality_id)) {
+                values.sort_unstable();
+                f.median_minutes = percentile(values, 0.5);
+                f.p90_minutes = percentile(values, 0.9);
+            }
+        }
+        match (c.municipality_id, category.is_some(), c.current) {
+            (WHOLE, false, true) => out.now = f,
+            (WHOLE, false, false) => out.before = f,
+            (WHOLE, true, true) => out.by_category.push(f),
+            (WHOLE, true, false) => out.by_category_before.push(f),
+            (_, _, true) => out.by_municipality.push(f),
+            (_, _, false) => {}
+        }
+    }
+    out.sort_categories();
+    Ok(out)
+}
+
+/// As PostgreSQL's `percentile_cont` reads sorted values.
+fn percentile(sorted: &[i32], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let at = p * last as f64;
+    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+    let (a, b) = (f64::from(sorted[lo]), f64::from(sorted[hi]));
+    Some(a + (b - a) * (at - lo as f64))
 }
 
 /// Ranked best first by on-time share; those with fewer questions than the region's minimum

@@ -138,10 +138,14 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     step("weekly figures", since);
     since = Instant::now();
     sqlx::raw_sql(QUESTION_ORGS).execute(&mut *tx).await?;
-    // The weekly summary is rebuilt once after the load instead of after each region's insert.
-    sqlx::query("alter table questions disable trigger questions_weeks_insert")
-        .execute(&mut *tx)
-        .await?;
+    // The weekly and daily summaries are rebuilt once after the load instead of after each
+    // region's insert, which would read its questions without their indexes.
+    sqlx::raw_sql(
+        "alter table questions disable trigger questions_weeks_insert;
+         alter table questions disable trigger questions_answer_days_insert",
+    )
+    .execute(&mut *tx)
+    .await?;
     for id in &ids {
         sqlx::query(QUESTIONS)
             .bind(id)
@@ -154,10 +158,14 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     for def in &dropped {
         sqlx::query(def).execute(&mut *tx).await?;
     }
-    sqlx::query("alter table questions enable trigger questions_weeks_insert")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::raw_sql(
+        "alter table questions enable trigger questions_weeks_insert;
+         alter table questions enable trigger questions_answer_days_insert",
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(WEEKS).execute(&mut *tx).await?;
+    sqlx::query(ANSWER_DAYS).execute(&mut *tx).await?;
     step("indexes and weekly summary", since);
     since = Instant::now();
     let largest = ids[0];
@@ -371,6 +379,13 @@ const WEEKS: &str = r#"
     select question_weeks_recompute(
         (select jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
                     'week', date_trunc('week', q.received_at at time zone r.time_zone)::date))
+         from questions q join regions r on r.id = q.region_id
+         where q.region_id in (select region_id from scale_regions)))"#;
+
+const ANSWER_DAYS: &str = r#"
+    select answer_days_recompute(
+        (select jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
+                    'day', (q.received_at at time zone r.time_zone)::date))
          from questions q join regions r on r.id = q.region_id
          where q.region_id in (select region_id from scale_regions)))"#;
 

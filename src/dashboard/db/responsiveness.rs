@@ -26,6 +26,8 @@ pub struct Responsiveness {
 pub struct Period<'a> {
     pub region: RegionId,
     pub ids: Option<&'a [i64]>,
+    /// Where the period before, compared with this one, begins.
+    pub before: DateTime<Utc>,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub now: DateTime<Utc>,
@@ -85,7 +87,6 @@ pub struct GroupRow {
 
 /// Both periods in one pass over their questions, grouped three ways at once.
 pub async fn grouped(db: &mut PgConnection, p: &Period<'_>) -> Result<Vec<GroupRow>, sqlx::Error> {
-    let before_from = p.from - (p.to - p.from);
     let mut q = QueryBuilder::new(
         r#"select c.current,
                   grouping(o.municipality_id, m.name) = 3 and grouping(q.category) = 1 as whole,
@@ -103,7 +104,7 @@ pub async fn grouped(db: &mut PgConnection, p: &Period<'_>) -> Result<Vec<GroupR
     .push(" as current) c");
     push_scope(&mut q, p);
     q.push(" and q.received_at >= ")
-        .push_bind(before_from)
+        .push_bind(p.before)
         .push(" and q.received_at < ")
         .push_bind(p.to)
         .push(

@@ -1,0 +1,130 @@
+//! SQL of the region's answer figures from the daily summary (`answer_days`): the counts of
+//! a run of days and the one before, the first-response minutes behind their percentiles,
+//! and the questions still waiting past their first-response deadline, which only the clock
+//! changes and so are read live.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+
+use crate::ids::RegionId;
+
+/// Whole region: the row kept for all its organizations.
+pub const WHOLE: i64 = -1;
+
+/// Days `from..=to` against `before..from`, in the region's calendar.
+#[derive(Clone, Copy, Debug)]
+pub struct DayRange {
+    pub before: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct Counts {
+    pub current: bool,
+    /// `WHOLE`, a municipality, or 0 for organizations outside any.
+    pub municipality_id: i64,
+    pub name: Option<String>,
+    /// Empty: every category.
+    pub category: String,
+    pub received: i64,
+    pub considered: i64,
+    pub answered: i64,
+    pub responded: i64,
+    pub on_time: i64,
+    pub transferred: i64,
+    pub reopened: i64,
+}
+
+pub async fn counts(
+    db: &mut PgConnection,
+    region: RegionId,
+    days: DayRange,
+) -> Result<Vec<Counts>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select c.*, m.name
+           from (select d.day >= $2 as current, d.municipality_id, d.category,
+                        sum(d.received)::int8 as received, sum(d.considered)::int8 as considered,
+                        sum(d.answered)::int8 as answered, sum(d.responded)::int8 as responded,
+                        sum(d.on_time)::int8 as on_time, sum(d.transferred)::int8 as transferred,
+                        sum(d.reopened)::int8 as reopened
+                 from answer_days d
+                 where d.region_id = $1 and d.day >= $3 and d.day <= $4
+                 group by 1, 2, 3) c
+           left join municipalities m on m.region_id = $1 and m.id = c.municipality_id"#,
+    )
+    .bind(region)
+    .bind(days.from)
+    .bind(days.before)
+    .bind(days.to)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct Minutes {
+    pub current: bool,
+    pub municipality_id: i64,
+    /// First-response minutes of one day, sorted.
+    pub minutes: Vec<i32>,
+}
+
+/// The minutes of every municipality's days in the period, and of the whole region's days
+/// before it: the period's whole is the union of its municipalities.
+pub async fn minutes(
+    db: &mut PgConnection,
+    region: RegionId,
+    days: DayRange,
+) -> Result<Vec<Minutes>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select d.day >= $2 as current, d.municipality_id, d.minutes
+           from answer_days d
+           where d.region_id = $1 and d.day >= $3 and d.day <= $4 and d.category = ''
+             and cardinality(d.minutes) > 0
+             and (case when d.day >= $2 then d.municipality_id <> -1 else d.municipality_id = -1 end)"#,
+    )
+    .bind(region)
+    .bind(days.from)
+    .bind(days.before)
+    .bind(days.to)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct Waiting {
+    pub current: bool,
+    /// 0 for organizations outside any municipality; none on a category's row.
+    pub municipality_id: Option<i64>,
+    pub category: Option<String>,
+    pub waiting: i64,
+}
+
+/// Questions received from `before` on, still waiting for a first response while being
+/// worked on, whose deadline has passed by `now`: per municipality and per category.
+pub async fn waiting_past_due(
+    db: &mut PgConnection,
+    region: RegionId,
+    before: DateTime<Utc>,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Waiting>, sqlx::Error> {
+    sqlx::query_as(
+        r#"select c.current,
+                  case when grouping(q.category) = 1 then coalesce(o.municipality_id, 0) end as municipality_id,
+                  case when grouping(q.category) = 0 then q.category end as category,
+                  count(*) as waiting
+           from questions q join organizations o on o.region_id = q.region_id and o.id = q.organization_id
+           cross join lateral (select q.received_at >= $3 as current) c
+           where q.region_id = $1 and q.first_response_at is null and q.status in ('new', 'in_progress')
+             and q.paused_at is null and q.first_response_due <= $4
+             and q.received_at >= $2 and q.received_at < $4
+           group by grouping sets ((c.current, coalesce(o.municipality_id, 0)), (c.current, q.category))"#,
+    )
+    .bind(region)
+    .bind(before)
+    .bind(from)
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
