@@ -69,6 +69,7 @@ set jit = off;
 \timing on
 HEAD
 capture "region dashboard" coordinator@gospublic.test "/r/$region/dashboard"
+capture "region dashboard, 365 days" coordinator@gospublic.test "/r/$region/dashboard?days=365"
 capture "municipality dashboard" coordinator@gospublic.test "/r/$region/dashboard?municipality=$municipality"
 capture "municipality drill-down list" coordinator@gospublic.test "/r/$region/dashboard/orgs?flag=not_verified&municipality=$municipality"
 capture "federal overview" operator@gospublic.test "/operator/overview"
@@ -91,6 +92,8 @@ measure() {
 
 measure coordinator@gospublic.test "/r/$region/dashboard"
 measure coordinator@gospublic.test "/r/$region/dashboard?days=30"
+measure coordinator@gospublic.test "/r/$region/dashboard?days=90"
+measure coordinator@gospublic.test "/r/$region/dashboard?days=365"
 measure coordinator@gospublic.test "/r/$region/dashboard?municipality=$municipality"
 measure coordinator@gospublic.test "/r/$region/dashboard/orgs?flag=not_verified&municipality=$municipality"
 measure barnaul@gospublic.test "/r/$region/dashboard"

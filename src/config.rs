@@ -256,6 +256,10 @@ pub struct SeedScaleArgs {
     pub pages: u32,
     #[arg(long, default_value_t = 5_000_000)]
     pub questions: u32,
+    /// Days back the closed questions are spread over (a year; three years for the
+    /// partitioning comparison).
+    #[arg(long, default_value_t = 365)]
+    pub question_days: u32,
     /// Weeks of activity figures per page.
     #[arg(long, default_value_t = 52)]
     pub weeks: u32,

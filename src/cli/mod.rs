@@ -102,6 +102,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 organizations: args.organizations,
                 pages: args.pages,
                 questions: args.questions,
+                question_days: args.question_days,
                 weeks: args.weeks,
             };
             crate::demo::scale::seed(&db, &cli.database_url.0, &targets).await

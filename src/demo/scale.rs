@@ -22,6 +22,8 @@ pub struct Targets {
     pub organizations: u32,
     pub pages: u32,
     pub questions: u32,
+    /// Days back the closed questions reach.
+    pub question_days: u32,
     pub weeks: u32,
 }
 
@@ -149,6 +151,7 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     for id in &ids {
         sqlx::query(QUESTIONS)
             .bind(id)
+            .bind(t.question_days.max(11) as i32)
             .execute(&mut *tx)
             .await
             .context("seed-scale: questions")?;
@@ -164,6 +167,11 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     )
     .execute(&mut *tx)
     .await?;
+    // The summaries' recounts join millions of fresh rows: without statistics (autovacuum
+    // may be off) the planner takes them for a handful.
+    sqlx::query("analyze questions, organizations")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(WEEKS).execute(&mut *tx).await?;
     sqlx::query(ANSWER_DAYS).execute(&mut *tx).await?;
     step("indexes and weekly summary", since);
@@ -402,7 +410,7 @@ const QUESTION_ORGS: &str = r#"
     alter table scale_regions add column live bigint;
     update scale_regions r set live = (select count(*) from scale_orgs o where o.region_id = r.region_id)"#;
 
-/// A region's questions: a year of them, a few organizations get most; most answered and
+/// A region's questions: a year of them (`$2` days), a few organizations get most; most answered and
 /// closed, the open ones from the last three days (some already overdue). Deadlines are
 /// wall-clock approximations of the working-hour rules (9 working hours ≈ a day, 7 days); the working
 /// minutes behind the medians are stored as the application stores them.
@@ -443,7 +451,7 @@ const QUESTIONS: &str = r#"
     cross join lateral (select s0.status as status, s0.status in ('answered', 'closed') as answered) s
     cross join lateral (select case when s.status in ('new', 'in_progress')
                                     then now() - make_interval(mins => floor(pg_temp.u(key, 44) * 60 * 24 * 3)::int)
-                                    else now() - make_interval(mins => 60 * 24 * 10 + floor(pg_temp.u(key, 44) * 60 * 24 * 355)::int) end as received) t
+                                    else now() - make_interval(mins => 60 * 24 * 10 + floor(pg_temp.u(key, 44) * 60 * 24 * ($2 - 10))::int) end as received) t
     cross join lateral (select (20 + floor(1200 * power(pg_temp.u(key, 45), 3)))::int as first,
                                (60 + floor(3000 * pg_temp.u(key, 47)))::int as answer) m
     cross join lateral (select o.transfer_from is not null and pg_temp.u(key, 48) < 0.03 as moved) tr
