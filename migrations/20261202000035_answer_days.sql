@@ -4,7 +4,8 @@
 -- instead of grouping 250,000 questions twice. The first-response minutes are kept, sorted,
 -- so the median and the 90th percentile stay exact; the category rows keep none, since only
 -- their volume is shown. The one figure that moves with the clock, questions still waiting
--- past their first-response deadline, is read live from questions_waiting_first_response_idx.
+-- past their first-response deadline, is counted when read from the deadlines of the
+-- questions still waiting, kept sorted beside the counts.
 -- Kept in the transaction of the change, one recount at a time per region.
 create table answer_days (
     region_id bigint not null references regions (id),
@@ -19,6 +20,7 @@ create table answer_days (
     transferred integer not null,
     reopened integer not null,
     minutes integer[] not null,
+    waiting_due timestamptz[] not null,
     primary key (region_id, day, municipality_id, category)
 );
 
@@ -30,7 +32,7 @@ begin
     using jsonb_to_recordset(touched) t(region_id bigint, day date)
     where d.region_id = t.region_id and d.day = t.day;
     insert into answer_days (region_id, day, municipality_id, category, received, considered, answered,
-                             responded, on_time, transferred, reopened, minutes)
+                             responded, on_time, transferred, reopened, minutes, waiting_due)
     select q.region_id, t.day,
            case when grouping(o.municipality_id) = 1 then -1 else coalesce(o.municipality_id, 0) end,
            case when grouping(q.category) = 1 then '' else q.category end,
@@ -43,7 +45,10 @@ begin
            count(*) filter (where q.reopen_count > 0),
            case when grouping(q.category) = 0 then '{}'::integer[]
                 else coalesce(array_agg(q.first_response_minutes order by q.first_response_minutes)
-                              filter (where q.first_response_minutes is not null), '{}') end
+                              filter (where q.first_response_minutes is not null), '{}') end,
+           coalesce(array_agg(q.first_response_due order by q.first_response_due)
+                    filter (where q.first_response_at is null and q.status in ('new', 'in_progress')
+                                  and q.paused_at is null and q.first_response_due is not null), '{}')
     from (select distinct region_id, day from jsonb_to_recordset(touched) x(region_id bigint, day date)) t
     join regions r on r.id = t.region_id
     join questions q on q.region_id = t.region_id
@@ -73,19 +78,19 @@ begin
                    'day', (c.received_at at time zone r.time_zone)::date))
         into touched
         from ((select id, region_id, organization_id, received_at, category, status, answered_at,
-                      first_response_at, first_response_due, first_response_minutes, transfer_count, reopen_count
+                      first_response_at, first_response_due, first_response_minutes, transfer_count, reopen_count, paused_at
                from changed_new
                except
                select id, region_id, organization_id, received_at, category, status, answered_at,
-                      first_response_at, first_response_due, first_response_minutes, transfer_count, reopen_count
+                      first_response_at, first_response_due, first_response_minutes, transfer_count, reopen_count, paused_at
                from changed_old)
               union all
               (select id, region_id, organization_id, received_at, category, status, answered_at,
-                      first_response_at, first_response_due, first_response_minutes, transfer_count, reopen_count
+                      first_response_at, first_response_due, first_response_minutes, transfer_count, reopen_count, paused_at
                from changed_old
                except
                select id, region_id, organization_id, received_at, category, status, answered_at,
-                      first_response_at, first_response_due, first_response_minutes, transfer_count, reopen_count
+                      first_response_at, first_response_due, first_response_minutes, transfer_count, reopen_count, paused_at
                from changed_new)) c
         join regions r on r.id = c.region_id;
     end if;

@@ -121,6 +121,20 @@ async fn daily_answer_figures_equal_a_live_count(db: PgPool) {
     .await;
     let waiting = assert_same(&db, a.id, "with questions waiting past their deadline").await;
     assert!(waiting.now.on_time_base > answered.now.on_time_base);
+    change(
+        &db,
+        "update questions set paused_at = now() where id = $1",
+        ids[5],
+    )
+    .await;
+    let paused = assert_same(&db, a.id, "with a question paused, waiting on the resident").await;
+    assert_eq!(paused.now.on_time_base, waiting.now.on_time_base - 1);
+    change(
+        &db,
+        "update questions set paused_at = null where id = $1",
+        ids[5],
+    )
+    .await;
 
     change(
         &db,

@@ -127,18 +127,8 @@ pub async fn overview_from_days(
     calendar: &Calendar,
     now: DateTime<Utc>,
 ) -> Result<Overview, sqlx::Error> {
-    let counts = days_db::counts(db, region, calendar.days).await?;
+    let counts = days_db::counts(db, region, calendar.days, now).await?;
     let minutes = days_db::minutes(db, region, calendar.days).await?;
-    let waiting =
-        days_db::waiting_past_due(db, region, calendar.before, calendar.from, now).await?;
-
-    let mut late: HashMap<(bool, Option<i64>, Option<String>), i64> = HashMap::new();
-    for w in waiting {
-        if w.municipality_id.is_some() {
-            *late.entry((w.current, Some(WHOLE), None)).or_default() += w.waiting;
-        }
-        late.insert((w.current, w.municipality_id, w.category), w.waiting);
-    }
     let mut by_day: HashMap<(bool, i64), Vec<i32>> = HashMap::new();
     for m in minutes {
         if m.current {
@@ -162,13 +152,6 @@ pub async fn overview_from_days(
             (0, _) => (None, None),
             (m, _) => (Some(m), c.name.clone()),
         };
-        let waiting = *late
-            .get(&(
-                c.current,
-                category.is_none().then_some(c.municipality_id),
-                category.clone(),
-            ))
-            .unwrap_or(&0);
         let mut f = Responsiveness {
             id,
             name,
@@ -178,7 +161,7 @@ pub async fn overview_from_days(
             median_minutes: None,
             p90_minutes: None,
             on_time: c.on_time,
-            on_time_base: c.responded + waiting,
+            on_time_base: c.responded + c.waiting,
             transferred: c.transferred,
             reopened: c.reopened,
         };

@@ -1,7 +1,7 @@
 //! SQL of the region's answer figures from the daily summary (`answer_days`): the counts of
-//! a run of days and the one before, the first-response minutes behind their percentiles,
-//! and the questions still waiting past their first-response deadline, which only the clock
-//! changes and so are read live.
+//! a run of days and the one before, with the questions still waiting past their
+//! first-response deadline at the time asked, and the first-response minutes behind the
+//! percentiles.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
@@ -34,12 +34,15 @@ pub struct Counts {
     pub on_time: i64,
     pub transferred: i64,
     pub reopened: i64,
+    /// Still waiting for a first response while being worked on, past its deadline at `now`.
+    pub waiting: i64,
 }
 
 pub async fn counts(
     db: &mut PgConnection,
     region: RegionId,
     days: DayRange,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Counts>, sqlx::Error> {
     sqlx::query_as(
         r#"select c.*, m.name
@@ -47,7 +50,10 @@ pub async fn counts(
                         sum(d.received)::int8 as received, sum(d.considered)::int8 as considered,
                         sum(d.answered)::int8 as answered, sum(d.responded)::int8 as responded,
                         sum(d.on_time)::int8 as on_time, sum(d.transferred)::int8 as transferred,
-                        sum(d.reopened)::int8 as reopened
+                        sum(d.reopened)::int8 as reopened,
+                        coalesce(sum(case when cardinality(d.waiting_due) > 0
+                                          then (select count(*) from unnest(d.waiting_due) w where w <= $5) end), 0)::int8
+                            as waiting
                  from answer_days d
                  where d.region_id = $1 and d.day >= $3 and d.day <= $4
                  group by 1, 2, 3) c
@@ -57,6 +63,7 @@ pub async fn counts(
     .bind(days.from)
     .bind(days.before)
     .bind(days.to)
+    .bind(now)
     .fetch_all(db)
     .await
 }
@@ -87,44 +94,6 @@ pub async fn minutes(
     .bind(days.from)
     .bind(days.before)
     .bind(days.to)
-    .fetch_all(db)
-    .await
-}
-
-#[derive(Debug, sqlx::FromRow)]
-pub struct Waiting {
-    pub current: bool,
-    /// 0 for organizations outside any municipality; none on a category's row.
-    pub municipality_id: Option<i64>,
-    pub category: Option<String>,
-    pub waiting: i64,
-}
-
-/// Questions received from `before` on, still waiting for a first response while being
-/// worked on, whose deadline has passed by `now`: per municipality and per category.
-pub async fn waiting_past_due(
-    db: &mut PgConnection,
-    region: RegionId,
-    before: DateTime<Utc>,
-    from: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<Vec<Waiting>, sqlx::Error> {
-    sqlx::query_as(
-        r#"select c.current,
-                  case when grouping(q.category) = 1 then coalesce(o.municipality_id, 0) end as municipality_id,
-                  case when grouping(q.category) = 0 then q.category end as category,
-                  count(*) as waiting
-           from questions q join organizations o on o.region_id = q.region_id and o.id = q.organization_id
-           cross join lateral (select q.received_at >= $3 as current) c
-           where q.region_id = $1 and q.first_response_at is null and q.status in ('new', 'in_progress')
-             and q.paused_at is null and q.first_response_due <= $4
-             and q.received_at >= $2 and q.received_at < $4
-           group by grouping sets ((c.current, coalesce(o.municipality_id, 0)), (c.current, q.category))"#,
-    )
-    .bind(region)
-    .bind(before)
-    .bind(from)
-    .bind(now)
     .fetch_all(db)
     .await
 }
