@@ -2,12 +2,14 @@
 //! its newest week of figures included, in one pass. The counts need no names or
 //! addresses, so those card columns come back empty.
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use crate::activity::derive::Week;
 use crate::ids::RegionId;
-use crate::pages::db::card::CardPage;
+use crate::pages::db::card::{CARD_FROM, CardPage, IN_SCOPE};
 
 #[derive(sqlx::FromRow)]
 pub struct FlagRow {
@@ -46,20 +48,21 @@ pub async fn flag_rows(
     orgs: Option<&[i64]>,
     platform: Option<&str>,
 ) -> Result<Vec<FlagRow>, sqlx::Error> {
-    sqlx::query_as(
-        r#"select p.id, p.organization_id, '' as organization_name, p.platform, '' as url, null::text as title,
-                  p.mark_status, p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover,
-                  p.has_description, p.has_contacts, p.widgets, p.comments_open, '{}'::text[] as checklist,
-                  l.week as latest_week, l.followers, l.posts, l.views, l.reach, l.last_post_on
-           from pages p
-           join organizations o on o.region_id = p.region_id and o.id = p.organization_id
-           left join page_latest l on l.region_id = p.region_id and l.page_id = p.id
-           where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
-             and ($3::text is null or p.platform = $3)"#,
-    )
-    .bind(region)
-    .bind(orgs)
-    .bind(platform)
-    .fetch_all(db)
-    .await
+    static SELECT: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            r#"select p.id, p.organization_id, '' as organization_name, p.platform, '' as url, null::text as title,
+                      p.mark_status, p.mark_since, p.connected, p.category, p.has_avatar, p.has_cover,
+                      p.has_description, p.has_contacts, p.widgets, p.comments_open, '{{}}'::text[] as checklist,
+                      l.week as latest_week, l.followers, l.posts, l.views, l.reach, l.last_post_on
+               {CARD_FROM}
+               left join page_latest l on l.region_id = p.region_id and l.page_id = p.id
+               where {IN_SCOPE}"#
+        )
+    });
+    sqlx::query_as(&SELECT)
+        .bind(region)
+        .bind(orgs)
+        .bind(platform)
+        .fetch_all(db)
+        .await
 }
