@@ -55,6 +55,8 @@ pub async fn counts(
                         sum(width_bucket($5::timestamptz, d.waiting_due))::int8 as waiting
                  from answer_days d
                  where d.region_id = $1 and d.day >= $3 and d.day <= $4
+                   -- The period before is compared as a whole and by category only.
+                   and (d.day >= $2 or d.municipality_id = -1)
                  group by 1, 2, 3) c
            left join municipalities m on m.region_id = $1 and m.id = c.municipality_id"#,
     )
