@@ -414,9 +414,109 @@ async fn coverage_tables_download_as_xlsx_and_csv_within_scope(db: PgPool) {
         .assert_contains("Итого;1;");
 }
 
+/// The dashboard counts red flags in SQL and the lists score pages in Rust: over pages of
+/// every kind of figures and several regions' rules, both must flag the same pages.
+#[sqlx::test]
+async fn red_flags_counted_in_sql_agree_with_the_score(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    setup(&db, &a).await;
+    let generated = [
+        "select setseed(0.17)",
+        // 600 pages with every combination of known and unknown setup, marks of every status
+        // and age, and each of the categories.
+        "insert into pages (region_id, organization_id, platform, url_key, url, category, mark_status, mark_since,
+                            connected, has_avatar, has_cover, has_description, widgets)
+           select $1, case when i % 2 = 0 then $2 else $3 end, (array['vk','ok','telegram','max'])[1 + i % 4],
+                  'gen/' || i, 'https://example.org/' || i, (array['flagship','active','card'])[1 + i % 3],
+                  (array['none','requested','granted','rejected','revoked'])[1 + floor(random() * 5)::int],
+                  case when random() < 0.9 then current_date - (random() * 90)::int end,
+                  random() < 0.5,
+                  (array[null, true, false])[1 + floor(random() * 3)::int],
+                  case when random() < 0.85 then random() < 0.6 end,
+                  case when random() < 0.85 then random() < 0.6 end,
+                  (array[null, 0, 1, 2])[1 + floor(random() * 4)::int]
+           from generate_series(1, 600) i",
+        // Figures for most of them: fresh and stale weeks, pages nobody follows, missing
+        // figures, reach on the thresholds, posts on the quota.
+        "insert into page_snapshots (region_id, page_id, week, followers, posts, views, reach, last_post_on, source)
+           select p.region_id, p.id, date_trunc('week', current_date)::date - 7 * (random() * 4)::int,
+                  case when random() < 0.1 then null when random() < 0.1 then 0 else 100 end,
+                  case when random() < 0.1 then null else (random() * 6)::int end,
+                  case when random() < 0.1 then null else (random() * 500)::int end,
+                  case when random() < 0.1 then null else (array[0, 29, 30, 49, 50, 69, 70, 71, 100, 150])[1 + floor(random() * 10)::int] end,
+                  case when random() < 0.8 then current_date - (random() * 60)::int end,
+                  'manual'
+           from pages p where p.region_id = $1 and p.url_key like 'gen/%' and random() < 0.85",
+    ];
+    for sql in generated {
+        sqlx::query(sql)
+            .bind(a.id)
+            .bind(a.child)
+            .bind(a.other)
+            .execute(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let rules = [
+        "update region_settings set region_id = region_id where region_id = $1",
+        "update region_settings set weight_reach = 0, weight_post_reach = 0, quota_active = 0, green_from = 60, red_below = 60 where region_id = $1",
+        "update region_settings set weight_activity = 55, weight_setup = 7, weight_widgets = 3, quota_card = 5, quota_flagship = 0, red_below = 75, green_from = 90, mark_stuck_days = 10, dormant_days = 5 where region_id = $1",
+        "update region_settings set weight_connected = 0, weight_mark = 0, weight_setup = 0, weight_widgets = 0, weight_activity = 0, weight_reach = 0, weight_post_reach = 0 where region_id = $1",
+    ];
+    for sql in rules {
+        sqlx::query(sql).bind(a.id).execute(&db).await.unwrap();
+        for (ids, platform) in [
+            (None, None),
+            (Some(vec![a.child]), None),
+            (None, Some("telegram")),
+        ] {
+            let (counted, listed) = flags_both_ways(&db, a.id, ids.as_deref(), platform).await;
+            assert_eq!(counted, listed, "{sql}, {ids:?}, {platform:?}");
+            if !sql.contains("weight_connected = 0") {
+                assert!(counted.iter().all(|(_, n)| *n > 0), "{sql}: {counted:?}");
+            }
+        }
+        // Red below every threshold in turn: the counts then agree on every page's percent,
+        // not only on which side of one threshold it falls.
+        for red_below in 0..=100 {
+            sqlx::query(
+                "update region_settings set green_from = 100, red_below = $2 where region_id = $1",
+            )
+            .bind(a.id)
+            .bind(red_below)
+            .execute(&db)
+            .await
+            .unwrap();
+            let (counted, listed) = flags_both_ways(&db, a.id, None, None).await;
+            assert_eq!(counted, listed, "{sql}, red below {red_below}");
+        }
+    }
+}
+
+/// The flag counts of a scope as the dashboard counts them, and as its lists flag the pages.
+async fn flags_both_ways(
+    db: &PgPool,
+    region: i64,
+    ids: Option<&[i64]>,
+    platform: Option<&str>,
+) -> (Vec<(&'static str, i64)>, Vec<(&'static str, i64)>) {
+    use gospublic::dashboard::red_flags;
+    let region = RegionId(region);
+    let today = chrono::Utc::now().date_naive();
+    let mut tx = gospublic::state::tenant_tx(db, region).await.unwrap();
+    let settings = gospublic::settings::db::get(&mut tx, region).await.unwrap();
+    let listed = red_flags::pages(&mut tx, region, ids, platform, &settings, today)
+        .await
+        .unwrap();
+    let counted = red_flags::count(&mut tx, region, ids, platform, &settings, today)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (counted, red_flags::counts(&listed))
+}
+
 #[sqlx::test]
 async fn red_flag_lists_name_the_pages(db: PgPool) {
-    use gospublic::dashboard::red_flags;
     let (a, _b) = two_regions(&db).await;
     setup(&db, &a).await;
     let statements = [
@@ -440,20 +540,10 @@ async fn red_flag_lists_name_the_pages(db: PgPool) {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
-    // The dashboard's lean count and the lists' full pages flag alike.
-    let region = RegionId(a.id);
-    let mut tx = gospublic::state::tenant_tx(&db, region).await.unwrap();
-    let settings = gospublic::settings::db::get(&mut tx, region).await.unwrap();
-    let today = chrono::Utc::now().date_naive();
-    let listed = red_flags::pages(&mut tx, region, None, None, &settings, today)
-        .await
-        .unwrap();
-    let counted = red_flags::count(&mut tx, region, None, None, &settings, today)
-        .await
-        .unwrap();
-    assert_eq!(counted, red_flags::counts(&listed));
+    // The dashboard's count and the lists' flagged pages agree.
+    let (counted, listed) = flags_both_ways(&db, a.id, None, None).await;
+    assert_eq!(counted, listed);
     assert!(counted.iter().all(|(_, n)| *n > 0), "{counted:?}");
-    tx.commit().await.unwrap();
     let mut coordinator = TestApp::new(db.clone());
     coordinator.login(&a.coordinator).await;
     coordinator

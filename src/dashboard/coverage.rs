@@ -4,36 +4,12 @@
 //! summed per municipality and per sector, so every figure can open the organizations
 //! behind it.
 
+use std::collections::HashMap;
+
 use sqlx::PgConnection;
 
-use super::db::coverage::{self as db, Facts};
-pub use super::db::coverage::{OrgFacts, Params};
-
-/// One figure group: the region, a municipality or a sector.
-#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
-pub struct Coverage {
-    /// The municipality's or sector's id; none for the region, or for organizations of the
-    /// regional level (no municipality).
-    pub id: Option<i64>,
-    pub name: Option<String>,
-    pub obliged: i64,
-    pub with_page: i64,
-    pub covered: i64,
-    pub verified: i64,
-    pub active: i64,
-    pub connected: i64,
-}
-
-impl Coverage {
-    fn add(&mut self, f: &Facts) {
-        self.obliged += 1;
-        self.with_page += i64::from(f.has_page);
-        self.covered += i64::from(f.covered);
-        self.verified += i64::from(f.verified);
-        self.active += i64::from(f.active);
-        self.connected += i64::from(f.connected);
-    }
-}
+use super::db::coverage as db;
+pub use super::db::coverage::{Coverage, OrgFacts, Params};
 
 /// The region's (or the scope's) figures, per municipality (the regional level first, then
 /// by name) and per sector (in the region's order; only sectors with organizations).
@@ -44,39 +20,44 @@ pub struct Tables {
     pub sectors: Vec<Coverage>,
 }
 
-/// The three tables from one pass over the organizations: their facts are read once and
-/// summed here, instead of aggregating the same rows three times in SQL.
+/// The three tables from one pass over the organizations, summed in the database.
 pub async fn tables(db: &mut PgConnection, p: &Params<'_>) -> Result<Tables, sqlx::Error> {
-    let facts = db::facts(db, p).await?;
+    let sums = db::sums(db, p).await?;
     let municipalities = crate::municipalities::db::options(db, p.region).await?;
     let sectors = crate::sectors::db::options(db, p.region).await?;
     let mut out = Tables::default();
-    let mut by_municipality: std::collections::HashMap<Option<i64>, Coverage> =
-        std::collections::HashMap::new();
-    let mut by_sector: std::collections::HashMap<i64, Coverage> = std::collections::HashMap::new();
-    for f in &facts {
-        out.total.add(f);
-        by_municipality.entry(f.municipality_id).or_default().add(f);
-        for s in &f.sector_ids {
-            by_sector.entry(*s).or_default().add(f);
+    let mut by_municipality: HashMap<Option<i64>, Coverage> = HashMap::new();
+    let mut by_sector: HashMap<i64, Coverage> = HashMap::new();
+    for s in sums {
+        match s.group_kind.as_str() {
+            "total" => out.total = s.figures,
+            "municipality" => {
+                by_municipality.insert(s.figures.id, s.figures);
+            }
+            _ => {
+                if let Some(id) = s.figures.id {
+                    by_sector.insert(id, s.figures);
+                }
+            }
         }
     }
-    if let Some(mut regional) = by_municipality.remove(&None) {
-        regional.id = None;
+    if let Some(regional) = by_municipality.remove(&None) {
         out.municipalities.push(regional);
     }
     for crate::web::forms::SelectOption { id, name } in municipalities {
-        if let Some(mut c) = by_municipality.remove(&Some(id)) {
-            c.id = Some(id);
-            c.name = Some(name);
-            out.municipalities.push(c);
+        if let Some(c) = by_municipality.remove(&Some(id)) {
+            out.municipalities.push(Coverage {
+                name: Some(name),
+                ..c
+            });
         }
     }
     for crate::web::forms::SelectOption { id, name } in sectors {
-        if let Some(mut c) = by_sector.remove(&id) {
-            c.id = Some(id);
-            c.name = Some(name);
-            out.sectors.push(c);
+        if let Some(c) = by_sector.remove(&id) {
+            out.sectors.push(Coverage {
+                name: Some(name),
+                ..c
+            });
         }
     }
     Ok(out)

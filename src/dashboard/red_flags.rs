@@ -71,8 +71,8 @@ pub async fn pages(
         .collect())
 }
 
-/// How many pages of the scope carry each flag, from one lean statement: what the
-/// dashboard shows.
+/// How many pages of the scope carry each flag, counted in the database: what the
+/// dashboard shows, without sending every page here.
 pub async fn count(
     db: &mut PgConnection,
     region: RegionId,
@@ -81,16 +81,28 @@ pub async fn count(
     settings: &RegionSettings,
     today: NaiveDate,
 ) -> Result<Vec<(&'static str, i64)>, sqlx::Error> {
-    let rows = super::db::red_flags::flag_rows(db, region, ids, platform).await?;
-    let w = weights(settings);
-    let pages: Vec<FlaggedPage> = rows
-        .into_iter()
-        .map(|r| {
-            let week = r.latest();
-            flagged(r.page, week, settings, today, &w)
+    let n = super::db::red_flags::count(
+        db,
+        region,
+        ids,
+        platform,
+        settings,
+        &weights(settings),
+        today,
+    )
+    .await?;
+    Ok(PageFlag::ALL
+        .iter()
+        .map(|f| {
+            let count = match f {
+                PageFlag::NoMark => n.no_mark,
+                PageFlag::Stuck => n.stuck,
+                PageFlag::Dormant => n.dormant,
+                PageFlag::Red => n.red,
+            };
+            (f.code(), count)
         })
-        .collect();
-    Ok(counts(&pages))
+        .collect())
 }
 
 fn flagged(

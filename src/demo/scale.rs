@@ -114,6 +114,13 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     .bind(questions.iter().map(|&n| n as i32).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
+    // The monthly page summary, like the question summaries, is counted once after the load.
+    sqlx::raw_sql(
+        "alter table pages disable trigger pages_page_months_insert;
+         alter table page_mark_events disable trigger page_mark_events_page_months_insert",
+    )
+    .execute(&mut *tx)
+    .await?;
     let mut since = Instant::now();
     for (what, sql) in STRUCTURE {
         sqlx::raw_sql(&sql.replace("{pages_per_org}", &format!("{pages_per_org:.4}")))
@@ -123,6 +130,12 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
         step(what, since);
         since = Instant::now();
     }
+    sqlx::raw_sql(
+        "alter table pages enable trigger pages_page_months_insert;
+         alter table page_mark_events enable trigger page_mark_events_page_months_insert",
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(super::contacts::CONTACTS)
         .bind(None::<i64>)
         .execute(&mut *tx)
@@ -181,8 +194,9 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     let mut tx = db.begin().await?;
     sqlx::query(WEEKS).execute(&mut *tx).await?;
     sqlx::query(ANSWER_DAYS).execute(&mut *tx).await?;
+    sqlx::query(PAGE_MONTHS).execute(&mut *tx).await?;
     tx.commit().await?;
-    sqlx::query("vacuum analyze question_weeks, answer_days")
+    sqlx::query("vacuum analyze question_weeks, answer_days, page_months")
         .execute(&mut db)
         .await?;
     step("summaries", since);
@@ -398,6 +412,14 @@ const ANSWER_DAYS: &str = r#"
         (select jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
                     'day', (q.received_at at time zone r.time_zone)::date))
          from questions q join regions r on r.id = q.region_id))"#;
+
+const PAGE_MONTHS: &str = r#"
+    select page_months_recompute(
+        (select jsonb_agg(m) from (
+            select distinct page_months_of_registration(p.region_id, p.created_at) as m from pages p
+            union
+            select jsonb_build_object('region_id', e.region_id, 'month', date_trunc('month', e.happened_on)::date)
+            from page_mark_events e) x))"#;
 
 const QUESTION_ORGS: &str = r#"
     create temporary table scale_orgs on commit drop as

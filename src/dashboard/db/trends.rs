@@ -42,6 +42,20 @@ const VERIFIED: &str = r#"
     select m.at, (select coalesce(sum(c.n), 0) from changes c where c.at <= m.at)::float8 as value
     from months m order by m.at"#;
 
+/// Either monthly series for the whole region, from the monthly summary (`page_months`).
+const MONTHS_SUMMARY: &str = r#"
+    with months as (
+        select generate_series(date_trunc('month', now() at time zone $2) - make_interval(months => $3::int - 1),
+                               date_trunc('month', now() at time zone $2), interval '1 month')::date as at
+    ), changes as materialized (
+        select s.month as at, sum(case when $5 then s.granted else s.registered end) as n
+        from page_months s
+        where s.region_id = $1 and ($4::text is null or s.platform = $4)
+        group by 1
+    )
+    select m.at, (select coalesce(sum(c.n), 0) from changes c where c.at <= m.at)::float8 as value
+    from months m order by m.at"#;
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct WeekFigures {
     pub at: NaiveDate,
@@ -87,7 +101,8 @@ pub enum Monthly {
     Verified,
 }
 
-/// The last `months` months of a series, oldest first.
+/// The last `months` months of a series, oldest first: for the whole region (`ids` none)
+/// from the monthly summary.
 pub async fn by_month(
     db: &mut PgConnection,
     which: Monthly,
@@ -97,6 +112,16 @@ pub async fn by_month(
     time_zone: &str,
     months: i64,
 ) -> Result<Vec<Point>, sqlx::Error> {
+    if ids.is_none() {
+        return sqlx::query_as(MONTHS_SUMMARY)
+            .bind(region)
+            .bind(time_zone)
+            .bind(months)
+            .bind(platform)
+            .bind(matches!(which, Monthly::Verified))
+            .fetch_all(db)
+            .await;
+    }
     let sql = match which {
         Monthly::Registered => PAGES,
         Monthly::Verified => VERIFIED,
