@@ -491,6 +491,32 @@ async fn red_flags_counted_in_sql_agree_with_the_score(db: PgPool) {
             assert_eq!(counted, listed, "{sql}, red below {red_below}");
         }
     }
+    // Every kind of change to what the flags read keeps the dashboard's counts right.
+    let changes = [
+        "update region_settings set weight_connected = 10, weight_mark = 10, weight_setup = 20, weight_widgets = 10,
+           weight_activity = 30, weight_reach = 10, weight_post_reach = 5, green_from = 80, red_below = 50 where region_id = $1",
+        "update pages set mark_status = 'granted' where region_id = $1 and id % 5 = 0",
+        "update pages set mark_status = 'requested', mark_since = current_date - 45 where region_id = $1 and id % 7 = 0",
+        "update pages set has_cover = true, has_avatar = true, has_description = true, widgets = 2 where region_id = $1 and id % 3 = 0",
+        "update organizations set archived_at = now() where region_id = $1 and id = $2",
+        "update pages set organization_id = $3 where region_id = $1 and organization_id = $2 and id % 11 = 0",
+        "update organizations set archived_at = null where region_id = $1 and id = $2",
+        "update page_snapshots set posts = 0, last_post_on = current_date - 50 where region_id = $1 and page_id % 4 = 0",
+        "delete from page_snapshots where region_id = $1 and page_id % 6 = 0",
+        "delete from pages where region_id = $1 and url_key like 'gen/%' and id % 9 = 0",
+    ];
+    for sql in changes {
+        sqlx::query(sql)
+            .bind(a.id)
+            .bind(a.child)
+            .bind(a.other)
+            .execute(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let (counted, listed) = flags_both_ways(&db, a.id, None, None).await;
+        assert_eq!(counted, listed, "after {sql}");
+        assert!(counted.iter().all(|(_, n)| *n > 0), "{sql}: {counted:?}");
+    }
 }
 
 /// The flag counts of a scope as the dashboard counts them, and as its lists flag the pages.

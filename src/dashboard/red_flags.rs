@@ -71,8 +71,8 @@ pub async fn pages(
         .collect())
 }
 
-/// How many pages of the scope carry each flag, counted in the database: what the
-/// dashboard shows, without sending every page here.
+/// How many pages of the scope carry each flag, counted in the database from each page's
+/// flags as the triggers keep them: what the dashboard shows, without scoring every page.
 pub async fn count(
     db: &mut PgConnection,
     region: RegionId,
@@ -81,16 +81,7 @@ pub async fn count(
     settings: &RegionSettings,
     today: NaiveDate,
 ) -> Result<Vec<(&'static str, i64)>, sqlx::Error> {
-    let n = super::db::red_flags::count(
-        db,
-        region,
-        ids,
-        platform,
-        settings,
-        &weights(settings),
-        today,
-    )
-    .await?;
+    let n = super::db::red_flags::count(db, region, ids, platform, settings, today).await?;
     Ok(PageFlag::ALL
         .iter()
         .map(|f| {

@@ -114,9 +114,13 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     .bind(questions.iter().map(|&n| n as i32).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
-    // The monthly page summary, like the question summaries, is counted once after the load.
+    // The page summaries, like the question summaries, are counted once after the load.
     sqlx::raw_sql(
         "alter table pages disable trigger pages_page_months_insert;
+         alter table pages disable trigger pages_page_flags_insert;
+         alter table page_latest disable trigger page_latest_page_flags_insert;
+         alter table page_latest disable trigger page_latest_page_flags_update;
+         alter table region_settings disable trigger region_settings_page_flags_update;
          alter table page_mark_events disable trigger page_mark_events_page_months_insert",
     )
     .execute(&mut *tx)
@@ -130,12 +134,6 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
         step(what, since);
         since = Instant::now();
     }
-    sqlx::raw_sql(
-        "alter table pages enable trigger pages_page_months_insert;
-         alter table page_mark_events enable trigger page_mark_events_page_months_insert",
-    )
-    .execute(&mut *tx)
-    .await?;
     sqlx::query(super::contacts::CONTACTS)
         .bind(None::<i64>)
         .execute(&mut *tx)
@@ -176,7 +174,13 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     }
     sqlx::raw_sql(
         "alter table questions enable trigger questions_weeks_insert;
-         alter table questions enable trigger questions_answer_days_insert",
+         alter table questions enable trigger questions_answer_days_insert;
+         alter table pages enable trigger pages_page_months_insert;
+         alter table pages enable trigger pages_page_flags_insert;
+         alter table page_latest enable trigger page_latest_page_flags_insert;
+         alter table page_latest enable trigger page_latest_page_flags_update;
+         alter table region_settings enable trigger region_settings_page_flags_update;
+         alter table page_mark_events enable trigger page_mark_events_page_months_insert",
     )
     .execute(&mut *tx)
     .await?;
@@ -195,8 +199,11 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     sqlx::query(WEEKS).execute(&mut *tx).await?;
     sqlx::query(ANSWER_DAYS).execute(&mut *tx).await?;
     sqlx::query(PAGE_MONTHS).execute(&mut *tx).await?;
+    sqlx::query("select page_flags_recompute(array(select id from pages))")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
-    sqlx::query("vacuum analyze question_weeks, answer_days, page_months")
+    sqlx::query("vacuum analyze question_weeks, answer_days, page_months, page_flags")
         .execute(&mut db)
         .await?;
     step("summaries", since);
