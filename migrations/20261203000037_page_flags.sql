@@ -18,22 +18,32 @@ create table page_flags (
 );
 create index page_flags_region_idx on page_flags (region_id);
 
--- The quality score of `quality::score::score` in SQL, component by component in the same
--- order and the same floating-point steps: whether it is red with the figures of `l` taken
--- as fresh. tests/dashboard.rs compares the two over generated pages and every threshold.
-create function page_red_when_fresh(p pages, l page_latest, s region_settings) returns boolean
-    language sql immutable as $$
-    select coalesce(not r.percent >= w.green_from and r.percent < w.red_below, false)
-    from (select greatest(s.weight_connected, 0) as connected, greatest(s.weight_mark, 0) as mark,
-                 greatest(s.weight_setup, 0) as setup, greatest(s.weight_widgets, 0) as widgets,
-                 greatest(s.weight_activity, 0) as activity, greatest(s.weight_reach, 0) as reach,
-                 greatest(s.weight_post_reach, 0) as post_reach,
-                 greatest(s.weight_connected, 0) + greatest(s.weight_mark, 0) + greatest(s.weight_setup, 0)
-                   + greatest(s.weight_widgets, 0) + greatest(s.weight_activity, 0) + greatest(s.weight_reach, 0)
-                   + greatest(s.weight_post_reach, 0) as total,
-                 greatest(s.green_from, 0) as green_from, greatest(s.red_below, 0) as red_below,
-                 greatest(case p.category when 'flagship' then s.quota_flagship when 'card' then s.quota_card
-                          else s.quota_active end, 0) as quota) w
+-- Recounts the given pages (of any region); pages gone are gone by the cascade. Whether a page
+-- is red is the quality score of `quality::score::score` in SQL, component by component in the
+-- same order and the same floating-point steps, with the newest figures taken as fresh;
+-- tests/dashboard.rs compares the two over generated pages and every threshold.
+create function page_flags_recompute(pages_touched bigint[]) returns void language sql as $$
+    insert into page_flags (region_id, page_id, organization_id, platform, archived, no_mark, requested_since,
+                            last_post_on, latest_week, red_when_fresh)
+    select p.region_id, p.id, p.organization_id, p.platform, o.archived_at is not null, p.mark_status <> 'granted',
+           case when p.mark_status = 'requested' then p.mark_since end, l.last_post_on, l.week,
+           coalesce(not r.percent >= w.green_from and r.percent < w.red_below, false)
+    from (select distinct unnest(pages_touched) as id) t
+    join pages p on p.id = t.id
+    join organizations o on o.region_id = p.region_id and o.id = p.organization_id
+    join region_settings s on s.region_id = p.region_id
+    left join page_latest l on l.region_id = p.region_id and l.page_id = p.id
+    cross join lateral (
+        select greatest(s.weight_connected, 0) as connected, greatest(s.weight_mark, 0) as mark,
+               greatest(s.weight_setup, 0) as setup, greatest(s.weight_widgets, 0) as widgets,
+               greatest(s.weight_activity, 0) as activity, greatest(s.weight_reach, 0) as reach,
+               greatest(s.weight_post_reach, 0) as post_reach,
+               greatest(s.weight_connected, 0) + greatest(s.weight_mark, 0) + greatest(s.weight_setup, 0)
+                 + greatest(s.weight_widgets, 0) + greatest(s.weight_activity, 0) + greatest(s.weight_reach, 0)
+                 + greatest(s.weight_post_reach, 0) as total,
+               greatest(s.green_from, 0) as green_from, greatest(s.red_below, 0) as red_below,
+               greatest(case p.category when 'flagship' then s.quota_flagship when 'card' then s.quota_card
+                        else s.quota_active end, 0) as quota) w
     cross join lateral (
         select case when l.followers > 0 and l.reach is not null
                     then greatest(l.reach, 0)::float8 / l.followers::float8 end as reach_ratio,
@@ -60,20 +70,6 @@ create function page_red_when_fresh(p pages, l page_latest, s region_settings) r
         end as share) x
     -- Rounded half away from zero, as Rust's f64::round.
     cross join lateral (select floor(x.share) + (x.share - floor(x.share) >= 0.5)::int as percent) r
-$$;
-
--- Recounts the given pages (of any region); pages gone are gone by the cascade.
-create function page_flags_recompute(pages_touched bigint[]) returns void language sql as $$
-    insert into page_flags (region_id, page_id, organization_id, platform, archived, no_mark, requested_since,
-                            last_post_on, latest_week, red_when_fresh)
-    select p.region_id, p.id, p.organization_id, p.platform, o.archived_at is not null, p.mark_status <> 'granted',
-           case when p.mark_status = 'requested' then p.mark_since end, l.last_post_on, l.week,
-           page_red_when_fresh(p, l, s)
-    from (select distinct unnest(pages_touched) as id) t
-    join pages p on p.id = t.id
-    join organizations o on o.region_id = p.region_id and o.id = p.organization_id
-    join region_settings s on s.region_id = p.region_id
-    left join page_latest l on l.region_id = p.region_id and l.page_id = p.id
     order by p.id
     on conflict (page_id) do update set
         organization_id = excluded.organization_id, platform = excluded.platform, archived = excluded.archived,
