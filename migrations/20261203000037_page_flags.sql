@@ -22,7 +22,10 @@ create index page_flags_region_idx on page_flags (region_id);
 -- is red is the quality score of `quality::score::score` in SQL, component by component in the
 -- same order and the same floating-point steps, with the newest figures taken as fresh;
 -- tests/dashboard.rs compares the two over generated pages and every threshold.
-create function page_flags_recompute(pages_touched bigint[]) returns void language sql as $$
+-- PL/pgSQL keeps the statement's plan for the session: planning it takes longer than running it
+-- for the one page a form changes.
+create function page_flags_recompute(pages_touched bigint[]) returns void language plpgsql as $$
+begin
     insert into page_flags (region_id, page_id, organization_id, platform, archived, no_mark, requested_since,
                             last_post_on, latest_week, red_when_fresh)
     select p.region_id, p.id, p.organization_id, p.platform, o.archived_at is not null, p.mark_status <> 'granted',
@@ -75,7 +78,8 @@ create function page_flags_recompute(pages_touched bigint[]) returns void langua
         organization_id = excluded.organization_id, platform = excluded.platform, archived = excluded.archived,
         no_mark = excluded.no_mark, requested_since = excluded.requested_since,
         last_post_on = excluded.last_post_on, latest_week = excluded.latest_week,
-        red_when_fresh = excluded.red_when_fresh
+        red_when_fresh = excluded.red_when_fresh;
+end
 $$;
 
 create function page_flags_refresh_pages() returns trigger language plpgsql as $$
