@@ -845,7 +845,8 @@ pub struct InboxCounts {
     pub transferred: i64,
 }
 
-/// Counts over open questions only (they are few, and indexed apart) plus the answered ones.
+/// Counts over open questions only (they are few, and indexed apart), and the answered ones
+/// from the per-organization summary (`question_statuses`).
 pub async fn counts(
     db: &mut PgConnection,
     ctx: &InboxContext<'_>,
@@ -854,7 +855,6 @@ pub async fn counts(
         r#"select count(*) filter (where q.status in ('new', 'in_progress')) as open,
                   count(*) filter (where q.status = 'new') as new,
                   count(*) filter (where q.status = 'in_progress') as in_progress,
-                  count(*) filter (where q.status = 'answered') as answered,
                   count(*) filter (where q.due_at <= "#,
     );
     qb.push_bind(ctx.now)
@@ -873,11 +873,19 @@ pub async fn counts(
                   count(*) filter (where q.assignee_id is null and q.status in ('new', 'in_progress')) as unassigned,
                   count(*) filter (where q.paused_at is not null and q.status in ('new', 'in_progress')) as waiting,
                   count(*) filter (where q.awaiting_approval and q.status in ('new', 'in_progress')) as approval,
-                  0::bigint as transferred
-           from questions q where q.region_id = "#,
+                  0::bigint as transferred,
+                  (select coalesce(sum(s.questions), 0)::bigint from question_statuses s
+                   where s.status = 'answered' and s.region_id = "#,
         )
+        .push_bind(ctx.region);
+    if let Some(ids) = ctx.ids {
+        qb.push(" and s.organization_id = any(")
+            .push_bind(ids.to_vec())
+            .push(")");
+    }
+    qb.push(") as answered from questions q where q.region_id = ")
         .push_bind(ctx.region)
-        .push(" and q.status in ('new', 'in_progress', 'answered')");
+        .push(" and q.status in ('new', 'in_progress')");
     if let Some(ids) = ctx.ids {
         qb.push(" and q.organization_id = any(")
             .push_bind(ids.to_vec())
