@@ -257,7 +257,8 @@ pub struct SeedScaleArgs {
     #[arg(long, default_value_t = 5_000_000)]
     pub questions: u32,
     /// Days back the closed questions are spread over (a year; three years for the
-    /// partitioning comparison).
+    /// partitioning comparison). Past a year the open questions stay a year's share: they
+    /// are the current work, not the history.
     #[arg(long, default_value_t = 365)]
     pub question_days: u32,
     /// Weeks of activity figures per page.

@@ -474,10 +474,14 @@ const QUESTIONS: &str = r#"
     cross join lateral (select r.region_id * 100000000 + g as key) k
     join scale_orgs o on o.region_id = r.region_id
          and o.rn = 1 + floor(power(pg_temp.u(k.key, 40), 1.8) * r.live)::int
+    -- A year's worth of questions is open whatever the history: open questions are this
+    -- week's work, so over a longer history the open share shrinks and closed ones take it.
+    cross join lateral (select least(1, 365.0 / $2) as open_share) h
     cross join lateral (select case when pg_temp.u(key, 43) < 0.83 then 'closed'
                                     when pg_temp.u(key, 43) < 0.90 then 'answered'
-                                    when pg_temp.u(key, 43) < 0.93 then 'in_progress'
-                                    when pg_temp.u(key, 43) < 0.95 then 'new'
+                                    when pg_temp.u(key, 43) < 0.90 + 0.03 * h.open_share then 'in_progress'
+                                    when pg_temp.u(key, 43) < 0.90 + 0.05 * h.open_share then 'new'
+                                    when pg_temp.u(key, 43) < 0.95 then 'closed'
                                     else 'rejected' end as status) s0
     cross join lateral (select s0.status as status, s0.status in ('answered', 'closed') as answered) s
     cross join lateral (select case when s.status in ('new', 'in_progress')
