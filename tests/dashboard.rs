@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{RegionFixture, TestApp, two_regions};
+use common::{RegionFixture, TestApp, run_with, two_regions};
 use gospublic::dashboard::coverage::{self, Coverage, Params};
 use gospublic::ids::RegionId;
 use sqlx::PgPool;
@@ -44,13 +44,7 @@ async fn setup(db: &PgPool, a: &RegionFixture) -> i64 {
            from organizations where id = $2",
     ];
     for sql in statements {
-        sqlx::query(sql)
-            .bind(a.id)
-            .bind(a.child)
-            .bind(a.other)
-            .execute(db)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        run_with(db, sql, a).await;
     }
     health
 }
@@ -449,13 +443,7 @@ async fn red_flags_counted_in_sql_agree_with_the_score(db: PgPool) {
            from pages p where p.region_id = $1 and p.url_key like 'gen/%' and random() < 0.85",
     ];
     for sql in generated {
-        sqlx::query(sql)
-            .bind(a.id)
-            .bind(a.child)
-            .bind(a.other)
-            .execute(&db)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        run_with(&db, sql, &a).await;
     }
     let rules = [
         "update region_settings set region_id = region_id where region_id = $1",
@@ -506,13 +494,7 @@ async fn red_flags_counted_in_sql_agree_with_the_score(db: PgPool) {
         "delete from pages where region_id = $1 and url_key like 'gen/%' and id % 9 = 0",
     ];
     for sql in changes {
-        sqlx::query(sql)
-            .bind(a.id)
-            .bind(a.child)
-            .bind(a.other)
-            .execute(&db)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        run_with(&db, sql, &a).await;
         let (counted, listed) = flags_both_ways(&db, a.id, None, None).await;
         assert_eq!(counted, listed, "after {sql}");
         assert!(counted.iter().all(|(_, n)| *n > 0), "{sql}: {counted:?}");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestApp, question, two_regions};
+use common::{TestApp, question, run_with, two_regions};
 use sqlx::PgPool;
 
 async fn assert_same(db: &PgPool, when: &str) {
@@ -68,13 +68,7 @@ async fn status_counts_equal_a_live_count(db: PgPool) {
         ),
     ];
     for (when, sql) in steps {
-        sqlx::query(sql)
-            .bind(a.id)
-            .bind(a.child)
-            .bind(a.other)
-            .execute(&db)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        run_with(&db, sql, &a).await;
         assert_same(&db, when).await;
     }
 }

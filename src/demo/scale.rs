@@ -114,17 +114,9 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     .bind(questions.iter().map(|&n| n as i32).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
-    // The page summaries, like the question summaries, are counted once after the load.
-    sqlx::raw_sql(
-        "alter table pages disable trigger pages_page_months_insert;
-         alter table pages disable trigger pages_page_flags_insert;
-         alter table page_latest disable trigger page_latest_page_flags_insert;
-         alter table page_latest disable trigger page_latest_page_flags_update;
-         alter table region_settings disable trigger region_settings_page_flags_update;
-         alter table page_mark_events disable trigger page_mark_events_page_months_insert",
-    )
-    .execute(&mut *tx)
-    .await?;
+    // The summaries are counted once after the load, from committed and analyzed rows,
+    // instead of after each statement of it, which would read rows without their indexes.
+    summary_triggers(&mut tx, false).await?;
     let mut since = Instant::now();
     for (what, sql) in STRUCTURE {
         sqlx::raw_sql(&sql.replace("{pages_per_org}", &format!("{pages_per_org:.4}")))
@@ -151,14 +143,6 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     step("weekly figures", since);
     since = Instant::now();
     sqlx::raw_sql(QUESTION_ORGS).execute(&mut *tx).await?;
-    // The weekly and daily summaries are rebuilt once after the load instead of after each
-    // region's insert, which would read its questions without their indexes.
-    sqlx::raw_sql(
-        "alter table questions disable trigger questions_weeks_insert;
-         alter table questions disable trigger questions_answer_days_insert",
-    )
-    .execute(&mut *tx)
-    .await?;
     for id in &ids {
         sqlx::query(QUESTIONS)
             .bind(id)
@@ -172,18 +156,7 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     for def in &dropped {
         sqlx::query(def).execute(&mut *tx).await?;
     }
-    sqlx::raw_sql(
-        "alter table questions enable trigger questions_weeks_insert;
-         alter table questions enable trigger questions_answer_days_insert;
-         alter table pages enable trigger pages_page_months_insert;
-         alter table pages enable trigger pages_page_flags_insert;
-         alter table page_latest enable trigger page_latest_page_flags_insert;
-         alter table page_latest enable trigger page_latest_page_flags_update;
-         alter table region_settings enable trigger region_settings_page_flags_update;
-         alter table page_mark_events enable trigger page_mark_events_page_months_insert",
-    )
-    .execute(&mut *tx)
-    .await?;
+    summary_triggers(&mut tx, true).await?;
     step("indexes", since);
     since = Instant::now();
     let largest = ids[0];
@@ -279,6 +252,28 @@ async fn accounts(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
 
 /// Municipalities, organizations with their sector, pages with their mark and setup, and the
 /// mark history, in this order.
+/// The triggers that keep summaries, which the load turns off and counts after it.
+const SUMMARY_TRIGGERS: [(&str, &str); 8] = [
+    ("questions", "questions_weeks_insert"),
+    ("questions", "questions_answer_days_insert"),
+    ("pages", "pages_page_months_insert"),
+    ("pages", "pages_page_flags_insert"),
+    ("page_latest", "page_latest_page_flags_insert"),
+    ("page_latest", "page_latest_page_flags_update"),
+    ("region_settings", "region_settings_page_flags_update"),
+    ("page_mark_events", "page_mark_events_page_months_insert"),
+];
+
+async fn summary_triggers(tx: &mut PgConnection, enabled: bool) -> Result<(), sqlx::Error> {
+    let what = if enabled { "enable" } else { "disable" };
+    for (table, trigger) in SUMMARY_TRIGGERS {
+        sqlx::raw_sql(&format!("alter table {table} {what} trigger {trigger}"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 const STRUCTURE: [(&str, &str); 5] = [
     (
         "municipalities",

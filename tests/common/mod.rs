@@ -497,6 +497,20 @@ pub async fn database_url(db: &PgPool) -> String {
     format!("{}/{name}", base.rsplit_once('/').unwrap().0)
 }
 
+/// Runs fixture SQL whose parameters are `$1` the region, `$2` its `child` and `$3` its
+/// `other` organization (a statement may stop before `$3`).
+pub async fn run_with(db: &PgPool, sql: &str, a: &RegionFixture) {
+    let used = (1..=3)
+        .rev()
+        .find(|n| sql.contains(&format!("${n}")))
+        .unwrap_or(0);
+    let mut q = sqlx::query(sql);
+    for value in [a.id, a.child, a.other].into_iter().take(used) {
+        q = q.bind(value);
+    }
+    q.execute(db).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
 /// Two regions, as every isolation test needs.
 pub async fn two_regions(db: &PgPool) -> (RegionFixture, RegionFixture) {
     (
