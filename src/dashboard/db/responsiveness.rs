@@ -115,11 +115,13 @@ pub async fn grouped(db: &mut PgConnection, p: &Period<'_>) -> Result<Vec<GroupR
 }
 
 /// Open questions past their deadline now, whatever the period. An open question has a due
-/// time only while it is being worked on.
+/// time only while it is being worked on; saying it is open lets the index of open questions
+/// answer alone.
 pub async fn overdue_now(db: &mut PgConnection, p: &Period<'_>) -> Result<i64, sqlx::Error> {
     let mut q = QueryBuilder::new("select count(*) from questions q");
     push_scope(&mut q, p);
-    q.push(" and q.due_at <= ").push_bind(p.now);
+    q.push(" and q.status in ('new', 'in_progress') and q.due_at <= ")
+        .push_bind(p.now);
     q.build_query_scalar().fetch_one(db).await
 }
 

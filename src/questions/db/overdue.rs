@@ -1,5 +1,6 @@
 //! SQL of the overdue list: organizations with the most overdue questions first, each with
-//! its oldest few.
+//! its oldest few. Only open questions have a deadline (`due_at`), and they are read through
+//! the index of open questions.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -31,7 +32,7 @@ pub async fn by_organization(
         r#"with per_org as (
                select q.organization_id, count(*) as org_overdue
                from questions q
-               where q.region_id = $1 and q.due_at <= now() and q.status in ('new', 'in_progress', 'answered')
+               where q.region_id = $1 and q.due_at <= now() and q.status in ('new', 'in_progress')
                  and ($2::bigint[] is null or q.organization_id = any($2))
                group by q.organization_id
                order by org_overdue desc, q.organization_id
@@ -65,7 +66,7 @@ pub async fn total(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         r#"select count(*) from questions q where q.region_id = $1 and q.due_at <= now()
-             and q.status in ('new', 'in_progress', 'answered')
+             and q.status in ('new', 'in_progress')
              and ($2::bigint[] is null or q.organization_id = any($2))"#,
     )
     .bind(region)
