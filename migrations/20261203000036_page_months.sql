@@ -121,12 +121,17 @@ create trigger page_mark_events_page_months_update after update on page_mark_eve
 create trigger page_mark_events_page_months_delete after delete on page_mark_events
     referencing old table as changed_old for each statement execute function page_months_refresh_marks();
 
-select page_months_recompute(
-    (select jsonb_agg(m) from (
-        select distinct page_months_of_registration(p.region_id, p.created_at) as m from pages p
-        union
-        select jsonb_build_object('region_id', e.region_id, 'month', date_trunc('month', e.happened_on)::date)
-        from page_mark_events e) x));
+-- Every month that has a registration or a mark event, for a first count or a bulk load.
+create function page_months_recompute_all() returns void language sql as $$
+    select page_months_recompute(
+        (select jsonb_agg(m) from (
+            select distinct page_months_of_registration(p.region_id, p.created_at) as m from pages p
+            union
+            select jsonb_build_object('region_id', e.region_id, 'month', date_trunc('month', e.happened_on)::date)
+            from page_mark_events e) x))
+$$;
+
+select page_months_recompute_all();
 analyze page_months;
 
 grant select, insert, update, delete on page_months to gospublic_app;

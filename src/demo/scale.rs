@@ -171,7 +171,9 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     let mut tx = db.begin().await?;
     sqlx::query(WEEKS).execute(&mut *tx).await?;
     sqlx::query(ANSWER_DAYS).execute(&mut *tx).await?;
-    sqlx::query(PAGE_MONTHS).execute(&mut *tx).await?;
+    sqlx::query("select page_months_recompute_all()")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("select page_flags_recompute(array(select id from pages))")
         .execute(&mut *tx)
         .await?;
@@ -250,8 +252,6 @@ async fn accounts(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Municipalities, organizations with their sector, pages with their mark and setup, and the
-/// mark history, in this order.
 /// The triggers that keep summaries, which the load turns off and counts after it.
 const SUMMARY_TRIGGERS: [(&str, &str); 8] = [
     ("questions", "questions_weeks_insert"),
@@ -274,6 +274,8 @@ async fn summary_triggers(tx: &mut PgConnection, enabled: bool) -> Result<(), sq
     Ok(())
 }
 
+/// Municipalities, organizations with their sector, pages with their mark and setup, and the
+/// mark history, in this order.
 const STRUCTURE: [(&str, &str); 5] = [
     (
         "municipalities",
@@ -414,14 +416,6 @@ const ANSWER_DAYS: &str = r#"
         (select jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
                     'day', (q.received_at at time zone r.time_zone)::date))
          from questions q join regions r on r.id = q.region_id))"#;
-
-const PAGE_MONTHS: &str = r#"
-    select page_months_recompute(
-        (select jsonb_agg(m) from (
-            select distinct page_months_of_registration(p.region_id, p.created_at) as m from pages p
-            union
-            select jsonb_build_object('region_id', e.region_id, 'month', date_trunc('month', e.happened_on)::date)
-            from page_mark_events e) x))"#;
 
 const QUESTION_ORGS: &str = r#"
     create temporary table scale_orgs on commit drop as

@@ -35,11 +35,6 @@ pub const CARD_COLUMNS: &str = r#"p.id, p.organization_id, o.name as organizatio
 pub const CARD_FROM: &str =
     "from pages p join organizations o on o.region_id = p.region_id and o.id = p.organization_id";
 
-/// Over `CARD_FROM`: the pages of the region's organizations (`$1`) that are not archived,
-/// of the given organizations (`$2`, null: all) and platform (`$3`, null: any).
-pub const IN_SCOPE: &str = r#"p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
-       and ($3::text is null or p.platform = $3)"#;
-
 static CARD_SELECT: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| format!("select {CARD_COLUMNS} {CARD_FROM}"));
 
@@ -81,12 +76,17 @@ pub async fn cards_in_scope(
     orgs: Option<&[i64]>,
     platform: Option<&str>,
 ) -> Result<Vec<CardPage>, sqlx::Error> {
-    sqlx::query_as(&format!("{} where {IN_SCOPE}", *CARD_SELECT))
-        .bind(region)
-        .bind(orgs)
-        .bind(platform)
-        .fetch_all(db)
-        .await
+    sqlx::query_as(&format!(
+        r#"{}
+           where p.region_id = $1 and o.archived_at is null and ($2::bigint[] is null or o.id = any($2))
+             and ($3::text is null or p.platform = $3)"#,
+        *CARD_SELECT
+    ))
+    .bind(region)
+    .bind(orgs)
+    .bind(platform)
+    .fetch_all(db)
+    .await
 }
 
 /// Every page of the region, archived organizations included.
