@@ -1092,3 +1092,126 @@ async fn the_inbox_finds_questions_by_words_in_their_forms(db: PgPool) {
     let mut coordinator = signed_in(&db, &a.coordinator).await;
     assert_eq!(found(&mut coordinator, "отремонтируют").await, [road]);
 }
+
+#[sqlx::test]
+async fn a_phrase_in_most_questions_is_found_walking_the_inbox(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    // The school: 2,500 questions about the road, 300 about rubbish, a fifth of them open;
+    // another organization's 12,000 make the table large enough that walking the school's
+    // questions costs less than reading every match from the text index.
+    sqlx::query(
+        r#"insert into questions (region_id, organization_id, channel, body, category, priority, status,
+                                  received_at, first_response_due, first_response_risk, final_due, final_risk,
+                                  first_response_at, answered_at)
+           select $1, case when g <= 2800 then $2 else $3 end, 'manual',
+                  case when g <= 2500 then 'Когда отремонтируют дорогу у дома ' || g
+                       else 'Не вывозят мусор у дома ' || g end,
+                  'Дороги', 'normal', case when g % 5 = 0 then 'new' else 'answered' end,
+                  now() - g * interval '7 minutes', now() + (g % 97) * interval '1 hour',
+                  now() + (g % 97) * interval '1 hour', now() + interval '30 days', now() + interval '29 days',
+                  case when g % 5 <> 0 then now() - g * interval '6 minutes' end,
+                  case when g % 5 <> 0 then now() - g * interval '6 minutes' end
+           from generate_series(1, 14800) g"#,
+    )
+    .bind(a.id)
+    .bind(a.child)
+    .bind(a.other)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("analyze questions").execute(&db).await.unwrap();
+
+    use gospublic::directory::query::SearchText;
+    use gospublic::questions::db::search::{Found, matching};
+    let region = gospublic::ids::RegionId(a.id);
+    let mut conn = db.acquire().await.unwrap();
+    let school = [a.child];
+    let road = SearchText::parse("отремонтируют дорогу").unwrap();
+    let rubbish = SearchText::parse("мусор").unwrap();
+    let walked = matching(&mut conn, region, Some(&school), &road);
+    assert_eq!(
+        walked.await.unwrap(),
+        Found::Common,
+        "the school's inbox is walked"
+    );
+    match matching(&mut conn, region, Some(&school), &rubbish)
+        .await
+        .unwrap()
+    {
+        Found::Listed(ids) => assert_eq!(ids.len(), 300, "rarer words are listed"),
+        other => panic!("{other:?}"),
+    }
+    // The region's last filed are all about rubbish, but it is too small for walking to pay.
+    let beyond = matching(&mut conn, region, None, &rubbish);
+    assert_eq!(beyond.await.unwrap(), Found::BeyondCount);
+
+    let expected = async |condition: &str, offset: i64| -> Vec<i64> {
+        sqlx::query_scalar(&format!(
+            "select id from questions where {condition} \
+             order by due_at nulls last, received_at desc, id desc limit 50 offset $1"
+        ))
+        .bind(offset)
+        .fetch_all(&db)
+        .await
+        .unwrap()
+    };
+    let roads = format!("organization_id = {} and body like '%дорогу%'", a.child);
+    let mut editor = signed_in(&db, &a.editor).await;
+    let shown = |body: &str| -> Vec<i64> {
+        let mut ids: Vec<(usize, i64)> = body
+            .match_indices(">#")
+            .filter_map(|(at, _)| {
+                let digits: String = body[at + 2..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                let closed = body[at + 2 + digits.len()..].starts_with('<');
+                Some((at, digits.parse().ok().filter(|_| closed)?))
+            })
+            .collect();
+        ids.sort();
+        ids.into_iter().map(|(_, id)| id).collect()
+    };
+    let phrase = "q=%D0%BE%D1%82%D1%80%D0%B5%D0%BC%D0%BE%D0%BD%D1%82%D0%B8%D1%80%D1%83%D1%8E%D1%82+%D0%B4%D0%BE%D1%80%D0%BE%D0%B3%D1%83";
+    let all = editor
+        .get(&format!("/r/region-a/questions?status=all&{phrase}"))
+        .await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(shown(&all.body), expected(&roads, 0).await);
+    assert!(
+        all.body.contains("2\u{a0}500") || all.body.contains("2500"),
+        "the exact count"
+    );
+    let later = editor
+        .get(&format!(
+            "/r/region-a/questions?status=all&{phrase}&page=45"
+        ))
+        .await;
+    assert_eq!(shown(&later.body), expected(&roads, 44 * 50).await);
+    let open = editor.get(&format!("/r/region-a/questions?{phrase}")).await;
+    assert_eq!(
+        shown(&open.body),
+        expected(&format!("{roads} and status = 'new'"), 0).await
+    );
+    assert!(open.body.contains(">500 "), "500 of them open");
+
+    // The coordinator's 12,300 questions about rubbish are more than the inbox counts; with
+    // a filter they are counted.
+    let mut coordinator = signed_in(&db, &a.coordinator).await;
+    let all = coordinator
+        .get("/r/region-a/questions?status=all&q=%D0%BC%D1%83%D1%81%D0%BE%D1%80")
+        .await;
+    assert_eq!(shown(&all.body), expected("body like '%мусор%'", 0).await);
+    assert!(all.body.contains("более 10"), "over the cap");
+    let open = coordinator
+        .get("/r/region-a/questions?q=%D0%BC%D1%83%D1%81%D0%BE%D1%80")
+        .await;
+    assert_eq!(
+        shown(&open.body),
+        expected("body like '%мусор%' and status = 'new'", 0).await
+    );
+    assert!(
+        open.body.contains("2\u{a0}460") || open.body.contains("2460"),
+        "a fifth of them open, counted"
+    );
+}

@@ -103,20 +103,14 @@ pub async fn inbox(
     let mut tx = state.tenant(access.region.id).await?;
     let ids = db::scope_ids(&mut tx, access.region.id, &scope).await?;
     let own: Vec<i64> = own_orgs(&access).iter().map(|(id, _)| id.0).collect();
-    let matched = match db::typed_words(&filter) {
+    let found = match db::search::typed_words(&filter) {
+        // Transferred questions now belong to other organizations: only the region bounds
+        // their search; the inbox's own conditions still apply to what is shown.
         Some(words) => {
-            // Transferred questions now belong to other organizations: only the region bounds
-            // their search; the inbox's own conditions still apply to what is shown.
             let orgs = ids.as_deref().filter(|_| filter.view != "transferred");
-            let found = db::matching(
-                &mut *state.db.acquire().await?,
-                access.region.id,
-                orgs,
-                &words,
-                db::TOTAL_CAP + 1,
-            )
-            .await?;
-            Some(found).filter(|f| f.len() as i64 <= db::TOTAL_CAP)
+            let mut outside_policy = state.db.acquire().await?;
+            let found = db::search::matching(&mut outside_policy, access.region.id, orgs, &words);
+            Some(found.await?)
         }
         None => None,
     };
@@ -128,7 +122,7 @@ pub async fn inbox(
         now,
         today: crate::regions::time::day_bounds(now, tz),
         tz,
-        matched: matched.as_deref(),
+        found: found.as_ref(),
     };
     let (rows, total) = db::inbox(&mut tx, &ctx, &filter).await?;
     let counts = db::counts(&mut tx, &ctx).await?;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod changes;
 pub mod housekeeping;
 pub mod overdue;
+pub mod search;
 pub mod templates;
 
 use chrono::{DateTime, Utc};
@@ -519,46 +520,8 @@ pub struct InboxContext<'a> {
     pub now: DateTime<Utc>,
     pub today: (DateTime<Utc>, DateTime<Utc>),
     pub tz: chrono_tz::Tz,
-    /// The questions the typed words match, found by `matching`; `None` when no words were
-    /// typed or they match more than the inbox counts.
-    pub matched: Option<&'a [i64]>,
-}
-
-/// The words typed in the inbox's search box, unless it is a question's number («#123»).
-pub fn typed_words(f: &InboxQuery) -> Option<crate::directory::query::SearchText> {
-    let text = f.q.trim();
-    (!text.starts_with('#'))
-        .then(|| crate::directory::query::SearchText::parse(text))
-        .flatten()
-}
-
-/// Questions of the region (of these organizations, when given) whose text has the words,
-/// up to `limit`. Read on a connection outside row-level security, with the region as an
-/// explicit condition: under the policy the text index cannot be used (the match operator is
-/// not leakproof) and every question of the scope is read. The inbox then reads only these
-/// ids, under the policy as always.
-pub async fn matching(
-    db: &mut PgConnection,
-    region: RegionId,
-    orgs: Option<&[i64]>,
-    words: &crate::directory::query::SearchText,
-    limit: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let mut qb = Builder::new("select q.id from questions q where q.region_id = ");
-    qb.push_bind(region);
-    if let Some(orgs) = orgs {
-        qb.push(" and q.organization_id = any(")
-            .push_bind(orgs.to_vec())
-            .push(")");
-    }
-    qb.push(" and q.search_words @@ to_tsquery('russian', ")
-        .push_bind(words.prefixes())
-        .push(") limit ")
-        .push_bind(limit);
-    qb.build_query_scalar()
-        .persistent(false)
-        .fetch_all(db)
-        .await
+    /// What the typed words match (`search::matching`); `None` when no words were typed.
+    pub found: Option<&'a search::Found>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -621,6 +584,24 @@ struct FilterValues {
     received_to: Option<DateTime<Utc>>,
 }
 
+impl FilterValues {
+    /// Whether the words are the only condition besides the member's scope, as
+    /// `search::matching` searched them.
+    fn words_alone(&self) -> bool {
+        self.words.is_some()
+            && self.status == "all"
+            && self.org.is_none()
+            && self.page_id.is_none()
+            && self.category.is_none()
+            && self.priority.is_none()
+            && matches!(self.assignee, Assignee::Any)
+            && !matches!(self.due.as_str(), "overdue" | "at_risk" | "today")
+            && !matches!(self.view.as_str(), "waiting" | "approval" | "transferred")
+            && self.received_from.is_none()
+            && self.received_to.is_none()
+    }
+}
+
 fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
     let status = match f.status.as_str() {
         "" | "open" => "open".to_owned(),
@@ -643,7 +624,7 @@ fn filter_values(f: &InboxQuery, ctx: &InboxContext) -> FilterValues {
         due: f.due.clone(),
         view: f.view.clone(),
         // «#123» is a question's number only; «123» may also be a house number in the text.
-        words: typed_words(f),
+        words: search::typed_words(f),
         number: text.trim_start_matches('#').parse().ok(),
         received_from: local_midnight(&f.received_from, ctx.tz, 0),
         received_to: local_midnight(&f.received_to, ctx.tz, 1),
@@ -746,15 +727,18 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>) {
     }
     match (&v.words, v.number) {
         (Some(words), number) => {
-            match ctx.matched {
-                Some(ids) => qb
+            match ctx.found {
+                Some(search::Found::Listed(ids)) => qb
                     .push(" and (q.id = any(")
                     .push_bind(ids.to_vec())
                     .push(")"),
-                None => qb
-                    .push(" and (q.search_words @@ to_tsquery('russian', ")
+                // Words too common to list: each question's words are tested on the way, by
+                // the function behind `@@`, so the planner walks the inbox's order instead of
+                // reading every match from the text index and sorting them.
+                _ => qb
+                    .push(" and (ts_match_vq(q.search_words, to_tsquery('russian', ")
                     .push_bind(words.prefixes())
-                    .push(")"),
+                    .push("))"),
             };
             if let Some(id) = number {
                 qb.push(" or q.id = ").push_bind(id);
@@ -768,6 +752,24 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>) {
     }
 }
 
+/// How many questions the filters match, up to `TOTAL_CAP + 1`: past the cap the exact
+/// number costs a scan of the region and tells a person nothing the filters would not.
+async fn count(
+    db: &mut PgConnection,
+    v: &FilterValues,
+    ctx: &InboxContext<'_>,
+) -> Result<i64, sqlx::Error> {
+    let mut qb = Builder::new("select count(*) from (select 1");
+    push_from(&mut qb, v, ctx);
+    qb.push(" limit ")
+        .push_bind(TOTAL_CAP + 1)
+        .push(") matches");
+    qb.build_query_scalar()
+        .persistent(v.words.is_none())
+        .fetch_one(db)
+        .await
+}
+
 /// One page of the inbox, what is due first on top, and the number of matches (at most
 /// `TOTAL_CAP + 1`).
 pub async fn inbox(
@@ -776,21 +778,16 @@ pub async fn inbox(
     f: &InboxQuery,
 ) -> Result<(Vec<InboxRow>, i64), sqlx::Error> {
     let v = filter_values(f, ctx);
-    // Counting stops at TOTAL_CAP: past it the exact number costs a scan of the region and
-    // tells a person nothing the filters would not.
-    let mut qb = Builder::new("select count(*) from (select 1");
-    push_from(&mut qb, &v, ctx);
-    qb.push(" limit ")
-        .push_bind(TOTAL_CAP + 1)
-        .push(") matches");
+    let total = if matches!(ctx.found, Some(search::Found::BeyondCount)) && v.words_alone() {
+        // The text index already found more than the inbox counts in this very scope;
+        // counting them again would walk the scope testing every question's words.
+        TOTAL_CAP + 1
+    } else {
+        count(db, &v, ctx).await?
+    };
     // Planned for the words searched each time: a plan made once for any words guesses ten
     // matches for every phrase and joins thousands of rows one by one.
     let cached_plan = v.words.is_none();
-    let total: i64 = qb
-        .build_query_scalar()
-        .persistent(cached_plan)
-        .fetch_one(&mut *db)
-        .await?;
     let mut qb = Builder::new("");
     // Words that match few questions: those are found through the text index and sorted,
     // instead of walking the scope in due order and reading every text on the way.
