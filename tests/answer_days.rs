@@ -1,6 +1,6 @@
-//! The region's answer figures read from the daily summary equal the same figures counted
-//! from the questions, through every kind of change a question or an organization goes
-//! through, for a week and for a month.
+//! The region's answer figures read from the daily and monthly summaries equal the same
+//! figures counted from the questions, through every kind of change a question or an
+//! organization goes through, for a week, a month, a quarter and a year.
 
 mod common;
 
@@ -49,7 +49,7 @@ async fn both(db: &PgPool, region: i64, days: i64, now: DateTime<Utc>) -> (Overv
 
 async fn assert_same(db: &PgPool, region: i64, when: &str) -> Overview {
     let now = Utc::now();
-    for days in [7, 30] {
+    for days in [7, 30, 90, 365] {
         let (summed, live) = both(db, region, days, now).await;
         assert_eq!(
             format!("{summed:?}"),
@@ -76,6 +76,15 @@ async fn daily_answer_figures_equal_a_live_count(db: PgPool) {
         (a.other, None, 24 * 20),
         (a.child, None, 24 * 40),
         (a.other, None, 24 * 61),
+        // Whole months of the quarter and the year, and of the periods before them.
+        (a.child, Some(a.child_page), 24 * 75),
+        (a.other, None, 24 * 120),
+        (a.founder, None, 24 * 150),
+        (a.child, None, 24 * 200),
+        (a.other, Some(a.other_page), 24 * 300),
+        (a.child, None, 24 * 400),
+        (a.other, None, 24 * 500),
+        (a.founder, None, 24 * 700),
     ] {
         ids.push(question(&db, a.id, org, page, hours, "normal").await);
     }
@@ -100,6 +109,13 @@ async fn daily_answer_figures_equal_a_live_count(db: PgPool) {
         (7, 45, false),
         (8, 1000, true),
         (9, 200, false),
+        (11, 30, false),
+        (12, 500, true),
+        (13, 75, false),
+        (14, 2000, true),
+        (16, 60, false),
+        (17, 45, false),
+        (18, 90, true),
     ] {
         change(&db, &answered(minutes, late), ids[i]).await;
     }
@@ -184,6 +200,21 @@ async fn daily_answer_figures_equal_a_live_count(db: PgPool) {
     )
     .await;
     assert_same(&db, a.id, "after a question moves into the week before").await;
+    for (hours, id) in [(24 * 31, ids[13]), (24 * 100, ids[16])] {
+        let moved = format!(
+            "update questions set received_at = received_at - interval '{hours} hours' where id = $1"
+        );
+        change(&db, &moved, id).await;
+    }
+    let kept: i64 = sqlx::query_scalar(
+        "select count(*) from answer_months where region_id = $1 and municipality_id = -1 and category = ''",
+    )
+    .bind(a.id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(kept >= 10, "months are kept: {kept}");
+    assert_same(&db, a.id, "after questions move into other months").await;
 
     let move_org = format!(
         "update organizations set municipality_id = {} where id = $1",

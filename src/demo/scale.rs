@@ -178,9 +178,11 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    sqlx::query("vacuum analyze question_weeks, answer_days, page_months, page_flags")
-        .execute(&mut db)
-        .await?;
+    sqlx::query(
+        "vacuum analyze question_weeks, answer_days, answer_months, page_months, page_flags",
+    )
+    .execute(&mut db)
+    .await?;
     step("summaries", since);
     let (orgs, pages, snapshots, questions): (i64, i64, i64, i64) = sqlx::query_as(
         "select (select count(*) from organizations), (select count(*) from pages), (select count(*) from page_snapshots), (select count(*) from questions)",
@@ -411,11 +413,14 @@ const WEEKS: &str = r#"
                     'week', date_trunc('week', q.received_at at time zone r.time_zone)::date))
          from questions q join regions r on r.id = q.region_id))"#;
 
+/// One region at a time: the monthly summary is kept from each recount's rows of days, and one
+/// statement for every region would hand it the whole country's days at once.
 const ANSWER_DAYS: &str = r#"
-    select answer_days_recompute(
-        (select jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
-                    'day', (q.received_at at time zone r.time_zone)::date))
-         from questions q join regions r on r.id = q.region_id))"#;
+    select answer_days_recompute(t.days)
+    from (select q.region_id, jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
+                     'day', (q.received_at at time zone r.time_zone)::date)) as days
+          from questions q join regions r on r.id = q.region_id
+          group by q.region_id) t"#;
 
 const QUESTION_ORGS: &str = r#"
     create temporary table scale_orgs on commit drop as

@@ -1,7 +1,8 @@
-//! SQL of the region's answer figures from the daily summary (`answer_days`): the counts of
-//! a run of days and the one before, with the questions still waiting past their
-//! first-response deadline at the time asked, and the first-response minutes behind the
-//! percentiles.
+//! SQL of the region's answer figures from the daily and monthly summaries (`answer_days`,
+//! `answer_months`, read together by `answer_period`: whole months, and the days at the
+//! periods' edges): the counts of a run of days and the one before, with the questions still
+//! waiting past their first-response deadline at the time asked, and the first-response
+//! minutes behind the percentiles.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
@@ -46,17 +47,16 @@ pub async fn counts(
 ) -> Result<Vec<Counts>, sqlx::Error> {
     sqlx::query_as(
         r#"select c.*, m.name
-           from (select d.day >= $2 as current, d.municipality_id, d.category,
+           from (select d.current, d.municipality_id, d.category,
                         sum(d.received)::int8 as received, sum(d.considered)::int8 as considered,
                         sum(d.answered)::int8 as answered, sum(d.responded)::int8 as responded,
                         sum(d.on_time)::int8 as on_time, sum(d.transferred)::int8 as transferred,
                         sum(d.reopened)::int8 as reopened,
                         -- The deadlines are sorted: a binary search counts those passed.
                         sum(width_bucket($5::timestamptz, d.waiting_due))::int8 as waiting
-                 from answer_days d
-                 where d.region_id = $1 and d.day >= $3 and d.day <= $4
-                   -- The period before is compared as a whole and by category only.
-                   and (d.day >= $2 or d.municipality_id = -1)
+                 from answer_period($1, $3, $2, $4) d
+                 -- The period before is compared as a whole and by category only.
+                 where d.current or d.municipality_id = -1
                  group by 1, 2, 3) c
            left join municipalities m on m.region_id = $1 and m.id = c.municipality_id"#,
     )
@@ -85,11 +85,10 @@ pub async fn minutes(
     days: DayRange,
 ) -> Result<Vec<Minutes>, sqlx::Error> {
     sqlx::query_as(
-        r#"select d.day >= $2 as current, d.municipality_id, d.minutes
-           from answer_days d
-           where d.region_id = $1 and d.day >= $3 and d.day <= $4 and d.category = ''
-             and cardinality(d.minutes) > 0
-             and (case when d.day >= $2 then d.municipality_id <> -1 else d.municipality_id = -1 end)"#,
+        r#"select d.current, d.municipality_id, d.minutes
+           from answer_period($1, $3, $2, $4) d
+           where d.category = '' and cardinality(d.minutes) > 0
+             and (case when d.current then d.municipality_id <> -1 else d.municipality_id = -1 end)"#,
     )
     .bind(region)
     .bind(days.from)
