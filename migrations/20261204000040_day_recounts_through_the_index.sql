@@ -62,3 +62,40 @@ begin
     end if;
 end
 $$;
+
+-- The weekly recount of migration 31 the same way, one region at a time: its weeks' rows are
+-- deleted along the region's index and each week's questions counted from one range of the
+-- index of their time. At national scale it took 217 ms of an answer's 226 ms, reading every
+-- question of the region.
+create or replace function question_weeks_recompute(touched jsonb) returns void language plpgsql as $$
+declare
+    region bigint;
+    zone text;
+    weeks date[];
+begin
+    for region, zone, weeks in
+        select x.region_id, r.time_zone, array_agg(distinct x.week)
+        from jsonb_to_recordset(touched) x(region_id bigint, week date)
+        join regions r on r.id = x.region_id
+        group by 1, 2 order by 1
+    loop
+        perform pg_advisory_xact_lock(hashtext('question_weeks'), region::int);
+        delete from question_weeks w where w.region_id = region and w.week = any(weeks);
+        insert into question_weeks (region_id, municipality_id, week, received, responded, median_first_response_minutes)
+        select region,
+               case when grouping(q.municipality_id) = 1 then 0 else q.municipality_id end,
+               t.week, count(*), count(q.first_response_minutes),
+               percentile_cont(0.5) within group (order by q.first_response_minutes)
+        from unnest(weeks) t(week)
+        cross join lateral (
+            select o.municipality_id, q.first_response_minutes
+            from questions q
+            join organizations o on o.region_id = q.region_id and o.id = q.organization_id
+            where q.region_id = region
+              and q.received_at >= (t.week::timestamp at time zone zone)
+              and q.received_at < ((t.week + 7)::timestamp at time zone zone)) q
+        group by grouping sets ((t.week), (t.week, q.municipality_id))
+        having grouping(q.municipality_id) = 1 or q.municipality_id is not null;
+    end loop;
+end
+$$;
