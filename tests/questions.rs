@@ -1157,20 +1157,20 @@ async fn a_phrase_in_most_questions_is_found_walking_the_inbox(db: PgPool) {
     };
     let roads = format!("organization_id = {} and body like '%дорогу%'", a.child);
     let mut editor = signed_in(&db, &a.editor).await;
+    // The question numbers shown, in the order shown.
     let shown = |body: &str| -> Vec<i64> {
-        let mut ids: Vec<(usize, i64)> = body
-            .match_indices(">#")
+        body.match_indices(">#")
             .filter_map(|(at, _)| {
-                let digits: String = body[at + 2..]
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                let closed = body[at + 2 + digits.len()..].starts_with('<');
-                Some((at, digits.parse().ok().filter(|_| closed)?))
+                let rest = &body[at + 2..];
+                let digits = rest
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(rest.len());
+                rest[digits..]
+                    .starts_with('<')
+                    .then(|| rest[..digits].parse().ok())
+                    .flatten()
             })
-            .collect();
-        ids.sort();
-        ids.into_iter().map(|(_, id)| id).collect()
+            .collect()
     };
     let phrase = "q=%D0%BE%D1%82%D1%80%D0%B5%D0%BC%D0%BE%D0%BD%D1%82%D0%B8%D1%80%D1%83%D1%8E%D1%82+%D0%B4%D0%BE%D1%80%D0%BE%D0%B3%D1%83";
     let all = editor

@@ -758,6 +758,7 @@ async fn count(
     db: &mut PgConnection,
     v: &FilterValues,
     ctx: &InboxContext<'_>,
+    cached_plan: bool,
 ) -> Result<i64, sqlx::Error> {
     let mut qb = Builder::new("select count(*) from (select 1");
     push_from(&mut qb, v, ctx);
@@ -765,7 +766,7 @@ async fn count(
         .push_bind(TOTAL_CAP + 1)
         .push(") matches");
     qb.build_query_scalar()
-        .persistent(v.words.is_none())
+        .persistent(cached_plan)
         .fetch_one(db)
         .await
 }
@@ -778,16 +779,16 @@ pub async fn inbox(
     f: &InboxQuery,
 ) -> Result<(Vec<InboxRow>, i64), sqlx::Error> {
     let v = filter_values(f, ctx);
+    // Planned for the words searched each time: a plan made once for any words guesses ten
+    // matches for every phrase and joins thousands of rows one by one.
+    let cached_plan = v.words.is_none();
     let total = if matches!(ctx.found, Some(search::Found::BeyondCount)) && v.words_alone() {
         // The text index already found more than the inbox counts in this very scope;
         // counting them again would walk the scope testing every question's words.
         TOTAL_CAP + 1
     } else {
-        count(db, &v, ctx).await?
+        count(db, &v, ctx, cached_plan).await?
     };
-    // Planned for the words searched each time: a plan made once for any words guesses ten
-    // matches for every phrase and joins thousands of rows one by one.
-    let cached_plan = v.words.is_none();
     let mut qb = Builder::new("");
     // Words that match few questions: those are found through the text index and sorted,
     // instead of walking the scope in due order and reading every text on the way.

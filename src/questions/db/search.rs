@@ -59,7 +59,7 @@ pub async fn matching(
     }
     let mut qb = QueryBuilder::new("select q.id from questions q where q.region_id = ");
     qb.push_bind(region);
-    push_orgs(&mut qb, orgs);
+    push_orgs(&mut qb, "q", orgs);
     qb.push(" and q.search_words @@ to_tsquery('russian', ")
         .push_bind(words.prefixes())
         .push(") limit ")
@@ -116,11 +116,7 @@ async fn sample(
     qb.push_bind(words.prefixes())
         .push("))) as matched, (select coalesce(sum(c.questions), 0)::int8 from question_statuses c where c.region_id = ")
         .push_bind(region);
-    if let Some(orgs) = orgs {
-        qb.push(" and c.organization_id = any(")
-            .push_bind(orgs.to_vec())
-            .push(")");
-    }
+    push_orgs(&mut qb, "c", orgs);
     // The table's size as last analyzed: an estimate is all the comparison needs.
     qb.push(
         ") as scope, (select greatest(c.reltuples, 0)::int8 from pg_class c where c.oid = 'questions'::regclass) as whole_table \
@@ -130,7 +126,7 @@ async fn sample(
     match orgs {
         // Any of the organizations' questions, as their index gives them: sorting them by
         // age first would read them all.
-        Some(_) => push_orgs(&mut qb, orgs),
+        Some(_) => push_orgs(&mut qb, "q", orgs),
         // The region's last filed, along its index of numbers: without an order the planner
         // may read the table from its start, through every other region's questions, and
         // by the time received they lie scattered over the table.
@@ -142,9 +138,10 @@ async fn sample(
     qb.build_query_as().persistent(false).fetch_one(db).await
 }
 
-fn push_orgs(qb: &mut QueryBuilder<'_, Postgres>, orgs: Option<&[i64]>) {
+/// `and <table>.organization_id = any(orgs)`, when there are organizations.
+fn push_orgs(qb: &mut QueryBuilder<'_, Postgres>, table: &str, orgs: Option<&[i64]>) {
     if let Some(orgs) = orgs {
-        qb.push(" and q.organization_id = any(")
+        qb.push(format!(" and {table}.organization_id = any("))
             .push_bind(orgs.to_vec())
             .push(")");
     }
