@@ -1214,4 +1214,23 @@ async fn a_phrase_in_most_questions_is_found_walking_the_inbox(db: PgPool) {
         open.body.contains("2\u{a0}460") || open.body.contains("2460"),
         "a fifth of them open, counted"
     );
+
+    // The road in the region: listed by the index, more than are sorted after a search, and
+    // counted from the list. The first page walks the inbox's order testing the words; a page
+    // deep in the list reads the listed numbers.
+    let roads = format!("body like '%дорогу%' and region_id = {}", a.id);
+    let first = coordinator
+        .get(&format!("/r/region-a/questions?status=all&{phrase}"))
+        .await;
+    assert_eq!(shown(&first.body), expected(&roads, 0).await);
+    assert!(
+        first.body.contains("2\u{a0}500") || first.body.contains("2500"),
+        "the exact count"
+    );
+    let deep = coordinator
+        .get(&format!(
+            "/r/region-a/questions?status=all&{phrase}&page=45"
+        ))
+        .await;
+    assert_eq!(shown(&deep.body), expected(&roads, 44 * 50).await);
 }
