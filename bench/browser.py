@@ -3,6 +3,7 @@ CSRF token of the last page, every request reported to `record(kind, status, sec
 request that cannot reach the server reports status 0), a process's resident memory, psql,
 and percentiles. Standard library only."""
 import http.client
+import json
 import re
 import subprocess
 import time
@@ -50,6 +51,22 @@ class Browser:
             status, data, location = 0, "", None
         self.record(kind, status, time.monotonic() - started)
         return status, data, location
+
+    def post_json(self, kind, path, payload):
+        """Posts a platform's event as JSON; returns the status and the body as text."""
+        started = time.monotonic()
+        try:
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            self.conn.request("POST", path, body=json.dumps(payload).encode(),
+                              headers={"Content-Type": "application/json"})
+            resp = self.conn.getresponse()
+            status, data = resp.status, resp.read().decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            self.conn = None
+            status, data = 0, ""
+        self.record(kind, status, time.monotonic() - started)
+        return status, data
 
     def sign_in(self, email, password):
         self.cookies.clear()

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Monday morning on the national data set: regional coordinators opening their dashboards
 and drill-downs, editors working their inboxes (opening questions, writing notes, answering),
-residents searching the public directory and opening cards — all at once, each thread a
-browser with its own session, through whatever address --base names (a load balancer in
-front of several instances).
+residents searching the public directory and opening cards, VK posting residents' comments
+to connected pages' webhooks — all at once, each thread a browser with its own session,
+through whatever address --base names (a load balancer in front of several instances).
 
-Every note the server acknowledged (303) is remembered and looked for in PostgreSQL at the
-end: a lost acknowledged write fails the run, as does any 5xx other than 503 (the answer
-while the database is down). Memory of each instance (--pid, repeatable) and PostgreSQL's
+Every note the server acknowledged (303) and every webhook event it acknowledged ("ok") is
+remembered and looked for in PostgreSQL at the end, the events once turned into questions:
+a lost acknowledged write fails the run, as does any 5xx other than 503 (the answer while
+the database is down). Memory of each instance (--pid, repeatable) and PostgreSQL's
 share of the machine's CPU are sampled. Standard library only.
 
     python3 bench/monday.py --base http://127.0.0.1:18090 --accounts target/bench/monday-accounts.txt \
@@ -106,19 +107,42 @@ def resident(rnd, b, accounts, deadline):
             b.request("public card", "GET", f"/r/{slug}/directory/{org}")
 
 
+def platform(rnd, b, accounts, deadline, events, lock, n, rate):
+    """VK delivering comments under a post at `rate` a second; one in twenty is delivered
+    again, as VK does when it misses an «ok»."""
+    serial = 0
+    while time.time() < deadline:
+        group, path = rnd.choice(accounts["hook"])
+        serial += 1
+        key = f"monday{n}x{serial}x{time.time_ns()}"
+        event = {"group_id": group, "type": "wall_reply_new", "event_id": key, "v": "5.199", "secret": "bench-secret",
+                 "object": {"id": 10_000_000 + n * 1_000_000 + serial, "from_id": rnd.randint(1000, 99999),
+                            "date": int(time.time()), "text": f"Вопрос жителя {key}: когда починят дорогу?",
+                            "post_owner_id": -group, "post_id": 7, "owner_id": -group}}
+        for _ in range(2 if rnd.random() < 0.05 else 1):
+            status, text = b.post_json("webhook (write)", path, event)
+            if status == 200 and text == "ok":
+                with lock:
+                    events.add(key)
+        time.sleep(1 / rate)
+
+
 def worker(role, n, args, accounts, deadline, stats, lock, acked):
     rnd = random.Random(f"{role}-{n}")
     b = Browser(args.base, recorder(stats, lock))
     if role == "coordinator":
         coordinator(rnd, b, accounts, deadline)
     elif role == "editor":
-        editor(rnd, b, accounts, deadline, acked, lock, n)
+        editor(rnd, b, accounts, deadline, acked["notes"], lock, n)
+    elif role == "platform":
+        platform(rnd, b, accounts, deadline, acked["events"], lock, n, args.webhook_rate)
     else:
         resident(rnd, b, accounts, deadline)
 
 
 def read_accounts(path):
-    """Lines of `coordinator SLUG EMAIL M1,M2,…`, `editor SLUG EMAIL` and `card SLUG ORG_ID`."""
+    """Lines of `coordinator SLUG EMAIL M1,M2,…`, `editor SLUG EMAIL`, `card SLUG ORG_ID` and
+    `hook GROUP_ID PATH`."""
     out = collections.defaultdict(list)
     with open(path) as f:
         for line in f:
@@ -132,6 +156,8 @@ def read_accounts(path):
                 out["editor"].append((parts[1], parts[2], None))
             elif parts[0] == "card":
                 out["card"].append((parts[1], parts[2]))
+            elif parts[0] == "hook":
+                out["hook"].append((int(parts[1]), parts[2]))
     return out
 
 
@@ -167,6 +193,8 @@ def main():
     ap.add_argument("--coordinators", type=int, default=4, help="coordinator browsers at once")
     ap.add_argument("--editors", type=int, default=6, help="editor browsers at once")
     ap.add_argument("--residents", type=int, default=4, help="resident browsers at once")
+    ap.add_argument("--platforms", type=int, default=2, help="threads posting webhook events")
+    ap.add_argument("--webhook-rate", type=float, default=5, help="events a second per platform thread")
     ap.add_argument("--pid", type=int, action="append", default=[], help="an app instance to sample")
     ap.add_argument("--sample-every", type=int, default=30)
     ap.add_argument("--json")
@@ -175,12 +203,15 @@ def main():
 
     stats = {"status": collections.Counter(), "latency": collections.defaultdict(list),
              "by_kind": collections.defaultdict(collections.Counter), "timeline": []}
-    acked = []
+    acked = {"notes": [], "events": set()}
+    if not accounts["hook"]:
+        args.platforms = 0
     lock = threading.Lock()
     started = time.time()
     deadline = started + args.seconds
     threads = []
-    for role, count in [("coordinator", args.coordinators), ("editor", args.editors), ("resident", args.residents)]:
+    for role, count in [("coordinator", args.coordinators), ("editor", args.editors), ("resident", args.residents),
+                        ("platform", args.platforms)]:
         for n in range(count):
             threads.append(threading.Thread(target=worker, args=(role, n, args, accounts, deadline, stats, lock, acked)))
     pg_before, machine_before = postgres_cpu_ticks(), machine_ticks()
@@ -198,15 +229,30 @@ def main():
     pg_share = (postgres_cpu_ticks() - pg_before) / max(1, machine_ticks() - machine_before)
 
     lost = []
-    if acked:
+    if acked["notes"]:
         found = set(psql(args.database, "select body from question_events where kind = 'note' and body like 'monday-%'").split())
-        lost = [m for m in acked if m not in found]
+        lost = [m for m in acked["notes"] if m not in found]
+    events = acked["events"]
+    lost_events, unprocessed = [], 0
+    if events:
+        # Stored when acknowledged; turned into questions by the workers right after.
+        keys = "', '".join(events)
+        count_sql = f"select count(*) filter (where processed_at is null) from channel_events where event_key in ('{keys}')"
+        for _ in range(60):
+            unprocessed = int(psql(args.database, count_sql))
+            if unprocessed == 0:
+                break
+            time.sleep(1)
+        stored = set(psql(args.database, f"select event_key from channel_events where event_key in ('{keys}') "
+                                         "and question_id is not null").split())
+        lost_events = [e for e in events if e not in stored]
 
     total = sum(stats["status"].values())
     per_second = collections.Counter(int(t - started) for t, _ in stats["timeline"])
     summary = {
         "seconds": round(elapsed, 1),
-        "browsers": {"coordinators": args.coordinators, "editors": args.editors, "residents": args.residents},
+        "browsers": {"coordinators": args.coordinators, "editors": args.editors, "residents": args.residents,
+                     "platforms": args.platforms},
         "requests": total,
         "requests_per_second": round(total / elapsed, 1),
         "status": {str(k): v for k, v in sorted(stats["status"].items())},
@@ -218,8 +264,11 @@ def main():
                         "p99_ms": round(percentile(stats["latency"][k], 0.99), 1),
                         "status": {str(s): n for s, n in sorted(c.items())}}
                     for k, c in sorted(stats["by_kind"].items())},
-        "acknowledged_notes": len(acked),
+        "acknowledged_notes": len(acked["notes"]),
         "lost_notes": lost,
+        "acknowledged_webhook_events": len(events),
+        "webhook_events_without_question": lost_events[:20],
+        "webhook_events_unprocessed_after_60s": unprocessed,
         "postgres_cpu_share": round(pg_share, 3),
         "instances_rss_kb": memory,
         "slowest_second_requests": min(per_second.values()) if per_second else 0,
@@ -228,7 +277,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, ensure_ascii=False, indent=2)
-    ok = summary["server_errors_5xx"] == 0 and not lost
+    ok = summary["server_errors_5xx"] == 0 and not lost and not lost_events
     sys.exit(0 if ok else 1)
 
 

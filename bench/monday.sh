@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Monday morning on the national data set through an ordinary load balancer: two app
 # instances behind nginx (Debian's package), optionally reading from a streaming replica,
-# under bench/monday.py's coordinators, editors and residents.
+# under bench/monday.py's coordinators, editors, residents and VK webhooks.
 #
 # Usage: bench/monday.sh [SECONDS] [options]
 #   --kill-instance-at S   kill -9 the first instance S seconds in (nginx carries on with the other)
 #   --restart-db-at S      stop PostgreSQL S seconds in, start it again 20 s later
 #   --replica              reads go to a streaming replica (bench/start-replica.sh)
-# Environment: COORDINATORS, EDITORS, RESIDENTS (browsers at once), GOSPUBLIC_BIN.
+# Environment: COORDINATORS, EDITORS, RESIDENTS (browsers at once), PLATFORMS (threads posting
+# VK webhook events) and WEBHOOK_RATE (events a second each), GOSPUBLIC_BIN.
 # The data set is bench/dashboard-bench.sh's (gospublic seed-scale), made if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +64,23 @@ from busy b join users u on u.email = 'editor-' || b.organization_id || '@bench.
 on conflict do nothing;
 analyze users; analyze memberships;
 SQL
+# VK connected, once, on a page of each of those 20 regions: residents' comments arrive
+# through these webhooks all morning.
+psql_db -At -F' ' <<'SQL' | while read -r slug page group; do
+select r.slug,
+       (select p.id from pages p where p.region_id = r.id and p.platform = 'vk'
+          and not exists (select 1 from channel_connections c where c.page_id = p.id and c.revoked_at is null)
+        order by p.id limit 1),
+       219000000 + r.id
+from regions r
+where r.id in (select ms.region_id from memberships ms join users u on u.id = ms.user_id
+               where ms.role = 'coordinator' and u.email like 'coord-%@bench.test')
+  and not exists (select 1 from channel_connections c where c.region_id = r.id and c.group_id = 219000000 + r.id
+                  and c.revoked_at is null);
+SQL
+  DATABASE_URL="$db" GOSPUBLIC_BASE_URL="http://127.0.0.1:$lb_port" "$bin" channel add vk --region "$slug" \
+    --page "$page" --group-id "$group" --confirmation bench --secret bench-secret >/dev/null
+done
 accounts="$out/monday-accounts.txt"
 psql_db -At -F' ' <<'SQL' > "$accounts"
 select 'coordinator', r.slug, u.email,
@@ -79,8 +97,10 @@ where u.email like 'editor-%@bench.test'
 limit 200;
 select 'card', r.slug, o.id from organizations o join regions r on r.id = o.region_id
 where not o.exempt and o.archived_at is null and o.id % 50 = 0;
+select 'hook', c.group_id, '/hooks/vk/' || c.hook_token from channel_connections c
+where c.group_id between 219000000 and 219999999 and c.revoked_at is null;
 SQL
-echo "accounts: $(grep -c '^coordinator' "$accounts") coordinators, $(grep -c '^editor' "$accounts") editors, $(grep -c '^card' "$accounts") cards"
+echo "accounts: $(grep -c '^coordinator' "$accounts") coordinators, $(grep -c '^editor' "$accounts") editors, $(grep -c '^card' "$accounts") cards, $(grep -c '^hook' "$accounts") webhooks"
 
 read_url=""
 if [ "$replica" = 1 ]; then
@@ -157,4 +177,5 @@ pid_args=()
 for p in "${pids[@]}"; do pid_args+=(--pid "$p"); done
 python3 bench/monday.py --base "http://127.0.0.1:$lb_port" --accounts "$accounts" --database "$db" \
   --seconds "$seconds" --coordinators "${COORDINATORS:-4}" --editors "${EDITORS:-6}" --residents "${RESIDENTS:-4}" \
+  --platforms "${PLATFORMS:-2}" --webhook-rate "${WEBHOOK_RATE:-5}" \
   "${pid_args[@]}" --sample-every "${BENCH_SAMPLE_EVERY:-30}" --json "$out/monday-$(date +%Y%m%d-%H%M%S).json"

@@ -869,8 +869,8 @@ pub struct InboxCounts {
     pub transferred: i64,
 }
 
-/// Counts over open questions only (they are few, and indexed apart), and the answered ones
-/// from the per-organization summary (`question_statuses`).
+/// Counts over open questions only (they are few, and indexed apart), the answered ones from
+/// the per-organization summary (`question_statuses`) and the transferred ones from theirs.
 pub async fn counts(
     db: &mut PgConnection,
     ctx: &InboxContext<'_>,
@@ -897,11 +897,15 @@ pub async fn counts(
                   count(*) filter (where q.assignee_id is null and q.status in ('new', 'in_progress')) as unassigned,
                   count(*) filter (where q.paused_at is not null and q.status in ('new', 'in_progress')) as waiting,
                   count(*) filter (where q.awaiting_approval and q.status in ('new', 'in_progress')) as approval,
-                  0::bigint as transferred,
+                  "#,
+        );
+    push_transferred(&mut qb, ctx);
+    qb.push(
+        r#" as transferred,
                   (select coalesce(sum(s.questions), 0)::bigint from question_statuses s
                    where s.status = 'answered' and s.region_id = "#,
-        )
-        .push_bind(ctx.region);
+    )
+    .push_bind(ctx.region);
     if let Some(ids) = ctx.ids {
         qb.push(" and s.organization_id = any(")
             .push_bind(ids.to_vec())
@@ -915,18 +919,35 @@ pub async fn counts(
             .push_bind(ids.to_vec())
             .push(")");
     }
-    let mut counts: InboxCounts = qb.build_query_as().fetch_one(&mut *db).await?;
-    if !ctx.own.is_empty() {
-        counts.transferred = sqlx::query_scalar(
-            r#"select count(*) from questions where region_id = $1 and transfer_count > 0 and previous_organization_ids && $2
-                 and not (organization_id = any($2))"#,
-        )
-        .bind(ctx.region)
-        .bind(ctx.own)
-        .fetch_one(&mut *db)
-        .await?;
+    qb.build_query_as().fetch_one(&mut *db).await
+}
+
+/// How many questions the member's own organizations transferred away and no longer hold.
+/// One organization's is kept in `question_transfers_away`; a question transferred between
+/// several of a member's organizations would be counted once for each of them there, so
+/// theirs are counted live.
+fn push_transferred(qb: &mut Builder<'_>, ctx: &InboxContext<'_>) {
+    match ctx.own {
+        [] => {
+            qb.push("0::bigint");
+        }
+        [org] => {
+            qb.push("(select coalesce(sum(t.questions), 0)::bigint from question_transfers_away t where t.region_id = ")
+                .push_bind(ctx.region)
+                .push(" and t.organization_id = ")
+                .push_bind(*org)
+                .push(")");
+        }
+        own => {
+            qb.push("(select count(*) from questions t where t.region_id = ")
+                .push_bind(ctx.region)
+                .push(" and t.transfer_count > 0 and t.previous_organization_ids && ")
+                .push_bind(own.to_vec())
+                .push(" and not (t.organization_id = any(")
+                .push_bind(own.to_vec())
+                .push(")))");
+        }
     }
-    Ok(counts)
 }
 
 /// Open and overdue questions in a member's scope, for the region overview.
