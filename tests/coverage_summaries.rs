@@ -79,6 +79,49 @@ async fn counted_regions(db: &PgPool) -> Vec<RegionRow> {
     .unwrap()
 }
 
+/// A region's coverage per municipality, per sector and in total, as the dashboard reads it
+/// from the kept groups and as it sums the organizations' facts, for every platform's view
+/// and a few days on either side of today (an active page stops being active as days pass).
+async fn assert_groups_current(db: &PgPool, when: &str) {
+    use gospublic::dashboard::db::coverage::{Params, Sums, sums_kept, sums_of_facts};
+    let sorted = |rows: Vec<Sums>| {
+        let mut rows: Vec<_> = rows
+            .into_iter()
+            .map(|s| (s.group_kind, s.figures.id, s.figures))
+            .collect();
+        rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        rows
+    };
+    let regions: Vec<i64> = sqlx::query_scalar("select id from regions order by id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    for region in regions.into_iter().map(gospublic::ids::RegionId) {
+        let settings = gospublic::settings::db::get(&mut conn, region)
+            .await
+            .unwrap();
+        for platform in [None, Some("vk"), Some("ok"), Some("telegram")] {
+            for days in [-30, 0, 10, 20] {
+                let p = Params {
+                    region,
+                    ids: None,
+                    settings: &settings,
+                    today: today + chrono::Duration::days(days),
+                    platform,
+                };
+                assert_eq!(
+                    sorted(sums_kept(&mut conn, &p).await.unwrap()),
+                    sorted(sums_of_facts(&mut conn, &p).await.unwrap()),
+                    "{when}: region {}, {platform:?}, {days} days on",
+                    region.0
+                );
+            }
+        }
+    }
+}
+
 async fn assert_current(db: &PgPool, when: &str) {
     assert_eq!(stored_facts(db).await, counted_facts(db).await, "{when}");
     assert_eq!(
@@ -86,6 +129,7 @@ async fn assert_current(db: &PgPool, when: &str) {
         counted_regions(db).await,
         "{when}"
     );
+    assert_groups_current(db, when).await;
 }
 
 async fn run(db: &PgPool, sql: &str, a: &common::RegionFixture) {
@@ -109,7 +153,26 @@ async fn coverage_summaries_follow_every_change(db: PgPool) {
         .collect();
     assert!(region_b[0].1 > 0, "{region_b:?}");
 
-    let steps: [(&str, &str); 14] = [
+    let steps: [(&str, &str); 18] = [
+        (
+            "a sector for the school",
+            "insert into organization_sectors (region_id, organization_id, sector_id, slot)
+             select $1, $2, id, 1 from sectors where region_id = $1 and name = 'Образование' and $3 > 0",
+        ),
+        (
+            "two sectors for the other",
+            "insert into organization_sectors (region_id, organization_id, sector_id, slot)
+             select $1, $3, id, row_number() over (order by id) from sectors
+             where region_id = $1 and $2 > 0 order by id limit 2",
+        ),
+        (
+            "a sector's slot changed",
+            "update organization_sectors set slot = 3 where region_id = $1 and organization_id = $3 and slot = 2 and $2 > 0",
+        ),
+        (
+            "a sector removed",
+            "delete from organization_sectors where region_id = $1 and organization_id = $3 and slot = 1 and $2 > 0",
+        ),
         (
             "a page on another platform",
             "insert into pages (region_id, organization_id, platform, url_key, url)

@@ -46,7 +46,7 @@ pub async fn seed(db: &PgPool) -> anyhow::Result<()> {
 /// without statistics the planner takes the fresh thousands of rows for a handful, and the
 /// first dashboards take a second instead of tens of milliseconds.
 const SEEDED: &str = "regions, municipalities, sectors, organizations, organization_sectors, pages, \
-     page_mark_events, page_snapshots, page_latest, questions, question_events, question_weeks, answer_days, answer_months, page_months, page_flags, question_statuses, question_transfers_away, \
+     page_mark_events, page_snapshots, page_latest, questions, question_events, question_weeks, answer_days, answer_months, page_months, page_flags, question_statuses, question_transfers_away, coverage_groups, coverage_active_weeks, \
      answer_templates, users, memberships, contests, contest_nominations, contest_nominees, contest_votes, \
      resident_submissions";
 

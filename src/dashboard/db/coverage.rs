@@ -85,9 +85,65 @@ pub struct Sums {
     pub figures: Coverage,
 }
 
-/// The facts summed in the database, per municipality and per sector, and in total: a
-/// few hundred rows back instead of one per organization.
+/// Per municipality and per sector, and in total: the whole region's from the groups the
+/// triggers keep, a narrower scope's summed from its organizations' facts.
 pub async fn sums(db: &mut PgConnection, p: &Params<'_>) -> Result<Vec<Sums>, sqlx::Error> {
+    match p.ids {
+        None => sums_kept(db, p).await,
+        Some(_) => sums_of_facts(db, p).await,
+    }
+}
+
+/// The region's groups as `coverage_groups` and `coverage_active_weeks` keep them: a row per
+/// municipality and sector instead of one per organization. A platform's view takes its own
+/// rows' figures and the obliged and covered counts of every platform's.
+pub async fn sums_kept(db: &mut PgConnection, p: &Params<'_>) -> Result<Vec<Sums>, sqlx::Error> {
+    let mut q = QueryBuilder::new(
+        r#"with g as (
+               select a.kind, a.group_id, a.obliged, a.covered, coalesce(v.with_page, 0) as with_page,
+                      coalesce(v.verified, 0) as verified, coalesce(v.connected, 0) as connected
+               from coverage_groups a
+               left join coverage_groups v on v.region_id = a.region_id and v.platform = "#,
+    );
+    q.push_bind(p.platform.unwrap_or("").to_owned())
+        .push(" and v.kind = a.kind and v.group_id = a.group_id where a.region_id = ")
+        .push_bind(p.region)
+        .push(
+            r#" and a.platform = '' and a.obliged > 0
+           ), active as (
+               select w.kind, w.group_id, sum(w.organizations) as active from coverage_active_weeks w
+               where w.region_id = "#,
+        )
+        .push_bind(p.region)
+        .push(" and w.platform = ")
+        .push_bind(p.platform.unwrap_or("").to_owned())
+        // A page is active while its newest week, posting to the rule, is at most two weeks old.
+        .push(" and w.week >= ")
+        .push_bind(p.today)
+        .push(
+            r#"::date - 14 group by 1, 2
+           ), figures as (
+               select g.*, coalesce(a.active, 0)::int8 as active from g left join active a using (kind, group_id)
+           )
+           select case when f.kind = 'm' then 'municipality' else 'sector' end as group_kind,
+                  nullif(f.group_id, 0) as id, null::text as name, f.obliged::int8, f.with_page::int8,
+                  f.covered::int8, f.verified::int8, f.active, f.connected::int8
+           from figures f
+           union all
+           select 'total', null, null, coalesce(sum(f.obliged), 0)::int8, coalesce(sum(f.with_page), 0)::int8,
+                  coalesce(sum(f.covered), 0)::int8, coalesce(sum(f.verified), 0)::int8,
+                  coalesce(sum(f.active), 0)::int8, coalesce(sum(f.connected), 0)::int8
+           from figures f where f.kind = 'm'"#,
+        );
+    q.build_query_as().fetch_all(db).await
+}
+
+/// The facts of the scope's organizations summed in the database, per municipality and per
+/// sector, and in total: a few hundred rows back instead of one per organization.
+pub async fn sums_of_facts(
+    db: &mut PgConnection,
+    p: &Params<'_>,
+) -> Result<Vec<Sums>, sqlx::Error> {
     const FIGURES: &str = r#"count(*) as obliged, count(*) filter (where f.has_page) as with_page,
         count(*) filter (where f.covered) as covered, count(*) filter (where f.verified) as verified,
         count(*) filter (where f.active) as active, count(*) filter (where f.connected) as connected"#;
