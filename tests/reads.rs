@@ -62,3 +62,36 @@ async fn a_write_leaves_its_position_in_the_browser(db: PgPool) {
         .unwrap();
     assert!(after);
 }
+
+#[sqlx::test]
+async fn public_pages_answer_from_the_replica_while_the_primary_is_down(db: PgPool) {
+    let region = common::region(&db, "altai", 1).await;
+    // A primary nobody answers at, and the replica the double stands for.
+    let down = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_millis(500))
+        .connect_lazy("postgres://postgres@127.0.0.1:9/gone")
+        .unwrap();
+    let settings = gospublic::config::Settings::for_tests();
+    let state =
+        gospublic::state::AppState::new(down, settings).with_reads(common::read_double(&db));
+    let mut app = TestApp {
+        router: gospublic::app(state.clone()),
+        db: db.clone(),
+        state,
+        cookies: Default::default(),
+        csrf: None,
+        peer: "192.0.2.10:40000".parse().unwrap(),
+    };
+    app.get("/r/altai/directory?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0")
+        .await
+        .assert_status(axum::http::StatusCode::OK)
+        .assert_contains("Школа № 1 региона 1");
+    app.get(&format!("/r/altai/directory/{}", region.child))
+        .await
+        .assert_status(axum::http::StatusCode::OK)
+        .assert_contains("Школа № 1 региона 1");
+    // Signing in needs the primary (its session is written there): unavailable, not an error.
+    app.get("/login")
+        .await
+        .assert_status(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+}

@@ -215,7 +215,11 @@ pub async fn region_from_path(
     let Some(slug) = params.get("region") else {
         return Ok(None);
     };
-    let region = super::db::region_by_slug(&state.db, slug).await?;
+    // Read where the request's other reads go: with a replica, public pages keep answering
+    // from it while the primary is down. A browser that has just written (a region created a
+    // moment ago) reads from the primary until the replica has replayed it.
+    let reads = super::reads::reads_of(parts, state).await;
+    let region = super::db::region_by_slug(reads.pool(), slug).await?;
     let region = Some(region.ok_or(AppError::NotFound)?);
     parts.extensions.insert(region.clone());
     Ok(region)

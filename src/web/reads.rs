@@ -73,17 +73,30 @@ pub async fn route(state: &AppState, written: Option<&str>) -> ReadFrom {
     }
 }
 
+/// Where this request reads, decided once per request: the region in the path and the
+/// screen's own reads go to the same server.
+pub async fn reads_of(parts: &mut Parts, state: &AppState) -> Reads {
+    let from = match parts.extensions.get::<ReadFrom>() {
+        Some(from) => *from,
+        None => {
+            let written = cookie_value(&parts.headers, WRITTEN_COOKIE).filter(|v| is_position(v));
+            let from = route(state, written.as_deref()).await;
+            parts.extensions.insert(from);
+            from
+        }
+    };
+    let pool = match (from, &state.read) {
+        (ReadFrom::Replica, Some(replica)) => replica.clone(),
+        _ => state.db.clone(),
+    };
+    Reads { pool, from }
+}
+
 impl FromRequestParts<AppState> for Reads {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let written = cookie_value(&parts.headers, WRITTEN_COOKIE).filter(|v| is_position(v));
-        let from = route(state, written.as_deref()).await;
-        let pool = match (from, &state.read) {
-            (ReadFrom::Replica, Some(replica)) => replica.clone(),
-            _ => state.db.clone(),
-        };
-        Ok(Reads { pool, from })
+        Ok(reads_of(parts, state).await)
     }
 }
 
