@@ -334,6 +334,42 @@ async fn the_national_data_set_is_valid_and_the_same_for_the_same_seed(db: PgPoo
     }
     // The summaries came out as if every row had been written one by one.
     assert_eq!(stored(&db).await, counted(&db).await);
+    for (kept, live) in [
+        (
+            "select region_id, day, received::int8, responded::int8, on_time::int8 from question_days order by 1, 2",
+            "select region_id, (received_at at time zone 'UTC')::date, count(*), count(first_response_at),
+                    count(*) filter (where first_response_at <= first_response_due)
+             from questions group by 1, 2 order by 1, 2",
+        ),
+        (
+            "select region_id, day, due::int8, 0::int8, 0::int8 from question_due_days where due > 0 order by 1, 2",
+            "select region_id, (due_at at time zone 'UTC')::date, count(*), 0::int8, 0::int8
+             from questions where due_at is not null group by 1, 2 order by 1, 2",
+        ),
+        (
+            "select region_id, received_day, waiting::int8, extract(epoch from due_day::timestamp)::int8, 0::int8
+             from question_waiting_days where waiting > 0 order by 1, 2, 4",
+            "select region_id, (received_at at time zone 'UTC')::date, count(*),
+                    extract(epoch from (first_response_due at time zone 'UTC')::date::timestamp)::int8, 0::int8
+             from questions
+             where first_response_at is null and status in ('new', 'in_progress') and paused_at is null
+               and first_response_due is not null
+             group by 1, 2, 4 order by 1, 2, 4",
+        ),
+        (
+            "select region_id, current_date, questions::int8, organization_id, 0::int8
+             from question_transfers_away where questions <> 0 order by 1, 4",
+            "select q.region_id, current_date, count(*), p.org, 0::int8
+             from questions q cross join lateral (select distinct unnest(q.previous_organization_ids) as org) p
+             where q.transfer_count > 0 and p.org <> q.organization_id group by 1, 4 order by 1, 4",
+        ),
+    ] {
+        type DayRow = (i64, chrono::NaiveDate, i64, i64, i64);
+        let kept: Vec<DayRow> = sqlx::query_as(kept).fetch_all(&db).await.unwrap();
+        let live: Vec<DayRow> = sqlx::query_as(live).fetch_all(&db).await.unwrap();
+        assert!(!kept.is_empty());
+        assert_eq!(kept, live);
+    }
     let stale: i64 = sqlx::query_scalar(
         r#"select count(*) from pages p where (select max(week) from page_snapshots s where s.page_id = p.id)
              is distinct from (select week from page_latest l where l.page_id = p.id)"#,

@@ -170,6 +170,9 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     since = Instant::now();
     let mut tx = db.begin().await?;
     sqlx::query(WEEKS).execute(&mut *tx).await?;
+    sqlx::raw_sql(&QUESTION_DAYS.replace("{regions}", &region_list(&ids)))
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(ANSWER_DAYS).execute(&mut *tx).await?;
     sqlx::query("select page_months_recompute_all()")
         .execute(&mut *tx)
@@ -179,7 +182,7 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
         .await?;
     tx.commit().await?;
     sqlx::query(
-        "vacuum analyze question_weeks, answer_days, answer_months, page_months, page_flags",
+        "vacuum analyze question_weeks, question_days, question_due_days, question_waiting_days, answer_days, answer_months, page_months, page_flags",
     )
     .execute(&mut db)
     .await?;
@@ -255,9 +258,13 @@ async fn accounts(db: &mut PgConnection, region: RegionId) -> anyhow::Result<()>
 }
 
 /// The triggers that keep summaries, which the load turns off and counts after it.
-const SUMMARY_TRIGGERS: [(&str, &str); 8] = [
+const SUMMARY_TRIGGERS: [(&str, &str); 10] = [
     ("questions", "questions_weeks_insert"),
     ("questions", "questions_answer_days_insert"),
+    // Recounted day by day through the index of their time, which the load drops: each day
+    // would read the whole table.
+    ("questions", "questions_days_insert"),
+    ("questions", "questions_deadline_days_insert"),
     ("pages", "pages_page_months_insert"),
     ("pages", "pages_page_flags_insert"),
     ("page_latest", "page_latest_page_flags_insert"),
@@ -412,6 +419,30 @@ const WEEKS: &str = r#"
         (select jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
                     'week', date_trunc('week', q.received_at at time zone r.time_zone)::date))
          from questions q join regions r on r.id = q.region_id))"#;
+
+/// The seeded regions' questions per day, due per day and waiting per day, counted at once as
+/// their migrations first counted them.
+const QUESTION_DAYS: &str = r#"
+    insert into question_days (region_id, day, received, responded, on_time)
+    select q.region_id, (q.received_at at time zone 'UTC')::date, count(*), count(q.first_response_at),
+           count(*) filter (where q.first_response_at <= q.first_response_due)
+    from questions q where q.region_id in ({regions}) group by 1, 2;
+    insert into question_due_days (region_id, day, due)
+    select region_id, (due_at at time zone 'UTC')::date, count(*) from questions
+    where due_at is not null and region_id in ({regions}) group by 1, 2;
+    insert into question_waiting_days (region_id, received_day, due_day, waiting)
+    select region_id, (received_at at time zone 'UTC')::date, (first_response_due at time zone 'UTC')::date, count(*)
+    from questions
+    where first_response_at is null and status in ('new', 'in_progress') and paused_at is null
+      and first_response_due is not null and region_id in ({regions})
+    group by 1, 2, 3"#;
+
+fn region_list(ids: &[RegionId]) -> String {
+    ids.iter()
+        .map(|id| id.0.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// One region at a time: the monthly summary is kept from each recount's rows of days, and one
 /// statement for every region would hand it the whole country's days at once.
