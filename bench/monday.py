@@ -29,6 +29,8 @@ from browser import Browser, percentile, psql, rss_kb
 
 PASSWORD = "gospublic-demo"
 REV = re.compile(r'name="answer_rev" value="(\d+)"')
+# This run's webhook events are found by this prefix of their keys.
+RUN = f"monday{time.time_ns()}"
 WORDS = ["школа", "детский сад", "больница", "администрация", "библиотека", "поликлиника", "культуры", "гимназия"]
 
 
@@ -114,7 +116,7 @@ def platform(rnd, b, accounts, deadline, events, lock, n, rate):
     while time.time() < deadline:
         group, path = rnd.choice(accounts["hook"])
         serial += 1
-        key = f"monday{n}x{serial}x{time.time_ns()}"
+        key = f"{RUN}-{n}x{serial}"
         event = {"group_id": group, "type": "wall_reply_new", "event_id": key, "v": "5.199", "secret": "bench-secret",
                  "object": {"id": 10_000_000 + n * 1_000_000 + serial, "from_id": rnd.randint(1000, 99999),
                             "date": int(time.time()), "text": f"Вопрос жителя {key}: когда починят дорогу?",
@@ -236,15 +238,13 @@ def main():
     lost_events, unprocessed = [], 0
     if events:
         # Stored when acknowledged; turned into questions by the workers right after.
-        keys = "', '".join(events)
-        count_sql = f"select count(*) filter (where processed_at is null) from channel_events where event_key in ('{keys}')"
+        ours = f"event_key like '{RUN}-%'"
         for _ in range(60):
-            unprocessed = int(psql(args.database, count_sql))
+            unprocessed = int(psql(args.database, f"select count(*) from channel_events where {ours} and processed_at is null"))
             if unprocessed == 0:
                 break
             time.sleep(1)
-        stored = set(psql(args.database, f"select event_key from channel_events where event_key in ('{keys}') "
-                                         "and question_id is not null").split())
+        stored = set(psql(args.database, f"select event_key from channel_events where {ours} and question_id is not null").split())
         lost_events = [e for e in events if e not in stored]
 
     total = sum(stats["status"].values())
