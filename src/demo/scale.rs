@@ -170,7 +170,8 @@ pub async fn seed(pool: &PgPool, database_url: &str, t: &Targets) -> anyhow::Res
     since = Instant::now();
     let mut tx = db.begin().await?;
     sqlx::query(WEEKS).execute(&mut *tx).await?;
-    sqlx::raw_sql(&QUESTION_DAYS.replace("{regions}", &region_list(&ids)))
+    sqlx::query(QUESTION_DAYS)
+        .bind(&ids)
         .execute(&mut *tx)
         .await?;
     sqlx::query(ANSWER_DAYS).execute(&mut *tx).await?;
@@ -420,29 +421,16 @@ const WEEKS: &str = r#"
                     'week', date_trunc('week', q.received_at at time zone r.time_zone)::date))
          from questions q join regions r on r.id = q.region_id))"#;
 
-/// The seeded regions' questions per day, due per day and waiting per day, counted at once as
-/// their migrations first counted them.
+/// The seeded regions' questions per day, due per day and waiting per day, by the recounts the
+/// triggers run, once for every day a region has, now that the indexes they read are back.
 const QUESTION_DAYS: &str = r#"
-    insert into question_days (region_id, day, received, responded, on_time)
-    select q.region_id, (q.received_at at time zone 'UTC')::date, count(*), count(q.first_response_at),
-           count(*) filter (where q.first_response_at <= q.first_response_due)
-    from questions q where q.region_id in ({regions}) group by 1, 2;
-    insert into question_due_days (region_id, day, due)
-    select region_id, (due_at at time zone 'UTC')::date, count(*) from questions
-    where due_at is not null and region_id in ({regions}) group by 1, 2;
-    insert into question_waiting_days (region_id, received_day, due_day, waiting)
-    select region_id, (received_at at time zone 'UTC')::date, (first_response_due at time zone 'UTC')::date, count(*)
-    from questions
-    where first_response_at is null and status in ('new', 'in_progress') and paused_at is null
-      and first_response_due is not null and region_id in ({regions})
-    group by 1, 2, 3"#;
-
-fn region_list(ids: &[RegionId]) -> String {
-    ids.iter()
-        .map(|id| id.0.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+    select question_days_recompute(t.received), question_deadline_days_recompute(t.due, t.received)
+    from (select jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
+                     'day', (q.received_at at time zone 'UTC')::date)) as received,
+                 jsonb_agg(distinct jsonb_build_object('region_id', q.region_id,
+                     'day', (q.due_at at time zone 'UTC')::date)) filter (where q.due_at is not null) as due
+          from questions q where q.region_id = any($1)
+          group by q.region_id) t"#;
 
 /// One region at a time: the monthly summary is kept from each recount's rows of days, and one
 /// statement for every region would hand it the whole country's days at once.

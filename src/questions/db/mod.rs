@@ -667,11 +667,7 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>, tes
     qb.push(" from questions q join organizations o on o.region_id = q.region_id and o.id = q.organization_id where q.region_id = ")
         .push_bind(ctx.region);
     if v.view == "transferred" {
-        qb.push(" and q.transfer_count > 0 and q.previous_organization_ids && ")
-            .push_bind(ctx.own.to_vec())
-            .push(" and not (q.organization_id = any(")
-            .push_bind(ctx.own.to_vec())
-            .push("))");
+        push_transferred_away(qb, "q", ctx.own);
     } else if let Some(ids) = ctx.ids {
         qb.push(" and q.organization_id = any(")
             .push_bind(ids.to_vec())
@@ -940,14 +936,23 @@ fn push_transferred(qb: &mut Builder<'_>, ctx: &InboxContext<'_>) {
         }
         own => {
             qb.push("(select count(*) from questions t where t.region_id = ")
-                .push_bind(ctx.region)
-                .push(" and t.transfer_count > 0 and t.previous_organization_ids && ")
-                .push_bind(own.to_vec())
-                .push(" and not (t.organization_id = any(")
-                .push_bind(own.to_vec())
-                .push(")))");
+                .push_bind(ctx.region);
+            push_transferred_away(qb, "t", own);
+            qb.push(")");
         }
     }
+}
+
+/// `and` the question (`table`) was transferred away from one of `own` and none of them
+/// holds it now.
+fn push_transferred_away(qb: &mut Builder<'_>, table: &str, own: &[i64]) {
+    qb.push(format!(
+        " and {table}.transfer_count > 0 and {table}.previous_organization_ids && "
+    ))
+    .push_bind(own.to_vec())
+    .push(format!(" and not ({table}.organization_id = any("))
+    .push_bind(own.to_vec())
+    .push("))");
 }
 
 /// Open and overdue questions in a member's scope, for the region overview.
