@@ -176,11 +176,13 @@ pub async fn wal_position(db: &PgPool) -> Result<String, sqlx::Error> {
 }
 
 /// Whether the read server has replayed the primary's WAL up to `position`. A server that is
-/// not replaying (the test double of the read pool is the primary itself) is where its own
-/// WAL is.
+/// not replaying (the test double of the read pool is the primary itself, or a promoted
+/// replica) is where its own WAL is. Its `pg_last_wal_replay_lsn()` is no help there: after
+/// a crash recovery or a promotion it stays fixed where the recovery ended.
 pub async fn replayed_past(read: &PgPool, position: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
-        "select coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn()) >= $1::text::pg_lsn",
+        "select coalesce(case when pg_is_in_recovery() then pg_last_wal_replay_lsn() \
+                     else pg_current_wal_lsn() end >= $1::text::pg_lsn, false)",
     )
     .bind(position)
     .persistent(false)
