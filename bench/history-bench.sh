@@ -6,6 +6,10 @@
 # with the history kept, that is, when the questions table needs partitioning by month.
 # Each data set is that region beside the demo region (seed-scale --regions 2), made once and
 # reused; set RESEED=1 to make them again.
+# With NATIONAL=1 the two data sets are the whole country instead: seed-scale's 89 regions
+# with a year of questions (5 million, gospublic_bench_scale, shared with dashboard-bench.sh)
+# and with three (15 million, gospublic_bench_scale_3y, about half an hour to make); the
+# screens are those of the largest region, and the federal overview is measured too.
 # Usage: bench/history-bench.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,32 +23,50 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 per_year=122000
 phrase="$(python3 -c 'import urllib.parse; print(urllib.parse.quote("отремонтируют дорогу"))')"
 
+national="${NATIONAL:-0}"
+data_set() {
+  if [ "$national" = 1 ]; then
+    if [ "$1" = 1 ]; then echo gospublic_bench_scale; else echo "gospublic_bench_scale_${1}y"; fi
+  else
+    echo "gospublic_bench_history_${1}y"
+  fi
+}
+seed() {
+  if [ "$national" = 1 ]; then
+    "$bin" seed-scale --seed 1 --questions $((5000000 * $1)) --question-days $((365 * $1))
+  else
+    "$bin" seed-scale --seed 1 --regions 2 --organizations 3070 \
+      --pages 5233 --questions $((per_year * $1 + 400)) --question-days $((365 * $1))
+  fi
+}
+
 for years in 1 3; do
-  name="gospublic_bench_history_${years}y"
+  name="$(data_set $years)"
   db="postgres://postgres@127.0.0.1:5432/$name"
   psql_db() { psql -X -h 127.0.0.1 -U postgres -d "$name" "$@"; }
   seeded="$(psql_db -Atc "select count(*) from questions" 2>/dev/null || echo 0)"
   if [ "${RESEED:-0}" = 1 ] || [ "$seeded" -lt $((per_year * years)) ]; then
     dropdb -h 127.0.0.1 -U postgres --if-exists --force "$name"
     start=$(date +%s)
-    DATABASE_URL="$db" RUST_LOG=warn "$bin" seed-scale --seed 1 --regions 2 --organizations 3070 \
-      --pages 5233 --questions $((per_year * years + 400)) --question-days $((365 * years)) >/dev/null
+    DATABASE_URL="$db" RUST_LOG=warn seed $years >/dev/null
     echo "seeded $years year(s) in $(( $(date +%s) - start )) s"
   fi
-  # An editor of the organization with the most questions, with the demo password.
-  psql_db -q <<'SQL'
+  region="$(psql_db -Atc "select r.slug from regions r join questions q on q.region_id = r.id group by r.slug order by count(*) desc limit 1")"
+  # An editor of the region's organization with the most questions, with the demo password.
+  psql_db -q -v region="$region" <<'SQL'
 create temporary table busiest as
-select region_id, organization_id from questions group by 1, 2 order by count(*) desc limit 1;
+select q.region_id, q.organization_id from questions q join regions r on r.id = q.region_id
+where r.slug = :'region' group by 1, 2 order by count(*) desc limit 1;
 insert into users (email, name, password_hash, is_demo)
 select 'editor-busiest@bench.test', 'Редактор', (select password_hash from users where email = 'coordinator@gospublic.test'), true
 on conflict (email) do nothing;
+delete from memberships where user_id = (select id from users where email = 'editor-busiest@bench.test');
 insert into memberships (region_id, user_id, role, organization_id)
 select b.region_id, u.id, 'editor', b.organization_id from busiest b join users u on u.email = 'editor-busiest@bench.test'
 on conflict do nothing;
 analyze users; analyze memberships;
 SQL
-  region="$(psql_db -Atc "select r.slug from regions r join questions q on q.region_id = r.id group by r.slug order by count(*) desc limit 1")"
-  echo "== $years year(s): $(psql_db -Atc "select count(*) || ' questions, ' || pg_size_pretty(pg_total_relation_size('questions')) || ' with indexes; busiest organization: ' || (select count(*) from questions group by organization_id order by count(*) desc limit 1) from questions")"
+  echo "== $years year(s): $(psql_db -Atc "select count(*) || ' questions, ' || pg_size_pretty(pg_total_relation_size('questions')) || ' with indexes; the region: ' || count(*) filter (where region_id = (select id from regions where slug = '$region')) || '; busiest organization: ' || (select count(*) from questions where organization_id = (select organization_id from memberships m join users u on u.id = m.user_id where u.email = 'editor-busiest@bench.test')) from questions")"
 
   DATABASE_URL="$db" RUST_LOG=warn "$bin" serve --bind "127.0.0.1:$port" --secure-cookies=false \
     > "$out/history-server.log" 2>&1 &
@@ -69,6 +91,10 @@ SQL
   measure coordinator@gospublic.test "/r/$region/questions?status=all&q=$phrase"
   measure coordinator@gospublic.test "/r/$region/dashboard"
   measure coordinator@gospublic.test "/r/$region/dashboard?days=365"
+  if [ "$national" = 1 ]; then
+    measure operator@gospublic.test "/operator/overview"
+    measure coordinator@gospublic.test "/r/$region/dashboard/pages.xlsx"
+  fi
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
 done
