@@ -588,9 +588,18 @@ impl FilterValues {
     /// Whether the words are the only condition besides the member's scope, as
     /// `search::matching` searched them.
     fn words_alone(&self) -> bool {
-        self.words.is_some()
-            && self.status == "all"
-            && self.org.is_none()
+        self.words.is_some() && self.status == "all" && self.no_other_filter()
+    }
+
+    /// Whether the status is the only condition besides the member's scope, so that
+    /// `question_statuses` holds the number of matches.
+    fn status_alone(&self) -> bool {
+        self.words.is_none() && self.number.is_none() && self.no_other_filter()
+    }
+
+    /// No filter but the status and the words.
+    fn no_other_filter(&self) -> bool {
+        self.org.is_none()
             && self.page_id.is_none()
             && self.category.is_none()
             && self.priority.is_none()
@@ -782,6 +791,34 @@ async fn count(
         .await
 }
 
+/// How many questions of the scope have the status filtered for, from the per-organization
+/// summary, capped as `count` is.
+async fn count_from_statuses(
+    db: &mut PgConnection,
+    v: &FilterValues,
+    ctx: &InboxContext<'_>,
+) -> Result<i64, sqlx::Error> {
+    let mut qb = Builder::new("select least(coalesce(sum(s.questions), 0), ");
+    qb.push_bind(TOTAL_CAP + 1)
+        .push(")::int8 from question_statuses s where s.region_id = ")
+        .push_bind(ctx.region);
+    if let Some(ids) = ctx.ids {
+        qb.push(" and s.organization_id = any(")
+            .push_bind(ids.to_vec())
+            .push(")");
+    }
+    match v.status.as_str() {
+        "all" => {}
+        "open" => {
+            qb.push(" and s.status in ('new', 'in_progress')");
+        }
+        status => {
+            qb.push(" and s.status = ").push_bind(status.to_owned());
+        }
+    }
+    qb.build_query_scalar().fetch_one(db).await
+}
+
 /// One page of the inbox, what is due first on top, and the number of matches (at most
 /// `TOTAL_CAP + 1`).
 pub async fn inbox(
@@ -801,6 +838,9 @@ pub async fn inbox(
         Some(search::Found::Listed(ids)) if v.words_alone() && v.number.is_none() => {
             ids.len() as i64
         }
+        // Every question of the scope counted by walking it grows with the history kept
+        // (an editor's 4,743 questions of three years: 45 ms against 25 for one year).
+        _ if v.status_alone() => count_from_statuses(db, &v, ctx).await?,
         _ => count(db, &v, ctx, cached_plan).await?,
     };
     let offset = crate::web::pager::offset(f.page());
