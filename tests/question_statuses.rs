@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestApp, question, run_with, two_regions};
+use common::{RegionFixture, TestApp, question, run_with, two_regions};
 use sqlx::PgPool;
 
 async fn assert_same(db: &PgPool, when: &str) {
@@ -73,21 +73,27 @@ async fn status_counts_equal_a_live_count(db: PgPool) {
     }
 }
 
+/// Three questions of `child` and two of `other`; `set` applied to those older than ten
+/// hours (two of the child's, one of the other's).
+async fn five_questions_older_ones(db: &PgPool, a: &RegionFixture, set: &str) {
+    for hours in [1, 20, 40] {
+        question(db, a.id, a.child, None, hours, "normal").await;
+    }
+    question(db, a.id, a.other, None, 3, "normal").await;
+    question(db, a.id, a.other, None, 30, "normal").await;
+    sqlx::query(&format!(
+        "update questions set {set} where region_id = $1 and received_at < now() - interval '10 hours'"
+    ))
+    .bind(a.id)
+    .execute(db)
+    .await
+    .unwrap();
+}
+
 #[sqlx::test]
 async fn the_inbox_counts_answered_questions_from_the_summary(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
-    for hours in [1, 20, 40] {
-        question(&db, a.id, a.child, None, hours, "normal").await;
-    }
-    question(&db, a.id, a.other, None, 3, "normal").await;
-    question(&db, a.id, a.other, None, 30, "normal").await;
-    sqlx::query(
-        "update questions set status = 'answered', answered_at = now() where region_id = $1 and received_at < now() - interval '10 hours'",
-    )
-    .bind(a.id)
-    .execute(&db)
-    .await
-    .unwrap();
+    five_questions_older_ones(&db, &a, "status = 'answered', answered_at = now()").await;
     // The editor of one organization counts its answered questions, the coordinator the region's.
     for (who, answered) in [(&a.editor, 2), (&a.coordinator, 3)] {
         let mut app = TestApp::new(db.clone());
@@ -103,18 +109,7 @@ async fn the_inbox_counts_answered_questions_from_the_summary(db: PgPool) {
 #[sqlx::test]
 async fn the_inbox_counts_a_status_from_the_summary(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
-    for hours in [1, 20, 40] {
-        question(&db, a.id, a.child, None, hours, "normal").await;
-    }
-    question(&db, a.id, a.other, None, 3, "normal").await;
-    question(&db, a.id, a.other, None, 30, "normal").await;
-    sqlx::query(
-        "update questions set status = 'closed', closed_at = now() where region_id = $1 and received_at < now() - interval '10 hours'",
-    )
-    .bind(a.id)
-    .execute(&db)
-    .await
-    .unwrap();
+    five_questions_older_ones(&db, &a, "status = 'closed', closed_at = now()").await;
     let totals = [
         (&a.editor, "all", "3 обращения"),
         (&a.editor, "closed", "2 обращения"),

@@ -682,15 +682,7 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>, tes
             .push_bind(ids.to_vec())
             .push(")");
     }
-    match v.status.as_str() {
-        "all" => {}
-        "open" => {
-            qb.push(" and q.status in ('new', 'in_progress')");
-        }
-        status => {
-            qb.push(" and q.status = ").push_bind(status.to_owned());
-        }
-    }
+    push_status(qb, "q", &v.status);
     if let Some(org) = v.org {
         qb.push(" and q.organization_id = ").push_bind(org);
     }
@@ -807,16 +799,23 @@ async fn count_from_statuses(
             .push_bind(ids.to_vec())
             .push(")");
     }
-    match v.status.as_str() {
+    push_status(&mut qb, "s", &v.status);
+    qb.build_query_scalar().fetch_one(db).await
+}
+
+/// `and` the question's status (`table`) is the one filtered for: every status, the open
+/// ones, or one.
+fn push_status(qb: &mut Builder<'_>, table: &str, status: &str) {
+    match status {
         "all" => {}
         "open" => {
-            qb.push(" and s.status in ('new', 'in_progress')");
+            qb.push(format!(" and {table}.status in ('new', 'in_progress')"));
         }
         status => {
-            qb.push(" and s.status = ").push_bind(status.to_owned());
+            qb.push(format!(" and {table}.status = "))
+                .push_bind(status.to_owned());
         }
     }
-    qb.build_query_scalar().fetch_one(db).await
 }
 
 /// One page of the inbox, what is due first on top, and the number of matches (at most
