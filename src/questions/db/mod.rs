@@ -677,10 +677,8 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>, tes
         .push_bind(ctx.region);
     if v.view == "transferred" {
         push_transferred_away(qb, "q", ctx.own);
-    } else if let Some(ids) = ctx.ids {
-        qb.push(" and q.organization_id = any(")
-            .push_bind(ids.to_vec())
-            .push(")");
+    } else {
+        search::push_orgs(qb, "q", ctx.ids);
     }
     push_status(qb, "q", &v.status);
     if let Some(org) = v.org {
@@ -794,11 +792,7 @@ async fn count_from_statuses(
     qb.push_bind(TOTAL_CAP + 1)
         .push(")::int8 from question_statuses s where s.region_id = ")
         .push_bind(ctx.region);
-    if let Some(ids) = ctx.ids {
-        qb.push(" and s.organization_id = any(")
-            .push_bind(ids.to_vec())
-            .push(")");
-    }
+    search::push_orgs(&mut qb, "s", ctx.ids);
     push_status(&mut qb, "s", &v.status);
     qb.build_query_scalar().fetch_one(db).await
 }
@@ -941,19 +935,11 @@ pub async fn counts(
                    where s.status = 'answered' and s.region_id = "#,
     )
     .push_bind(ctx.region);
-    if let Some(ids) = ctx.ids {
-        qb.push(" and s.organization_id = any(")
-            .push_bind(ids.to_vec())
-            .push(")");
-    }
+    search::push_orgs(&mut qb, "s", ctx.ids);
     qb.push(") as answered from questions q where q.region_id = ")
         .push_bind(ctx.region)
         .push(" and q.status in ('new', 'in_progress')");
-    if let Some(ids) = ctx.ids {
-        qb.push(" and q.organization_id = any(")
-            .push_bind(ids.to_vec())
-            .push(")");
-    }
+    search::push_orgs(&mut qb, "q", ctx.ids);
     qb.build_query_as().fetch_one(&mut *db).await
 }
 

@@ -139,7 +139,7 @@ async fn sample(
 }
 
 /// `and <table>.organization_id = any(orgs)`, when there are organizations.
-fn push_orgs(qb: &mut QueryBuilder<'_, Postgres>, table: &str, orgs: Option<&[i64]>) {
+pub(super) fn push_orgs(qb: &mut QueryBuilder<'_, Postgres>, table: &str, orgs: Option<&[i64]>) {
     if let Some(orgs) = orgs {
         qb.push(format!(" and {table}.organization_id = any("))
             .push_bind(orgs.to_vec())
