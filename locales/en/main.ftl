@@ -454,6 +454,10 @@ count-questions = { $count ->
 questions-title = Residents' questions
 questions-quick-filters = Quick filters
 questions-search-hint = Text or question number
+questions-about = about { $count ->
+    [one] { $count } question
+   *[other] { $count } questions
+}
 questions-over = over { $count } questions
 questions-none = No questions match.
 question-new = File a question

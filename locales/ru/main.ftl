@@ -459,6 +459,10 @@ count-questions = { $count ->
 questions-title = Обращения жителей
 questions-quick-filters = Быстрые фильтры
 questions-search-hint = Текст или номер обращения
+questions-about = около { $count } { $count ->
+    [one] обращения
+   *[other] обращений
+}
 questions-over = более { $count } обращений
 questions-none = Обращений по этим условиям нет.
 question-new = Зарегистрировать обращение

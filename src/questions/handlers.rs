@@ -109,7 +109,9 @@ pub async fn inbox(
         Some(words) => {
             let orgs = ids.as_deref().filter(|_| filter.view != "transferred");
             let mut outside_policy = state.db.acquire().await?;
-            let found = db::search::matching(&mut outside_policy, access.region.id, orgs, &words);
+            let offset = crate::web::pager::offset(filter.page());
+            let found =
+                db::search::matching(&mut outside_policy, access.region.id, orgs, &words, offset);
             Some(found.await?)
         }
         None => None,
@@ -136,14 +138,16 @@ pub async fn inbox(
     let base = format!("{}/questions", chrome.region_base());
     let link = |p: i64| format!("{base}?{}", filter.page_link(p));
     // Counting stops at a cap: "over 10 000" is all a person needs to know.
-    let pager = Pager::new(filter.page(), total, link).capped_at(db::TOTAL_CAP, link);
+    let pager = Pager::new(filter.page(), total.count, link).capped_at(db::TOTAL_CAP, link);
     if let Some(last) = pager.past_the_end() {
         return Ok(crate::web::redirect(last));
     }
-    let label = if pager.capped {
+    let label = if total.estimated {
+        chrome.tn("questions-about", &total.count)
+    } else if pager.capped {
         chrome.t1("questions-over", "count", &db::TOTAL_CAP.to_string())
     } else {
-        chrome.tn("count-questions", &total)
+        chrome.tn("count-questions", &total.count)
     };
     render(&InboxScreen {
         can_file: !own_orgs(&access).is_empty(),

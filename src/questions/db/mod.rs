@@ -655,15 +655,13 @@ pub const TOTAL_CAP: i64 = 10_000;
 /// the scope in due order, where 25 matches come soon.
 const SORTED_AFTER_SEARCH: i64 = 2_000;
 
-/// Matches before a page, up to which the page of a long search walks testing each
-/// question's words (10 pages: at one match in ten, 5,000 questions tested, about 4 ms).
-const WALKED_BEFORE_PAGE: i64 = 500;
-
 /// How a statement tells which questions the typed words match.
 #[derive(Clone, Copy, PartialEq)]
-enum WordsTest {
+enum WordsTest<'a> {
     /// By the numbers `search::matching` listed, when it listed them.
     Listed,
+    /// By these of the listed numbers: the page's, when the list is in the inbox's order.
+    Only(&'a [i64]),
     /// By each question's words, on the way through the inbox's order: for a page of a long
     /// list this reads a few hundred questions, where a list of thousands of numbers costs
     /// milliseconds to plan (the planner weighs every element).
@@ -672,7 +670,7 @@ enum WordsTest {
 
 /// `from … where …` of the inbox: only the filters in use become SQL, so each combination
 /// gets a plan fitted to it.
-fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>, test: WordsTest) {
+fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>, test: WordsTest<'_>) {
     qb.push(" from questions q join organizations o on o.region_id = q.region_id and o.id = q.organization_id where q.region_id = ")
         .push_bind(ctx.region);
     if v.view == "transferred" {
@@ -737,8 +735,13 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>, tes
     }
     match (&v.words, v.number) {
         (Some(words), number) => {
-            match ctx.found {
-                Some(search::Found::Listed(ids)) if test == WordsTest::Listed => qb
+            let listed = match (ctx.found, test) {
+                (_, WordsTest::Only(ids)) => Some(ids),
+                (Some(search::Found::Listed(ids)), WordsTest::Listed) => Some(ids.as_slice()),
+                _ => None,
+            };
+            match listed {
+                Some(ids) => qb
                     .push(" and (q.id = any(")
                     .push_bind(ids.to_vec())
                     .push(")"),
@@ -812,13 +815,30 @@ fn push_status(qb: &mut Builder<'_>, table: &str, status: &str) {
     }
 }
 
-/// One page of the inbox, what is due first on top, and the number of matches (at most
-/// `TOTAL_CAP + 1`).
+/// How many questions the inbox's filters match.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Total {
+    /// Counted up to `TOTAL_CAP + 1`, or estimated.
+    pub count: i64,
+    /// Estimated from a sample: common words in a large scope, shown as "about".
+    pub estimated: bool,
+}
+
+impl Total {
+    fn exact(count: i64) -> Total {
+        Total {
+            count,
+            estimated: false,
+        }
+    }
+}
+
+/// One page of the inbox, what is due first on top, and the number of matches.
 pub async fn inbox(
     db: &mut PgConnection,
     ctx: &InboxContext<'_>,
     f: &InboxQuery,
-) -> Result<(Vec<InboxRow>, i64), sqlx::Error> {
+) -> Result<(Vec<InboxRow>, Total), sqlx::Error> {
     let v = filter_values(f, ctx);
     // Planned for the words searched each time: a plan made once for any words guesses ten
     // matches for every phrase and joins thousands of rows one by one.
@@ -826,21 +846,35 @@ pub async fn inbox(
     // When the words are the only filter, the search already counted them in this very
     // scope: counting again would plan thousands of numbers, or walk the scope testing every
     // question's words.
+    let words_alone = v.words_alone() && v.number.is_none();
     let total = match ctx.found {
-        Some(search::Found::BeyondCount) if v.words_alone() => TOTAL_CAP + 1,
-        Some(search::Found::Listed(ids)) if v.words_alone() && v.number.is_none() => {
-            ids.len() as i64
-        }
+        Some(search::Found::BeyondCount) if v.words_alone() => Total::exact(TOTAL_CAP + 1),
+        Some(search::Found::Listed(ids)) if words_alone => Total::exact(ids.len() as i64),
+        Some(search::Found::About(about)) if words_alone => Total {
+            count: *about,
+            estimated: true,
+        },
         // Every question of the scope counted by walking it grows with the history kept
         // (an editor's 4,743 questions of three years: 45 ms against 25 for one year).
-        _ if v.status_alone() => count_from_statuses(db, &v, ctx).await?,
-        _ => count(db, &v, ctx, cached_plan).await?,
+        _ if v.status_alone() => Total::exact(count_from_statuses(db, &v, ctx).await?),
+        _ => Total::exact(count(db, &v, ctx, cached_plan).await?),
     };
     let offset = crate::web::pager::offset(f.page());
     let mut qb = Builder::new("");
+    // The listed numbers are in the inbox's order: the page reads its own fifty.
+    let page_of_list = match ctx.found {
+        Some(search::Found::Listed(ids)) if words_alone => {
+            let start = (offset as usize).min(ids.len());
+            Some(&ids[start..(start + PAGE_SIZE as usize).min(ids.len())])
+        }
+        _ => None,
+    };
     // Words that match few questions: those are found through the text index and sorted,
     // instead of walking the scope in due order and reading every text on the way.
-    let found_by_words = v.words.is_some() && total <= SORTED_AFTER_SEARCH;
+    let found_by_words = page_of_list.is_none()
+        && v.words.is_some()
+        && !total.estimated
+        && total.count <= SORTED_AFTER_SEARCH;
     if found_by_words {
         qb.push("with matched as materialized (select q.id");
         push_from(&mut qb, &v, ctx, WordsTest::Listed);
@@ -859,25 +893,34 @@ pub async fn inbox(
             " from matched m join questions q on q.id = m.id \
              join organizations o on o.region_id = q.region_id and o.id = q.organization_id",
         );
+    } else if let Some(page) = page_of_list {
+        push_from(&mut qb, &v, ctx, WordsTest::Only(page));
     } else {
         // Deep in a long list the walk would test the words of thousands of questions
         // before the page; the listed numbers are then cheaper than the walk.
-        let test = if offset < WALKED_BEFORE_PAGE {
+        let test = if offset < search::WALKED_BEFORE_PAGE {
             WordsTest::Text
         } else {
             WordsTest::Listed
         };
         push_from(&mut qb, &v, ctx, test);
     }
+    let skipped = if page_of_list.is_some() { 0 } else { offset };
     qb.push(" order by q.due_at nulls last, q.received_at desc, q.id desc limit ")
         .push_bind(PAGE_SIZE)
         .push(" offset ")
-        .push_bind(offset);
+        .push_bind(skipped);
     let rows = qb
         .build_query_as::<InboxRow>()
         .persistent(cached_plan)
         .fetch_all(&mut *db)
         .await?;
+    // A short page of an estimated list is its last: the matches are now known exactly.
+    let total = if total.estimated && (rows.len() as i64) < PAGE_SIZE {
+        Total::exact(offset + rows.len() as i64)
+    } else {
+        total
+    };
     Ok((rows, total))
 }
 
