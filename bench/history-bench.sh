@@ -10,6 +10,7 @@
 # with a year of questions (5 million, gospublic_bench_scale, shared with dashboard-bench.sh)
 # and with three (15 million, gospublic_bench_scale_3y, about half an hour to make); the
 # screens are those of the largest region, and the federal overview is measured too.
+# YEARS=1 measures the one-year data set alone.
 # Usage: bench/history-bench.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,8 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 
 per_year=122000
 phrase="$(python3 -c 'import urllib.parse; print(urllib.parse.quote("отремонтируют дорогу"))')"
+# A narrow search: the questions numbered 1234, 12340–12349, 123400–123499… of the region.
+narrow="$(python3 -c 'import urllib.parse; print(urllib.parse.quote("вопрос 1234"))')"
 
 national="${NATIONAL:-0}"
 data_set() {
@@ -40,7 +43,7 @@ seed() {
   fi
 }
 
-for years in 1 3; do
+for years in ${YEARS:-1 3}; do
   name="$(data_set $years)"
   db="postgres://postgres@127.0.0.1:5432/$name"
   psql_db() { psql -X -h 127.0.0.1 -U postgres -d "$name" "$@"; }
@@ -86,9 +89,11 @@ SQL
   measure editor-busiest@bench.test "/r/$region/questions"
   measure editor-busiest@bench.test "/r/$region/questions?status=all"
   measure editor-busiest@bench.test "/r/$region/questions?status=all&q=$phrase"
+  measure editor-busiest@bench.test "/r/$region/questions?status=all&q=$narrow"
   measure coordinator@gospublic.test "/r/$region/questions"
   measure coordinator@gospublic.test "/r/$region/questions?status=all"
   measure coordinator@gospublic.test "/r/$region/questions?status=all&q=$phrase"
+  measure coordinator@gospublic.test "/r/$region/questions?status=all&q=$narrow"
   measure coordinator@gospublic.test "/r/$region/dashboard"
   measure coordinator@gospublic.test "/r/$region/dashboard?days=365"
   if [ "$national" = 1 ]; then

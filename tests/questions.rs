@@ -1262,3 +1262,27 @@ async fn a_phrase_in_most_questions_is_found_walking_the_inbox(db: PgPool) {
         "the exact count"
     );
 }
+
+#[sqlx::test]
+async fn words_are_stored_and_searched_with_their_region(db: PgPool) {
+    let query: String = sqlx::query_scalar(
+        "select region_query(5, $$'o''neil':* & (dom | !park)$$::tsquery)::text",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(query, "'5.o''neil':* & ( '5.dom' | !'5.park' )");
+    let matches = async |region: i64, words: &[&str]| -> bool {
+        sqlx::query_scalar(
+            "select region_words(5, array_to_tsvector($2)) @@ region_query($1, $$'o''neil':* & dom$$::tsquery)",
+        )
+        .bind(region)
+        .bind(words)
+        .fetch_one(&db)
+        .await
+        .unwrap()
+    };
+    assert!(matches(5, &["o'neilson", "dom"]).await);
+    assert!(!matches(5, &["o'neilson"]).await, "every word");
+    assert!(!matches(55, &["o'neilson", "dom"]).await, "another region's words");
+}

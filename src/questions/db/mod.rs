@@ -748,10 +748,11 @@ fn push_from(qb: &mut Builder<'_>, v: &FilterValues, ctx: &InboxContext<'_>, tes
                 // Each question's words are tested on the way, by the function behind `@@`, so
                 // the planner walks the inbox's order instead of reading every match from the
                 // text index and sorting them.
-                _ => qb
-                    .push(" and (ts_match_vq(q.search_words, to_tsquery('russian', ")
-                    .push_bind(words.prefixes())
-                    .push("))"),
+                None => {
+                    qb.push(" and (ts_match_vq(q.search_words, ");
+                    search::push_query(qb, ctx.region, words);
+                    qb.push(")")
+                }
             };
             if let Some(id) = number {
                 qb.push(" or q.id = ").push_bind(id);

@@ -90,9 +90,9 @@ pub async fn matching(
     );
     qb.push_bind(region);
     push_orgs(&mut qb, "q", orgs);
-    qb.push(" and q.search_words @@ to_tsquery('russian', ")
-        .push_bind(words.prefixes())
-        .push(") limit ")
+    qb.push(" and q.search_words @@ ");
+    push_query(&mut qb, region, words);
+    qb.push(" limit ")
         .push_bind(TOTAL_CAP + 1)
         .push(") select id from found order by due_at nulls last, received_at desc, id desc");
     let found: Vec<i64> = qb
@@ -177,10 +177,10 @@ async fn sample(
     // `ts_match_vq` is the function behind `@@`: called by name, the planner neither reads
     // the text index for it nor takes a common phrase for a rare one.
     let mut qb = QueryBuilder::new(
-        "select count(*) as tested, count(*) filter (where ts_match_vq(s.search_words, to_tsquery('russian', ",
+        "select count(*) as tested, count(*) filter (where ts_match_vq(s.search_words, ",
     );
-    qb.push_bind(words.prefixes())
-        .push("))) as matched, (select coalesce(sum(c.questions), 0)::int8 from question_statuses c where c.region_id = ")
+    push_query(&mut qb, region, words);
+    qb.push(")) as matched, (select coalesce(sum(c.questions), 0)::int8 from question_statuses c where c.region_id = ")
         .push_bind(region);
     push_orgs(&mut qb, "c", orgs);
     // The table's size as last analyzed: an estimate is all the comparison needs.
@@ -222,6 +222,20 @@ async fn sample(
         }
     }
     qb.build_query_as().persistent(false).fetch_one(db).await
+}
+
+/// The words as a text query of the region: each question's words are stored with its region
+/// (`region_words` in the migrations), so that the text index reads the region's entries only.
+pub(super) fn push_query(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    region: RegionId,
+    words: &SearchText,
+) {
+    qb.push("region_query(")
+        .push_bind(region)
+        .push(", to_tsquery('russian', ")
+        .push_bind(words.prefixes())
+        .push("))");
 }
 
 /// `and <table>.organization_id = any(orgs)`, when there are organizations.
