@@ -870,11 +870,11 @@ pub async fn inbox(
         }
         _ => None,
     };
-    // Words that match few questions: those are found through the text index and sorted,
-    // instead of walking the scope in due order and reading every text on the way.
+    // Words that match few questions, with other filters: the listed ones are sorted, instead
+    // of walking the scope in due order and reading every text on the way. Words common in
+    // the scope were not listed, and the walk finds a page of them soon.
     let found_by_words = page_of_list.is_none()
-        && v.words.is_some()
-        && !total.estimated
+        && matches!(ctx.found, Some(search::Found::Listed(_)))
         && total.count <= SORTED_AFTER_SEARCH;
     if found_by_words {
         qb.push("with matched as materialized (select q.id");
