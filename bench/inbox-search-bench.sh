@@ -39,8 +39,8 @@ narrow="%D0%BE%D1%81%D0%B2%D0%B5%D1%89%D0%B5%D0%BD%D0%B8%D0%B5+%D0%93%D0%B0%D0%B
 measure() {
   local who="$1" path="$2" connections="$3" cookie
   cookie="$(session "$who")"
-  local code; code="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base$path")"
-  [ "$code" = 200 ] || { echo "$who $path answered $code" >&2; exit 1; }
+  local code; code="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Cookie: $cookie" "$base$path")"
+  [ "$code" = "200 " ] || { echo "$who $path answered $code" >&2; exit 1; }
   echo "== $who GET $path ($connections connections, $seconds s)"
   wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base$path" \
     | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors'
