@@ -1284,5 +1284,8 @@ async fn words_are_stored_and_searched_with_their_region(db: PgPool) {
     };
     assert!(matches(5, &["o'neilson", "dom"]).await);
     assert!(!matches(5, &["o'neilson"]).await, "every word");
-    assert!(!matches(55, &["o'neilson", "dom"]).await, "another region's words");
+    assert!(
+        !matches(55, &["o'neilson", "dom"]).await,
+        "another region's words"
+    );
 }
