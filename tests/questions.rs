@@ -1289,3 +1289,51 @@ async fn words_are_stored_and_searched_with_their_region(db: PgPool) {
         "another region's words"
     );
 }
+
+#[sqlx::test]
+async fn an_estimated_count_learns_the_end_from_a_short_page(db: PgPool) {
+    let (a, _b) = two_regions(&db).await;
+    // 20,000 questions of the region; the first 20 of every 1,000 are about a traffic light.
+    // The sample (the first 50 of 20 equal stretches of the region's numbers) finds it in two
+    // questions of five, so the inbox estimates 8,000 where there are 400.
+    sqlx::query(
+        r#"insert into questions (region_id, organization_id, channel, body, category, priority, status,
+                                  received_at, first_response_due, first_response_risk, final_due, final_risk)
+           select $1, case when g % 2 = 0 then $2 else $3 end, 'manual',
+                  case when (g - 1) % 1000 < 20 then 'Сломан светофор у дома ' || g
+                       else 'Яма на дороге у дома ' || g end,
+                  'Дороги', 'normal', 'new',
+                  now() - g * interval '1 minute', now() + (g % 97) * interval '1 hour',
+                  now() + (g % 97) * interval '1 hour', now() + interval '30 days', now() + interval '29 days'
+           from generate_series(1, 20000) g"#,
+    )
+    .bind(a.id)
+    .bind(a.child)
+    .bind(a.other)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("analyze questions").execute(&db).await.unwrap();
+    let mut coordinator = signed_in(&db, &a.coordinator).await;
+    let light =
+        "/r/region-a/questions?status=all&q=%D1%81%D0%B2%D0%B5%D1%82%D0%BE%D1%84%D0%BE%D1%80";
+    let first = coordinator.get(light).await;
+    first.assert_status(StatusCode::OK);
+    assert!(first.body.contains("около "), "estimated");
+    // Page 9 starts after the 400th: it comes back empty, so the list ends at page 8.
+    coordinator
+        .get(&format!("{light}&page=9"))
+        .await
+        .assert_redirect(&format!("{light}&page=8"));
+    let last = coordinator.get(&format!("{light}&page=8")).await;
+    last.assert_status(StatusCode::OK);
+    assert!(
+        last.body.contains("около "),
+        "a full page keeps the estimate"
+    );
+    // Deep in the list the count is exact.
+    coordinator
+        .get(&format!("{light}&page=30"))
+        .await
+        .assert_redirect(&format!("{light}&page=8"));
+}
