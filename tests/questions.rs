@@ -1093,33 +1093,54 @@ async fn the_inbox_finds_questions_by_words_in_their_forms(db: PgPool) {
     assert_eq!(found(&mut coordinator, "отремонтируют").await, [road]);
 }
 
+/// `count` questions of region `a`, numbered `g` from 1 in the order they were received (one
+/// every 7 minutes, the newest first): `org` chooses the school (`$2`) or the other
+/// organization (`$3`), `body` writes the text and `status` the status, the answered ones
+/// answered. Analyzed, as every bulk load must be.
+async fn generated_questions(
+    db: &PgPool,
+    a: &RegionFixture,
+    count: i64,
+    org: &str,
+    body: &str,
+    status: &str,
+) {
+    sqlx::query(&format!(
+        r#"insert into questions (region_id, organization_id, channel, body, category, priority, status,
+                                  received_at, first_response_due, first_response_risk, final_due, final_risk,
+                                  first_response_at, answered_at)
+           select $1, {org}, 'manual', {body}, 'Дороги', 'normal', s.status,
+                  now() - g * interval '7 minutes', now() + (g % 97) * interval '1 hour',
+                  now() + (g % 97) * interval '1 hour', now() + interval '30 days', now() + interval '29 days',
+                  case when s.status = 'answered' then now() - g * interval '6 minutes' end,
+                  case when s.status = 'answered' then now() - g * interval '6 minutes' end
+           from generate_series(1, $4) g cross join lateral (select {status} as status) s"#
+    ))
+    .bind(a.id)
+    .bind(a.child)
+    .bind(a.other)
+    .bind(count)
+    .execute(db)
+    .await
+    .unwrap();
+    sqlx::query("analyze questions").execute(db).await.unwrap();
+}
+
 #[sqlx::test]
 async fn a_phrase_in_most_questions_is_found_walking_the_inbox(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     // The school: 2,500 questions about the road, 300 about rubbish, a fifth of them open;
     // another organization's 12,000 make the table large enough that walking the school's
     // questions costs less than reading every match from the text index.
-    sqlx::query(
-        r#"insert into questions (region_id, organization_id, channel, body, category, priority, status,
-                                  received_at, first_response_due, first_response_risk, final_due, final_risk,
-                                  first_response_at, answered_at)
-           select $1, case when g <= 2800 then $2 else $3 end, 'manual',
-                  case when g <= 2500 then 'Когда отремонтируют дорогу у дома ' || g
-                       else 'Не вывозят мусор у дома ' || g end,
-                  'Дороги', 'normal', case when g % 5 = 0 then 'new' else 'answered' end,
-                  now() - g * interval '7 minutes', now() + (g % 97) * interval '1 hour',
-                  now() + (g % 97) * interval '1 hour', now() + interval '30 days', now() + interval '29 days',
-                  case when g % 5 <> 0 then now() - g * interval '6 minutes' end,
-                  case when g % 5 <> 0 then now() - g * interval '6 minutes' end
-           from generate_series(1, 14800) g"#,
+    generated_questions(
+        &db,
+        &a,
+        14_800,
+        "case when g <= 2800 then $2 else $3 end",
+        "case when g <= 2500 then 'Когда отремонтируют дорогу у дома ' || g else 'Не вывозят мусор у дома ' || g end",
+        "case when g % 5 = 0 then 'new' else 'answered' end",
     )
-    .bind(a.id)
-    .bind(a.child)
-    .bind(a.other)
-    .execute(&db)
-    .await
-    .unwrap();
-    sqlx::query("analyze questions").execute(&db).await.unwrap();
+    .await;
 
     use gospublic::directory::query::SearchText;
     use gospublic::questions::db::search::{Found, matching};
@@ -1296,24 +1317,15 @@ async fn an_estimated_count_learns_the_end_from_a_short_page(db: PgPool) {
     // 20,000 questions of the region; the first 20 of every 1,000 are about a traffic light.
     // The sample (the first 50 of 20 equal stretches of the region's numbers) finds it in two
     // questions of five, so the inbox estimates 8,000 where there are 400.
-    sqlx::query(
-        r#"insert into questions (region_id, organization_id, channel, body, category, priority, status,
-                                  received_at, first_response_due, first_response_risk, final_due, final_risk)
-           select $1, case when g % 2 = 0 then $2 else $3 end, 'manual',
-                  case when (g - 1) % 1000 < 20 then 'Сломан светофор у дома ' || g
-                       else 'Яма на дороге у дома ' || g end,
-                  'Дороги', 'normal', 'new',
-                  now() - g * interval '1 minute', now() + (g % 97) * interval '1 hour',
-                  now() + (g % 97) * interval '1 hour', now() + interval '30 days', now() + interval '29 days'
-           from generate_series(1, 20000) g"#,
+    generated_questions(
+        &db,
+        &a,
+        20_000,
+        "case when g % 2 = 0 then $2 else $3 end",
+        "case when (g - 1) % 1000 < 20 then 'Сломан светофор у дома ' || g else 'Яма на дороге у дома ' || g end",
+        "'new'",
     )
-    .bind(a.id)
-    .bind(a.child)
-    .bind(a.other)
-    .execute(&db)
-    .await
-    .unwrap();
-    sqlx::query("analyze questions").execute(&db).await.unwrap();
+    .await;
     let mut coordinator = signed_in(&db, &a.coordinator).await;
     let light =
         "/r/region-a/questions?status=all&q=%D1%81%D0%B2%D0%B5%D1%82%D0%BE%D1%84%D0%BE%D1%80";

@@ -649,6 +649,10 @@ fn local_midnight(value: &str, tz: chrono_tz::Tz, days_after: i64) -> Option<Dat
 
 type Builder<'a> = QueryBuilder<'a, Postgres>;
 
+/// What is due first on top, the newest first among equal due times: the inbox's order, which
+/// the search's list of matches follows too.
+pub(super) const INBOX_ORDER: &str = "q.due_at nulls last, q.received_at desc, q.id desc";
+
 /// The inbox counts matches up to this many; more shows as "over 10 000".
 pub const TOTAL_CAP: i64 = 10_000;
 /// A search matching at most this many questions sorts them itself; more are found walking
@@ -907,7 +911,9 @@ pub async fn inbox(
         push_from(&mut qb, &v, ctx, test);
     }
     let skipped = if page_of_list.is_some() { 0 } else { offset };
-    qb.push(" order by q.due_at nulls last, q.received_at desc, q.id desc limit ")
+    qb.push(" order by ")
+        .push(INBOX_ORDER)
+        .push(" limit ")
         .push_bind(PAGE_SIZE)
         .push(" offset ")
         .push_bind(skipped);

@@ -5,7 +5,7 @@
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::InboxQuery;
-use super::TOTAL_CAP;
+use super::{INBOX_ORDER, TOTAL_CAP};
 use crate::directory::query::SearchText;
 use crate::ids::RegionId;
 
@@ -94,7 +94,8 @@ pub async fn matching(
     push_query(&mut qb, region, words);
     qb.push(" limit ")
         .push_bind(TOTAL_CAP + 1)
-        .push(") select id from found order by due_at nulls last, received_at desc, id desc");
+        .push(") select q.id from found q order by ")
+        .push(INBOX_ORDER);
     let found: Vec<i64> = qb
         .build_query_scalar()
         .persistent(false)
@@ -136,8 +137,9 @@ impl Sample {
     /// The cheaper of listing and walking, unless both cost more than an exact count is worth
     /// and the page is near the start (`near`) where walking finds it without the count.
     ///
-    /// The text index reads the words' entries of the whole table, every region's, whatever
-    /// the scope, and each match of the scope from its row, up to the cap. The walk stops
+    /// The text index reads the words' entries of the scope's region, and each match of the
+    /// scope from its row, up to the cap. The region's size is not in the sample: the whole
+    /// table stands for it, an upper bound since each region's words are stored apart. The walk stops
     /// once the inbox has counted `TOTAL_CAP` matches, after about `TOTAL_CAP / share`
     /// questions, or at the end of the scope.
     fn way(&self, near: bool) -> Way {
@@ -281,7 +283,7 @@ mod tests {
         assert_eq!(way(1_000, 1_000, 366_000, 366_000), Way::Estimate);
         // One in twelve of a school's 100,000: 8,300 matches listed cost 35 ms.
         assert_eq!(way(1_000, 83, 100_000, 122_000), Way::Estimate);
-        // A small region of a national table: the index reads every region's matches.
+        // A small region of a national table, which bounds the index's entries.
         assert_eq!(way(1_000, 100, 40_000, 5_000_000), Way::Estimate);
         // Deep in the list the page needs the exact count.
         let common = sample(1_000, 83, 100_000, 122_000);
