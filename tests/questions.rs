@@ -887,6 +887,86 @@ async fn the_inbox_sorts_by_deadline_filters_and_counts(db: PgPool) {
 }
 
 #[sqlx::test]
+async fn the_quick_filters_and_the_status_totals_count_the_same_questions(db: PgPool) {
+    let (a, b) = two_regions(&db).await;
+    let late = question(&db, a.id, a.child, Some(a.child_page), 24 * 10, "normal").await;
+    let mine = question(&db, a.id, a.child, None, 0, "normal").await;
+    let waiting = question(&db, a.id, a.child, None, 0, "normal").await;
+    let drafted = question(&db, a.id, a.child, None, 0, "normal").await;
+    let answered = question(&db, a.id, a.child, None, 0, "normal").await;
+    question(&db, a.id, a.other, None, 0, "normal").await;
+    question(&db, b.id, b.child, None, 24 * 10, "normal").await;
+    for (sql, id) in [
+        (
+            "update questions set paused_at = now() where id = $1",
+            waiting,
+        ),
+        (
+            "update questions set draft_answer = 'Черновик ответа' where id = $1",
+            drafted,
+        ),
+        (
+            "update questions set status = 'answered', answered_at = now() where id = $1",
+            answered,
+        ),
+    ] {
+        sqlx::query(sql).bind(id).execute(&db).await.unwrap();
+    }
+    let mut editor = signed_in(&db, &a.editor).await;
+    editor
+        .post_form(
+            &format!("/r/region-a/questions/{mine}/assign"),
+            &[("assignee", "me")],
+        )
+        .await;
+    let count = |label: &str, n: i64| format!("{label} <span class=\"count\">{n}</span>");
+    let inbox = editor.get("/r/region-a/questions").await;
+    inbox
+        .assert_contains(&count("Открытые", 4))
+        .assert_contains("Просроченные <span class=\"count bad\">1</span>")
+        .assert_contains(&count("Назначенные мне", 1))
+        .assert_contains(&count("Без исполнителя", 3))
+        .assert_contains(&count("Ждут ответа жителя", 1))
+        .assert_contains(&count("На согласовании", 1))
+        .assert_contains(&count("С ответом", 1))
+        .assert_contains("4 обращения")
+        // The page filter offers the editor's own pages.
+        .assert_contains(&format!("<option value=\"{}\"", a.child_page));
+    assert!(inbox.body.contains(&format!(">#{late}<")));
+    // Taking a question up moves it between the open statuses, and the totals follow.
+    sqlx::query("update questions set status = 'in_progress' where id = $1")
+        .bind(mine)
+        .execute(&db)
+        .await
+        .unwrap();
+    for (status, total) in [
+        ("open", "4 обращения"),
+        ("new", "3 обращения"),
+        ("in_progress", "1 обращение"),
+        ("answered", "1 обращение"),
+    ] {
+        editor
+            .get(&format!("/r/region-a/questions?status={status}"))
+            .await
+            .assert_contains(total);
+    }
+    // The coordinator counts the region's and files nothing: no page of anyone's to offer.
+    let mut coordinator = signed_in(&db, &a.coordinator).await;
+    coordinator
+        .get("/r/region-a/questions")
+        .await
+        .assert_contains(&count("Открытые", 5))
+        .assert_contains(&count("Без исполнителя", 4))
+        .assert_contains(&count("Назначенные мне", 0))
+        .assert_contains("5 обращений")
+        .assert_lacks(&format!("<option value=\"{}\"", a.child_page));
+    coordinator
+        .get("/r/region-a/questions?status=new")
+        .await
+        .assert_contains("4 обращения");
+}
+
+#[sqlx::test]
 async fn overdue_questions_are_mailed_once_even_from_two_instances(db: PgPool) {
     let (a, _b) = two_regions(&db).await;
     let late = question(&db, a.id, a.child, None, 24 * 10, "normal").await;

@@ -126,8 +126,8 @@ pub async fn inbox(
         tz,
         found: found.as_ref(),
     };
-    let (rows, total) = db::inbox(&mut tx, &ctx, &filter).await?;
     let counts = db::counts(&mut tx, &ctx).await?;
+    let (rows, total) = db::inbox(&mut tx, &ctx, &filter, &counts).await?;
     // The page filter lists the pages of the member's own organizations; coordinators filter
     // by organization from the overview instead of scrolling thousands of pages.
     let pages = own_pages(&mut tx, &access, &own_orgs(&access)).await?;
@@ -208,11 +208,8 @@ async fn own_pages(
     access: &RegionAccess,
     orgs: &[(OrgId, String)],
 ) -> Result<Vec<SelectOption>, sqlx::Error> {
-    let scope = crate::web::access::OrgScope {
-        organizations: orgs.iter().map(|(id, _)| id.0).collect(),
-        ..Default::default()
-    };
-    db::visible_pages(conn, access.region.id, &scope).await
+    let ids: Vec<i64> = orgs.iter().map(|(id, _)| id.0).collect();
+    db::pages_of(conn, access.region.id, &ids).await
 }
 
 pub async fn new_form(
