@@ -277,3 +277,36 @@ async fn concurrent_answers_keep_the_daily_summary(db: PgPool) {
     let summed = assert_same(&db, a.id, "after two answers at once").await;
     assert_eq!(summed.now.median_minutes, Some(30.0));
 }
+
+/// The months' arrays change by splicing a few values in and out, and by sorting many: both
+/// ways give what sorting the whole would, duplicates and values not there included.
+#[sqlx::test]
+async fn a_months_sorted_array_changes_as_a_sort_would(db: PgPool) {
+    for (kept, gone, came) in [
+        (0, 0, 3),
+        (1, 1, 0),
+        (10, 2, 1),
+        (200, 5, 5),
+        (200, 40, 40),
+        (50, 0, 70),
+        (30, 12, 0),
+    ] {
+        let (changed, sorted): (Vec<i32>, Vec<i32>) = sqlx::query_as(
+            r#"with a as (
+                   select array(select (random() * 20)::int x from generate_series(1, $1) order by 1) as kept,
+                          array(select (random() * 25)::int from generate_series(1, $2)) as gone,
+                          array(select (random() * 25)::int from generate_series(1, $3)) as came)
+               select sorted_change(kept, gone, came),
+                      array(select x from unnest(kept) x except all select y from unnest(gone) y
+                            union all select z from unnest(came) z order by 1)
+               from a"#,
+        )
+        .bind(kept)
+        .bind(gone)
+        .bind(came)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        assert_eq!(changed, sorted, "{kept} kept, {gone} gone, {came} came");
+    }
+}
