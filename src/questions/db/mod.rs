@@ -554,6 +554,14 @@ pub async fn scope_ids(
     if scope.all {
         return Ok(None);
     }
+    // A member's own organizations are the region's already (memberships reference them):
+    // only municipalities and subtrees need the organizations read.
+    if scope.municipalities.is_empty() && scope.subtrees.is_empty() {
+        let mut own = scope.organizations.clone();
+        own.sort_unstable();
+        own.dedup();
+        return Ok(Some(own));
+    }
     let mut q = QueryBuilder::new("select o.id from organizations o where o.region_id = ");
     q.push_bind(region).push(" and ");
     push_visible(&mut q, region, scope);
