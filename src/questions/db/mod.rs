@@ -847,8 +847,8 @@ impl Total {
 }
 
 /// One page of the inbox, what is due first on top, and the number of matches.
-/// `counts` are the quick filters' (`counts`), which already hold the total of the open
-/// statuses and the answered one.
+/// `counts` are the quick filters' (from `counts`): they already hold the totals of the open
+/// statuses and of the answered one.
 pub async fn inbox(
     db: &mut PgConnection,
     ctx: &InboxContext<'_>,
