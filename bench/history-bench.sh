@@ -80,8 +80,12 @@ SQL
   measure() {
     local who="$1" path="$2" cookie code
     cookie="$(session "$who")"
-    code="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base$path")"
-    [ "$code" = 200 ] || { echo "$who $path answered $code" >&2; exit 1; }
+    code="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Cookie: $cookie" "$base$path")"
+    [ "$code" = "200 " ] || {
+      echo "$who $path answered $code (session cookie: ${cookie:-none}); the server's log ends:" >&2
+      tail -5 "$out/history-server.log" >&2
+      exit 1
+    }
     printf '%-28s %-60s ' "$who" "$path"
     wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Cookie: $cookie" "$base$path" \
       | awk '/ 50%/ { p50 = $2 } / 99%/ { p99 = $2 } /Requests\/sec/ { rps = $2 } END { print "p50 " p50 ", p99 " p99 ", " rps "/s" }'
