@@ -130,7 +130,7 @@ pub async fn inbox(
     let (rows, total) = db::inbox(&mut tx, &ctx, &filter, &counts).await?;
     // The page filter lists the pages of the member's own organizations; coordinators filter
     // by organization from the overview instead of scrolling thousands of pages.
-    let pages = own_pages(&mut tx, &access, &own_orgs(&access)).await?;
+    let pages = db::pages_of(&mut tx, access.region.id, &own).await?;
     let categories = crate::settings::db::get(&mut tx, access.region.id)
         .await?
         .question_categories;
@@ -150,7 +150,7 @@ pub async fn inbox(
         chrome.tn("count-questions", &total.count)
     };
     render(&InboxScreen {
-        can_file: !own_orgs(&access).is_empty(),
+        can_file: !own.is_empty(),
         pager: pager.labelled(label),
         chrome,
         rows,

@@ -148,9 +148,9 @@ impl Sample {
     ///
     /// The text index reads the words' entries of the scope's region, and each match of the
     /// scope from its row, up to the cap. The region's size is not in the sample: the whole
-    /// table stands for it, an upper bound since each region's words are stored apart. The walk stops
-    /// once the inbox has counted `TOTAL_CAP` matches, after about `TOTAL_CAP / share`
-    /// questions, or at the end of the scope.
+    /// table stands for it, an upper bound since each region's words are stored apart. The
+    /// walk stops once the inbox has counted `TOTAL_CAP` matches, after about
+    /// `TOTAL_CAP / share` questions, or at the end of the scope.
     fn way(&self, near: bool) -> Way {
         if self.tested == 0 || self.matched == 0 {
             return Way::List;
