@@ -442,9 +442,12 @@ async fn red_flags_counted_in_sql_agree_with_the_score(db: PgPool) {
                   'manual'
            from pages p where p.region_id = $1 and p.url_key like 'gen/%' and random() < 0.85",
     ];
+    // On one connection: the seed is the session's, and a pooled statement may run on another.
+    let mut conn = db.acquire().await.unwrap();
     for sql in generated {
-        run_with(&db, sql, &a).await;
+        run_with(&mut *conn, sql, &a).await;
     }
+    drop(conn);
     let rules = [
         "update region_settings set region_id = region_id where region_id = $1",
         "update region_settings set weight_reach = 0, weight_post_reach = 0, quota_active = 0, green_from = 60, red_below = 60 where region_id = $1",

@@ -499,7 +499,11 @@ pub async fn database_url(db: &PgPool) -> String {
 
 /// Runs fixture SQL whose parameters are `$1` the region, `$2` its `child` and `$3` its
 /// `other` organization (a statement may stop before `$3`).
-pub async fn run_with(db: &PgPool, sql: &str, a: &RegionFixture) {
+pub async fn run_with<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Postgres>,
+    sql: &str,
+    a: &RegionFixture,
+) {
     let used = (1..=3)
         .rev()
         .find(|n| sql.contains(&format!("${n}")))
